@@ -1,0 +1,95 @@
+"""The SQLite database (aiosqlite, WAL) with versioned schemas per component.
+
+Each component (``catalog``, ``bot``, ...) owns an ordered list of migration scripts.
+``schema_versions`` records how many of them ran, so components evolve independently
+and a re-run applies only what is new.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+logger = logging.getLogger(__name__)
+
+_VERSIONS_DDL = """
+CREATE TABLE IF NOT EXISTS schema_versions (
+    component TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+)
+"""
+
+
+class Database:
+    """An open aiosqlite connection in WAL mode. Use ``async with Database(path) as db``."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._conn: aiosqlite.Connection | None = None
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise RuntimeError("database is not open")
+        return self._conn
+
+    async def open(self) -> Database:
+        if self._conn is not None:
+            return self
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(self.path, timeout=30)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA busy_timeout=30000")
+        await conn.execute(_VERSIONS_DDL)
+        await conn.commit()
+        self._conn = conn
+        return self
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    async def __aenter__(self) -> Database:
+        return await self.open()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def schema_version(self, component: str) -> int:
+        async with self.conn.execute(
+            "SELECT version FROM schema_versions WHERE component = ?", (component,)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self, component: str, migrations: Sequence[str]) -> int:
+        """Apply the scripts of ``migrations`` not yet applied for ``component``; return the version."""
+        current = await self.schema_version(component)
+        if current > len(migrations):
+            raise RuntimeError(
+                f"database schema for {component} is version {current}, newer than this code "
+                f"({len(migrations)}); upgrade reclmms"
+            )
+        for version, script in enumerate(migrations[current:], start=current + 1):
+            logger.info("migrating %s schema to version %d", component, version)
+            await self.conn.executescript(
+                "BEGIN;\n"
+                + script
+                + f"\nINSERT INTO schema_versions(component, version) VALUES ('{component}', {version})"
+                " ON CONFLICT(component) DO UPDATE SET version = excluded.version;\nCOMMIT;"
+            )
+        return len(migrations)

@@ -1,0 +1,3 @@
+"""RecLMMs: a conversational fashion shopping assistant."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from reclmms.cli import main
+
+sys.exit(main())

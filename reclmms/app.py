@@ -1,0 +1,53 @@
+"""The composition root: settings → stores → services → agent.
+
+Everything that runs (CLI commands, the Telegram bot, benches) opens its services here,
+and nowhere else. There are no module-level singletons.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from reclmms.settings import Settings
+
+if TYPE_CHECKING:
+    from agent.service import ShoppingService
+    from catalog.db import Database
+    from catalog.service import CatalogService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    catalog: CatalogService
+    agent: ShoppingService | None = None
+
+
+@contextlib.asynccontextmanager
+async def open_catalog(settings: Settings) -> AsyncIterator[tuple[Database, CatalogService]]:
+    """Open the SQLite database, the analytics store, the vector store and the embedders (lazily)."""
+    from catalog.factory import build_catalog
+
+    async with build_catalog(settings) as (db, catalog):
+        yield db, catalog
+
+
+@contextlib.asynccontextmanager
+async def open_services(
+    settings: Settings, *, with_agent: bool = True, backend: Any = None
+) -> AsyncIterator[Services]:
+    """Open everything a turn needs. ``backend`` injects a ChatBackend (tests, benches)."""
+    async with open_catalog(settings) as (db, catalog):
+        services = Services(settings=settings, db=db, catalog=catalog)
+        if not with_agent:
+            yield services
+            return
+        from agent.factory import build_shopping_service
+
+        async with build_shopping_service(settings, catalog, backend=backend) as agent:
+            services.agent = agent
+            yield services

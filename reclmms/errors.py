@@ -1,0 +1,53 @@
+"""The project's exception tree, in one place.
+
+ReclmmsError
+├── ConfigError          bad configuration; the message names the key
+├── DataError            input data files are missing columns or files
+├── BadQueryError        a user query or filter that cannot be served (empty, unknown filter key)
+├── BadImageError        an uploaded photo that is not an image, is corrupt, too large, or a bomb
+├── NotFoundError        an article, customer or session that does not exist
+├── ModelError           a model backend failed (down, slow, garbage)
+│   └── ModelUnavailableError  weights or a server are not there
+└── LinkError            an account-link code that is bad, expired or reused
+
+Messages are written for the person who will read them: they are shown as-is by the
+CLI and the bot, so they never contain tracebacks or secrets.
+"""
+
+from __future__ import annotations
+
+
+class ReclmmsError(Exception):
+    """Base of every error the project raises on purpose."""
+
+
+class ConfigError(ReclmmsError):
+    pass
+
+
+class DataError(ReclmmsError):
+    pass
+
+
+class BadQueryError(ReclmmsError):
+    pass
+
+
+class BadImageError(BadQueryError):
+    pass
+
+
+class NotFoundError(ReclmmsError):
+    pass
+
+
+class ModelError(ReclmmsError):
+    pass
+
+
+class ModelUnavailableError(ModelError):
+    pass
+
+
+class LinkError(ReclmmsError):
+    pass

@@ -1,0 +1,224 @@
+"""One typed, frozen settings object, loaded from ``config.toml`` plus ``RECLMMS_*`` overrides.
+
+Precedence: environment > config file > defaults. An override is named
+``RECLMMS_<SECTION>_<KEY>`` (``RECLMMS_LLM_BACKEND=openai``). Secrets are read from the
+environment only and never from the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from reclmms.errors import ConfigError
+
+ENV_PREFIX = "RECLMMS_"
+DEFAULT_CONFIG = "config.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StorageSettings(_Section):
+    data_dir: Path = Path("data")
+
+
+class CatalogSettings(_Section):
+    bootstrap: Literal["demo", "none"] = "demo"
+    text_embedder: str = "use"
+    image_embedder: str = "efficientnet"
+    device: str = "auto"
+    threads: int = Field(default=0, ge=0, le=256)
+
+    @property
+    def cpu_threads(self) -> int:
+        if self.threads:
+            return self.threads
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # pragma: no cover - non-Linux
+            return max(1, os.cpu_count() or 1)
+
+
+class ChromaSettings(_Section):
+    mode: Literal["embedded", "http"] = "embedded"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    ssl: bool = False
+
+
+class LLMSettings(_Section):
+    backend: Literal["embedded", "openai", "minicpm", "scripted"] = "embedded"
+    base_url: str = "http://127.0.0.1:8080/v1"
+    model: str = "openbmb/MiniCPM-Llama3-V-2_5"
+    timeout_s: float = Field(default=20.0, gt=0)
+    max_tokens: int = Field(default=256, ge=16, le=8192)
+    temperature: float = Field(default=0.3, ge=0, le=2)
+    model_path: str = ""
+    quantize: Literal["none", "int4"] = "none"
+    embedded_model: str = "qwen2.5-coder-1.5b"
+    context_size: int = Field(default=4096, ge=512)
+
+
+class AgentSettings(_Section):
+    turn_timeout_s: float = Field(default=30.0, gt=0)
+    max_products: int = Field(default=5, ge=1, le=10)
+
+
+class TelegramSettings(_Section):
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    admin_ids: tuple[int, ...] = ()
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    rate_limit_per_minute: int = Field(default=20, ge=1)
+
+
+class LinkingSettings(_Section):
+    code_ttl_s: int = Field(default=86400, ge=60)
+
+
+class LoggingSettings(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Secrets(_Section):
+    """Read from the environment only."""
+
+    telegram_token: SecretStr | None = None
+    llm_api_key: SecretStr | None = None
+    link_secret: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+
+
+_SECRET_ENV = {
+    "telegram_token": "RECLMMS_TELEGRAM_TOKEN",
+    "llm_api_key": "RECLMMS_LLM_API_KEY",
+    "link_secret": "RECLMMS_LINK_SECRET",
+    "telegram_webhook_secret": "RECLMMS_TELEGRAM_WEBHOOK_SECRET",
+}
+
+
+class Settings(_Section):
+    storage: StorageSettings = StorageSettings()
+    catalog: CatalogSettings = CatalogSettings()
+    chroma: ChromaSettings = ChromaSettings()
+    llm: LLMSettings = LLMSettings()
+    agent: AgentSettings = AgentSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    linking: LinkingSettings = LinkingSettings()
+    logging: LoggingSettings = LoggingSettings()
+    secrets: Secrets = Secrets()
+
+    @property
+    def data_dir(self) -> Path:
+        return self.storage.data_dir
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.storage.data_dir / "reclmms.sqlite3"
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.storage.data_dir / "analytics.duckdb"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.storage.data_dir / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.storage.data_dir / "models"
+
+    @property
+    def checkpoints_path(self) -> Path:
+        return self.storage.data_dir / "conversations.sqlite3"
+
+
+def _env_value(raw: str, annotation: Any) -> Any:
+    """Coerce an environment string for a field; pydantic handles scalars, we handle lists."""
+    text = raw.strip()
+    if "tuple" in str(annotation) or "list" in str(annotation):
+        if text.startswith("["):
+            return json.loads(text)
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
+def _overrides(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for section_name, section_field in Settings.model_fields.items():
+        if section_name == "secrets":
+            continue
+        model = section_field.annotation
+        assert isinstance(model, type) and issubclass(model, BaseModel)
+        for key, field in model.model_fields.items():
+            name = f"{ENV_PREFIX}{section_name}_{key}".upper()
+            if name in env:
+                try:
+                    value = _env_value(env[name], field.annotation)
+                except json.JSONDecodeError as exc:
+                    raise ConfigError(f"{name}: not valid JSON ({exc})") from exc
+                out.setdefault(section_name, {})[key] = value
+    return out
+
+
+def _merge(base: dict[str, Any], extra: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    merged = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
+    for section, values in extra.items():
+        current = merged.get(section)
+        if current is not None and not isinstance(current, dict):
+            raise ConfigError(f"[{section}] must be a table")
+        merged[section] = {**(current or {}), **values}
+    return merged
+
+
+def _describe(error: ValidationError, source: str) -> str:
+    lines = []
+    for item in error.errors():
+        loc = ".".join(str(p) for p in item["loc"])
+        if item["type"] == "extra_forbidden":
+            lines.append(f"unknown key '{loc}'")
+        else:
+            lines.append(f"bad value for '{loc}': {item['msg']}")
+    return f"invalid configuration ({source}): " + "; ".join(lines)
+
+
+def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Load settings from ``path`` (or ``$RECLMMS_CONFIG``, or ``./config.toml``) and the environment.
+
+    Raises ConfigError naming the bad key or value.
+    """
+    env = os.environ if env is None else env
+    explicit = path or env.get("RECLMMS_CONFIG")
+    config_path = Path(explicit) if explicit else Path(DEFAULT_CONFIG)
+    data: dict[str, Any] = {}
+    if config_path.exists():
+        try:
+            data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_path}: not valid TOML ({exc})") from exc
+    elif explicit:
+        raise ConfigError(f"config file not found: {config_path}")
+    if "secrets" in data:
+        raise ConfigError(f"{config_path}: secrets are read from the environment only, remove [secrets]")
+    data = _merge(data, _overrides(env))
+    data["secrets"] = {key: env[name] for key, name in _SECRET_ENV.items() if env.get(name)}
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, str(config_path))) from None
+    data_dir = settings.storage.data_dir.expanduser()
+    if not data_dir.is_absolute():
+        base = config_path.resolve().parent if config_path.exists() else Path.cwd()
+        data_dir = base / data_dir
+    return settings.model_copy(update={"storage": StorageSettings(data_dir=data_dir)})
