@@ -1,0 +1,103 @@
+"""Article rows in SQLite: lookups by id, vocabularies for filters, bulk upserts."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import Any
+
+from catalog.db import Database
+from catalog.models import Article
+from catalog.schema import ARTICLE_COLUMNS
+from reclmms.errors import BadQueryError
+
+# Filter keys whose values come from a catalog column.
+VOCABULARY_FIELDS = ("product_type", "colour", "colour_master", "index_group", "section", "garment_group")
+
+_SELECT = "SELECT " + ", ".join(ARTICLE_COLUMNS) + " FROM articles"
+_UPSERT = (
+    "INSERT INTO articles ("
+    + ", ".join(ARTICLE_COLUMNS)
+    + ") VALUES ("
+    + ", ".join("?" for _ in ARTICLE_COLUMNS)
+    + ") ON CONFLICT(article_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS[1:])
+)
+
+
+def article_from_row(row: Sequence[Any]) -> Article:
+    return Article(*row)
+
+
+def article_to_row(article: Article) -> tuple[Any, ...]:
+    return tuple(getattr(article, c) for c in ARTICLE_COLUMNS)
+
+
+class ArticleStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, article_id: str) -> Article | None:
+        async with self._db.conn.execute(_SELECT + " WHERE article_id = ?", (article_id,)) as cur:
+            row = await cur.fetchone()
+        return article_from_row(row) if row else None
+
+    async def get_many(self, article_ids: Iterable[str]) -> list[Article]:
+        """Articles in the order of ``article_ids``; unknown ids are skipped, duplicates kept once."""
+        ids = list(dict.fromkeys(str(a) for a in article_ids))
+        found: dict[str, Article] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" for _ in chunk)
+            async with self._db.conn.execute(_SELECT + f" WHERE article_id IN ({marks})", chunk) as cur:
+                for row in await cur.fetchall():
+                    article = article_from_row(row)
+                    found[article.article_id] = article
+        return [found[i] for i in ids if i in found]
+
+    async def count(self) -> int:
+        async with self._db.conn.execute("SELECT count(*) FROM articles") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def count_with_images(self) -> int:
+        async with self._db.conn.execute("SELECT count(*) FROM articles WHERE image_path IS NOT NULL") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def vocabulary(self, field: str) -> list[str]:
+        """Distinct non-empty values of a filter field, most common first."""
+        if field not in VOCABULARY_FIELDS:
+            raise BadQueryError(f"unknown field '{field}'; known: {', '.join(VOCABULARY_FIELDS)}")
+        sql = (
+            f"SELECT {field}, count(*) AS n FROM articles WHERE {field} != '' "
+            f"GROUP BY {field} ORDER BY n DESC, {field}"
+        )
+        async with self._db.conn.execute(sql) as cur:
+            return [str(r[0]) for r in await cur.fetchall()]
+
+    async def iter_all(self, batch_size: int = 2000) -> AsyncIterator[list[Article]]:
+        """All articles in id order, in batches (for indexing and metadata caches)."""
+        last = ""
+        while True:
+            async with self._db.conn.execute(
+                _SELECT + " WHERE article_id > ? ORDER BY article_id LIMIT ?", (last, batch_size)
+            ) as cur:
+                rows = await cur.fetchall()
+            if not rows:
+                return
+            batch = [article_from_row(r) for r in rows]
+            last = batch[-1].article_id
+            yield batch
+
+    async def upsert_many(self, articles: Iterable[Article]) -> int:
+        rows = [article_to_row(a) for a in articles]
+        if rows:
+            await self._db.conn.executemany(_UPSERT, rows)
+            await self._db.conn.commit()
+        return len(rows)
+
+    async def set_prices(self, prices: Iterable[tuple[str, float]]) -> None:
+        await self._db.conn.executemany(
+            "UPDATE articles SET price = ? WHERE article_id = ?", [(p, a) for a, p in prices]
+        )
+        await self._db.conn.commit()
