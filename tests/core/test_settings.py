@@ -1,0 +1,78 @@
+from pathlib import Path
+
+import pytest
+
+from reclmms.cli import main
+from reclmms.errors import ConfigError
+from reclmms.settings import load_settings
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_and_relative_data_dir(tmp_path):
+    cfg = write(tmp_path, '[storage]\ndata_dir = "state"\n')
+    s = load_settings(cfg, env={})
+    assert s.data_dir == tmp_path / "state"
+    assert s.sqlite_path == tmp_path / "state" / "reclmms.sqlite3"
+    assert s.llm.backend == "embedded"
+    assert s.secrets.telegram_token is None
+
+
+def test_env_overrides_are_coerced(tmp_path):
+    cfg = write(tmp_path, "[llm]\ntimeout_s = 5\n")
+    env = {
+        "RECLMMS_LLM_TIMEOUT_S": "7.5",
+        "RECLMMS_LLM_BACKEND": "openai",
+        "RECLMMS_TELEGRAM_ADMIN_IDS": "1, 2",
+        "RECLMMS_CHROMA_SSL": "true",
+        "RECLMMS_TELEGRAM_TOKEN": "123:abc",
+    }
+    s = load_settings(cfg, env=env)
+    assert s.llm.timeout_s == 7.5
+    assert s.llm.backend == "openai"
+    assert s.telegram.admin_ids == (1, 2)
+    assert s.chroma.ssl is True
+    assert s.secrets.telegram_token is not None
+    assert s.secrets.telegram_token.get_secret_value() == "123:abc"
+    assert "123:abc" not in repr(s)
+
+
+def test_frozen(tmp_path):
+    s = load_settings(write(tmp_path, ""), env={})
+    with pytest.raises(Exception):
+        s.llm.backend = "openai"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "needle"),
+    [
+        ("[llm]\nbackend = 'gpt5'\n", {}, "llm.backend"),
+        ("[llm]\nbogus = 1\n", {}, "llm.bogus"),
+        ("[nosuch]\nx = 1\n", {}, "nosuch"),
+        ("", {"RECLMMS_LLM_TIMEOUT_S": "soon"}, "llm.timeout_s"),
+        ("", {"RECLMMS_CHROMA_PORT": "0"}, "chroma.port"),
+        ("[secrets]\ntelegram_token='x'\n", {}, "environment only"),
+        ("[llm\n", {}, "not valid TOML"),
+    ],
+)
+def test_bad_config_names_the_key(tmp_path, text, env, needle):
+    with pytest.raises(ConfigError, match=needle.replace(".", r"\.")):
+        load_settings(write(tmp_path, text), env=env)
+
+
+def test_config_path_from_env_and_missing_file(tmp_path):
+    cfg = write(tmp_path, "[agent]\nmax_products = 3\n")
+    assert load_settings(env={"RECLMMS_CONFIG": str(cfg)}).agent.max_products == 3
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "nope.toml", env={})
+
+
+def test_cli_reports_config_errors_without_traceback(tmp_path, capsys):
+    cfg = write(tmp_path, "[llm]\nbackend = 'nope'\n")
+    assert main(["--config", str(cfg), "stats"]) == 2
+    err = capsys.readouterr().err
+    assert "llm.backend" in err and "Traceback" not in err
