@@ -1,0 +1,210 @@
+"""Candidate sources, computed "as of" a date in DuckDB for a batch of requests.
+
+Every query only sees transactions with ``t_dat < as_of`` of its own request (nobody's later
+purchases leak in), and each one carries constant date bounds so DuckDB can skip row groups
+of a date-ordered ``transactions`` table before joining.
+
+Sources, per request:
+
+- **history**: the customer's own purchases (repurchase candidates, and the profile);
+- **variants**: other articles of the same ``product_code`` as a past purchase (other colours);
+- **co-purchase**: what other customers bought within a few days of buying one of the
+  customer's recent items (restricted to those seed items and a lookback window);
+- **popularity**: best sellers of the last days before ``as_of``, with article attributes so
+  ranking can favour the customer's segment.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import duckdb
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateParams:
+    pop_window_days: int = 14
+    pop_top: int = 300
+    seeds: int = 12
+    copurchase_window_days: int = 7
+    copurchase_lookback_days: int = 365
+    copurchase_top: int = 60
+    variant_pop_days: int = 60
+
+
+@dataclass(slots=True)
+class HistoryRow:
+    article_id: str
+    age_days: int  # as_of - t_dat, >= 1
+    price: float
+    product_code: str
+    product_type: str
+    index_group: str
+    colour: str
+
+
+@dataclass(slots=True)
+class Candidates:
+    """Everything ranking needs, keyed by request index (``rid``)."""
+
+    as_of: list[date]
+    history: dict[int, list[HistoryRow]] = field(default_factory=lambda: defaultdict(list))
+    # rid -> article -> (via article, via age_days, variant sales in the recent window)
+    variants: dict[int, dict[str, tuple[str, int, int]]] = field(default_factory=lambda: defaultdict(dict))
+    # rid -> article -> list of (seed article, seed age_days, co-buyers, seed buyers)
+    copurchase: dict[int, dict[str, list[tuple[str, int, int, int]]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
+    # as_of -> list of (article, n_last_7_days, n_window, decayed, index_group, product_type)
+    popular: dict[date, list[tuple[str, int, int, float, str, str]]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def _bounds(as_of: list[date], days: int) -> tuple[date, date]:
+    return min(as_of) - timedelta(days=days), max(as_of)
+
+
+def gather(
+    conn: duckdb.DuckDBPyConnection,
+    requests: list[tuple[str, date]],
+    params: CandidateParams = CandidateParams(),
+) -> Candidates:
+    """Run the candidate queries for ``requests`` ((customer_id, as_of) pairs) on ``conn``.
+
+    ``conn`` must hold ``transactions``, ``articles`` and ``customers``; a cursor of it is used
+    so temp tables stay private to this call.
+    """
+    as_of = [a for _, a in requests]
+    out = Candidates(as_of=as_of)
+    if not requests:
+        return out
+    cur = conn.cursor()
+    try:
+        _fill(cur, requests, params, out)
+    finally:
+        cur.close()
+    return out
+
+
+def _fill(
+    cur: duckdb.DuckDBPyConnection,
+    requests: list[tuple[str, date]],
+    p: CandidateParams,
+    out: Candidates,
+) -> None:
+    as_of = out.as_of
+    hi = max(as_of)
+    cur.execute(
+        "CREATE TEMP TABLE reqs AS SELECT unnest(?::INTEGER[]) AS rid, unnest(?::VARCHAR[]) AS customer_id, "
+        "unnest(?::DATE[]) AS as_of",
+        [list(range(len(requests))), [c for c, _ in requests], as_of],
+    )
+    cur.execute(
+        """CREATE TEMP TABLE hist AS
+        SELECT r.rid, t.article_id, t.t_dat, t.price, (r.as_of - t.t_dat) AS age_days
+        FROM reqs r JOIN transactions t ON t.customer_id = r.customer_id
+        WHERE t.t_dat < r.as_of AND t.t_dat < ?""",
+        [hi],
+    )
+    rows = cur.execute(
+        """SELECT h.rid, h.article_id, h.age_days, h.price, coalesce(a.product_code, ''),
+                  coalesce(a.product_type, ''), coalesce(a.index_group, ''), coalesce(a.colour, '')
+        FROM hist h LEFT JOIN articles a ON a.article_id = h.article_id
+        ORDER BY h.rid, h.age_days, h.article_id"""
+    ).fetchall()
+    for rid, aid, age, price, code, ptype, ig, colour in rows:
+        out.history[rid].append(HistoryRow(aid, int(age), float(price or 0.0), code, ptype, ig, colour))
+
+    # Variants: same product_code, not the article itself; with their recent sales as of.
+    lo_v, _ = _bounds(as_of, p.variant_pop_days)
+    rows = cur.execute(
+        """WITH h AS (SELECT rid, article_id, min(age_days) AS age FROM hist GROUP BY ALL),
+        v AS (
+            SELECT h.rid, a2.article_id, arg_min(h.article_id, h.age) AS via, min(h.age) AS age
+            FROM h JOIN articles a1 ON a1.article_id = h.article_id
+            JOIN articles a2 ON a2.product_code = a1.product_code AND a2.article_id <> a1.article_id
+            GROUP BY ALL
+        ),
+        sold AS (
+            SELECT v.rid, v.article_id, count(t.article_id) AS n
+            FROM v JOIN reqs r USING (rid)
+            LEFT JOIN (SELECT article_id, t_dat FROM transactions WHERE t_dat >= ? AND t_dat < ?) t
+              ON t.article_id = v.article_id AND t.t_dat < r.as_of AND t.t_dat >= r.as_of - ?::INTEGER
+            GROUP BY ALL
+        )
+        SELECT v.rid, v.article_id, v.via, v.age, sold.n FROM v JOIN sold USING (rid, article_id)""",
+        [lo_v, hi, p.variant_pop_days],
+    ).fetchall()
+    for rid, aid, via, age, n in rows:
+        out.variants[rid][aid] = (via, int(age), int(n))
+
+    # Co-purchase from the customer's most recent distinct items (seeds).
+    lo_c, _ = _bounds(as_of, p.copurchase_lookback_days)
+    cur.execute(
+        """CREATE TEMP TABLE seeds AS
+        SELECT rid, article_id, min(age_days) AS age FROM hist GROUP BY rid, article_id
+        QUALIFY row_number() OVER (PARTITION BY rid ORDER BY min(age_days), article_id) <= ?""",
+        [p.seeds],
+    )
+    cur.execute(
+        """CREATE TEMP TABLE buyers AS
+        SELECT s.rid, s.article_id AS seed, s.age AS seed_age, t.customer_id, t.t_dat, r.as_of
+        FROM seeds s JOIN reqs r USING (rid)
+        JOIN (SELECT customer_id, article_id, t_dat FROM transactions WHERE t_dat >= ? AND t_dat < ?) t
+          ON t.article_id = s.article_id
+        WHERE t.t_dat < r.as_of AND t.t_dat >= r.as_of - ?::INTEGER AND t.customer_id <> r.customer_id""",
+        [lo_c, hi, p.copurchase_lookback_days],
+    )
+    rows = cur.execute(
+        """WITH nb AS (SELECT rid, seed, count(DISTINCT customer_id) AS n_seed FROM buyers GROUP BY ALL),
+        pairs AS (
+            SELECT b.rid, b.seed, t.article_id, count(DISTINCT b.customer_id) AS n
+            FROM buyers b
+            JOIN (SELECT customer_id, article_id, t_dat FROM transactions WHERE t_dat >= ? AND t_dat < ?) t
+              ON t.customer_id = b.customer_id
+            WHERE t.t_dat < b.as_of AND t.article_id <> b.seed
+              AND t.t_dat BETWEEN b.t_dat - ?::INTEGER AND b.t_dat + ?::INTEGER
+            GROUP BY ALL
+        )
+        SELECT p.rid, p.article_id, p.seed, s.age, p.n, nb.n_seed
+        FROM pairs p JOIN nb USING (rid, seed) JOIN seeds s ON s.rid = p.rid AND s.article_id = p.seed
+        QUALIFY row_number() OVER (PARTITION BY p.rid ORDER BY p.n DESC, p.article_id) <= ?""",
+        [lo_c, hi, p.copurchase_window_days, p.copurchase_window_days, p.copurchase_top],
+    ).fetchall()
+    for rid, aid, seed, age, n, n_seed in rows:
+        out.copurchase[rid][aid].append((seed, int(age), int(n), int(n_seed)))
+
+    # Popularity per distinct as_of date.
+    lo_p, _ = _bounds(as_of, p.pop_window_days)
+    rows = cur.execute(
+        """WITH days AS (SELECT DISTINCT as_of FROM reqs),
+        s AS (
+            SELECT d.as_of, t.article_id,
+                   count(*) FILTER (WHERE d.as_of - t.t_dat <= 7) AS n7,
+                   count(*) AS n,
+                   sum(1.0 / (d.as_of - t.t_dat)) AS decayed
+            FROM days d
+            JOIN (SELECT article_id, t_dat FROM transactions WHERE t_dat >= ? AND t_dat < ?) t
+              ON t.t_dat < d.as_of AND t.t_dat >= d.as_of - ?::INTEGER
+            GROUP BY d.as_of, t.article_id
+            QUALIFY row_number() OVER (PARTITION BY d.as_of ORDER BY decayed DESC, t.article_id) <= ?
+                 OR row_number() OVER (PARTITION BY d.as_of ORDER BY n DESC, t.article_id) <= ?
+        )
+        SELECT s.as_of, s.article_id, s.n7, s.n, s.decayed, coalesce(a.index_group, ''),
+               coalesce(a.product_type, '')
+        FROM s LEFT JOIN articles a USING (article_id)
+        ORDER BY s.as_of, s.decayed DESC, s.article_id""",
+        [lo_p, hi, p.pop_window_days, p.pop_top, p.pop_top],
+    ).fetchall()
+    for day, aid, n7, n, dec, ig, ptype in rows:
+        out.popular.setdefault(day, []).append((aid, int(n7), int(n), float(dec), ig, ptype))
+
+    ids = {h.article_id for hs in out.history.values() for h in hs}
+    if ids:
+        rows = cur.execute(
+            "SELECT article_id, name FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted(ids)],
+        ).fetchall()
+        out.names.update({a: n or a for a, n in rows})

@@ -1,0 +1,107 @@
+"""The synchronous recommendation core over a DuckDB connection (batch first)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import duckdb
+
+from catalog.recsys.candidates import CandidateParams, Candidates, gather
+from catalog.recsys.ranking import ScoredItem, Weights, rank
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RecRequest:
+    customer_id: str
+    as_of: date | None = None  # None: after the last transaction
+
+
+class RecEngine:
+    """PALR-style history → candidates → ranking, for many (customer, as_of) pairs at once.
+
+    ``conn`` holds the ``transactions``, ``articles`` and ``customers`` tables. The engine
+    never writes to it (temp tables live on a private cursor).
+    """
+
+    def __init__(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        weights: Weights | None = None,
+        params: CandidateParams | None = None,
+        batch_size: int = 2000,
+    ) -> None:
+        self._conn = conn
+        self.weights = weights or Weights()
+        self.params = params or CandidateParams()
+        self._batch_size = batch_size
+        self._end: date | None = None
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        return self._conn
+
+    def end_date(self) -> date:
+        """The day after the last transaction: the default ``as_of``."""
+        if self._end is None:
+            cur = self._conn.cursor()
+            try:
+                row = cur.execute("SELECT max(t_dat) FROM transactions").fetchone()
+            finally:
+                cur.close()
+            last = row[0] if row and row[0] else date.today()
+            self._end = last + timedelta(days=1)
+        return self._end
+
+    def known_customers(self, customer_ids: Sequence[str]) -> set[str]:
+        """Those of ``customer_ids`` with at least one transaction or a customers row."""
+        if not customer_ids:
+            return set()
+        cur = self._conn.cursor()
+        try:
+            rows = cur.execute(
+                """SELECT DISTINCT customer_id FROM (
+                     SELECT customer_id FROM customers UNION ALL SELECT customer_id FROM transactions)
+                   WHERE customer_id IN (SELECT unnest(?::VARCHAR[]))""",
+                [sorted(set(customer_ids))],
+            ).fetchall()
+        finally:
+            cur.close()
+        return {r[0] for r in rows}
+
+    def candidates(self, requests: Sequence[RecRequest]) -> Candidates:
+        end = self.end_date()
+        pairs = [(r.customer_id, r.as_of or end) for r in requests]
+        return gather(self._conn, pairs, self.params)
+
+    def recommend_many(self, requests: Sequence[RecRequest], k: int = 12) -> list[list[ScoredItem]]:
+        """Ranked recommendations for each request, in order. Unknown customers get best sellers."""
+        out: list[list[ScoredItem]] = []
+        for start in range(0, len(requests), self._batch_size):
+            chunk = requests[start : start + self._batch_size]
+            cands = self.candidates(chunk)
+            out.extend(rank(cands, rid, self.weights, k) for rid in range(len(chunk)))
+        return out
+
+    def recommend(self, customer_id: str, as_of: date | None = None, k: int = 12) -> list[ScoredItem]:
+        return self.recommend_many([RecRequest(customer_id, as_of)], k)[0]
+
+    def names(self, article_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Attribute rows of ``article_ids`` from the analytics ``articles`` table."""
+        if not article_ids:
+            return {}
+        cols = ("article_id", "product_code", "name", "product_type", "product_group", "colour",
+                "colour_master", "index_group", "section", "garment_group", "department")
+        cur = self._conn.cursor()
+        try:
+            rows = cur.execute(
+                f"SELECT {', '.join(cols)} FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+                [sorted(set(article_ids))],
+            ).fetchall()
+        finally:
+            cur.close()
+        return {r[0]: {c: (v or "") for c, v in zip(cols, r, strict=True)} for r in rows}
