@@ -1,17 +1,34 @@
-"""`reclmms serve`: not implemented yet."""
+"""`reclmms serve`: run the Telegram bot (long polling by default, or a webhook)."""
 
 from __future__ import annotations
 
 import argparse
 
-from reclmms.errors import ReclmmsError
 from reclmms.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("serve", help="(not implemented yet)")
-    parser.set_defaults(func=run)
+    parser = sub.add_parser(
+        "serve",
+        help="run the Telegram bot",
+        description="Run the Telegram bot. The token comes from RECLMMS_TELEGRAM_TOKEN; "
+        "[telegram] in config.toml sets the mode, webhook URL/port and admin_ids.",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--polling", dest="mode", action="store_const", const="polling", help="long polling (default)")
+    mode.add_argument(
+        "--webhook",
+        dest="mode",
+        action="store_const",
+        const="webhook",
+        help="webhook on [telegram] webhook_listen:webhook_port for webhook_url "
+        "(secret token from RECLMMS_TELEGRAM_WEBHOOK_SECRET)",
+    )
+    parser.set_defaults(func=run, mode=None)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    raise ReclmmsError("'serve' is not implemented yet")
+    from bot.application import serve
+
+    serve(settings, args.mode)
+    return 0

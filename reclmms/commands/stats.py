@@ -1,17 +1,48 @@
-"""`reclmms stats`: not implemented yet."""
+"""`reclmms stats`: the bot's usage figures (the same as the admin /stats command)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
+from typing import Any
 
-from reclmms.errors import ReclmmsError
 from reclmms.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("stats", help="(not implemented yet)")
+    parser = sub.add_parser("stats", help="print the bot's usage figures (users, turns, latency, tools, errors)")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument("--health", action="store_true", help="also open the LLM backend and report its health")
+    parser.add_argument("--chart", metavar="PNG", type=Path, help="write the daily-activity chart to this file")
     parser.set_defaults(func=run)
 
 
-def run(settings: Settings, args: argparse.Namespace) -> int:
-    raise ReclmmsError("'stats' is not implemented yet")
+async def _health(settings: Settings) -> tuple[str, dict[str, Any] | None]:
+    from reclmms.app import open_services
+
+    async with open_services(settings) as services:
+        agent = services.agent
+        assert agent is not None
+        try:
+            return str(getattr(agent, "backend_name", settings.llm.backend)), await agent.health()
+        except Exception as exc:  # noqa: BLE001 - a broken backend is a figure
+            return settings.llm.backend, {"ok": False, "error": type(exc).__name__}
+
+
+async def run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.stats import activity_chart, collect_stats, stats_text
+    from bot.store import MetricsStore, ensure_bot_schema
+    from catalog.db import Database
+
+    backend, health = (await _health(settings)) if args.health else (settings.llm.backend, None)
+    async with Database(settings.sqlite_path) as db:
+        await ensure_bot_schema(db)
+        figures = await collect_stats(MetricsStore(db), backend=backend, health=health)
+    if args.chart:
+        args.chart.write_bytes(await activity_chart(figures))
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        print(stats_text(figures))
+    return 0

@@ -1,0 +1,189 @@
+"""The bot's composition root: ``build_application(settings)`` → a python-telegram-bot ``Application``.
+
+Services (catalog, agent) and the bot's stores open in ``post_init`` and close in
+``post_shutdown``. ``serve()`` runs it with long polling or a webhook; ``running()`` runs it
+inside an existing event loop (tests, benches).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import handlers
+from bot.callbacks import on_button
+from bot.i18n import LANGUAGES, t
+from bot.linking import Linker, load_link_secret
+from bot.logging_redact import install_redaction
+from bot.rendering import ButtonSigner
+from bot.runtime import RUNTIME_KEY, BotRuntime, ChatTurns, RateLimiter
+from bot.store import LinkStore, MetricsStore, UpdateLog, UserStore, ensure_bot_schema
+from reclmms.errors import ConfigError
+from reclmms.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+ServicesFactory = Callable[[Settings], AbstractAsyncContextManager[Any]]
+BOT_COMMANDS = ("start", "help", "reset", "history", "cancel")
+
+
+def _default_services(settings: Settings) -> AbstractAsyncContextManager[Any]:
+    from reclmms.app import open_services
+
+    return open_services(settings)
+
+
+def bot_token(settings: Settings) -> str:
+    secret = settings.secrets.telegram_token
+    token = secret.get_secret_value().strip() if secret is not None else ""
+    if not token:
+        raise ConfigError(
+            "RECLMMS_TELEGRAM_TOKEN is not set: create a bot with @BotFather and export its token"
+        )
+    return token
+
+
+async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
+    """The command menu, in English by default and in each translated language."""
+    for lang in LANGUAGES:
+        commands = [BotCommand(name, t(lang, f"cmd_{name}")) for name in BOT_COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+
+
+def build_application(
+    settings: Settings,
+    services_factory: ServicesFactory | None = None,
+    *,
+    overall_max_rate: float = 30.0,
+    max_retries: int = 3,
+) -> Application:  # type: ignore[type-arg]
+    """Build the bot. ``services_factory(settings)`` is an async context manager yielding
+    ``reclmms.app.Services`` (default: ``open_services``); ``overall_max_rate`` is the
+    AIORateLimiter's bot-wide messages per second (0 turns it off, e.g. for a local server)."""
+    token = bot_token(settings)
+    install_redaction(token)
+    factory = services_factory or _default_services
+    stack = contextlib.AsyncExitStack()
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        services = await stack.enter_async_context(factory(settings))
+        await ensure_bot_schema(services.db)
+        secret = load_link_secret(settings)
+        links = LinkStore(services.db)
+        me = app.bot.bot
+        app.bot_data[RUNTIME_KEY] = BotRuntime(
+            settings=settings,
+            services=services,
+            users=UserStore(services.db),
+            links=links,
+            metrics=MetricsStore(services.db),
+            updates=UpdateLog(services.db),
+            linker=Linker(links, secret, settings.linking.code_ttl_s),
+            signer=ButtonSigner(hmac.new(secret, b"inline-buttons", hashlib.sha256).digest()),
+            bot_username=me.username or "",
+            bot_id=me.id,
+            turns=ChatTurns(),
+            limiter=RateLimiter(settings.telegram.rate_limit_per_minute),
+        )
+        await set_commands(app)
+        logger.info("bot @%s ready (LLM backend: %s)", me.username, getattr(services.agent, "backend_name", "?"))
+
+    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+        app.bot_data.pop(RUNTIME_KEY, None)
+        await stack.aclose()
+
+    app = (
+        Application.builder()
+        .token(token)
+        .base_url(settings.telegram.base_url)
+        .base_file_url(settings.telegram.base_file_url)
+        .concurrent_updates(True)
+        .rate_limiter(AIORateLimiter(overall_max_rate=overall_max_rate, max_retries=max_retries))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    register_handlers(app)
+    return app
+
+
+def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, handlers.claim_update), group=-2)
+    app.add_handler(TypeHandler(Update, handlers.note_user), group=-1)
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED, handlers.on_edited))
+    app.add_handler(CommandHandler("start", handlers.start))
+    app.add_handler(CommandHandler("help", handlers.help_))
+    app.add_handler(CommandHandler("reset", handlers.reset))
+    app.add_handler(CommandHandler("history", handlers.history))
+    app.add_handler(CommandHandler("cancel", handlers.cancel))
+    app.add_handler(CommandHandler("stats", handlers.stats))
+    app.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
+    app.add_handler(CallbackQueryHandler(on_button))
+    app.add_handler(MessageHandler(filters.PHOTO | filters.Document.IMAGE, handlers.on_photo))
+    app.add_handler(MessageHandler(filters.Document.ALL, handlers.on_other_document))
+    app.add_handler(MessageHandler(filters.TEXT, handlers.on_text))
+    app.add_handler(MessageHandler(filters.ALL, handlers.on_unsupported))
+    app.add_error_handler(handlers.on_error)
+
+
+@contextlib.asynccontextmanager
+async def running(app: Application, poll_timeout: float = 1.0) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """Run ``app`` with long polling inside the current event loop, as ``run_polling`` would."""
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+
+
+def serve(settings: Settings, mode: str | None = None) -> None:
+    """Run the bot until interrupted: long polling (default) or a webhook."""
+    app = build_application(settings)
+    mode = mode or settings.telegram.mode
+    if mode == "webhook":
+        cfg = settings.telegram
+        if not cfg.webhook_url:
+            raise ConfigError("telegram.webhook_url must be set for webhook mode (RECLMMS_TELEGRAM_WEBHOOK_URL)")
+        secret = settings.secrets.telegram_webhook_secret
+        if secret is None:
+            raise ConfigError("RECLMMS_TELEGRAM_WEBHOOK_SECRET must be set for webhook mode")
+        logger.info("serving by webhook on %s:%d", cfg.webhook_listen, cfg.webhook_port)
+        app.run_webhook(
+            listen=cfg.webhook_listen,
+            port=cfg.webhook_port,
+            url_path=urlparse(cfg.webhook_url).path.lstrip("/"),
+            webhook_url=cfg.webhook_url,
+            secret_token=secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        logger.info("serving by long polling")
+        app.run_polling(allowed_updates=Update.ALL_TYPES)

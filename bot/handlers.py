@@ -1,0 +1,257 @@
+"""Thin handlers: parse the update, call a service, render. Registered by ``bot.application``."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Chat, Message, Update, User
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from agent.turn import Session
+from bot.i18n import lang_of, t
+from bot.media import MAX_IMAGE_BYTES, ImageTooLarge, check_image_async
+from bot.rendering import esc, history_text
+from bot.runtime import BotRuntime, runtime
+from bot.sending import send_html
+from bot.stats import activity_chart, collect_stats, stats_html
+from bot.turns import run_turn, session_id_for
+from reclmms.errors import BadImageError, BadQueryError, LinkError
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 2000
+Ctx = ContextTypes.DEFAULT_TYPE
+
+
+def _who(update: Update) -> tuple[Message, Chat, User, str]:
+    msg = update.effective_message
+    chat = update.effective_chat
+    user = update.effective_user
+    assert msg is not None and chat is not None and user is not None
+    return msg, chat, user, lang_of(user.language_code)
+
+
+async def _reply(update: Update, text_html: str, **kwargs: object) -> None:
+    chat = update.effective_chat
+    if chat is not None:
+        await send_html(update.get_bot(), chat.id, text_html, **kwargs)  # type: ignore[arg-type]
+
+
+# --- every update: dedupe, then bookkeeping -------------------------------------------------
+async def claim_update(update: Update, context: Ctx) -> None:
+    """Group -2: skip an update already taken (after a restart or a webhook retry)."""
+    if not await runtime(context).updates.claim(update.update_id):
+        logger.info("skipping update %d: already processed", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def note_user(update: Update, context: Ctx) -> None:
+    """Group -1: remember the user and count the message for /stats."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        return
+    rt = runtime(context)
+    await rt.users.touch(user.id, user.username, user.first_name, user.language_code)
+    kind = "callback" if update.callback_query else "photo" if (update.effective_message and update.effective_message.photo) else "message"
+    await rt.metrics.message(user.id, chat.id, kind)
+
+
+# --- commands ---------------------------------------------------------------------------------
+async def start(update: Update, context: Ctx) -> None:
+    msg, chat, user, lang = _who(update)
+    rt = runtime(context)
+    payload = context.args[0] if context.args else ""
+    if payload and chat.type == ChatType.PRIVATE:
+        try:
+            await rt.linker.redeem(payload, user.id)
+            await _reply(update, esc(t(lang, "linked")))
+        except LinkError as exc:
+            logger.info("link attempt by user %d failed: %s", user.id, exc)
+            await _reply(update, esc(t(lang, "link_failed")))
+    await _reply(update, esc(t(lang, "greeting", name=user.first_name or "")))
+
+
+async def help_(update: Update, context: Ctx) -> None:
+    _, _, _, lang = _who(update)
+    await _reply(update, t(lang, "help"))
+
+
+async def reset(update: Update, context: Ctx) -> None:
+    _, chat, _, lang = _who(update)
+    await runtime(context).agent.reset(session_id_for(chat.id))
+    await _reply(update, esc(t(lang, "reset")))
+
+
+async def cancel(update: Update, context: Ctx) -> None:
+    _, chat, _, lang = _who(update)
+    stopped = runtime(context).turns.cancel(chat.id)
+    await _reply(update, esc(t(lang, "cancelled" if stopped else "nothing_to_cancel")))
+
+
+async def history(update: Update, context: Ctx) -> None:
+    _, chat, user, lang = _who(update)
+    rt = runtime(context)
+    customer_id = await rt.links.customer_of(user.id) if chat.type == ChatType.PRIVATE else None
+    if customer_id is None:
+        await _reply(update, esc(t(lang, "history_unlinked")))
+        return
+    rows = await rt.services.catalog.purchase_history(customer_id, limit=10)
+    if not rows:
+        await _reply(update, esc(t(lang, "history_empty")))
+        return
+    lines = [(p.t_dat.isoformat(), a.name, p.price, a.article_id) for p, a in rows]
+    await _reply(update, history_text(lines, lang))
+
+
+async def stats(update: Update, context: Ctx) -> None:
+    """Admins only; everyone else gets the same refusal as for an unknown command."""
+    _, chat, user, lang = _who(update)
+    rt = runtime(context)
+    if user.id not in rt.settings.telegram.admin_ids:
+        logger.info("refused /stats for user %d", user.id)
+        await _reply(update, esc(t(lang, "stats_refused")))
+        return
+    agent = rt.services.agent
+    health: dict[str, object] | None = None
+    if agent is not None:
+        try:
+            health = await agent.health()
+        except Exception as exc:  # noqa: BLE001 - a broken backend is a figure, not a failure
+            health = {"ok": False, "error": type(exc).__name__}
+    figures = await collect_stats(rt.metrics, backend=getattr(agent, "backend_name", ""), health=health)
+    await _reply(update, stats_html(figures))
+    chart = await activity_chart(figures)
+    await context.bot.send_photo(chat.id, chart, caption="daily activity")
+
+
+async def unknown_command(update: Update, context: Ctx) -> None:
+    _, chat, _, lang = _who(update)
+    if chat.type != ChatType.PRIVATE and not _addressed_command(update, runtime(context)):
+        return
+    await _reply(update, esc(t(lang, "unknown_command")))
+
+
+# --- shopping -----------------------------------------------------------------------------------
+def _addressed_command(update: Update, rt: BotRuntime) -> bool:
+    text = (update.effective_message.text or "") if update.effective_message else ""
+    first = text.split()[0] if text.split() else ""
+    return "@" in first and first.split("@", 1)[1].lower() == rt.bot_username.lower()
+
+
+def addressed_text(msg: Message, rt: BotRuntime, text: str) -> str | None:
+    """In a group, the text meant for the bot (mention removed), or None when not addressed."""
+    if msg.chat.type == ChatType.PRIVATE:
+        return text
+    mention = f"@{rt.bot_username}".lower() if rt.bot_username else ""
+    if mention and mention in text.lower():
+        start = text.lower().index(mention)
+        return (text[:start] + text[start + len(mention):]).strip()
+    reply = msg.reply_to_message
+    if reply is not None and reply.from_user is not None and reply.from_user.id == rt.bot_id:
+        return text
+    return None
+
+
+async def shop(update: Update, context: Ctx, text: str, photo: bytes | None) -> None:
+    """Rate limit, queue behind the chat's running turn, then run the turn."""
+    _, chat, user, lang = _who(update)
+    rt = runtime(context)
+    wait = rt.limiter.hit(user.id)
+    if wait:
+        if rt.limiter.should_warn(user.id, wait):
+            await _reply(update, esc(t(lang, "rate_limited", seconds=int(wait) + 1)))
+        return
+    if rt.turns.waiting(chat.id) > rt.turns.max_waiting:
+        await _reply(update, esc(t(lang, "busy")))
+        return
+    customer_id = await rt.links.customer_of(user.id) if chat.type == ChatType.PRIVATE else None
+    session = Session(session_id_for(chat.id), customer_id=customer_id, language=user.language_code)
+    async with rt.turns.slot(chat.id):
+        try:
+            await rt.turns.run(
+                chat.id,
+                run_turn(rt, context.bot, chat_id=chat.id, user_id=user.id, lang=lang, session=session, text=text, photo=photo),
+            )
+        except BadImageError:
+            await _reply(update, esc(t(lang, "bad_image")))
+        except BadQueryError:
+            await _reply(update, esc(t(lang, "empty_text")))
+
+
+async def on_text(update: Update, context: Ctx) -> None:
+    msg, _, _, lang = _who(update)
+    text = addressed_text(msg, runtime(context), msg.text or "")
+    if text is None:
+        return
+    if not text.strip():
+        await _reply(update, esc(t(lang, "empty_text")))
+        return
+    if len(text) > MAX_TEXT_CHARS:
+        await _reply(update, esc(t(lang, "too_long", limit=MAX_TEXT_CHARS)))
+        return
+    await shop(update, context, text.strip(), None)
+
+
+async def on_photo(update: Update, context: Ctx) -> None:
+    """A photo, or an image sent as a file: look-alikes, refined by the caption."""
+    msg, _, _, lang = _who(update)
+    caption = addressed_text(msg, runtime(context), msg.caption or "")
+    if caption is None:
+        return
+    item = msg.photo[-1] if msg.photo else msg.document
+    if item is None:
+        return
+    if (item.file_size or 0) > MAX_IMAGE_BYTES:
+        await _reply(update, esc(t(lang, "too_large")))
+        return
+    tg_file = await context.bot.get_file(item.file_id)
+    data = bytes(await tg_file.download_as_bytearray())
+    try:
+        await check_image_async(data)
+    except ImageTooLarge:
+        await _reply(update, esc(t(lang, "too_large")))
+        return
+    except BadImageError as exc:
+        logger.info("rejected a photo: %s", exc)
+        await _reply(update, esc(t(lang, "bad_image")))
+        return
+    await shop(update, context, caption[:MAX_TEXT_CHARS].strip(), data)
+
+
+async def on_other_document(update: Update, context: Ctx) -> None:
+    msg, chat, _, lang = _who(update)
+    if chat.type == ChatType.PRIVATE or addressed_text(msg, runtime(context), msg.caption or "") is not None:
+        await _reply(update, esc(t(lang, "not_image_document")))
+
+
+async def on_unsupported(update: Update, context: Ctx) -> None:
+    """Stickers, voice, video, locations and anything else that is not text or a photo."""
+    _, chat, _, lang = _who(update)
+    if chat.type == ChatType.PRIVATE:
+        await _reply(update, esc(t(lang, "unsupported")))
+
+
+async def on_edited(update: Update, context: Ctx) -> None:
+    _, chat, _, lang = _who(update)
+    if chat.type == ChatType.PRIVATE:
+        await _reply(update, esc(t(lang, "edited")))
+
+
+# --- errors ---------------------------------------------------------------------------------------
+async def on_error(update: object, context: Ctx) -> None:
+    """The one error handler: log with the traceback, count it, apologise briefly."""
+    logger.error("error while handling an update", exc_info=context.error)
+    rt = context.bot_data.get("runtime")
+    if rt is not None:
+        try:
+            await rt.metrics.error(type(context.error).__name__)
+        except Exception:  # noqa: BLE001
+            logger.warning("could not record an error", exc_info=True)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        user = update.effective_user
+        lang = lang_of(user.language_code if user else None)
+        try:
+            await context.bot.send_message(update.effective_chat.id, t(lang, "error"))
+        except Exception:  # noqa: BLE001
+            logger.warning("could not send the apology", exc_info=True)

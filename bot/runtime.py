@@ -1,0 +1,141 @@
+"""What the handlers share while the bot runs: services, stores, per-chat turns, the rate limiter.
+
+One ``BotRuntime`` is built in ``post_init`` and kept in ``application.bot_data``; nothing
+here is a module-level singleton.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import defaultdict, deque
+from collections.abc import AsyncIterator, Awaitable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from bot.linking import Linker
+from bot.rendering import ButtonSigner
+from bot.store import LinkStore, MetricsStore, UpdateLog, UserStore
+from reclmms.settings import Settings
+
+if TYPE_CHECKING:
+    from telegram.ext import ContextTypes
+
+    from reclmms.app import Services
+
+T = TypeVar("T")
+RUNTIME_KEY = "runtime"
+
+
+class RateLimiter:
+    """A sliding one-minute window per user."""
+
+    def __init__(self, per_minute: int, window_s: float = 60.0) -> None:
+        self.per_minute = per_minute
+        self.window_s = window_s
+        self._hits: dict[int, deque[float]] = defaultdict(deque)
+        self._warned_until: dict[int, float] = {}
+
+    def hit(self, user_id: int, now: float | None = None) -> float:
+        """Count one request; 0.0 when allowed, else the seconds until the next is allowed."""
+        now = time.monotonic() if now is None else now
+        hits = self._hits[user_id]
+        while hits and now - hits[0] >= self.window_s:
+            hits.popleft()
+        if len(hits) >= self.per_minute:
+            return max(0.1, self.window_s - (now - hits[0]))
+        hits.append(now)
+        return 0.0
+
+    def should_warn(self, user_id: int, wait_s: float, now: float | None = None) -> bool:
+        """Warn once per blocked stretch, not on every message."""
+        now = time.monotonic() if now is None else now
+        if self._warned_until.get(user_id, 0.0) > now:
+            return False
+        self._warned_until[user_id] = now + wait_s
+        return True
+
+
+class ChatTurns:
+    """One turn at a time per chat; later messages wait their turn (up to ``max_waiting``)."""
+
+    def __init__(self, max_waiting: int = 3) -> None:
+        self.max_waiting = max_waiting
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = defaultdict(int)
+        self._running: dict[int, asyncio.Task[Any]] = {}
+
+    def waiting(self, chat_id: int) -> int:
+        return self._users.get(chat_id, 0)
+
+    def busy(self, chat_id: int) -> bool:
+        lock = self._locks.get(chat_id)
+        return bool(lock and lock.locked())
+
+    @contextlib.asynccontextmanager
+    async def slot(self, chat_id: int) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        self._users[chat_id] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[chat_id] -= 1
+            if self._users[chat_id] <= 0:
+                self._users.pop(chat_id, None)
+                self._locks.pop(chat_id, None)
+
+    async def run(self, chat_id: int, work: Awaitable[T]) -> tuple[bool, T | None]:
+        """Run ``work`` as the chat's cancellable turn; (False, None) when /cancel stopped it."""
+        task: asyncio.Task[T] = asyncio.ensure_future(work)
+        self._running[chat_id] = task
+        try:
+            await asyncio.wait({task})
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        finally:
+            if self._running.get(chat_id) is task:
+                del self._running[chat_id]
+        if task.cancelled():
+            return False, None
+        return True, task.result()
+
+    def cancel(self, chat_id: int) -> bool:
+        task = self._running.get(chat_id)
+        if task is None or task.done():
+            return False
+        task.cancel()
+        return True
+
+
+@dataclass
+class BotRuntime:
+    settings: Settings
+    services: Services
+    users: UserStore
+    links: LinkStore
+    metrics: MetricsStore
+    updates: UpdateLog
+    linker: Linker
+    signer: ButtonSigner
+    bot_username: str = ""
+    bot_id: int = 0
+    turns: ChatTurns = field(default_factory=ChatTurns)
+    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20))
+    file_ids: dict[str, str] = field(default_factory=dict)  # article_id → uploaded Telegram file_id
+    started_at: float = field(default_factory=time.time)
+
+    @property
+    def agent(self) -> Any:
+        if self.services.agent is None:
+            raise RuntimeError("the shopping agent is not open")
+        return self.services.agent
+
+
+def runtime(context: ContextTypes.DEFAULT_TYPE) -> BotRuntime:
+    rt = context.bot_data.get(RUNTIME_KEY)
+    if rt is None:
+        raise RuntimeError("bot runtime is not initialised (post_init did not run)")
+    return rt  # type: ignore[no-any-return]

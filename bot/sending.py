@@ -1,0 +1,203 @@
+"""Talking to Telegram: HTML with a plain-text fallback, product cards, streamed prose."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from telegram import Bot, InputMediaPhoto, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.i18n import t
+from bot.rendering import (
+    MEDIA_GROUP_MAX,
+    ButtonSigner,
+    card_caption,
+    esc,
+    product_keyboard,
+    split_text,
+)
+from catalog.models import Article
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # Telegram's sendPhoto limit
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def to_plain(html_text: str) -> str:
+    return html.unescape(_TAG_RE.sub("", html_text))
+
+
+def _markup_rejected(exc: BadRequest) -> bool:
+    text = str(exc).lower()
+    return "parse" in text or "entit" in text or "tag" in text
+
+
+async def send_html(bot: Bot, chat_id: int, text: str, **kwargs: Any) -> Message:
+    """sendMessage with HTML; when Telegram rejects the markup, the same text as plain text."""
+    try:
+        return await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, **kwargs)
+    except BadRequest as exc:
+        if not _markup_rejected(exc):
+            raise
+        logger.warning("HTML rejected (%s); sending plain text", exc)
+        return await bot.send_message(chat_id, to_plain(text), **kwargs)
+
+
+async def edit_html(bot: Bot, chat_id: int, message_id: int, text: str, **kwargs: Any) -> None:
+    try:
+        await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML, **kwargs)
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():
+            return
+        if not _markup_rejected(exc):
+            raise
+        logger.warning("HTML rejected on edit (%s); editing as plain text", exc)
+        await bot.edit_message_text(to_plain(text), chat_id=chat_id, message_id=message_id, **kwargs)
+
+
+async def _image_bytes(article: Article) -> bytes | None:
+    if not article.image_path:
+        return None
+
+    def read() -> bytes | None:
+        path = Path(article.image_path or "")
+        try:
+            if not path.is_file() or path.stat().st_size > MAX_UPLOAD_BYTES:
+                return None
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    return await asyncio.to_thread(read)
+
+
+async def send_cards(
+    bot: Bot,
+    chat_id: int,
+    products: list[Article],
+    lang: str,
+    signer: ButtonSigner,
+    file_ids: dict[str, str],
+    details: bool = False,
+    buttons: bool = True,
+) -> int:
+    """Product cards: photos with captions (one media group when several), text for those without
+    an image, and the More like this / Details / Cheaper buttons. Returns messages sent."""
+    products = products[:MEDIA_GROUP_MAX]
+    if not products:
+        return 0
+    numbered = len(products) > 1
+    images: list[tuple[int, Article, str | bytes]] = []
+    texts: list[tuple[int, Article]] = []
+    for i, art in enumerate(products, start=1):
+        media: str | bytes | None = file_ids.get(art.article_id) or await _image_bytes(art)
+        if media is None:
+            texts.append((i, art))
+        else:
+            images.append((i, art, media))
+    keyboard = product_keyboard(products, lang, signer, chat_id, numbered) if buttons else None
+    sent = 0
+    if len(images) == 1:
+        i, art, media = images[0]
+        caption = card_caption(art, lang, i if numbered else None, details=details)
+        attach = keyboard if not texts else None
+        msg = await _send_photo(bot, chat_id, media, caption, attach)
+        if msg.photo:
+            file_ids[art.article_id] = msg.photo[-1].file_id
+        sent += 1
+    elif images:
+        group = [
+            InputMediaPhoto(media, caption=card_caption(art, lang, i if numbered else None, details=details), parse_mode=ParseMode.HTML)
+            for i, art, media in images
+        ]
+        msgs = await bot.send_media_group(chat_id, group)
+        for (_, art, _), msg in zip(images, msgs, strict=False):
+            if msg.photo:
+                file_ids[art.article_id] = msg.photo[-1].file_id
+        sent += 1
+    if texts:
+        body = "\n\n".join(card_caption(art, lang, i if numbered else None, details=details) for i, art in texts)
+        for piece in split_text(body, escaped=False):
+            await send_html(bot, chat_id, piece, reply_markup=keyboard)
+            sent += 1
+    elif len(images) > 1 and keyboard is not None:
+        await send_html(bot, chat_id, esc(t(lang, "pick")), reply_markup=keyboard)
+        sent += 1
+    return sent
+
+
+async def _send_photo(bot: Bot, chat_id: int, media: str | bytes, caption: str, keyboard: Any) -> Message:
+    try:
+        return await bot.send_photo(chat_id, media, caption=caption, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    except BadRequest as exc:
+        if not _markup_rejected(exc):
+            raise
+        return await bot.send_photo(chat_id, media, caption=to_plain(caption), reply_markup=keyboard)
+
+
+class ProseStream:
+    """Streams the reply into messages: the first send waits up to ``first_delay_s`` (so a fast
+    reply goes out whole), then at most one edit per ``min_interval_s``; pieces over the
+    message limit continue in new messages."""
+
+    def __init__(self, bot: Bot, chat_id: int, min_interval_s: float = 1.0, first_delay_s: float = 0.6) -> None:
+        self.bot = bot
+        self.chat_id = chat_id
+        self.min_interval_s = min_interval_s
+        self.first_delay_s = first_delay_s
+        self.text = ""
+        self.sent: list[tuple[int, str]] = []  # (message_id, html)
+        self.edits = 0
+        self._started: float | None = None
+        self._last_io = 0.0
+
+    async def add(self, delta: str) -> None:
+        if not delta:
+            return
+        self.text += delta
+        now = time.monotonic()
+        if self._started is None:
+            self._started = now
+        if not self.sent:
+            if now - self._started >= self.first_delay_s:
+                await self._flush()
+        elif now - self._last_io >= self.min_interval_s:
+            await self._flush()
+
+    async def finish(self, final_text: str | None = None, note_html: str = "") -> None:
+        if final_text is not None and final_text.strip():
+            self.text = final_text
+        if not self.text.strip() and not note_html:
+            return
+        if self.sent:
+            wait = self.min_interval_s - (time.monotonic() - self._last_io)
+            if wait > 0:
+                await asyncio.sleep(wait)
+        await self._flush(note_html)
+
+    async def _flush(self, note_html: str = "") -> None:
+        pieces = [esc(p) for p in split_text(self.text.strip())] if self.text.strip() else []
+        if note_html:
+            if pieces and len(pieces[-1]) + len(note_html) + 2 <= 4096:
+                pieces[-1] = pieces[-1] + "\n\n" + note_html
+            else:
+                pieces.append(note_html)
+        for idx, piece in enumerate(pieces):
+            if idx < len(self.sent):
+                message_id, old = self.sent[idx]
+                if old != piece:
+                    await edit_html(self.bot, self.chat_id, message_id, piece)
+                    self.sent[idx] = (message_id, piece)
+                    self.edits += 1
+            else:
+                msg = await send_html(self.bot, self.chat_id, piece)
+                self.sent.append((msg.message_id, piece))
+        self._last_io = time.monotonic()

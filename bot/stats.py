@@ -1,0 +1,159 @@
+"""The admin figures behind ``/stats`` and ``reclmms stats``, and the daily-activity chart."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.rendering import esc
+from bot.store import MetricsStore
+
+DAY_S = 86400
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Nearest-rank-with-interpolation percentile (q in 0..100) of ``values``."""
+    if not values:
+        return None
+    xs = sorted(values)
+    pos = (len(xs) - 1) * q / 100.0
+    lo = int(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+async def collect_stats(
+    metrics: MetricsStore,
+    *,
+    backend: str = "",
+    health: dict[str, Any] | None = None,
+    days: int = 14,
+    now: float | None = None,
+) -> dict[str, Any]:
+    now = time.time() if now is None else now
+
+    async def scalar(sql: str, *params: Any) -> int:
+        rows = await metrics.rows(sql, params)
+        return int(rows[0][0] or 0) if rows else 0
+
+    latencies = [float(r[0]) for r in await metrics.rows("SELECT seconds FROM bot_turns WHERE ok = 1")]
+    tools: Counter[str] = Counter()
+    for (raw,) in await metrics.rows("SELECT tools FROM bot_turns"):
+        try:
+            tools.update(str(x) for x in json.loads(raw))
+        except (ValueError, TypeError):
+            continue
+    terms = await metrics.rows(
+        "SELECT kind, value, COUNT(*) AS n FROM bot_turn_terms GROUP BY kind, value ORDER BY n DESC, value"
+    )
+    start_day = datetime.fromtimestamp(now, UTC).date() - timedelta(days=days - 1)
+    since = datetime(start_day.year, start_day.month, start_day.day, tzinfo=UTC).timestamp()
+    per_day: dict[str, dict[str, int]] = {
+        (start_day + timedelta(days=i)).isoformat(): {"messages": 0, "turns": 0, "users": 0} for i in range(days)
+    }
+    for day, n, users in await metrics.rows(
+        "SELECT date(at, 'unixepoch'), COUNT(*), COUNT(DISTINCT user_id) FROM bot_messages WHERE at >= ? GROUP BY 1",
+        (since,),
+    ):
+        if day in per_day:
+            per_day[day]["messages"] = int(n)
+            per_day[day]["users"] = int(users)
+    for day, n in await metrics.rows(
+        "SELECT date(at, 'unixepoch'), COUNT(*) FROM bot_turns WHERE at >= ? GROUP BY 1", (since,)
+    ):
+        if day in per_day:
+            per_day[day]["turns"] = int(n)
+
+    def rnd(x: float | None) -> float | None:
+        return None if x is None else round(x, 3)
+
+    return {
+        "users": await scalar("SELECT COUNT(*) FROM bot_users"),
+        "active_24h": await scalar("SELECT COUNT(DISTINCT user_id) FROM bot_messages WHERE at >= ?", now - DAY_S),
+        "active_7d": await scalar("SELECT COUNT(DISTINCT user_id) FROM bot_messages WHERE at >= ?", now - 7 * DAY_S),
+        "linked_users": await scalar("SELECT COUNT(*) FROM bot_links"),
+        "messages": await scalar("SELECT COUNT(*) FROM bot_messages"),
+        "turns": await scalar("SELECT COUNT(*) FROM bot_turns"),
+        "turn_latency_s": {"p50": rnd(percentile(latencies, 50)), "p95": rnd(percentile(latencies, 95))},
+        "tool_usage": dict(tools.most_common()),
+        "top_categories": [[v, int(n)] for k, v, n in terms if k == "category"][:5],
+        "top_colours": [[v, int(n)] for k, v, n in terms if k == "colour"][:5],
+        "photos": await scalar("SELECT COUNT(*) FROM bot_turns WHERE photo = 1"),
+        "ungrounded_dropped": await scalar("SELECT COALESCE(SUM(ungrounded_dropped), 0) FROM bot_turns"),
+        "errors": await scalar("SELECT COUNT(*) FROM bot_errors"),
+        "failed_turns": await scalar("SELECT COUNT(*) FROM bot_turns WHERE ok = 0"),
+        "llm": {"backend": backend, "health": health},
+        "daily": [{"day": d, **v} for d, v in per_day.items()],
+    }
+
+
+def _fmt_top(pairs: list[list[Any]]) -> str:
+    return ", ".join(f"{v} ({n})" for v, n in pairs) or "–"
+
+
+def stats_lines(stats: dict[str, Any]) -> list[tuple[str, str]]:
+    lat = stats["turn_latency_s"]
+
+    def sec(x: float | None) -> str:
+        return "–" if x is None else f"{x:.2f} s"
+
+    health = stats["llm"]["health"]
+    if health is None:
+        health_text = "not checked"
+    else:
+        health_text = ", ".join(f"{k}={v}" for k, v in health.items()) or "ok"
+    return [
+        ("users", f"{stats['users']} (linked {stats['linked_users']})"),
+        ("active 24h / 7d", f"{stats['active_24h']} / {stats['active_7d']}"),
+        ("messages", str(stats["messages"])),
+        ("turns", f"{stats['turns']} (failed {stats['failed_turns']})"),
+        ("turn latency p50 / p95", f"{sec(lat['p50'])} / {sec(lat['p95'])}"),
+        ("tool usage", ", ".join(f"{k} {v}" for k, v in stats["tool_usage"].items()) or "–"),
+        ("top categories", _fmt_top(stats["top_categories"])),
+        ("top colours", _fmt_top(stats["top_colours"])),
+        ("photos handled", str(stats["photos"])),
+        ("ungrounded dropped", str(stats["ungrounded_dropped"])),
+        ("errors", str(stats["errors"])),
+        ("LLM backend", f"{stats['llm']['backend'] or '?'} ({health_text})"),
+    ]
+
+
+def stats_text(stats: dict[str, Any]) -> str:
+    width = max(len(k) for k, _ in stats_lines(stats))
+    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in stats_lines(stats))
+
+
+def stats_html(stats: dict[str, Any]) -> str:
+    return "<b>RecLMMs stats</b>\n" + "\n".join(f"<b>{esc(k)}</b>: {esc(v)}" for k, v in stats_lines(stats))
+
+
+def _chart(daily: list[dict[str, Any]]) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 3.6), dpi=100)
+    ax = fig.add_subplot()
+    days = [d["day"][5:] for d in daily]
+    xs = range(len(days))
+    ax.bar([x - 0.2 for x in xs], [d["messages"] for d in daily], width=0.4, label="messages")
+    ax.bar([x + 0.2 for x in xs], [d["turns"] for d in daily], width=0.4, label="turns")
+    ax.plot(list(xs), [d["users"] for d in daily], marker="o", color="black", label="active users")
+    ax.set_xticks(list(xs), days, rotation=45, fontsize=8)
+    ax.set_title("RecLMMs daily activity (UTC)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+async def activity_chart(stats: dict[str, Any]) -> bytes:
+    """A PNG of daily messages, turns and active users (matplotlib, Agg, off the event loop)."""
+    return await asyncio.to_thread(_chart, stats["daily"])

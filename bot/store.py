@@ -1,0 +1,284 @@
+"""The bot's SQLite tables (component ``bot``) behind small async repositories.
+
+Tables: users, account links, link codes, messages, turns (metrics), turn terms
+(searched categories and colours), errors and processed update ids. All timestamps are
+Unix seconds (UTC).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog.db import Database
+
+BOT_MIGRATIONS: list[str] = [
+    # 1: users, links, codes, messages, metrics, processed updates
+    """
+    CREATE TABLE bot_users (
+        user_id INTEGER PRIMARY KEY,
+        username TEXT,
+        first_name TEXT,
+        language_code TEXT,
+        first_seen REAL NOT NULL,
+        last_seen REAL NOT NULL
+    );
+
+    CREATE TABLE bot_links (
+        user_id INTEGER PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        linked_at REAL NOT NULL
+    );
+
+    CREATE TABLE bot_link_codes (
+        nonce TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        expires_at REAL NOT NULL,
+        used_at REAL,
+        used_by INTEGER
+    );
+
+    CREATE TABLE bot_messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id INTEGER NOT NULL,
+        chat_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    CREATE INDEX bot_messages_at ON bot_messages(at);
+
+    CREATE TABLE bot_turns (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id INTEGER NOT NULL,
+        chat_id INTEGER NOT NULL,
+        at REAL NOT NULL,
+        seconds REAL NOT NULL,
+        llm_seconds REAL NOT NULL DEFAULT 0,
+        photo INTEGER NOT NULL DEFAULT 0,
+        products INTEGER NOT NULL DEFAULT 0,
+        ungrounded_dropped INTEGER NOT NULL DEFAULT 0,
+        intent TEXT NOT NULL DEFAULT '',
+        language TEXT NOT NULL DEFAULT '',
+        tools TEXT NOT NULL DEFAULT '[]',
+        ok INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX bot_turns_at ON bot_turns(at);
+
+    CREATE TABLE bot_turn_terms (
+        turn_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL
+    );
+
+    CREATE TABLE bot_errors (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at REAL NOT NULL,
+        kind TEXT NOT NULL
+    );
+
+    CREATE TABLE bot_updates (
+        update_id INTEGER PRIMARY KEY,
+        at REAL NOT NULL
+    );
+    """,
+]
+
+
+async def ensure_bot_schema(db: Database) -> int:
+    return await db.migrate("bot", BOT_MIGRATIONS)
+
+
+class UserStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def touch(
+        self, user_id: int, username: str | None, first_name: str | None, language_code: str | None
+    ) -> None:
+        now = time.time()
+        await self._db.conn.execute(
+            "INSERT INTO bot_users(user_id, username, first_name, language_code, first_seen, last_seen)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET username = excluded.username,"
+            " first_name = excluded.first_name, language_code = excluded.language_code,"
+            " last_seen = excluded.last_seen",
+            (user_id, username, first_name, language_code, now, now),
+        )
+        await self._db.conn.commit()
+
+
+class LinkStore:
+    """Account links (Telegram user → shop customer) and the one-time codes that create them."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def customer_of(self, user_id: int) -> str | None:
+        async with self._db.conn.execute(
+            "SELECT customer_id FROM bot_links WHERE user_id = ?", (user_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row else None
+
+    async def customer_exists(self, customer_id: str) -> bool:
+        """True when the catalog knows the customer (customers table or purchase history)."""
+        for sql in (
+            "SELECT 1 FROM customers WHERE customer_id = ? LIMIT 1",
+            "SELECT 1 FROM purchases WHERE customer_id = ? LIMIT 1",
+            "SELECT 1 FROM transactions WHERE customer_id = ? LIMIT 1",
+        ):
+            try:
+                async with self._db.conn.execute(sql, (customer_id,)) as cur:
+                    if await cur.fetchone():
+                        return True
+            except Exception:  # noqa: BLE001 - a table that this catalog does not have
+                continue
+        return False
+
+    async def add_code(self, nonce: str, customer_id: str, expires_at: float) -> None:
+        await self._db.conn.execute(
+            "INSERT INTO bot_link_codes(nonce, customer_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            (nonce, customer_id, time.time(), expires_at),
+        )
+        await self._db.conn.commit()
+
+    async def get_code(self, nonce: str) -> tuple[str, float, float | None] | None:
+        """(customer_id, expires_at, used_at) of a code, or None."""
+        async with self._db.conn.execute(
+            "SELECT customer_id, expires_at, used_at FROM bot_link_codes WHERE nonce = ?", (nonce,)
+        ) as cur:
+            row = await cur.fetchone()
+        return (str(row[0]), float(row[1]), row[2]) if row else None
+
+    async def redeem(self, nonce: str, user_id: int, customer_id: str) -> bool:
+        """Mark a code used and link the user, atomically. False when it was used meanwhile."""
+        now = time.time()
+        conn = self._db.conn
+        cur = await conn.execute(
+            "UPDATE bot_link_codes SET used_at = ?, used_by = ? WHERE nonce = ? AND used_at IS NULL",
+            (now, user_id, nonce),
+        )
+        if cur.rowcount != 1:
+            return False
+        await conn.execute(
+            "INSERT INTO bot_links(user_id, customer_id, linked_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(user_id) DO UPDATE SET customer_id = excluded.customer_id,"
+            " linked_at = excluded.linked_at",
+            (user_id, customer_id, now),
+        )
+        await conn.commit()
+        return True
+
+    async def unlink(self, user_id: int) -> None:
+        await self._db.conn.execute("DELETE FROM bot_links WHERE user_id = ?", (user_id,))
+        await self._db.conn.commit()
+
+
+@dataclass(slots=True)
+class TurnRecord:
+    user_id: int
+    chat_id: int
+    seconds: float
+    llm_seconds: float = 0.0
+    photo: bool = False
+    products: int = 0
+    ungrounded_dropped: int = 0
+    intent: str = ""
+    language: str = ""
+    tools: list[str] = field(default_factory=list)
+    terms: list[tuple[str, str]] = field(default_factory=list)  # ("category"|"colour", value)
+    ok: bool = True
+
+
+class MetricsStore:
+    """Messages, turns, errors: what /stats reports."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def message(self, user_id: int, chat_id: int, kind: str) -> None:
+        await self._db.conn.execute(
+            "INSERT INTO bot_messages(user_id, chat_id, kind, at) VALUES (?, ?, ?, ?)",
+            (user_id, chat_id, kind, time.time()),
+        )
+        await self._db.conn.commit()
+
+    async def turn(self, rec: TurnRecord) -> None:
+        conn = self._db.conn
+        cur = await conn.execute(
+            "INSERT INTO bot_turns(user_id, chat_id, at, seconds, llm_seconds, photo, products,"
+            " ungrounded_dropped, intent, language, tools, ok) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                rec.user_id,
+                rec.chat_id,
+                time.time(),
+                rec.seconds,
+                rec.llm_seconds,
+                int(rec.photo),
+                rec.products,
+                rec.ungrounded_dropped,
+                rec.intent,
+                rec.language,
+                json.dumps(rec.tools),
+                int(rec.ok),
+            ),
+        )
+        turn_id = cur.lastrowid
+        if rec.terms:
+            await conn.executemany(
+                "INSERT INTO bot_turn_terms(turn_id, kind, value) VALUES (?, ?, ?)",
+                [(turn_id, kind, value) for kind, value in rec.terms],
+            )
+        await conn.commit()
+
+    async def error(self, kind: str) -> None:
+        await self._db.conn.execute("INSERT INTO bot_errors(at, kind) VALUES (?, ?)", (time.time(), kind))
+        await self._db.conn.commit()
+
+    async def rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        async with self._db.conn.execute(sql, tuple(params)) as cur:
+            return [tuple(r) for r in await cur.fetchall()]
+
+
+class UpdateLog:
+    """Update ids already taken, so that no update is processed twice (restarts, webhook retries)."""
+
+    KEEP = 50_000
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._floor: int | None = None
+
+    async def claim(self, update_id: int) -> bool:
+        """True the first time an update id is seen; False for a duplicate or an old id."""
+        if self._floor is None:
+            async with self._db.conn.execute("SELECT MIN(update_id) FROM bot_updates") as cur:
+                row = await cur.fetchone()
+            self._floor = int(row[0]) if row and row[0] is not None else -1
+        if update_id < self._floor:
+            return False
+        cur = await self._db.conn.execute(
+            "INSERT OR IGNORE INTO bot_updates(update_id, at) VALUES (?, ?)", (update_id, time.time())
+        )
+        await self._db.conn.commit()
+        claimed = cur.rowcount == 1
+        if claimed and update_id % 1000 == 0:
+            await self._prune()
+        return claimed
+
+    async def last(self) -> int | None:
+        async with self._db.conn.execute("SELECT MAX(update_id) FROM bot_updates") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    async def _prune(self) -> None:
+        last = await self.last()
+        if last is None:
+            return
+        floor = last - self.KEEP
+        await self._db.conn.execute("DELETE FROM bot_updates WHERE update_id < ?", (floor,))
+        await self._db.conn.commit()
+        self._floor = max(self._floor or -1, floor)

@@ -1,0 +1,140 @@
+"""One shopping turn in a chat: typing action, product cards first, then the streamed prose."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from telegram import Bot
+from telegram.constants import ChatAction
+
+from agent.turn import ProductsReady, ReplyDelta, Session, TurnDone, TurnResult
+from bot.i18n import t
+from bot.rendering import esc
+from bot.runtime import BotRuntime
+from bot.sending import ProseStream, send_cards, send_html
+from bot.store import TurnRecord
+from catalog.models import Article
+
+logger = logging.getLogger(__name__)
+
+TYPING_EVERY_S = 4.5
+_CATEGORY_KEYS = ("product_type", "category", "garment_group", "product_group")
+_COLOUR_KEYS = ("colour", "color", "colour_master")
+
+
+def session_id_for(chat_id: int) -> str:
+    return f"tg:{chat_id}"
+
+
+async def _keep_typing(bot: Bot, chat_id: int) -> None:
+    while True:
+        with contextlib.suppress(Exception):
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+        await asyncio.sleep(TYPING_EVERY_S)
+
+
+def _tool_name(call: dict[str, Any]) -> str:
+    return str(call.get("name") or call.get("tool") or call.get("function") or "?")
+
+
+def _tool_args(call: dict[str, Any]) -> dict[str, Any]:
+    args = call.get("args") or call.get("arguments") or call.get("input") or {}
+    if not isinstance(args, dict):
+        return {}
+    nested = args.get("filters")
+    if isinstance(nested, dict):
+        args = {**args, **nested}
+    return args
+
+
+def search_terms(tool_calls: list[dict[str, Any]], products: list[Article]) -> list[tuple[str, str]]:
+    """The categories and colours a turn searched for: the tools' filters, else what was shown."""
+    terms: list[tuple[str, str]] = []
+    for call in tool_calls:
+        args = _tool_args(call)
+        for key in _CATEGORY_KEYS:
+            if isinstance(args.get(key), str) and args[key].strip():
+                terms.append(("category", args[key].strip().lower()))
+                break
+        for key in _COLOUR_KEYS:
+            if isinstance(args.get(key), str) and args[key].strip():
+                terms.append(("colour", args[key].strip().lower()))
+                break
+    if not terms and products:
+        top = products[0]
+        if top.product_type:
+            terms.append(("category", top.product_type.lower()))
+        if top.colour:
+            terms.append(("colour", top.colour.lower()))
+    return terms
+
+
+async def run_turn(
+    rt: BotRuntime,
+    bot: Bot,
+    *,
+    chat_id: int,
+    user_id: int,
+    lang: str,
+    session: Session,
+    text: str,
+    photo: bytes | None = None,
+) -> TurnResult | None:
+    """Run the agent for one message and render it. Records the turn's metrics."""
+    started = time.monotonic()
+    typing = asyncio.create_task(_keep_typing(bot, chat_id))
+    stream = ProseStream(bot, chat_id)
+    products: list[Article] = []
+    tool_calls: list[dict[str, Any]] = []
+    result: TurnResult | None = None
+    ok = False
+    try:
+        async for event in rt.agent.stream(session, text, photo=photo):
+            if isinstance(event, ProductsReady):
+                products = list(event.products)
+                tool_calls = list(event.tool_calls)
+                if products:
+                    await send_cards(bot, chat_id, products, lang, rt.signer, rt.file_ids)
+            elif isinstance(event, ReplyDelta):
+                await stream.add(event.text)
+            elif isinstance(event, TurnDone):
+                result = event.result
+        typing.cancel()
+        if result is None:
+            raise RuntimeError("the agent's stream ended without TurnDone")
+        if result.products and not products:  # a service that skipped ProductsReady
+            products = list(result.products)
+            await send_cards(bot, chat_id, products, lang, rt.signer, rt.file_ids)
+        tool_calls = result.tool_calls or tool_calls
+        note = f"<i>{esc(result.note)}</i>" if result.note else ""
+        if not products and not result.reply.strip() and not stream.text.strip():
+            await send_html(bot, chat_id, esc(t(lang, "no_results")))
+        else:
+            await stream.finish(result.reply, note)
+        ok = True
+        return result
+    finally:
+        typing.cancel()
+        elapsed = time.monotonic() - started
+        record = TurnRecord(
+            user_id=user_id,
+            chat_id=chat_id,
+            seconds=elapsed,
+            llm_seconds=result.llm_seconds if result else 0.0,
+            photo=photo is not None,
+            products=len(products),
+            ungrounded_dropped=result.ungrounded_dropped if result else 0,
+            intent=result.intent if result else "",
+            language=result.language if result else "",
+            tools=[_tool_name(c) for c in tool_calls],
+            terms=search_terms(tool_calls, products),
+            ok=ok,
+        )
+        try:
+            await asyncio.shield(rt.metrics.turn(record))
+        except Exception:  # noqa: BLE001 - metrics never break a turn
+            logger.warning("could not record turn metrics", exc_info=True)
