@@ -1,0 +1,78 @@
+"""The runtime context of one turn: injected into the graph's nodes and the tools.
+
+The catalog, the backend and the session's customer come from here, never from globals
+and never from the model. ``TurnRecord`` collects what the turn did (tool calls, products,
+timings) for the ``TurnResult``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from catalog.models import Article
+
+if TYPE_CHECKING:
+    from agent.language import LanguageDetector
+    from agent.llm.base import ChatBackend
+    from agent.prompts import Replies
+    from agent.vocabulary import VocabularyMapper
+    from catalog.service import CatalogService
+    from reclmms.settings import Settings
+
+
+@dataclass
+class TurnRecord:
+    products: list[Article] = field(default_factory=list)
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    reply: str = ""
+    language: str = "en"
+    intent: str = ""
+    note: str | None = None
+    ungrounded_dropped: int = 0
+    llm_seconds: float = 0.0
+    retrieval_seconds: float = 0.0
+    products_sent: bool = False
+    output: Any = None  # the ToolOutput of this turn, if a tool ran
+    route: str = ""  # "rules" | "llm" | "default"
+
+
+@dataclass
+class LLMBudget:
+    """One turn's allowance for model calls: a deadline, and no more calls after a failure."""
+
+    deadline: float
+    failed: bool = False
+    reason: str = ""
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def usable(self, minimum: float = 0.3) -> bool:
+        return not self.failed and self.remaining() > minimum
+
+    def fail(self, reason: str) -> None:
+        self.failed = True
+        self.reason = reason
+
+
+@dataclass
+class AgentContext:
+    catalog: CatalogService
+    backend: ChatBackend | None
+    settings: Settings
+    vocab: VocabularyMapper
+    languages: LanguageDetector
+    replies: Replies
+    budget: LLMBudget
+    customer_id: str | None = None
+    photo: bytes | None = None
+    language_hint: str | None = None
+    catalog_names: set[str] = field(default_factory=set)
+    llm_rerank: bool = False
+    record: TurnRecord = field(default_factory=TurnRecord)
+
+    @property
+    def max_products(self) -> int:
+        return int(self.settings.agent.max_products)

@@ -1,0 +1,70 @@
+"""Build the ``ShoppingService`` with its backend, vocabularies and persistent checkpointer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from agent.language import LanguageDetector
+from agent.service import ShoppingService
+from agent.vocabulary import VocabularyMapper
+
+if TYPE_CHECKING:
+    from catalog.service import CatalogService
+    from reclmms.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+MAX_CATALOG_NAMES = 300_000
+
+
+async def load_catalog_names(catalog: Any) -> set[str]:
+    """Multi-word catalog product names (case kept), for the grounding check; empty if unavailable."""
+    names: set[str] = set()
+    articles = getattr(catalog, "articles", None)
+    iter_all = getattr(articles, "iter_all", None)
+    if iter_all is None:
+        return names
+    try:
+        async for batch in iter_all():
+            for a in batch:
+                name = (a.name or "").strip()
+                if " " in name and len(name) >= 6:
+                    names.add(name)
+            if len(names) > MAX_CATALOG_NAMES:
+                break
+    except Exception as exc:
+        logger.warning("catalog names unavailable for grounding: %s", exc)
+    return names
+
+
+@contextlib.asynccontextmanager
+async def build_shopping_service(
+    settings: Settings, catalog: CatalogService, backend: Any = None
+) -> AsyncIterator[ShoppingService]:
+    """Yield a ready ``ShoppingService``; closes the backend (if built here) and the checkpointer."""
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    own_backend = backend is None
+    if own_backend:
+        from agent.llm.factory import build_backend
+
+        backend = build_backend(settings)
+    languages = LanguageDetector()
+    try:
+        settings.checkpoints_path.parent.mkdir(parents=True, exist_ok=True)
+        load_languages = asyncio.create_task(asyncio.to_thread(languages.load))
+        vocab = await VocabularyMapper.load(catalog)
+        names = await load_catalog_names(catalog)
+        await load_languages
+        async with AsyncSqliteSaver.from_conn_string(str(settings.checkpoints_path)) as checkpointer:
+            await checkpointer.setup()
+            yield ShoppingService(settings, catalog, backend, checkpointer, vocab=vocab, languages=languages,
+                                  catalog_names=names)
+    finally:
+        if own_backend and backend is not None:
+            with contextlib.suppress(Exception):
+                await backend.aclose()

@@ -1,0 +1,163 @@
+"""Deterministic routing: the rules that decide most turns without a model.
+
+Small models guess intents badly ("hi there!" -> history), so commands, greetings, history,
+recommendations, "more like the second one", "cheaper", "in blue" and prices are matched
+here, in several languages. ``classify`` returns ``None`` for the intent when no rule fires,
+and the router then asks the model (JSON schema) or falls back to a plain search.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+INTENTS = ("search", "similar", "refine", "details", "history", "recommend", "greeting", "thanks", "help")
+
+_F = re.IGNORECASE | re.UNICODE
+
+_GREETING = re.compile(
+    r"^\s*(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|hola|buenas|bonjour|salut|hallo|"
+    r"guten tag|ciao|olá|ola|hej|привет|здравствуйте|你好|您好|嗨|哈喽|哈啰|こんにちは|안녕하세요|안녕)"
+    r"(?=$|[\s,.!?~，。！？])",
+    _F,
+)
+_THANKS = re.compile(r"^\s*(thanks|thank you|thx|ty|谢谢|多谢|感谢|gracias|merci|danke|grazie|obrigad[oa]|спасибо|ありがとう)", _F)
+_HELP = re.compile(
+    r"^\s*(/?help|what can you do|how does this work|who are you|帮助|你能做什么|你会什么|ayuda|aide|hilfe)\s*[?？!]*\s*$", _F
+)
+_HISTORY = re.compile(
+    r"(what (did|have) i (buy|bought|order|ordered|purchase|purchased)|my (past |previous |recent )?"
+    r"(purchases|orders|order history|purchase history|shopping history)|purchase history|order history|"
+    r"what i (bought|ordered)|i bought (before|last|recently)|我买过|买了什么|买过什么|购买记录|购买历史|"
+    r"我的订单|历史订单|我之前买|mis compras|qué compré|que compré|mes achats|qu'ai-je acheté|"
+    r"meine käufe|meine bestellungen|was habe ich gekauft|мои покупки)",
+    _F,
+)
+_RECOMMEND = re.compile(
+    r"(recommend|suggest|for me\b|pick (something|for)|what should i (buy|wear|get)|surprise me|"
+    r"based on my|personal(ised|ized)?|推荐|建议|适合我|给我挑|recomiend|recomend|recommande|conseill|"
+    r"empfiehl|empfehl|consiglia|рекоменд|おすすめ)",
+    _F,
+)
+_SIMILAR = re.compile(
+    r"(more like|similar|like (this|that|these|those|it|the (first|second|third|fourth|fifth|last))|"
+    r"looks? like|same style|alternatives?|类似|相似|差不多|一样的|像这|像第|同款|parecid|similaire|"
+    r"comme (celui|celle|ça)|ähnlich|simil|похож)",
+    _F,
+)
+_DETAILS = re.compile(
+    r"(tell me (more )?about|more (info|information|details)|details|describe|what is the|"
+    r"详情|详细|介绍一下|介绍|怎么样|más información|detalles|plus d'info|détails|mehr über|einzelheiten)",
+    _F,
+)
+_CHEAPER = re.compile(
+    r"(cheaper|less expensive|lower price|more affordable|budget|cheap|便宜|实惠|低价|más barat|"
+    r"moins cher|günstiger|billiger|дешевле|安い)",
+    _F,
+)
+_FOREIGN_CUSTOMER = re.compile(
+    r"((customer|user|client|account|cliente|kunde|клиент)\s*(id|#|no\.?|number)?\s*[:=]?\s*[0-9a-f]{6,}|"
+    r"someone else|other (customer|user|people)|another (customer|user|person)|"
+    r"别人的|其他(客户|用户|顾客)|客户\s*[0-9a-f]{6,}|用户\s*[0-9a-f]{6,})",
+    _F,
+)
+_MAX_PRICE = re.compile(
+    r"(?:under|below|less than|cheaper than|max(?:imum)?|up to|at most|<|menos de|moins de|unter|"
+    r"bis|低于|不超过|少于|不到|дешевле|до)\s*[$€£¥]?\s*(\d+(?:[.,]\d+)?)"
+    r"|(\d+(?:[.,]\d+)?)\s*(?:元|块|美元|欧元|刀|dollars|euros?|kr)?\s*(?:以下|以内|之内|or less)",
+    _F,
+)
+_MIN_PRICE = re.compile(
+    r"(?:over|above|more than|at least|min(?:imum)?|más de|plus de|über|高于|超过|至少)\s*[$€£¥]?\s*(\d+(?:[.,]\d+)?)",
+    _F,
+)
+
+_ORDINALS: dict[str, int] = {
+    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
+    "fifth": 4, "5th": 4, "sixth": 5, "seventh": 6, "eighth": 7, "ninth": 8, "tenth": 9, "last": -1,
+    "primero": 0, "primera": 0, "segundo": 1, "segunda": 1, "tercero": 2, "tercera": 2, "último": -1,
+    "premier": 0, "première": 0, "deuxième": 1, "troisième": 2, "dernier": -1, "dernière": -1,
+    "erste": 0, "ersten": 0, "zweite": 1, "zweiten": 1, "dritte": 2, "dritten": 2, "letzte": -1,
+}
+_ZH_NUM = {"一": 0, "二": 1, "两": 1, "三": 2, "四": 3, "五": 4, "六": 5, "七": 6, "八": 7, "九": 8, "十": 9}
+_ORDINAL_WORD = re.compile(r"\b(" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")\b(?!\s+(time|place|month|week|year|season|night|day|summer|winter))", _F)
+_ORDINAL_NUM = re.compile(r"(?:#|\bnumber\s*|\bno\.?\s*|\bitem\s*|\boption\s*)(\d{1,2})\b", _F)
+_ORDINAL_ZH = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(个|件|款|条|双|项)?")
+_ORDINAL_ZH_LAST = re.compile(r"最后一(个|件|款)")
+
+
+@dataclass
+class Classification:
+    intent: str | None = None
+    ordinal: int | None = None  # 0-based index into the shown products; -1 = last
+    cheaper: bool = False
+    max_price: float | None = None
+    min_price: float | None = None
+    foreign_customer: bool = False
+    signals: list[str] = field(default_factory=list)
+
+
+def find_ordinal(text: str) -> int | None:
+    """0-based position named in ``text`` ("the second one", "#2", "第二个"); -1 for "last"."""
+    m = _ORDINAL_ZH.search(text)
+    if m:
+        raw = m.group(1)
+        return int(raw) - 1 if raw.isdigit() else _ZH_NUM[raw]
+    if _ORDINAL_ZH_LAST.search(text):
+        return -1
+    m = _ORDINAL_NUM.search(text)
+    if m:
+        return max(0, int(m.group(1)) - 1)
+    m = _ORDINAL_WORD.search(text)
+    if m:
+        return _ORDINALS[m.group(1).lower()]
+    return None
+
+
+def _price(match: re.Match[str] | None) -> float | None:
+    if not match:
+        return None
+    raw = next((g for g in match.groups() if g), None)
+    return float(raw.replace(",", ".")) if raw else None
+
+
+def classify(
+    text: str, *, has_shown: bool, has_photo: bool, has_type: bool = False, has_colour: bool = False
+) -> Classification:
+    """Rule-based intent and modifiers for one user message.
+
+    ``has_shown``: products were shown earlier in the conversation (so "the second one",
+    "cheaper" and "in blue" can refer to them); ``has_type``/``has_colour``: the text names a
+    catalog product type / colour (so "recommend a red dress" is a search, not a personal
+    pick, and "red dress" after a list is a new search while "in blue" refines it).
+    """
+    c = Classification()
+    text = text.strip()
+    c.ordinal = find_ordinal(text) if has_shown else None
+    c.max_price = _price(_MAX_PRICE.search(text))
+    c.min_price = _price(_MIN_PRICE.search(text))
+    c.cheaper = bool(_CHEAPER.search(text))
+    c.foreign_customer = bool(_FOREIGN_CUSTOMER.search(text))
+    words = len(re.findall(r"\w+", text)) if not re.search(r"[\u4e00-\u9fff]", text) else len(text) // 2
+    if has_photo:
+        c.intent = "similar"
+        c.signals.append("photo")
+        return c
+    if _HISTORY.search(text):
+        c.intent = "history"
+    elif _HELP.search(text):
+        c.intent = "help"
+    elif _THANKS.search(text) and words <= 4:
+        c.intent = "thanks"
+    elif _GREETING.search(text) and words <= 4:
+        c.intent = "greeting"
+    elif _SIMILAR.search(text) and (has_shown or c.ordinal is not None):
+        c.intent = "similar"
+    elif c.ordinal is not None and (_DETAILS.search(text) or words <= 5) and not c.cheaper:
+        c.intent = "details"
+    elif _RECOMMEND.search(text) and not (has_type or has_colour):
+        c.intent = "recommend"
+    elif has_shown and not has_type and (c.cheaper or (has_colour and words <= 6) or (c.max_price is not None and words <= 6)):
+        c.intent = "refine"
+    c.signals.append(c.intent or "none")
+    return c

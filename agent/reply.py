@@ -1,0 +1,181 @@
+"""The ``respond`` node: a short reply in the user's language, streamed and grounded.
+
+The model only writes words about products that a tool returned; the product cards were
+already published by ``act``. Its text passes the grounding check sentence by sentence, and
+the turn falls back to a fixed reply per language (``prompts/replies.toml``) when the model is
+not needed, down, slow, or returns garbage. Tokens and time are bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent.context import AgentContext
+from agent.grounding import Grounding, SentenceFilter
+from agent.prompts import render
+from agent.state import MAX_HISTORY, ConversationState
+from agent.tools import ToolOutput
+from agent.turn import ReplyDelta
+from reclmms.errors import ReclmmsError
+
+logger = logging.getLogger(__name__)
+
+MAX_REPLY_TOKENS = 160
+MAX_REPLY_CHARS = 700
+_PROSE_INTENTS = ("search", "similar", "refine", "recommend", "details", "history")
+_SCRIPTS = {
+    "zh": re.compile(r"[\u4e00-\u9fff]"), "ja": re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]"),
+    "ko": re.compile(r"[\uac00-\ud7af]"), "ru": re.compile(r"[\u0400-\u04ff]"), "ar": re.compile(r"[\u0600-\u06ff]"),
+}
+_GARBAGE = re.compile(r"[{}\[\]<>]|```|(.)\1{6,}")
+
+
+def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, language: str, has_shown: bool) -> str:
+    """The deterministic reply for this outcome, in ``language``."""
+    r = ctx.replies
+    n = len(ctx.record.products)
+    if intent in ("empty", "greeting", "thanks", "help"):
+        return r.get(language, intent)
+    if intent == "refused":
+        return r.get(language, "foreign_customer")
+    if output is None:
+        return r.get(language, "none")
+    kind = output.kind
+    if kind == "bad_image":
+        return output.observation
+    if kind == "error" and "not in the conversation" in output.observation:
+        if not has_shown:
+            return r.get(language, "nothing_shown")
+        return r.get(language, "no_ordinal", k=output.extra.get("position") or "?")
+    if kind == "no_customer":
+        return r.get(language, "link_first")
+    if kind == "history":
+        return r.get(language, "history", n=n) if n else r.get(language, "history_none")
+    if kind == "popular":
+        key = "popular" if ctx.customer_id else "no_customer"
+        return r.get(language, key, n=n)
+    if not n:
+        return r.get(language, "none")
+    if kind == "recommend":
+        return r.get(language, "recommend", n=n)
+    if kind == "details":
+        return r.get(language, "details", name=ctx.record.products[0].name)
+    return r.get(language, {"similar": "similar", "refine": "refine"}.get(intent, "found"), n=n)
+
+
+def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: ToolOutput, language: str) -> list[dict[str, Any]]:
+    products = ctx.record.products
+    lines = []
+    for i, a in enumerate(products, 1):
+        line = f"{i}. {a.short}"
+        if intent == "details" and a.description:
+            line += f" - {a.description[:300]}"
+        lines.append(line)
+    action = {
+        "history": "listed the shopper's own recent purchases",
+        "recommend": "picked items that suit the shopper's past purchases",
+        "similar": "found items similar to what the shopper pointed at",
+        "details": "looked up one product",
+        "refine": "updated the last search",
+    }.get(intent, "searched the catalog")
+    if output.kind == "popular":
+        action = "listed popular items (no purchase history is linked)"
+    extra = "Say briefly why they fit the shopper's past purchases." if intent == "recommend" else ""
+    system = render("system", max_sentences=3)
+    user = render("reply", language=language, language_name=ctx.replies.language_name(language),
+                  request=(state.get("text") or "(a photo)")[:300], action=action,
+                  products="\n".join(lines), extra=extra)
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def _looks_wrong(sentence: str, language: str) -> bool:
+    """True when the model's first sentence is garbage or in the wrong script."""
+    if _GARBAGE.search(sentence):
+        return True
+    script = _SCRIPTS.get(language)
+    return bool(script and not script.search(sentence))
+
+
+async def _model_prose(ctx: AgentContext, runtime: Runtime[AgentContext], messages: list[dict[str, Any]],
+                       grounding: Grounding, language: str) -> tuple[list[str], bool]:
+    """Stream the model's reply through the grounding filter; (shown sentences, failed?)."""
+    assert ctx.backend is not None
+    sentences = SentenceFilter(grounding)
+    shown: list[str] = []
+    chars = 0
+    failed = False
+    start = time.monotonic()
+    stream = ctx.backend.stream_text(messages, max_tokens=min(MAX_REPLY_TOKENS, ctx.settings.llm.max_tokens),
+                                     timeout_s=max(0.1, min(ctx.budget.remaining(), ctx.settings.llm.timeout_s)))
+
+    def emit(batch: list[str]) -> bool:
+        nonlocal chars
+        for sentence in batch:
+            if not shown and _looks_wrong(sentence, language):
+                raise ValueError("garbage")
+            shown.append(sentence)
+            chars += len(sentence)
+            runtime.stream_writer(ReplyDelta(sentence))
+        return chars < MAX_REPLY_CHARS
+
+    try:
+        async with asyncio.timeout(max(0.1, ctx.budget.remaining())):
+            async for chunk in stream:
+                if not isinstance(chunk, str):
+                    raise ValueError("garbage")
+                if not emit(sentences.feed(chunk)):
+                    break
+            else:
+                emit(sentences.flush())
+    except (ReclmmsError, TimeoutError, ValueError) as exc:
+        logger.info("reply model failed: %s", exc or type(exc).__name__)
+        ctx.budget.fail(str(exc) or type(exc).__name__)
+        failed = True
+    except Exception as exc:  # a backend bug must not end the turn
+        logger.warning("reply model raised %s", exc, exc_info=True)
+        ctx.budget.fail(type(exc).__name__)
+        failed = True
+    finally:
+        with contextlib.suppress(Exception):
+            await stream.aclose()  # type: ignore[attr-defined]
+        ctx.record.llm_seconds += time.monotonic() - start
+    ctx.record.ungrounded_dropped += sentences.dropped
+    return shown, failed
+
+
+async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    ctx = runtime.context
+    intent = state.get("intent") or "search"
+    language = state.get("language") or "en"
+    output: ToolOutput | None = ctx.record.output
+    shown: list[str] = []
+    failed = ctx.budget.failed
+    if (output is not None and ctx.record.products and intent in _PROSE_INTENTS and ctx.backend is not None
+            and ctx.budget.usable(0.5)):
+        grounding = Grounding(state.get("grounded") or {}, ctx.catalog_names)
+        shown, failed = await _model_prose(ctx, runtime, _messages(ctx, state, intent, output, language),
+                                           grounding, language)
+    if shown:
+        text = "".join(shown).strip()
+        if failed:
+            extra = " " + ctx.replies.get(language, "llm_note")
+            runtime.stream_writer(ReplyDelta(extra))
+            text += extra
+    else:
+        text = fixed_reply(ctx, intent, output, language, bool(state.get("shown")))
+        if failed and output is not None and intent in _PROSE_INTENTS:
+            text += " " + ctx.replies.get(language, "llm_note")
+        runtime.stream_writer(ReplyDelta(text))
+    if failed:
+        ctx.record.note = f"the language model is unavailable ({ctx.budget.reason or 'failed'}); showing catalog results"
+    ctx.record.reply = text
+    history = list(state.get("history") or [])
+    history += [{"role": "user", "text": (state.get("text") or "")[:300]}, {"role": "assistant", "text": text[:300]}]
+    return {"history": history[-MAX_HISTORY:], "turns": int(state.get("turns") or 0) + 1}

@@ -1,0 +1,96 @@
+"""The ``act`` node: run the planned tool, publish the products at once, update the memory.
+
+``ProductsReady`` is written to the graph's custom stream as soon as the tool returns, before
+any model prose. Expected failures (a bad photo, an unknown position, a catalog error) become
+a short outcome for the reply node instead of an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+import warnings
+from typing import Any
+
+from langchain.tools import ToolRuntime
+from langgraph.runtime import Runtime
+
+from agent.context import AgentContext
+from agent.state import ConversationState, compact, remember
+from agent.tools import TOOLS, ToolOutput
+from agent.turn import ProductsReady
+from reclmms.errors import BadImageError, BadQueryError, NotFoundError, ReclmmsError
+
+logger = logging.getLogger(__name__)
+
+# Tool kinds after which the shown list changes ("the second one" then refers to the new list).
+_REPLACES_SHOWN = ("products", "history", "recommend", "popular")
+
+
+async def _invoke(name: str, args: dict[str, Any], state: ConversationState, runtime: Runtime[AgentContext],
+                  limit_s: float) -> ToolOutput:
+    tool = TOOLS[name]
+    tool_runtime = ToolRuntime(state=state, context=runtime.context, config={}, stream_writer=runtime.stream_writer,
+                               tool_call_id=uuid.uuid4().hex, store=None)
+    async with asyncio.timeout(limit_s):
+        with warnings.catch_warnings():
+            # langchain serialises the injected runtime for callbacks; pydantic warns about its type
+            warnings.filterwarnings("ignore", message="Pydantic serializer warnings", category=UserWarning)
+            result = await tool.ainvoke({**args, "runtime": tool_runtime})
+    return result if isinstance(result, ToolOutput) else ToolOutput(kind="error", observation=str(result))
+
+
+async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    ctx = runtime.context
+    plan = state.get("plan") or {}
+    language = state.get("language") or "en"
+    update: dict[str, Any] = {}
+    output: ToolOutput | None = None
+    start = time.monotonic()
+    if plan:
+        name, args = plan["tool"], dict(plan.get("args") or {})
+        timeout = max(1.0, float(ctx.settings.agent.turn_timeout_s) / 2)
+        try:
+            output = await _invoke(name, args, state, runtime, timeout)
+            if not output.articles and plan.get("fallback_max_price"):
+                args["max_price"] = plan["fallback_max_price"]
+                output = await _invoke(name, args, state, runtime, timeout)
+            if plan.get("shown_ids"):
+                seen = set(plan["shown_ids"])
+                output.articles = [a for a in output.articles if a.article_id not in seen] or output.articles
+        except BadImageError as exc:
+            output = ToolOutput(kind="bad_image", observation=str(exc))
+        except (BadQueryError, NotFoundError) as exc:
+            output = ToolOutput(kind="error", observation=str(exc))
+        except (ReclmmsError, TimeoutError) as exc:
+            logger.warning("tool %s failed: %s", name, exc)
+            output = ToolOutput(kind="failed", observation=str(exc) or "the catalog did not answer in time")
+        except Exception as exc:  # the turn must still answer
+            logger.error("tool %s raised", name, exc_info=True)
+            output = ToolOutput(kind="failed", observation=type(exc).__name__)
+        products = output.articles[: ctx.max_products]
+        output.articles = products
+        ctx.record.tool_calls.append({
+            "tool": name,
+            "args": args,
+            "kind": output.kind,
+            "results": [a.article_id for a in products],
+            "observation": output.observation[:300],
+        })
+        ctx.record.products = products
+        if products:
+            update["grounded"] = remember(state.get("grounded"), products)
+            if output.kind in _REPLACES_SHOWN:
+                update["shown"] = [compact(a) for a in products]
+        if name == "search_catalog" and output.kind == "products" and "query" in output.extra:
+            update["last_search"] = {"query": output.extra["query"], "filters": output.extra.get("filters", {})}
+        if name == "recommend_for_me" and output.extra.get("candidates"):
+            update["candidates"] = list(output.extra["candidates"])
+    ctx.record.output = output
+    ctx.record.retrieval_seconds = time.monotonic() - start
+    ctx.record.products_sent = True
+    runtime.stream_writer(ProductsReady(products=list(ctx.record.products), tool_calls=list(ctx.record.tool_calls),
+                                        language=language))
+    return update

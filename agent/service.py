@@ -1,0 +1,190 @@
+"""``ShoppingService``: the one API that the bot and the terminal call for a turn.
+
+``stream`` yields ``ProductsReady`` (as soon as retrieval finishes), then ``ReplyDelta``
+chunks of grounded prose, then one ``TurnDone``. ``ask`` runs the same path and returns the
+``TurnResult``. Expected failures (empty input, a bad photo, a model that is down, slow or
+talks garbage) still give a ``TurnResult`` with a clear reply; nothing is raised to the caller
+for them. Turns of one session run one at a time; each turn is bounded in time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from agent.context import AgentContext, LLMBudget, TurnRecord
+from agent.graph import build_graph
+from agent.language import LanguageDetector
+from agent.prompts import Replies
+from agent.turn import ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent, TurnResult
+from agent.vocabulary import VocabularyMapper
+
+if TYPE_CHECKING:
+    from agent.llm.base import ChatBackend
+    from catalog.service import CatalogService
+    from reclmms.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 2000
+_DONE = object()
+
+
+class ShoppingService:
+    def __init__(
+        self,
+        settings: Settings,
+        catalog: CatalogService,
+        backend: ChatBackend | None,
+        checkpointer: Any = None,
+        *,
+        vocab: VocabularyMapper | None = None,
+        languages: LanguageDetector | None = None,
+        catalog_names: set[str] | None = None,
+        llm_rerank: bool | None = None,
+    ) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.backend = backend
+        self.checkpointer = checkpointer
+        self.graph = build_graph(checkpointer)
+        self.vocab = vocab or VocabularyMapper({})
+        self.languages = languages or LanguageDetector()
+        self.replies = Replies()
+        self.catalog_names = catalog_names if catalog_names is not None else set()
+        name = getattr(backend, "name", "none")
+        self.llm_rerank = llm_rerank if llm_rerank is not None else name not in ("embedded", "none")
+        self._locks: dict[str, asyncio.Lock] = {}
+        self.turns = 0
+        self.failures = 0
+
+    @property
+    def backend_name(self) -> str:
+        return str(getattr(self.backend, "name", "none"))
+
+    async def health(self) -> dict[str, Any]:
+        status: dict[str, Any] = {"backend": self.backend_name, "turns": self.turns, "llm_failures": self.failures}
+        if self.backend is None:
+            status["status"] = "none"
+            return status
+        try:
+            async with asyncio.timeout(5):
+                status.update(await self.backend.health())
+            status.setdefault("status", "ok")
+        except Exception as exc:
+            status["status"] = "down"
+            status["error"] = str(exc) or type(exc).__name__
+        status["backend"] = self.backend_name
+        return status
+
+    async def reset(self, session_id: str) -> None:
+        """Forget one session's conversation (products shown, searches, language)."""
+        if self.checkpointer is not None:
+            async with self._lock(session_id):
+                await self.checkpointer.adelete_thread(session_id)
+
+    async def ask(self, session: Session, text: str | None, photo: bytes | None = None) -> TurnResult:
+        result: TurnResult | None = None
+        async for event in self.stream(session, text, photo):
+            if isinstance(event, TurnDone):
+                result = event.result
+        assert result is not None
+        return result
+
+    async def stream(self, session: Session, text: str | None, photo: bytes | None = None) -> AsyncIterator[TurnEvent]:
+        text = (text or "").strip()[:MAX_TEXT_CHARS]
+        start = time.monotonic()
+        llm_window = min(float(self.settings.llm.timeout_s), float(self.settings.agent.turn_timeout_s))
+        ctx = AgentContext(
+            catalog=self.catalog, backend=self.backend, settings=self.settings, vocab=self.vocab,
+            languages=self.languages, replies=self.replies, budget=LLMBudget(deadline=start + llm_window),
+            customer_id=session.customer_id, photo=photo or None, language_hint=_hint(session.language),
+            catalog_names=self.catalog_names, llm_rerank=self.llm_rerank, record=TurnRecord(),
+        )
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        async with self._lock(session.session_id):
+            task = asyncio.create_task(self._run(session, text, ctx, queue))
+            deadline = start + float(self.settings.agent.turn_timeout_s) + 1.0
+            sent_products = False
+            prose: list[str] = []
+            try:
+                while True:
+                    try:
+                        item = await asyncio.wait_for(queue.get(), timeout=max(0.05, deadline - time.monotonic()))
+                    except TimeoutError:
+                        logger.warning("turn of session %s ran past its time limit", session.session_id)
+                        task.cancel()
+                        ctx.record.note = "the turn ran out of time"
+                        break
+                    if item is _DONE:
+                        break
+                    if isinstance(item, BaseException):
+                        logger.error("turn failed", exc_info=item)
+                        ctx.record.note = "internal error"
+                        break
+                    if isinstance(item, ProductsReady):
+                        sent_products = True
+                    elif isinstance(item, ReplyDelta):
+                        prose.append(item.text)
+                    yield item
+            finally:
+                if not task.done():
+                    task.cancel()
+                    with contextlib.suppress(BaseException):
+                        await task
+            record = ctx.record
+            if not sent_products:
+                yield ProductsReady(products=list(record.products), tool_calls=list(record.tool_calls),
+                                    language=record.language)
+            if not record.reply:
+                record.reply = "".join(prose).strip() or self.replies.get(record.language, "none")
+                if not prose:
+                    yield ReplyDelta(record.reply)
+        self.turns += 1
+        if ctx.budget.failed:
+            self.failures += 1
+        yield TurnDone(_result(ctx.record))
+
+    async def _run(self, session: Session, text: str, ctx: AgentContext, queue: asyncio.Queue[Any]) -> None:
+        config = {"configurable": {"thread_id": session.session_id}}
+        try:
+            async for event in self.graph.astream({"text": text}, config=config, context=ctx, stream_mode="custom"):
+                await queue.put(event)
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:
+            await queue.put(exc)
+            return
+        await queue.put(_DONE)
+
+    @contextlib.asynccontextmanager
+    async def _lock(self, session_id: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(session_id, asyncio.Lock())
+        async with lock:
+            yield
+        if not lock.locked() and len(self._locks) > 10_000:
+            self._locks.pop(session_id, None)
+
+
+def _hint(language: str | None) -> str | None:
+    if not language:
+        return None
+    return language.split("-")[0].split("_")[0].lower()[:2] or None
+
+
+def _result(record: TurnRecord) -> TurnResult:
+    return TurnResult(
+        reply=record.reply,
+        language=record.language,
+        products=list(record.products),
+        tool_calls=list(record.tool_calls),
+        ungrounded_dropped=record.ungrounded_dropped,
+        intent=record.intent,
+        note=record.note,
+        llm_seconds=round(record.llm_seconds, 3),
+        retrieval_seconds=round(record.retrieval_seconds, 3),
+    )

@@ -1,0 +1,63 @@
+"""Tool: search the shop's catalog by description, with filters mapped onto the catalog's vocabulary."""
+
+from __future__ import annotations
+
+import logging
+
+from langchain.tools import ToolRuntime, tool
+
+from agent.context import AgentContext
+from agent.tools._output import ToolOutput
+from catalog.models import SearchFilters
+
+logger = logging.getLogger(__name__)
+
+
+@tool
+async def search_catalog(
+    query: str,
+    runtime: ToolRuntime,
+    product_type: str | None = None,
+    colour: str | None = None,
+    index_group: str | None = None,
+    section: str | None = None,
+    garment_group: str | None = None,
+    min_price: float | None = None,
+    max_price: float | None = None,
+    k: int = 5,
+) -> ToolOutput:
+    """Search the shop's catalog for products matching a description in any language
+    (e.g. "red summer dress"). Optional filters: product_type, colour, index_group
+    (Ladieswear, Menswear, Baby/Children, ...), section, garment_group, min_price, max_price."""
+    ctx: AgentContext = runtime.context
+    mapped: dict[str, str] = {}
+    dropped: dict[str, str] = {}
+    for key, value in (("product_type", product_type), ("colour", colour), ("index_group", index_group),
+                       ("section", section), ("garment_group", garment_group)):
+        if value is None:
+            continue
+        found = await ctx.vocab.map_value(key, value)
+        if found:
+            mapped[key] = found
+        else:
+            dropped[key] = str(value)
+    prices = {
+        "min_price": float(min_price) if isinstance(min_price, int | float) and min_price >= 0 else None,
+        "max_price": float(max_price) if isinstance(max_price, int | float) and max_price > 0 else None,
+    }
+    filters = SearchFilters(**mapped, **prices)  # type: ignore[arg-type]
+    k = max(1, min(int(k), 10))
+    query = (query or "").strip() or " ".join(mapped.values()) or "popular"
+    hits = await ctx.catalog.search_text(query, filters, k)
+    relaxed = False
+    if not hits and mapped and (prices["min_price"] is None and prices["max_price"] is None):
+        hits = await ctx.catalog.search_text(query, SearchFilters(), k)
+        relaxed = True
+    articles = [h.article for h in hits]
+    note = f"{len(articles)} results"
+    if dropped:
+        note += "; ignored unknown filter values " + ", ".join(f"{k}={v}" for k, v in dropped.items())
+    if relaxed:
+        note += "; nothing matched the filters exactly, showing the closest matches"
+    return ToolOutput(articles=articles, observation=note, kind="products",
+                      extra={"query": query, "filters": filters.to_dict(), "dropped": dropped, "relaxed": relaxed})

@@ -1,0 +1,183 @@
+"""Map words from the user or the model onto the catalog's own vocabulary.
+
+Filters only ever carry values the catalog has (``CatalogService.vocabulary``). A value is
+mapped by, in order: an exact (case-insensitive, singular/plural) match, a small multilingual
+synonym table, and the catalog's text embedder (nearest vocabulary value above a threshold).
+Anything else is dropped, never passed through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+FIELDS = ("product_type", "colour", "index_group", "garment_group", "section")
+
+# word (any language, lower case) -> an English word that is looked up in the vocabulary.
+SYNONYMS: dict[str, dict[str, str]] = {
+    "colour": {
+        # zh
+        "黑色": "black", "黑": "black", "白色": "white", "红色": "red", "红": "red",
+        "蓝色": "blue", "蓝": "blue", "深蓝": "dark blue", "浅蓝": "light blue", "绿色": "green", "绿": "green",
+        "黄色": "yellow", "黄": "yellow", "粉色": "pink", "粉红": "pink", "粉": "pink", "灰色": "grey",
+        "灰": "grey", "棕色": "brown", "咖啡色": "brown", "米色": "beige", "紫色": "purple", "紫": "purple",
+        "橙色": "orange", "橙": "orange", "金色": "gold", "银色": "silver",
+        # ja
+        "黒": "black", "赤": "red", "青": "blue", "緑": "green",
+        # es / pt / it
+        "negro": "black", "negra": "black", "negros": "black", "negras": "black", "preto": "black", "nero": "black",
+        "blanco": "white", "blanca": "white", "branco": "white", "bianco": "white", "rojo": "red", "roja": "red",
+        "rosso": "red", "vermelho": "red", "azul": "blue", "blu": "blue", "verde": "green", "rosa": "pink",
+        "amarillo": "yellow", "gris": "grey", "marrón": "brown", "beis": "beige",
+        # fr
+        "noir": "black", "noire": "black", "blanc": "white", "blanche": "white", "rouge": "red", "bleu": "blue",
+        "bleue": "blue", "vert": "green", "verte": "green", "jaune": "yellow", "grise": "grey", "marron": "brown",
+        # de / nl / sv
+        "schwarz": "black", "schwarze": "black", "schwarzes": "black", "weiß": "white", "weiss": "white",
+        "rot": "red", "rote": "red", "blau": "blue", "blaue": "blue", "grün": "green", "gelb": "yellow",
+        "grau": "grey", "braun": "brown", "zwart": "black", "svart": "black",
+        # ru
+        "черный": "black", "чёрный": "black", "черное": "black", "белый": "white", "красный": "red",
+        "красное": "red", "синий": "blue", "синее": "blue", "зеленый": "green",
+        # en
+        "navy": "dark blue", "gray": "grey", "cream": "off white", "khaki": "khaki green", "burgundy": "dark red",
+        "violet": "purple", "lilac": "light purple", "denim": "blue",
+    },
+    "product_type": {
+        "连衣裙": "dress", "裙子": "skirt", "半身裙": "skirt", "裤子": "trousers", "长裤": "trousers",
+        "牛仔裤": "trousers", "短裤": "shorts", "衬衫": "shirt", "t恤": "t-shirt", "毛衣": "sweater",
+        "针织衫": "sweater", "卫衣": "hoodie", "外套": "jacket", "夹克": "jacket", "大衣": "coat",
+        "上衣": "top", "背心": "vest top", "鞋": "shoes", "鞋子": "shoes", "运动鞋": "sneakers", "靴子": "boots",
+        "包包": "bag", "手提包": "bag", "帽子": "hat/beanie", "袜子": "socks", "泳衣": "swimsuit", "开衫": "cardigan",
+        "ワンピース": "dress", "スカート": "skirt",
+        "vestido": "dress", "vestidos": "dress", "falda": "skirt", "pantalones": "trousers", "pantalón": "trousers",
+        "camisa": "shirt", "camiseta": "t-shirt", "chaqueta": "jacket", "abrigo": "coat", "zapatos": "shoes",
+        "robe": "dress", "jupe": "skirt", "pantalon": "trousers", "chemise": "shirt", "veste": "jacket",
+        "manteau": "coat", "kleid": "dress", "rock": "skirt", "hose": "trousers", "hemd": "shirt",
+        "jacke": "jacket", "mantel": "coat", "платье": "dress", "юбка": "skirt", "брюки": "trousers",
+        "jeans": "trousers", "pants": "trousers", "tee": "t-shirt", "tshirt": "t-shirt", "jumper": "sweater",
+        "pullover": "sweater", "sweatshirt": "sweater", "trainers": "sneakers", "tank top": "vest top",
+    },
+    "index_group": {
+        "women": "ladieswear", "woman": "ladieswear", "womens": "ladieswear", "ladies": "ladieswear",
+        "female": "ladieswear", "女": "ladieswear", "女士": "ladieswear", "女装": "ladieswear",
+        "men": "menswear", "man": "menswear", "mens": "menswear", "male": "menswear", "男": "menswear",
+        "男士": "menswear", "男装": "menswear", "kids": "baby/children", "children": "baby/children",
+        "child": "baby/children", "baby": "baby/children", "儿童": "baby/children", "孩子": "baby/children",
+        "童装": "baby/children", "sport": "sport", "sports": "sport", "运动": "sport",
+        "mujer": "ladieswear", "hombre": "menswear", "femme": "ladieswear", "homme": "menswear",
+        "damen": "ladieswear", "herren": "menswear",
+    },
+}
+
+_WORD = re.compile(r"[\w'-]+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ses", "xes", "shes", "ches")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+class VocabularyMapper:
+    """Catalog vocabularies with exact, synonym and embedding lookups. Build with ``load``."""
+
+    def __init__(self, vocab: dict[str, list[str]], embedder: Any = None, threshold: float = 0.78) -> None:
+        self.vocab = vocab
+        self._embedder = embedder
+        self._threshold = threshold
+        self._index: dict[str, dict[str, str]] = {}
+        self._vectors: dict[str, Any] = {}
+        for field, values in vocab.items():
+            index: dict[str, str] = {}
+            for value in values:
+                low = value.lower().strip()
+                index.setdefault(low, value)
+                index.setdefault(_singular(low), value)
+                for part in re.split(r"[/&,]", low):
+                    part = part.strip()
+                    if part and part not in index:
+                        index[part] = value
+                        index.setdefault(_singular(part), value)
+            self._index[field] = index
+
+    @classmethod
+    async def load(cls, catalog: Any) -> VocabularyMapper:
+        vocab: dict[str, list[str]] = {}
+        for field in FIELDS:
+            try:
+                vocab[field] = list(await catalog.vocabulary(field))
+            except Exception as exc:  # an unknown field or a catalog without vocabularies
+                logger.debug("no vocabulary for %s: %s", field, exc)
+        search = getattr(catalog, "search", None)
+        embedder = getattr(search, "text_embedder", None)
+        if embedder is not None and not callable(getattr(embedder, "embed", None)):
+            embedder = None
+        return cls(vocab, embedder)
+
+    def exact(self, field: str, value: str | None) -> str | None:
+        """A vocabulary value for ``value`` by exact/plural/synonym match, else None."""
+        if not value:
+            return None
+        index = self._index.get(field, {})
+        low = value.lower().strip()
+        for key in (low, _singular(low)):
+            if key in index:
+                return index[key]
+        synonym = SYNONYMS.get(field, {}).get(low) or SYNONYMS.get(field, {}).get(_singular(low))
+        if synonym:
+            return index.get(synonym) or index.get(_singular(synonym))
+        return None
+
+    async def map_value(self, field: str, value: Any) -> str | None:
+        """Map an LLM- or user-given value; embedding fallback; None when nothing fits."""
+        if not isinstance(value, str) or not value.strip() or len(value) > 60:
+            return None
+        found = self.exact(field, value)
+        if found or self._embedder is None or not self.vocab.get(field):
+            return found
+        try:
+            return await asyncio.to_thread(self._nearest, field, value)
+        except Exception as exc:
+            logger.warning("vocabulary embedding failed for %s=%r: %s", field, value, exc)
+            return None
+
+    def _nearest(self, field: str, value: str) -> str | None:
+        import numpy as np
+
+        values = self.vocab[field]
+        if field not in self._vectors:
+            self._vectors[field] = np.asarray(self._embedder.embed(values), dtype="float32")
+        query = np.asarray(self._embedder.embed([value]), dtype="float32")[0]
+        scores = self._vectors[field] @ query
+        best = int(np.argmax(scores))
+        return values[best] if float(scores[best]) >= self._threshold else None
+
+    def find_in_text(self, field: str, text: str) -> str | None:
+        """The longest vocabulary value (or synonym) named in free text, else None."""
+        low = text.lower()
+        words = _WORD.findall(low)
+        best: tuple[int, str] | None = None
+        for n in (3, 2, 1):
+            for i in range(len(words) - n + 1):
+                found = self.exact(field, " ".join(words[i : i + n]))
+                if found and (best is None or n > best[0]):
+                    best = (n, found)
+            if best:
+                return best[1]
+        if _CJK.search(low):
+            for word in sorted(SYNONYMS.get(field, {}), key=len, reverse=True):
+                if _CJK.search(word) and word in low:
+                    found = self.exact(field, word)
+                    if found:
+                        return found
+        return None
