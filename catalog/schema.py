@@ -41,6 +41,18 @@ CATALOG_MIGRATIONS: list[str] = [
         PRIMARY KEY (source, part)
     ) WITHOUT ROWID;
     """,
+    # 2: compact per-customer purchase history (one packed row per customer, see catalog/history.py)
+    """
+    CREATE TABLE purchase_history (
+        customer_id TEXT PRIMARY KEY,
+        n INTEGER NOT NULL,
+        purchases BLOB NOT NULL
+    );
+    CREATE TABLE history_articles (
+        code INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL
+    );
+    """,
 ]
 
 # Columns of ``articles`` in table order, matching catalog.models.Article fields.

@@ -1,13 +1,13 @@
 from catalog.articles import ArticleStore
 from catalog.db import Database
 from catalog.models import Article
-from catalog.schema import ensure_catalog_schema
+from catalog.schema import CATALOG_MIGRATIONS, ensure_catalog_schema
 
 
 async def test_upsert_get_and_vocabulary(tmp_path):
     async with Database(tmp_path / "db.sqlite3") as db:
-        assert await ensure_catalog_schema(db) == 1
-        assert await ensure_catalog_schema(db) == 1  # idempotent
+        assert await ensure_catalog_schema(db) == len(CATALOG_MIGRATIONS)
+        assert await ensure_catalog_schema(db) == len(CATALOG_MIGRATIONS)  # idempotent
         store = ArticleStore(db)
         await store.upsert_many(
             [

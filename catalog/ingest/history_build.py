@@ -1,0 +1,117 @@
+"""Filling SQLite's per-customer purchase history from the analytics ``transactions`` table.
+
+One row per customer holds all of that customer's purchases packed as a little-endian array
+(``catalog.history.PURCHASE_DTYPE``: day number, article code, price, channel; oldest first), so a
+history lookup is one primary-key probe. Article codes map to ids through ``history_articles``.
+
+Measured (bench/ingest.py, 1/10 scale): writing 3.18M purchases as 1 row per purchase through
+``executemany`` took 12 s; the packed rows take ~3.5 s, built from DuckDB numpy batches.
+The work is split into parts (ranges of customer codes); each part is one SQLite transaction
+recorded in ``ingest_state``, so an interrupted build resumes at the first unfinished part.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+
+import duckdb
+import numpy as np
+from tqdm import tqdm
+
+from catalog.db import Database
+from catalog.history import PURCHASE_DTYPE
+from catalog.ingest.state import IngestState
+
+logger = logging.getLogger(__name__)
+
+# Aim for about this many purchases per part (bounded memory: ~40 bytes a purchase while packing).
+PART_ROWS = 2_000_000
+
+
+def _prepare_codes(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE hist_cust AS SELECT customer_id, "
+        "CAST(row_number() OVER (ORDER BY customer_id) - 1 AS INTEGER) AS code "
+        "FROM (SELECT DISTINCT customer_id FROM transactions)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE hist_art AS SELECT article_id, "
+        "CAST(row_number() OVER (ORDER BY article_id) - 1 AS INTEGER) AS code "
+        "FROM (SELECT DISTINCT article_id FROM transactions)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE hist_tx AS SELECT c.code AS cust, "
+        "CAST(t.t_dat - DATE '1970-01-01' AS INTEGER) AS day, a.code AS art, t.price AS price, "
+        "coalesce(t.sales_channel_id, 0) AS ch "
+        "FROM transactions t JOIN hist_cust c USING (customer_id) JOIN hist_art a USING (article_id)"
+    )
+    n_cust = con.execute("SELECT count(*) FROM hist_cust").fetchone()
+    n_tx = con.execute("SELECT count(*) FROM hist_tx").fetchone()
+    return (int(n_cust[0]) if n_cust else 0), (int(n_tx[0]) if n_tx else 0)
+
+
+def _part_rows(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> list[tuple[str, int, bytes]]:
+    got = con.execute(
+        "SELECT cust, day, art, price, ch FROM hist_tx WHERE cust >= ? AND cust < ? ORDER BY cust, day",
+        [lo, hi],
+    ).fetchnumpy()
+    ids = con.execute(
+        "SELECT customer_id FROM hist_cust WHERE code >= ? AND code < ? ORDER BY code", [lo, hi]
+    ).fetchnumpy()["customer_id"]
+    packed = np.empty(len(got["cust"]), dtype=PURCHASE_DTYPE)
+    packed["day"] = got["day"]
+    packed["art"] = got["art"]
+    packed["price"] = got["price"]
+    packed["ch"] = got["ch"]
+    buf = packed.tobytes()
+    bounds = np.searchsorted(np.asarray(got["cust"]), np.arange(lo, hi + 1)).tolist()
+    size = PURCHASE_DTYPE.itemsize
+    return [
+        (str(ids[i]), bounds[i + 1] - bounds[i], buf[bounds[i] * size : bounds[i + 1] * size])
+        for i in range(hi - lo)
+    ]
+
+
+def _parts(con: duckdb.DuckDBPyConnection, n_cust: int, n_tx: int) -> Iterator[tuple[int, int]]:
+    n_parts = max(1, -(-n_tx // PART_ROWS))
+    step = max(1, -(-n_cust // n_parts))
+    for lo in range(0, n_cust, step):
+        yield lo, min(n_cust, lo + step)
+
+
+async def build_history(
+    db: Database, con: duckdb.DuckDBPyConnection, state: IngestState, signature: str, *, progress: bool = True
+) -> int:
+    """(Re)build ``purchase_history`` from DuckDB's transactions; return the number of customers."""
+    n_cust, n_tx = await asyncio.to_thread(_prepare_codes, con)
+    if not await state.is_done("history/begin", signature):
+        # a different transactions file: start over
+        await state.forget(prefix="history/")
+        conn = db.conn
+        await conn.execute("DELETE FROM purchase_history")
+        await conn.execute("DELETE FROM history_articles")
+        arts = await asyncio.to_thread(
+            lambda: con.execute("SELECT code, article_id FROM hist_art ORDER BY code").fetchall()
+        )
+        await conn.executemany("INSERT INTO history_articles(code, article_id) VALUES (?, ?)", arts)
+        await conn.commit()
+        await state.mark_done("history/begin", signature)
+    parts = list(_parts(con, n_cust, n_tx))
+    with tqdm(total=n_cust, desc="purchase histories", unit=" customers", disable=not progress,
+              leave=False) as bar:
+        for index, (lo, hi) in enumerate(parts):
+            name = f"history/part-{index:04d}-of-{len(parts):04d}"
+            if await state.is_done(name, signature):
+                bar.update(hi - lo)
+                continue
+            rows = await asyncio.to_thread(_part_rows, con, lo, hi)
+            await db.conn.executemany(
+                "INSERT OR REPLACE INTO purchase_history(customer_id, n, purchases) VALUES (?, ?, ?)", rows
+            )
+            await db.conn.commit()
+            await state.mark_done(name, signature)
+            bar.update(hi - lo)
+    await asyncio.to_thread(con.execute, "DROP TABLE IF EXISTS hist_tx")
+    return n_cust

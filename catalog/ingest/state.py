@@ -1,0 +1,58 @@
+"""Ingest bookkeeping in the ``ingest_state`` table, so that an interrupted run resumes.
+
+Each step of an ingest (``articles``, ``transactions``, ``history/part-03`` ...) is recorded as done
+together with the signature of the input it was made from (path, size, mtime). A re-run skips the
+steps whose signature still matches and redoes the others; every step replaces what it writes, so a
+step interrupted half-way is simply done again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from catalog.db import Database
+
+
+def file_signature(*paths: Path, extra: str = "") -> str:
+    """A cheap fingerprint of input files: resolved path, size and mtime of each."""
+    parts = []
+    for path in paths:
+        st = path.stat()
+        parts.append([str(path.resolve()), st.st_size, st.st_mtime_ns])
+    return json.dumps({"files": parts, "extra": extra}, sort_keys=True)
+
+
+class IngestState:
+    def __init__(self, db: Database, source: str) -> None:
+        self._db = db
+        self.source = source
+
+    async def is_done(self, part: str, signature: str) -> bool:
+        async with self._db.conn.execute(
+            "SELECT value FROM ingest_state WHERE source = ? AND part = ?", (self.source, part)
+        ) as cur:
+            row = await cur.fetchone()
+        return row is not None and row[0] == signature
+
+    async def mark_done(self, part: str, signature: str) -> None:
+        await self._db.conn.execute(
+            "INSERT INTO ingest_state(source, part, value) VALUES (?, ?, ?) "
+            "ON CONFLICT(source, part) DO UPDATE SET value = excluded.value",
+            (self.source, part, signature),
+        )
+        await self._db.conn.commit()
+
+    async def forget(self, parts: Iterable[str] | None = None, prefix: str | None = None) -> None:
+        """Forget some steps (or every step whose name starts with ``prefix``)."""
+        if prefix is not None:
+            await self._db.conn.execute(
+                "DELETE FROM ingest_state WHERE source = ? AND substr(part, 1, ?) = ?",
+                (self.source, len(prefix), prefix),
+            )
+        for part in parts or ():
+            await self._db.conn.execute(
+                "DELETE FROM ingest_state WHERE source = ? AND part = ?", (self.source, part)
+            )
+        await self._db.conn.commit()
