@@ -80,7 +80,12 @@ _ORDINALS: dict[str, int] = {
     "erste": 0, "ersten": 0, "zweite": 1, "zweiten": 1, "dritte": 2, "dritten": 2, "letzte": -1,
 }
 _ZH_NUM = {"一": 0, "二": 1, "两": 1, "三": 2, "四": 3, "五": 4, "六": 5, "七": 6, "八": 7, "九": 8, "十": 9}
-_ORDINAL_WORD = re.compile(r"\b(" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")\b(?!\s+(time|place|month|week|year|season|night|day|summer|winter))", _F)
+_ORD = "|".join(sorted(_ORDINALS, key=len, reverse=True))
+_ORDINAL_WORD = re.compile(
+    rf"\b(?:the|el|la|le|das|den|der|die)\s+({_ORD})\b(?!\s+(?:time|place|month|week|year|season|night|day))"
+    rf"|\b({_ORD})\s+(?:one|item|product|option|look|pick|dress|article)s?\b",
+    _F,
+)
 _ORDINAL_NUM = re.compile(r"(?:#|\bnumber\s*|\bno\.?\s*|\bitem\s*|\boption\s*)(\d{1,2})\b", _F)
 _ORDINAL_ZH = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(个|件|款|条|双|项)?")
 _ORDINAL_ZH_LAST = re.compile(r"最后一(个|件|款)")
@@ -110,7 +115,7 @@ def find_ordinal(text: str) -> int | None:
         return max(0, int(m.group(1)) - 1)
     m = _ORDINAL_WORD.search(text)
     if m:
-        return _ORDINALS[m.group(1).lower()]
+        return _ORDINALS[(m.group(1) or m.group(2)).lower()]
     return None
 
 
@@ -133,7 +138,7 @@ def classify(
     """
     c = Classification()
     text = text.strip()
-    c.ordinal = find_ordinal(text) if has_shown else None
+    c.ordinal = find_ordinal(text)
     c.max_price = _price(_MAX_PRICE.search(text))
     c.min_price = _price(_MIN_PRICE.search(text))
     c.cheaper = bool(_CHEAPER.search(text))

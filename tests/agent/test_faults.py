@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from agent.llm.scripted import ScriptedBackend
+from agent.turn import ProductsReady, Session
+
+
+@pytest.mark.parametrize("mode", ["down", "slow", "garbage"])
+async def test_backend_faults_still_answer_with_results_in_time(open_service, mode: str) -> None:
+    llm_timeout = 1.0
+    backend = ScriptedBackend(mode=mode, delay_s=30.0 if mode == "slow" else 0.0)
+    async with open_service(backend, llm_timeout=llm_timeout, turn_timeout=3.0) as service:
+        for text in ("a red summer dress", "something nice for the weekend"):  # rules / model-routed
+            start = time.monotonic()
+            first_products = None
+            async for event in service.stream(Session(f"f-{mode}"), text):
+                if isinstance(event, ProductsReady) and first_products is None:
+                    first_products = time.monotonic() - start
+                    assert event.products or text.startswith("something")
+                last = event
+            elapsed = time.monotonic() - start
+            result = last.result
+            assert elapsed <= llm_timeout + 2.0, elapsed
+            assert result.note and "unavailable" in result.note
+            assert "language model is unavailable" in result.reply
+            assert first_products is not None
+            if text.startswith("a red"):
+                assert result.products and all(p.colour == "Red" for p in result.products)
+                assert first_products < 0.5
+
+
+async def test_slow_but_working_backend_gets_the_remaining_budget(open_service) -> None:
+    backend = ScriptedBackend(delay_s=0.2)
+    async with open_service(backend, llm_timeout=2.0) as service:
+        result = await service.ask(Session("slowish"), "black trousers")
+    assert result.note is None
+    assert "Slate Chino Trousers" in result.reply
+
+
+async def test_model_intent_is_validated(open_service) -> None:
+    # an intent from the model, with invented values: unknown colour dropped, no price without a number
+    backend = ScriptedBackend(json_replies=[{"intent": "search", "query": "party", "colour": "ultraviolet",
+                                             "product_type": "dresses", "max_price": 100}])
+    async with open_service(backend) as service:
+        result = await service.ask(Session("v"), "something for a party")
+    call = result.tool_calls[0]
+    assert call["tool"] == "search_catalog"
+    assert call["args"].get("product_type") == "Dress"
+    assert "colour" not in call["args"] and "max_price" not in call["args"]
+    assert backend.calls[0]["kind"] == "json"

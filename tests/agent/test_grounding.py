@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from agent.grounding import Grounding, SentenceFilter, check_text
+from agent.llm.scripted import ScriptedBackend
+from agent.turn import ReplyDelta, Session
+
+
+def test_check_text_drops_ungrounded_ids_names_and_foreign_products() -> None:
+    grounded = {"0100000001": "Sunny Midi Dress"}
+    text = (
+        "The Sunny Midi Dress (0100000001) suits you. Also try 0999999999! "
+        "An iPhone would go well. “Velvet Dream Gown” is lovely. Night Satin Dress is elegant."
+    )
+    kept, dropped = check_text(text, grounded, {"Night Satin Dress", "Sunny Midi Dress"})
+    assert kept == "The Sunny Midi Dress (0100000001) suits you."
+    assert dropped == 4
+
+
+def test_sentence_filter_never_releases_partial_sentences() -> None:
+    f = SentenceFilter(Grounding({"0100000001": "Sunny Midi Dress"}))
+    assert f.feed("Look at 01000") == []
+    assert f.feed("00001 now. Or 09") == ["Look at 0100000001 now. "]
+    assert f.feed("99999999 maybe.") == []
+    assert f.flush() == []
+    assert f.dropped == 1
+    zh = SentenceFilter(Grounding({}))
+    assert zh.feed("第一件很好。第二件0999999999不错。") == ["第一件很好。"]
+    assert zh.dropped == 1
+
+
+async def test_fabricated_products_never_reach_the_stream(open_service) -> None:
+    backend = ScriptedBackend(text_replies=[
+        "The Sunny Midi Dress is a lovely pick. You should also buy item 0123456789 today. "
+        "The “Golden Gala Gown” is our best seller. The Night Satin Dress is stunning. Enjoy!"
+    ])
+    async with open_service(backend) as service:
+        events = [e async for e in service.stream(Session("g"), "a red midi dress")]
+    prose = "".join(e.text for e in events if isinstance(e, ReplyDelta))
+    result = events[-1].result
+    assert "0123456789" not in prose and "Golden Gala Gown" not in prose
+    assert "Night Satin Dress" not in prose  # a real catalog name, but no tool returned it
+    assert "Sunny Midi Dress" in prose and "Enjoy!" in prose
+    assert result.ungrounded_dropped == 3
+    returned = {p.article_id for p in result.products}
+    assert "0100000004" not in returned
+
+
+async def test_grounded_mentions_from_earlier_turns_are_kept(open_service) -> None:
+    backend = ScriptedBackend(text_replies=["Black chinos are smart.", "Unlike the Slate Chino Trousers, these are blue."])
+    async with open_service(backend) as service:
+        await service.ask(Session("g2"), "black trousers")
+        result = await service.ask(Session("g2"), "blue jeans")
+    assert "Slate Chino Trousers" in result.reply
+    assert result.ungrounded_dropped == 0

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from agent.llm.scripted import ScriptedBackend
+from agent.turn import Session
+
+
+async def test_cheaper_in_blue_and_second_one_across_turns(open_service, backend: ScriptedBackend) -> None:
+    s = Session("multi")
+    async with open_service(backend) as service:
+        first = await service.ask(s, "a summer dress")
+        assert first.products and all(p.product_type == "Dress" for p in first.products)
+
+        blue = await service.ask(s, "in blue")
+        assert blue.intent == "refine"
+        assert len(blue.products) >= 2
+        assert all(p.colour == "Blue" and p.product_type == "Dress" for p in blue.products)
+        assert blue.tool_calls[0]["args"]["colour"] == "Blue"
+
+        details = await service.ask(s, "tell me about the second one")
+        assert details.intent == "details"
+        assert [p.article_id for p in details.products] == [blue.products[1].article_id]
+
+        prices = [p.price for p in blue.products if p.price is not None]
+        cheaper = await service.ask(s, "cheaper ones")  # refers to the blue list, not the details
+        assert cheaper.intent == "refine"
+        assert cheaper.products
+        # cheaper than everything shown when possible, else cheaper than the average shown
+        assert all(p.price < sum(prices) / len(prices) for p in cheaper.products)
+        assert all(p.colour == "Blue" and p.product_type == "Dress" for p in cheaper.products)
+
+        similar = await service.ask(s, "more like the first one but in red")
+        assert similar.intent == "similar"
+        assert similar.tool_calls[0]["tool"] == "find_similar"
+        assert similar.tool_calls[0]["args"]["position"] == 1
+        assert similar.products and all(p.colour == "Red" for p in similar.products)
+        assert cheaper.products[0].article_id not in {p.article_id for p in similar.products}
+
+
+async def test_memory_survives_reopen_and_reset_forgets(open_service, catalog) -> None:
+    s = Session("persist")
+    async with open_service(ScriptedBackend()) as service:
+        first = await service.ask(s, "black trousers")
+        assert first.products[0].article_id == "0100000007"
+    # a new service over the same checkpoint file (a restart)
+    async with open_service(ScriptedBackend()) as service:
+        again = await service.ask(s, "the first one")
+        assert again.intent == "details"
+        assert [p.article_id for p in again.products] == ["0100000007"]
+        other = await service.ask(Session("someone-else"), "the first one")
+        assert other.products == []  # sessions do not share memory
+        await service.reset("persist")
+        after = await service.ask(s, "the first one")
+        assert after.products == []
+        assert "haven't shown" in after.reply
+
+
+async def test_ordinal_beyond_list_is_explained(open_service) -> None:
+    async with open_service(ScriptedBackend()) as service:
+        await service.ask(Session("o"), "black trousers")
+        result = await service.ask(Session("o"), "the fifth one")
+        assert result.products == []
+        assert "number 5" in result.reply
