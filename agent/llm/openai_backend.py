@@ -1,0 +1,299 @@
+"""The ``openai`` backend: any OpenAI-compatible chat server (vLLM, llama.cpp server, Ollama).
+
+Requests go through the official async client with no retries and a hard deadline, so a
+dead or slow server costs at most ``timeout_s``. Photos travel as data URLs in
+``image_url`` parts; a text-only server that rejects them gets the request again without
+the photo, and the backend stops sending photos from then on. ``complete_json`` asks for
+``response_format: json_schema`` (constrained decoding on llama.cpp and vLLM) and falls
+back to the prompt-level protocol when the server refuses it.
+
+The embedded backend reuses this class against xllamacpp's server on loopback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any, Literal
+
+import httpx
+import openai
+
+from agent.llm import json_protocol
+from agent.llm.base import Message
+from reclmms.errors import ModelError, ModelUnavailableError
+from reclmms.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+JsonMode = Literal["auto", "json_schema", "prompt"]
+DUMMY_API_KEY = "sk-no-key-required"
+_IMAGE_ERROR_HINTS = ("image", "multimodal", "mmproj", "vision", "image_url")
+
+
+def sniff_mime(data: bytes) -> str:
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    return "image/jpeg"
+
+
+def image_data_url(data: bytes) -> str:
+    return f"data:{sniff_mime(data)};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def to_openai_messages(messages: list[Message], *, images: bool) -> list[dict[str, Any]]:
+    """Plain project messages -> OpenAI chat messages; photos become data-URL parts or are dropped."""
+    out: list[dict[str, Any]] = []
+    for message in messages:
+        role = message.get("role", "user")
+        text = str(message.get("content") or "")
+        image = message.get("image")
+        if image and images and role == "user":
+            parts = [
+                {"type": "text", "text": text},
+                {"type": "image_url", "image_url": {"url": image_data_url(bytes(image))}},
+            ]
+            out.append({"role": role, "content": parts})
+        else:
+            out.append({"role": role, "content": text})
+    return out
+
+
+def _has_image(messages: list[Message]) -> bool:
+    return any(m.get("image") for m in messages)
+
+
+def _is_image_rejection(exc: openai.APIStatusError) -> bool:
+    text = str(exc).lower()
+    return exc.status_code in (400, 415, 422, 500, 501) and any(hint in text for hint in _IMAGE_ERROR_HINTS)
+
+
+class OpenAIBackend:
+    """A ChatBackend over an OpenAI-compatible HTTP API."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        model: str,
+        api_key: str | None = None,
+        timeout_s: float = 20.0,
+        max_tokens: int = 256,
+        temperature: float = 0.3,
+        json_mode: JsonMode = "auto",
+        supports_images: bool = True,
+        name: str = "openai",
+        extra_body: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.timeout_s = timeout_s
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self.json_mode: JsonMode = json_mode
+        self.supports_images = supports_images
+        self._api_key = api_key or DUMMY_API_KEY
+        self._extra_body = dict(extra_body or {})
+        self._client = openai.AsyncOpenAI(
+            base_url=self.base_url, api_key=self._api_key, max_retries=0, timeout=httpx.Timeout(timeout_s, connect=3.0)
+        )
+        self._chat_model: Any = None
+        self._last_error: str | None = None
+        self._last_latency_s: float | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> OpenAIBackend:
+        llm = settings.llm
+        key = settings.secrets.llm_api_key
+        kwargs: dict[str, Any] = {
+            "base_url": llm.base_url,
+            "model": llm.model,
+            "api_key": key.get_secret_value() if key else None,
+            "timeout_s": llm.timeout_s,
+            "max_tokens": llm.max_tokens,
+            "temperature": llm.temperature,
+        }
+        kwargs.update(overrides)
+        return cls(**kwargs)
+
+    # -- LangChain view ---------------------------------------------------------------------------
+
+    @property
+    def chat_model(self) -> Any:
+        """A ``langchain_openai.ChatOpenAI`` on the same server (for ``bind_tools`` and friends)."""
+        if self._chat_model is None:
+            from langchain_openai import ChatOpenAI
+
+            self._chat_model = ChatOpenAI(
+                base_url=self.base_url,
+                api_key=self._api_key,  # type: ignore[arg-type]
+                model=self.model,
+                temperature=self.temperature,
+                max_tokens=self.max_tokens,  # type: ignore[call-arg]
+                timeout=self.timeout_s,
+                max_retries=0,
+                streaming=True,
+            )
+        return self._chat_model
+
+    # -- requests -----------------------------------------------------------------------------------
+
+    def _request(self, messages: list[Message], max_tokens: int, **extra: Any) -> dict[str, Any]:
+        body = {
+            "model": self.model,
+            "messages": to_openai_messages(messages, images=self.supports_images),
+            "max_tokens": max_tokens,
+            "temperature": self.temperature,
+        }
+        body.update(extra)
+        return body
+
+    def _map_error(self, exc: BaseException, timeout_s: float) -> ModelError:
+        if isinstance(exc, TimeoutError | openai.APITimeoutError):
+            error: ModelError = ModelError(f"the language model did not answer within {timeout_s:g} s")
+        elif isinstance(exc, openai.APIConnectionError):
+            error = ModelUnavailableError(f"the language model server at {self.base_url} is not reachable")
+        elif isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+            error = ModelUnavailableError("the language model server refused the API key (RECLMMS_LLM_API_KEY)")
+        elif isinstance(exc, openai.NotFoundError):
+            error = ModelUnavailableError(f"the language model server has no model '{self.model}'")
+        elif isinstance(exc, openai.APIStatusError):
+            error = ModelError(f"the language model server failed ({exc.status_code})")
+        else:
+            error = ModelError(f"the language model failed: {type(exc).__name__}")
+        self._last_error = str(error)
+        return error
+
+    async def _create(self, body: dict[str, Any], messages: list[Message]) -> Any:
+        """One chat completion; a rejected photo is retried once without it."""
+        try:
+            return await self._client.chat.completions.create(**body, extra_body=self._extra_body or None)
+        except openai.APIStatusError as exc:
+            if not (_has_image(messages) and self.supports_images and _is_image_rejection(exc)):
+                raise
+            logger.warning("%s: server rejected a photo; sending text only from now on", self.name)
+            self.supports_images = False
+            body = {**body, "messages": to_openai_messages(messages, images=False)}
+            return await self._client.chat.completions.create(**body, extra_body=self._extra_body or None)
+
+    async def _text(self, messages: list[Message], max_tokens: int, **extra: Any) -> str:
+        response = await self._create(self._request(messages, max_tokens, **extra), messages)
+        choice = response.choices[0] if response.choices else None
+        return (choice.message.content or "") if choice else ""
+
+    async def complete_json(
+        self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int = 256, timeout_s: float | None = None
+    ) -> dict[str, Any]:
+        timeout = timeout_s or self.timeout_s
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(timeout):
+                result = await self._complete_json(messages, schema, max_tokens)
+        except json_protocol.JSONProtocolError:
+            self._last_error = "invalid JSON from the model"
+            raise
+        except (ModelError, ValueError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - every client failure becomes a ModelError
+            raise self._map_error(exc, timeout) from exc
+        self._last_latency_s = time.monotonic() - started
+        self._last_error = None
+        return result
+
+    async def _complete_json(self, messages: list[Message], schema: dict[str, Any], max_tokens: int) -> dict[str, Any]:
+        if self.json_mode != "prompt":
+            response_format = {
+                "type": "json_schema",
+                "json_schema": {"name": "reply", "schema": schema, "strict": True},
+            }
+
+            async def constrained(msgs: list[Message]) -> str:
+                return await self._text(msgs, max_tokens, response_format=response_format)
+
+            try:
+                # The schema also goes into the prompt: small models fill fields better when they see it.
+                return await json_protocol.complete_with_repair(
+                    constrained, json_protocol.with_instructions(messages, schema), schema
+                )
+            except openai.BadRequestError as exc:
+                if self.json_mode == "json_schema":
+                    raise
+                logger.info("%s: server refused response_format json_schema (%s); using the prompt protocol",
+                            self.name, exc.status_code)
+                self.json_mode = "prompt"
+
+        async def plain(msgs: list[Message]) -> str:
+            return await self._text(msgs, max_tokens)
+
+        return await json_protocol.complete_with_repair(plain, json_protocol.with_instructions(messages, schema), schema)
+
+    async def stream_text(
+        self, messages: list[Message], *, max_tokens: int = 256, timeout_s: float | None = None
+    ) -> AsyncIterator[str]:
+        timeout = timeout_s or self.timeout_s
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        deadline = started + timeout
+        body = self._request(messages, max_tokens, stream=True)
+        stream: Any = None
+        try:
+            # The deadline wraps each wait, never a yield: the consumer's own time is not cancelled.
+            async with asyncio.timeout_at(deadline):
+                stream = await self._create(body, messages)
+            chunks = stream.__aiter__()
+            while True:
+                async with asyncio.timeout_at(deadline):
+                    try:
+                        chunk = await chunks.__anext__()
+                    except StopAsyncIteration:
+                        break
+                delta = chunk.choices[0].delta.content if chunk.choices else None
+                if delta:
+                    yield delta
+        except ModelError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise self._map_error(exc, timeout) from exc
+        finally:
+            if stream is not None:
+                await stream.close()
+        self._last_latency_s = loop.time() - started
+        self._last_error = None
+
+    async def health(self) -> dict[str, Any]:
+        status: dict[str, Any] = {
+            "backend": self.name,
+            "base_url": self.base_url,
+            "model": self.model,
+            "supports_images": self.supports_images,
+            "json_mode": self.json_mode,
+            "last_error": self._last_error,
+            "last_latency_s": self._last_latency_s,
+        }
+        try:
+            async with asyncio.timeout(min(3.0, self.timeout_s)):
+                models = await self._client.models.list()
+            status["ok"] = True
+            status["models"] = [m.id for m in models.data][:5]
+        except Exception as exc:  # noqa: BLE001
+            status["ok"] = False
+            status["detail"] = str(self._map_error(exc, 3.0))
+        return status
+
+    async def aclose(self) -> None:
+        await self._client.close()
+        if self._chat_model is not None:
+            client = getattr(self._chat_model, "async_client", None)
+            if client is not None and hasattr(client, "close"):
+                try:
+                    await client.close()
+                except Exception:  # noqa: BLE001 - best effort at shutdown
+                    pass
