@@ -49,7 +49,11 @@ async def build_shopping_service(
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
     own_backend = backend is None
-    if own_backend:
+    if own_backend and settings.llm.backend == "scripted":
+        from agent.llm.scripted import ScriptedBackend, minimal_json
+
+        backend = ScriptedBackend(json_rule=minimal_json)
+    elif own_backend:
         from agent.llm.factory import build_backend
 
         backend = build_backend(settings)

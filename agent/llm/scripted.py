@@ -44,6 +44,24 @@ def default_text(messages: list[Message]) -> str:
     return f"I picked these for you. The first one, {name}, is a great choice."
 
 
+def minimal_json(messages: list[Message], schema: dict[str, Any]) -> dict[str, Any]:
+    """The smallest object that satisfies ``schema``: required keys with a first enum value or an empty value.
+    For the intent schema this is ``{"intent": "search"}``: a plain catalog search."""
+    out: dict[str, Any] = {}
+    props = schema.get("properties", {})
+    for key in schema.get("required", []):
+        spec = props.get(key, {})
+        if "enum" in spec:
+            out[key] = spec["enum"][0]
+        else:
+            kind = spec.get("type")
+            kind = kind[0] if isinstance(kind, list) else kind
+            out[key] = {"array": [], "string": "", "number": 0, "integer": 0, "boolean": False, "object": {}}.get(
+                kind or "string"
+            )
+    return out
+
+
 class ScriptedBackend:
     name = "scripted"
     supports_images = False

@@ -1,17 +1,77 @@
-"""`reclmms ask`: not implemented yet."""
+"""`reclmms ask "TEXT"`: one turn of the shopping assistant, as text or JSON.
+
+``--session ID`` continues a conversation across invocations (the checkpointer keeps it);
+without it each call is a fresh conversation that is forgotten afterwards.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+import uuid
+from pathlib import Path
 
-from reclmms.errors import ReclmmsError
+from reclmms.errors import BadQueryError
 from reclmms.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("ask", help="(not implemented yet)")
+    parser = sub.add_parser("ask", help="ask the shopping assistant one question")
+    parser.add_argument("text", nargs="?", default="", help="the request, in any language")
+    parser.add_argument("--photo", metavar="FILE", help="a photo to find look-alikes of")
+    parser.add_argument("--session", metavar="ID", help="continue this conversation (kept across invocations)")
+    parser.add_argument("--customer", metavar="ID", help="the linked customer id (for history and personal picks)")
+    parser.add_argument("--json", action="store_true", help="print the turn as JSON")
+    parser.add_argument("--backend", choices=["scripted"], help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
 
 
-def run(settings: Settings, args: argparse.Namespace) -> int:
-    raise ReclmmsError("'ask' is not implemented yet")
+def read_photo(path: str | None) -> bytes | None:
+    if not path:
+        return None
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise BadQueryError(f"photo file not found: {path}")
+    return file.read_bytes()
+
+
+def backend_override(settings: Settings, name: str | None):  # type: ignore[no-untyped-def]
+    """An injected backend for ``--backend scripted`` (demos without a model), else None."""
+    if name == "scripted" or settings.llm.backend == "scripted":
+        from agent.llm.scripted import ScriptedBackend, minimal_json
+
+        return ScriptedBackend(json_rule=minimal_json)
+    return None
+
+
+async def run(settings: Settings, args: argparse.Namespace) -> int:
+    from agent.render import product_lines
+    from agent.turn import Session
+    from reclmms.app import open_services
+
+    photo = read_photo(args.photo)
+    if not args.text.strip() and photo is None:
+        raise BadQueryError('say what you are looking for, e.g. reclmms ask "a red summer dress", or pass --photo FILE')
+    session_id = args.session or f"ask-{uuid.uuid4().hex}"
+    session = Session(session_id=session_id, customer_id=args.customer)
+    async with open_services(settings, backend=backend_override(settings, args.backend)) as services:
+        agent = services.agent
+        assert agent is not None
+        try:
+            result = await agent.ask(session, args.text, photo)
+        finally:
+            if not args.session:
+                await agent.reset(session_id)
+    if args.json:
+        data = result.to_json()
+        data["session"] = args.session
+        json.dump(data, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    for line in product_lines(result.products):
+        print(line)
+    if result.products:
+        print()
+    print(result.reply)
+    return 0

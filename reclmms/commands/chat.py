@@ -1,17 +1,98 @@
-"""`reclmms chat`: not implemented yet."""
+"""`reclmms chat`: the shopping assistant in the terminal.
+
+Product lines print as soon as retrieval finishes; the reply streams after them.
+Commands: /photo PATH [caption], /reset, /customer ID, /help, /quit.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import shlex
+import sys
 
-from reclmms.errors import ReclmmsError
+from reclmms.errors import BadQueryError
 from reclmms.settings import Settings
+
+HELP = (
+    "Type what you are looking for, in any language. Commands:\n"
+    "  /photo PATH [caption]  find look-alikes of a photo\n"
+    "  /customer ID           link a customer id (history, personal picks)\n"
+    "  /reset                 forget this conversation\n"
+    "  /quit                  leave"
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("chat", help="(not implemented yet)")
+    parser = sub.add_parser("chat", help="chat with the shopping assistant in the terminal")
+    parser.add_argument("--session", metavar="ID", default="terminal", help="conversation id (default: terminal)")
+    parser.add_argument("--customer", metavar="ID", help="the linked customer id")
+    parser.add_argument("--backend", choices=["scripted"], help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
 
 
-def run(settings: Settings, args: argparse.Namespace) -> int:
-    raise ReclmmsError("'chat' is not implemented yet")
+async def _turn(agent, session, text: str, photo: bytes | None) -> None:  # type: ignore[no-untyped-def]
+    from agent.render import product_lines
+    from agent.turn import ProductsReady, ReplyDelta, TurnDone
+
+    async for event in agent.stream(session, text, photo):
+        if isinstance(event, ProductsReady):
+            for line in product_lines(event.products):
+                print(line)
+            if event.products:
+                print()
+        elif isinstance(event, ReplyDelta):
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+        elif isinstance(event, TurnDone):
+            print()
+            if event.result.note:
+                print(f"  ({event.result.note})")
+
+
+async def run(settings: Settings, args: argparse.Namespace) -> int:
+    from agent.turn import Session
+    from reclmms.app import open_services
+    from reclmms.commands.ask import backend_override, read_photo
+
+    session = Session(session_id=args.session, customer_id=args.customer)
+    async with open_services(settings, backend=backend_override(settings, args.backend)) as services:
+        agent = services.agent
+        assert agent is not None
+        print(f"RecLMMs chat (model: {agent.backend_name}). /help for commands, /quit to leave.")
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "> ")
+            except EOFError:
+                print()
+                return 0
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith("/"):
+                parts = shlex.split(line) if line.count('"') % 2 == 0 else line.split()
+                command, rest = parts[0].lower(), parts[1:]
+                if command in ("/quit", "/exit", "/q"):
+                    return 0
+                if command == "/help":
+                    print(HELP)
+                elif command == "/reset":
+                    await agent.reset(session.session_id)
+                    print("Conversation forgotten.")
+                elif command == "/customer":
+                    session = Session(session.session_id, rest[0] if rest else None, session.language)
+                    print(f"Customer: {session.customer_id or '(none)'}")
+                elif command == "/photo":
+                    if not rest:
+                        print("usage: /photo PATH [caption]")
+                        continue
+                    try:
+                        photo = read_photo(rest[0])
+                    except BadQueryError as exc:
+                        print(f"error: {exc}")
+                        continue
+                    await _turn(agent, session, " ".join(rest[1:]), photo)
+                else:
+                    print(f"unknown command {command}; /help lists them")
+                continue
+            await _turn(agent, session, line, None)

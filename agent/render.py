@@ -1,0 +1,15 @@
+"""Plain-text rendering of turn results for the terminal (``reclmms ask`` and ``reclmms chat``)."""
+
+from __future__ import annotations
+
+from catalog.models import Article
+
+
+def product_line(position: int, article: Article) -> str:
+    price = f"{article.price:.2f}" if isinstance(article.price, int | float) else "-"
+    kind = ", ".join(b for b in (article.colour.lower(), article.product_type.lower()) if b)
+    return f"{position:>2}. {article.name}" + (f" ({kind})" if kind else "") + f"  {price}  [{article.article_id}]"
+
+
+def product_lines(articles: list[Article]) -> list[str]:
+    return [product_line(i, a) for i, a in enumerate(articles, 1)]
