@@ -94,8 +94,19 @@ class RecEngine:
         """Attribute rows of ``article_ids`` from the analytics ``articles`` table."""
         if not article_ids:
             return {}
-        cols = ("article_id", "product_code", "name", "product_type", "product_group", "colour",
-                "colour_master", "index_group", "section", "garment_group", "department")
+        cols = (
+            "article_id",
+            "product_code",
+            "name",
+            "product_type",
+            "product_group",
+            "colour",
+            "colour_master",
+            "index_group",
+            "section",
+            "garment_group",
+            "department",
+        )
         cur = self._conn.cursor()
         try:
             rows = cur.execute(

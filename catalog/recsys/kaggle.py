@@ -59,7 +59,9 @@ def _header(path: Path) -> list[str]:
         return [c.strip().strip('"') for c in fh.readline().rstrip("\r\n").split(",")]
 
 
-def _load(conn: duckdb.DuckDBPyConnection, path: Path, table: str, columns: dict[str, tuple[str, str]]) -> None:
+def _load(
+    conn: duckdb.DuckDBPyConnection, path: Path, table: str, columns: dict[str, tuple[str, str]]
+) -> None:
     header = _header(path)
     missing = [c for c in columns if c not in header]
     if missing:
@@ -67,10 +69,13 @@ def _load(conn: duckdb.DuckDBPyConnection, path: Path, table: str, columns: dict
     exprs = []
     for src, (dst, typ) in columns.items():
         if typ == "VARCHAR":
-            exprs.append(f'coalesce("{src}", \'\') AS {dst}')
+            exprs.append(f"coalesce(\"{src}\", '') AS {dst}")
         else:
-            exprs.append(f'TRY_CAST(TRY_CAST("{src}" AS DOUBLE) AS {typ}) AS {dst}' if typ in ("INTEGER", "TINYINT")
-                         else f'TRY_CAST("{src}" AS {typ}) AS {dst}')
+            exprs.append(
+                f'TRY_CAST(TRY_CAST("{src}" AS DOUBLE) AS {typ}) AS {dst}'
+                if typ in ("INTEGER", "TINYINT")
+                else f'TRY_CAST("{src}" AS {typ}) AS {dst}'
+            )
     conn.execute(
         f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(exprs)} "
         "FROM read_csv(?, header = true, all_varchar = true, quote = '\"')",
@@ -80,7 +85,9 @@ def _load(conn: duckdb.DuckDBPyConnection, path: Path, table: str, columns: dict
         conn.execute("DELETE FROM transactions WHERE t_dat IS NULL OR customer_id = '' OR article_id = ''")
 
 
-def load_kaggle(data_dir: str | Path, conn: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
+def load_kaggle(
+    data_dir: str | Path, conn: duckdb.DuckDBPyConnection | None = None
+) -> duckdb.DuckDBPyConnection:
     """Read ``articles.csv``, ``customers.csv`` and ``transactions_train.csv`` from ``data_dir``.
 
     Returns an in-memory connection (or fills ``conn``); transactions are stored in date order.
@@ -96,7 +103,9 @@ def load_kaggle(data_dir: str | Path, conn: duckdb.DuckDBPyConnection | None = N
     for name, columns in FILES.items():
         table = name.split("_")[0].removesuffix(".csv")
         _load(conn, root / name, table, columns)
-    conn.execute("CREATE OR REPLACE TABLE transactions AS SELECT * FROM transactions ORDER BY t_dat, customer_id")
+    conn.execute(
+        "CREATE OR REPLACE TABLE transactions AS SELECT * FROM transactions ORDER BY t_dat, customer_id"
+    )
     n = conn.execute("SELECT count(*) FROM transactions").fetchone()
     logger.info("loaded %s transactions from %s", n[0] if n else 0, root)
     return conn

@@ -12,7 +12,6 @@ Weights were tuned on the leave-last-day-out protocol over data before 2020-09-1
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,12 +22,16 @@ from catalog.recsys.candidates import Candidates
 @dataclass(frozen=True, slots=True)
 class Weights:
     repurchase: float = 1.0
-    repurchase_halflife_days: float = 30.0
+    repurchase_halflife_days: float = 7.0
+    repurchase_floor: float = 0.02
+    repurchase_count_bonus: float = 0.1
     variant: float = 0.3
-    variant_halflife_days: float = 30.0
-    copurchase: float = 0.5
+    variant_halflife_days: float = 14.0
+    variant_unsold: float = 0.1
+    copurchase: float = 0.05
     copurchase_smoothing: float = 5.0
-    popularity: float = 0.05
+    popularity: float = 0.02
+    popularity_top: int = 100
     affinity: float = 1.0
 
 
@@ -65,14 +68,16 @@ def rank(c: Candidates, rid: int, w: Weights, k: int = 12) -> list[ScoredItem]:
         parts[aid][source] = parts[aid].get(source, 0.0) + value
         reasons.setdefault(aid, {}).setdefault(source, reason)
 
-    # Repurchase: every past purchase counts, recent ones more.
+    # Repurchase: the most recent purchase sets the score; repeated purchases add a little.
+    bought: dict[str, list[int]] = {}
     for h in hist:
-        add(
-            h.article_id,
-            "repurchase",
-            w.repurchase * 0.5 ** (h.age_days / w.repurchase_halflife_days),
-            f"you bought this {_when(as_of, h.age_days)}",
+        bought.setdefault(h.article_id, []).append(h.age_days)
+    for aid, ages in bought.items():
+        age = min(ages)
+        value = (0.5 ** (age / w.repurchase_halflife_days) + w.repurchase_floor) * (
+            1.0 + w.repurchase_count_bonus * (len(ages) - 1)
         )
+        add(aid, "repurchase", w.repurchase * value, f"you bought this {_when(as_of, age)}")
 
     # Same product, another colour or variant.
     for aid, (via, age, sold) in c.variants.get(rid, {}).items():
@@ -80,7 +85,7 @@ def rank(c: Candidates, rid: int, w: Weights, k: int = 12) -> list[ScoredItem]:
         add(
             aid,
             "variant",
-            w.variant * 0.5 ** (age / w.variant_halflife_days) * (1.0 + math.log1p(sold)),
+            w.variant * 0.5 ** (age / w.variant_halflife_days) * (w.variant_unsold + sold / (sold + 1.0)),
             f"another colour of the {name} you bought {_when(as_of, age)}",
         )
 
@@ -94,7 +99,7 @@ def rank(c: Candidates, rid: int, w: Weights, k: int = 12) -> list[ScoredItem]:
         add(aid, "copurchase", w.copurchase * value, f"often bought with the {c.names.get(best[0], best[0])}")
 
     # Popularity, favouring the customer's index groups.
-    popular = c.popular.get(as_of, [])
+    popular = c.popular.get(as_of, [])[: w.popularity_top]
     if popular:
         groups = Counter(h.index_group for h in hist if h.index_group)
         total = sum(groups.values()) or 1
@@ -110,6 +115,15 @@ def rank(c: Candidates, rid: int, w: Weights, k: int = 12) -> list[ScoredItem]:
             )
 
     order = sorted(score, key=lambda a: (-score[a], a))[:k]
+    # Cold start or a thin history: fill up with the best sellers.
+    for aid, _n7, _n, _dec, _ig, _pt in c.popular.get(as_of, []):
+        if len(order) >= k:
+            break
+        if aid not in score:
+            score[aid] = 0.0
+            parts[aid] = {"popular": 0.0}
+            reasons[aid] = {"popular": "popular over the last two weeks"}
+            order.append(aid)
     out = []
     for aid in order:
         srcs = sorted(parts[aid], key=lambda s: -parts[aid][s])

@@ -1,17 +1,85 @@
-"""`reclmms eval`: not implemented yet."""
+"""`reclmms eval`: offline evaluations.
+
+    reclmms eval recs --data DIR [--json]
+
+``recs`` scores the recommender and its baselines on Kaggle-format CSVs (MAP@12, HR@12):
+leave-last-purchase-day-out (primary), the same on data before 2020-09-16 (the tuning fold),
+and the final week 2020-09-16..22 as of 2020-09-16 (never used for tuning).
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import platform
+import time
+from typing import Any
 
-from reclmms.errors import ReclmmsError
+from reclmms.errors import BadQueryError
 from reclmms.settings import Settings
+
+_LABELS = {
+    "primary": "primary: leave-last-purchase-day-out",
+    "tuning_fold_before_2020_09_16": "tuning fold: the same, data before 2020-09-16",
+    "final_week": "secondary: final week 2020-09-16..22 as of 2020-09-16",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("eval", help="(not implemented yet)")
-    parser.set_defaults(func=run)
+    parser = sub.add_parser("eval", help="offline evaluations (recs)")
+    what = parser.add_subparsers(dest="eval_what", metavar="WHAT")
+    what.required = True
+    recs = what.add_parser(
+        "recs", help="MAP@12 / HR@12 of the recommender and baselines on Kaggle-format CSVs"
+    )
+    recs.add_argument(
+        "--data",
+        metavar="DIR",
+        required=True,
+        help="directory with articles.csv, customers.csv, transactions_train.csv",
+    )
+    recs.add_argument("--json", action="store_true", help="print JSON")
+    recs.set_defaults(func=run)
 
 
-def run(settings: Settings, args: argparse.Namespace) -> int:
-    raise ReclmmsError("'eval' is not implemented yet")
+def evaluate_recs(data_dir: str) -> dict[str, Any]:
+    from catalog.recsys.engine import RecEngine
+    from catalog.recsys.evaluation import run_protocols
+    from catalog.recsys.kaggle import load_kaggle
+
+    t0 = time.perf_counter()
+    conn = load_kaggle(data_dir)
+    try:
+        load_s = time.perf_counter() - t0
+        report = run_protocols(RecEngine(conn))
+    finally:
+        conn.close()
+    return {
+        "data": str(data_dir),
+        "machine": f"{platform.machine()}",
+        "load_seconds": round(load_s, 3),
+        "total_seconds": round(time.perf_counter() - t0, 3),
+        **report,
+    }
+
+
+def format_report(report: dict[str, Any]) -> str:
+    lines = [f"data: {report['data']}  (load {report['load_seconds']} s, total {report['total_seconds']} s)"]
+    for key, label in _LABELS.items():
+        part = report.get(key)
+        if not part:
+            continue
+        lines.append(f"\n{label}: {part['users']} customers, {part['seconds']} s")
+        lines.append(f"  {'method':34s} {'MAP@12':>8s} {'HR@12':>8s}")
+        for method, m in part["methods"].items():
+            lines.append(f"  {method:34s} {m['map12']:8.4f} {m['hr12']:8.4f}")
+    return "\n".join(lines)
+
+
+async def run(settings: Settings, args: argparse.Namespace) -> int:
+    if args.eval_what != "recs":  # pragma: no cover - argparse guards this
+        raise BadQueryError(f"unknown evaluation '{args.eval_what}'")
+    report = await asyncio.to_thread(evaluate_recs, args.data)
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return 0

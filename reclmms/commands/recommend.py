@@ -1,17 +1,160 @@
-"""`reclmms recommend`: not implemented yet."""
+"""`reclmms recommend`: PALR-style recommendations from purchase history.
+
+    reclmms recommend --customer ID [--as-of YYYY-MM-DD] [--k 12] [--json]
+    reclmms recommend --batch FILE [--k 12] [--output FILE]
+
+``--batch`` reads a CSV with columns ``customer_id,as_of`` and writes one JSON object per row
+(``{"customer_id", "as_of", "recommendations": [...]}``). ``--data DIR`` works straight from
+Kaggle-format CSVs instead of the ingested analytics store.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import csv
+import json
+import logging
+import sys
+import time
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
 
-from reclmms.errors import ReclmmsError
+from reclmms.errors import BadQueryError, DataError
 from reclmms.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def parse_day(text: str, where: str = "--as-of") -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadQueryError(f"{where}: '{text}' is not a date (expected YYYY-MM-DD)") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("recommend", help="(not implemented yet)")
+    parser = sub.add_parser(
+        "recommend",
+        help="recommendations for a customer from purchase history",
+        description="PALR-style candidates (repurchase, co-purchase, other colours, popularity) and ranking, "
+        "using only transactions before --as-of.",
+    )
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--customer", metavar="ID", help="customer id")
+    who.add_argument("--batch", metavar="FILE", help="CSV with columns customer_id,as_of; writes JSON lines")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="use only transactions before this day")
+    parser.add_argument("--k", type=int, default=12, help="how many articles (default 12)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--output", metavar="FILE", help="with --batch: write JSON lines here instead of stdout"
+    )
+    parser.add_argument("--data", metavar="DIR", help="read Kaggle-format CSVs from DIR instead of the store")
     parser.set_defaults(func=run)
 
 
-def run(settings: Settings, args: argparse.Namespace) -> int:
-    raise ReclmmsError("'recommend' is not implemented yet")
+def read_batch(path: str) -> list[tuple[str, date | None]]:
+    """Rows of a batch CSV; raises DataError/BadQueryError naming the file and line."""
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(f"batch file not found: {path}")
+    with p.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        fields = [f.strip() for f in reader.fieldnames or []]
+        missing = [c for c in ("customer_id", "as_of") if c not in fields]
+        if missing:
+            raise DataError(
+                f"{path} lacks column(s): {', '.join(missing)} (found: {', '.join(fields) or 'none'})"
+            )
+        rows: list[tuple[str, date | None]] = []
+        for line, row in enumerate(reader, start=2):
+            row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+            customer = row.get("customer_id", "")
+            if not customer:
+                raise BadQueryError(f"{path}, line {line}: empty customer_id")
+            as_of = row.get("as_of", "")
+            rows.append((customer, parse_day(as_of, f"{path}, line {line}") if as_of else None))
+    return rows
+
+
+@contextlib.asynccontextmanager
+async def open_recommender(settings: Settings, data_dir: str | None) -> AsyncIterator[Any]:
+    if data_dir:
+        from catalog.recommend import Recommender
+        from catalog.recsys.kaggle import load_kaggle
+
+        conn = await asyncio.to_thread(load_kaggle, data_dir)
+        rec = Recommender.from_connection(conn)
+        try:
+            yield rec
+        finally:
+            await rec.aclose()
+            conn.close()
+        return
+    from reclmms.app import open_catalog
+
+    async with open_catalog(settings) as (_db, catalog):
+        yield catalog.recommender
+
+
+def _line(customer_id: str, as_of: date | None, recs: list[Any]) -> dict[str, Any]:
+    return {
+        "customer_id": customer_id,
+        "as_of": as_of.isoformat() if as_of else None,
+        "recommendations": [r.to_dict() for r in recs],
+    }
+
+
+def _print_table(customer_id: str, recs: list[Any], out: TextIO) -> None:
+    print(f"Recommendations for {customer_id}:", file=out)
+    for i, r in enumerate(recs, 1):
+        price = f"  {r.article.price:.4f}" if r.article.price is not None else ""
+        print(f"{i:2d}. {r.article.article_id}  {r.article.short}{price}", file=out)
+        print(f"      {r.reason}  [{', '.join(r.sources)}; score {r.score:.4f}]", file=out)
+
+
+async def run(settings: Settings, args: argparse.Namespace) -> int:
+    if args.k < 1 or args.k > 100:
+        raise BadQueryError("--k must be between 1 and 100")
+    if args.batch:
+        if args.as_of:
+            raise BadQueryError("--as-of applies to --customer; put as_of in the batch file instead")
+        rows = read_batch(args.batch)
+        async with open_recommender(settings, args.data) as rec:
+            t0 = time.perf_counter()
+            results = await rec.recommend_many(rows, k=args.k)
+            known = await rec.known_customers([c for c, _ in rows])
+            seconds = time.perf_counter() - t0
+        text = "".join(
+            json.dumps(_line(customer, as_of, recs), ensure_ascii=False) + "\n"
+            for (customer, as_of), recs in zip(rows, results, strict=True)
+        )
+        if args.output:
+            await asyncio.to_thread(Path(args.output).write_text, text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        unknown = sum(1 for c, _ in rows if c not in known)
+        print(
+            f"{len(rows)} rows in {seconds:.2f} s"
+            + (f"; {unknown} unknown customer(s) got best sellers" if unknown else ""),
+            file=sys.stderr,
+        )
+        return 0
+
+    customer = (args.customer or "").strip()
+    if not customer:
+        raise BadQueryError("--customer must not be empty")
+    as_of = parse_day(args.as_of) if args.as_of else None
+    async with open_recommender(settings, args.data) as rec:
+        recs = await rec.recommend(customer, as_of=as_of, k=args.k)
+        known = await rec.known_customers([customer])
+    if customer not in known:
+        print(f"warning: customer {customer} is unknown; showing best sellers", file=sys.stderr)
+    if args.json:
+        print(json.dumps(_line(customer, as_of, recs), ensure_ascii=False))
+    else:
+        _print_table(customer, recs, sys.stdout)
+    return 0

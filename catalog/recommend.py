@@ -1,0 +1,139 @@
+"""PALR-style recommendations for a customer: history → candidates → explainable ranking.
+
+The work happens in :class:`catalog.recsys.RecEngine` over the analytics DuckDB tables; this
+module is its async face for the agent's ``recommend_for_me`` tool, the CLI and the bot.
+"As of" a date means that no transaction of anyone on or after that date is used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from catalog.models import Article, Recommendation
+from catalog.recsys.engine import RecEngine, RecRequest
+from catalog.recsys.ranking import ScoredItem, Weights
+
+if TYPE_CHECKING:
+    from catalog.analytics import Analytics
+    from catalog.articles import ArticleStore
+    from catalog.history import HistoryStore
+
+logger = logging.getLogger(__name__)
+
+
+def article_from_attributes(attrs: dict[str, str]) -> Article:
+    """An Article from a row of the analytics ``articles`` table (no price, no image)."""
+    return Article(
+        article_id=attrs["article_id"],
+        name=attrs.get("name", "") or attrs["article_id"],
+        product_type=attrs.get("product_type", ""),
+        product_group=attrs.get("product_group", ""),
+        colour=attrs.get("colour", ""),
+        colour_master=attrs.get("colour_master", ""),
+        department=attrs.get("department", ""),
+        index_group=attrs.get("index_group", ""),
+        section=attrs.get("section", ""),
+        garment_group=attrs.get("garment_group", ""),
+        product_code=attrs.get("product_code", ""),
+    )
+
+
+class Recommender:
+    """Recommendations from purchase history, co-purchase, product variants and popularity.
+
+    ``analytics.connect()`` provides the DuckDB connection (opened on first use, closed by
+    :meth:`aclose`). ``articles`` supplies full article rows (price, image); without it, or for
+    ids it lacks, articles are built from the analytics table. ``history`` is accepted for the
+    composition root and not needed: the history comes from the same DuckDB tables.
+    """
+
+    def __init__(
+        self,
+        analytics: Analytics | None,
+        articles: ArticleStore | None = None,
+        history: HistoryStore | None = None,
+        *,
+        weights: Weights | None = None,
+        connection: duckdb.DuckDBPyConnection | None = None,
+    ) -> None:
+        if analytics is None and connection is None:
+            raise ValueError("Recommender needs analytics or a connection")
+        self._analytics = analytics
+        self._articles = articles
+        self._history = history
+        self._weights = weights
+        self._conn = connection
+        self._owns_conn = connection is None
+        self._engine: RecEngine | None = None
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def from_connection(cls, conn: duckdb.DuckDBPyConnection, weights: Weights | None = None) -> Recommender:
+        """A recommender over any connection holding the analytics tables (e.g. loaded Kaggle CSVs)."""
+        return cls(None, connection=conn, weights=weights)
+
+    async def engine(self) -> RecEngine:
+        async with self._lock:
+            if self._engine is None:
+                if self._conn is None:
+                    assert self._analytics is not None
+                    conn: Any = self._analytics.connect()
+                    if inspect.isawaitable(conn):
+                        conn = await conn
+                    self._conn = conn
+                assert self._conn is not None
+                self._engine = RecEngine(self._conn, weights=self._weights)
+            return self._engine
+
+    async def aclose(self) -> None:
+        if self._owns_conn and self._conn is not None:
+            self._conn.close()
+        self._conn = None
+        self._engine = None
+
+    async def recommend(
+        self, customer_id: str, as_of: date | None = None, k: int = 12
+    ) -> list[Recommendation]:
+        """Top ``k`` for ``customer_id`` using only transactions strictly before ``as_of``.
+
+        An unknown customer (cold start) gets the recent best sellers, not an error.
+        """
+        return (await self.recommend_many([(customer_id, as_of)], k))[0]
+
+    async def recommend_many(
+        self, requests: Sequence[tuple[str, date | None]], k: int = 12
+    ) -> list[list[Recommendation]]:
+        """The batch path: one list per (customer_id, as_of) pair, in order."""
+        engine = await self.engine()
+        reqs = [RecRequest(c, a) for c, a in requests]
+        scored = await asyncio.to_thread(engine.recommend_many, reqs, k)
+        return await self._to_recommendations(engine, scored)
+
+    async def known_customers(self, customer_ids: Sequence[str]) -> set[str]:
+        """Those ids with a customers row or any transaction."""
+        engine = await self.engine()
+        return await asyncio.to_thread(engine.known_customers, list(customer_ids))
+
+    async def _to_recommendations(
+        self, engine: RecEngine, scored: list[list[ScoredItem]]
+    ) -> list[list[Recommendation]]:
+        ids = list(dict.fromkeys(s.article_id for items in scored for s in items))
+        found: dict[str, Article] = {}
+        if self._articles is not None and ids:
+            found = {a.article_id: a for a in await self._articles.get_many(ids)}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            attrs = await asyncio.to_thread(engine.names, missing)
+            for aid in missing:
+                found[aid] = article_from_attributes(attrs.get(aid, {"article_id": aid}))
+        return [
+            [Recommendation(found[s.article_id], s.score, s.sources, s.reason) for s in items]
+            for items in scored
+        ]

@@ -1,0 +1,127 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from reclmms.cli import main
+
+from .synth import write_kaggle
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return write_kaggle(tmp_path / "hm")
+
+
+def test_recommend_json_shape(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(
+        [
+            "recommend",
+            "--customer",
+            "alice",
+            "--as-of",
+            "2020-09-01",
+            "--k",
+            "5",
+            "--json",
+            "--data",
+            str(data),
+        ]
+    )
+    assert rc == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["customer_id"] == "alice"
+    recs = out["recommendations"]
+    assert 1 <= len(recs) <= 5
+    for r in recs:
+        assert (
+            isinstance(r["article_id"], str)
+            and len(r["article_id"]) == 10
+            and r["article_id"].startswith("0")
+        )
+        assert isinstance(r["score"], float)
+        assert r["sources"] and r["reason"] and r["name"]
+    assert recs[0]["article_id"] == "0400000001"
+
+
+def test_recommend_text_and_unknown_customer_warns(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "--customer", "zed", "--data", str(data)]) == 0
+    cap = capsys.readouterr()
+    assert "unknown" in cap.err
+    assert "Recommendations for zed" in cap.out and "popular" in cap.out
+
+
+def test_batch_writes_one_line_per_row(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = tmp_path / "b.csv"
+    batch.write_text("customer_id,as_of\nalice,2020-09-01\nbob,2020-08-25\nnewbie,2020-09-01\ndave,\n")
+    assert main(["recommend", "--batch", str(batch), "--k", "4", "--data", str(data)]) == 0
+    cap = capsys.readouterr()
+    lines = [json.loads(x) for x in cap.out.splitlines()]
+    assert [x["customer_id"] for x in lines] == ["alice", "bob", "newbie", "dave"]
+    assert [x["as_of"] for x in lines] == ["2020-09-01", "2020-08-25", "2020-09-01", None]
+    assert all(1 <= len(x["recommendations"]) <= 4 for x in lines)
+    assert all({"article_id", "score"} <= set(r) for x in lines for r in x["recommendations"])
+    assert "1 unknown customer" in cap.err
+    # bob as of 2020-08-25 must not see his socks of that day as "bought on 25 Aug"
+    bob = lines[1]["recommendations"]
+    assert all("2020-08-25" not in r["reason"] for r in bob)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("customer,as_of\nalice,2020-09-01\n", "lacks column(s): customer_id"),
+        ("customer_id,as_of\nalice,01/09/2020\n", "line 2: '01/09/2020' is not a date"),
+        ("customer_id,as_of\nalice,2020-09-01\n,2020-09-01\n", "line 3: empty customer_id"),
+    ],
+)
+def test_batch_bad_input(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    batch = tmp_path / "b.csv"
+    batch.write_text(content)
+    assert main(["recommend", "--batch", str(batch), "--data", str(data)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_bad_arguments(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "--batch", str(tmp_path / "nope.csv"), "--data", str(data)]) == 2
+    assert "batch file not found" in capsys.readouterr().err
+    assert main(["recommend", "--customer", "alice", "--as-of", "2020-13-01", "--data", str(data)]) == 2
+    assert "is not a date" in capsys.readouterr().err
+    assert main(["recommend", "--customer", "  ", "--data", str(data)]) == 2
+    assert "must not be empty" in capsys.readouterr().err
+    assert main(["recommend", "--customer", "alice", "--data", str(tmp_path / "missing")]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
+def test_eval_recs_json(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "recs", "--data", str(data), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    primary = report["primary"]
+    assert primary["users"] == 4
+    assert set(primary["methods"]) == {
+        "palr (ours)",
+        "repurchase + 14-day popularity",
+        "other colours of past items",
+        "14-day popularity",
+    }
+    for m in primary["methods"].values():
+        assert 0.0 <= m["map12"] <= 1.0 and 0.0 <= m["hr12"] <= 1.0
+    assert report["final_week"]["users"] == 0
+
+
+def test_eval_recs_missing_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "articles.csv").write_text("article_id\n")
+    assert main(["eval", "recs", "--data", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "customers.csv" in err and "transactions_train.csv" in err
+
+
+def test_eval_recs_missing_column(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tx = data / "transactions_train.csv"
+    tx.write_text(tx.read_text().replace("t_dat,", "day,", 1))
+    assert main(["eval", "recs", "--data", str(data)]) == 2
+    assert "lacks column(s): t_dat" in capsys.readouterr().err
