@@ -41,6 +41,13 @@ async def load_catalog_names(catalog: Any) -> set[str]:
     return names
 
 
+async def _warm(start: Any) -> None:
+    try:
+        await start()
+    except Exception as exc:  # the turns report the backend as unavailable
+        logger.warning("the language model did not start: %s", exc)
+
+
 @contextlib.asynccontextmanager
 async def build_shopping_service(
     settings: Settings, catalog: CatalogService, backend: Any = None
@@ -58,7 +65,11 @@ async def build_shopping_service(
 
         backend = build_backend(settings)
     languages = LanguageDetector()
+    warm: asyncio.Task[Any] | None = None
     try:
+        start = getattr(backend, "start", None)
+        if callable(start):  # load a local model in the background; turns fall back until it is ready
+            warm = asyncio.create_task(_warm(start))
         settings.checkpoints_path.parent.mkdir(parents=True, exist_ok=True)
         load_languages = asyncio.create_task(asyncio.to_thread(languages.load))
         vocab = await VocabularyMapper.load(catalog)
@@ -69,6 +80,10 @@ async def build_shopping_service(
             yield ShoppingService(settings, catalog, backend, checkpointer, vocab=vocab, languages=languages,
                                   catalog_names=names)
     finally:
+        if warm is not None and not warm.done():
+            warm.cancel()
+            with contextlib.suppress(BaseException):
+                await warm
         if own_backend and backend is not None:
             with contextlib.suppress(Exception):
                 await backend.aclose()

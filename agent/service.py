@@ -74,7 +74,7 @@ class ShoppingService:
         try:
             async with asyncio.timeout(5):
                 status.update(await self.backend.health())
-            status.setdefault("status", "ok")
+            status.setdefault("status", "ok" if status.get("ok", True) else "down")
         except Exception as exc:
             status["status"] = "down"
             status["error"] = str(exc) or type(exc).__name__
