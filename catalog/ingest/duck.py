@@ -131,6 +131,12 @@ def _read_csv_sql(path: Path, header: Sequence[str], types: dict[str, str]) -> s
     )
 
 
+def _reset_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    """Reject tables accumulate over a connection's scans: start each load with empty ones."""
+    con.execute("DROP TABLE IF EXISTS rejects")
+    con.execute("DROP TABLE IF EXISTS rejects_scan")
+
+
 def _quote(path: Path) -> str:
     return str(path.resolve()).replace("'", "''")
 
@@ -160,6 +166,7 @@ async def load_transactions(
         f"{_PAD_ID.format(c='article_id')} AS article_id, price, {channel} AS sales_channel_id "
         f"FROM {_read_csv_sql(path, header, TRANSACTION_TYPES)}"
     )
+    _reset_rejects(con)
     con.execute("BEGIN TRANSACTION")
     try:
         await run_sql(con, sql, desc=f"loading {path.name}", progress=progress)
@@ -207,6 +214,7 @@ async def load_customers(
         "WHERE customer_id IS NOT NULL AND customer_id != '' "
         "QUALIFY row_number() OVER (PARTITION BY customer_id) = 1"
     )
+    _reset_rejects(con)
     con.execute("BEGIN TRANSACTION")
     try:
         await run_sql(con, sql, desc=f"loading {path.name}", progress=progress)

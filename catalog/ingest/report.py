@@ -64,7 +64,7 @@ class IngestReport:
             f"  images:        {self.images:,}",
         ]
         if self.priced_articles:
-            lines.append(f"  priced articles (median sale price x 1000): {self.priced_articles:,}")
+            lines.append(f"  articles with a price: {self.priced_articles:,}")
         if self.history_customers:
             lines.append(f"  customers with a purchase history: {self.history_customers:,}")
         lines.append(f"  bad rows:      {self.bad_rows:,}")
