@@ -60,6 +60,8 @@ class Candidates:
     # as_of -> list of (article, n_last_7_days, n_window, decayed, index_group, product_type)
     popular: dict[date, list[tuple[str, int, int, float, str, str]]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    # article -> (product_type, index_group) for every candidate
+    attrs: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _bounds(as_of: list[date], days: int) -> tuple[date, date]:
@@ -202,9 +204,21 @@ def _fill(
         out.popular.setdefault(day, []).append((aid, int(n7), int(n), float(dec), ig, ptype))
 
     ids = {h.article_id for hs in out.history.values() for h in hs}
-    if ids:
+    cand_ids = set(ids)
+    for v in out.variants.values():
+        cand_ids.update(v)
+    for co in out.copurchase.values():
+        cand_ids.update(co)
+    if cand_ids:
         rows = cur.execute(
-            "SELECT article_id, name FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-            [sorted(ids)],
+            "SELECT article_id, name, product_type, index_group FROM articles "
+            "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted(cand_ids)],
         ).fetchall()
-        out.names.update({a: n or a for a, n in rows})
+        for aid, name, ptype, ig in rows:
+            out.attrs[aid] = (ptype or "", ig or "")
+            if aid in ids:
+                out.names[aid] = name or aid
+    for pops in out.popular.values():
+        for aid, _n7, _n, _dec, ig, ptype in pops:
+            out.attrs.setdefault(aid, (ptype, ig))

@@ -1,38 +1,77 @@
-"""Explainable scoring of gathered candidates: a weighted sum of source scores.
+"""Explainable ranking of gathered candidates: a weighted sum of per-source features.
 
-score(article) = repurchase * sum_over_purchases 0.5 ** (age / repurchase_halflife)
-               + variant    * 0.5 ** (age_of_sibling / variant_halflife) * (1 + log1p(recent sales))
-               + copurchase * sum_over_seeds 0.5 ** (seed_age / variant_halflife) * co_buyers / (seed_buyers + smoothing)
-               + popularity * decayed_sales / max_decayed_sales * (1 + affinity * share of the article's
-                              index group in the customer's history)
+Each candidate article of a request gets a few features per source, and its score is
+``sum(weight[f] * feature[f])``:
 
-Weights were tuned on the leave-last-day-out protocol over data before 2020-09-16 only
-(see catalog/recsys/evaluation.py); the final week was never used to choose them.
+- **repurchase** (the customer bought it): recency ``0.5 ** (age / 7)`` and ``0.5 ** (age / 60)``,
+  a presence flag, and ``log`` of the number of purchases;
+- **variant** (same product code as something bought): the same two recencies of that purchase,
+  a flag, and ``log1p`` of the variant's sales in the last 60 days (is it still sold?);
+- **co-purchase**: sum over seed items of ``0.5 ** (seed_age / 30) * co_buyers / (seed_buyers + 5)``;
+- **popularity**: decayed sales in the last 14 days over the day's best, and last-7-day sales;
+- **profile affinity**: the share of the article's product type and index group in the history
+  (and index group share times popularity).
+
+The weights are a logistic regression fitted by ``bench/recs_tune.py`` on earlier folds only
+(leave-last-day-out before cut-offs from 2019-11-01 to 2020-09-01, excluding every case of the
+primary protocol); the 2020-09-16..22 evaluation week was never read to choose them. The largest
+source contribution gives each recommendation its reason ("you bought this in May 2020").
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from catalog.recsys.candidates import Candidates
 
+FEATURES = (
+    "rep_recent",
+    "rep_long",
+    "rep_any",
+    "rep_count",
+    "var_recent",
+    "var_long",
+    "var_any",
+    "var_sold",
+    "co",
+    "co_any",
+    "pop",
+    "pop_week",
+    "pop_any",
+    "pop_group",
+    "type_share",
+    "group_share",
+)
+SOURCE_OF = {"rep": "repurchase", "var": "variant", "co": "copurchase", "pop": "popular"}
+
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    repurchase: float = 1.0
-    repurchase_halflife_days: float = 7.0
-    repurchase_floor: float = 0.02
-    repurchase_count_bonus: float = 0.1
-    variant: float = 0.3
-    variant_halflife_days: float = 14.0
-    variant_unsold: float = 0.1
-    copurchase: float = 0.05
-    copurchase_smoothing: float = 5.0
-    popularity: float = 0.02
-    popularity_top: int = 100
-    affinity: float = 1.0
+    """One weight per feature (see the module docstring)."""
+
+    rep_recent: float = 4.0
+    rep_long: float = 2.0
+    rep_any: float = 3.0
+    rep_count: float = 0.3
+    var_recent: float = 2.0
+    var_long: float = 1.0
+    var_any: float = 0.5
+    var_sold: float = 0.8
+    co: float = 2.0
+    co_any: float = 0.5
+    pop: float = 1.0
+    pop_week: float = 1.0
+    pop_any: float = 0.0
+    pop_group: float = 0.5
+    type_share: float = 1.0
+    group_share: float = 0.5
+
+    def vector(self) -> list[float]:
+        d = asdict(self)
+        return [float(d[f]) for f in FEATURES]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,100 +83,114 @@ class ScoredItem:
 
 
 def _when(as_of: date, age_days: int) -> str:
-    day = as_of - timedelta(days=age_days)
     if age_days <= 1:
         return "yesterday"
     if age_days < 7:
         return f"{age_days} days ago"
-    return f"in {day.strftime('%B %Y')}"
+    return f"in {(as_of - timedelta(days=age_days)).strftime('%B %Y')}"
 
 
-def rank(c: Candidates, rid: int, w: Weights, k: int = 12) -> list[ScoredItem]:
-    """The top ``k`` articles for request ``rid``, each with its sources and a one-line reason."""
+def features(c: Candidates, rid: int) -> tuple[list[str], list[list[float]], list[dict[str, str]]]:
+    """Candidate ids of request ``rid``, their feature rows (in FEATURES order) and reasons per source."""
     as_of = c.as_of[rid]
     hist = c.history.get(rid, [])
-    score: dict[str, float] = {}
-    parts: dict[str, dict[str, float]] = {}
+    rows: dict[str, dict[str, float]] = {}
     reasons: dict[str, dict[str, str]] = {}
 
-    def add(aid: str, source: str, value: float, reason: str) -> None:
-        if value <= 0:
-            return
-        score[aid] = score.get(aid, 0.0) + value
-        parts.setdefault(aid, {})
-        parts[aid][source] = parts[aid].get(source, 0.0) + value
+    def put(aid: str, source: str, values: dict[str, float], reason: str) -> None:
+        rows.setdefault(aid, {}).update(values)
         reasons.setdefault(aid, {}).setdefault(source, reason)
 
-    # Repurchase: the most recent purchase sets the score; repeated purchases add a little.
     bought: dict[str, list[int]] = {}
     for h in hist:
         bought.setdefault(h.article_id, []).append(h.age_days)
     for aid, ages in bought.items():
         age = min(ages)
-        value = (0.5 ** (age / w.repurchase_halflife_days) + w.repurchase_floor) * (
-            1.0 + w.repurchase_count_bonus * (len(ages) - 1)
+        put(
+            aid,
+            "repurchase",
+            {
+                "rep_recent": 0.5 ** (age / 7),
+                "rep_long": 0.5 ** (age / 60),
+                "rep_any": 1.0,
+                "rep_count": math.log(len(ages)),
+            },
+            f"you bought this {_when(as_of, age)}",
         )
-        add(aid, "repurchase", w.repurchase * value, f"you bought this {_when(as_of, age)}")
-
-    # Same product, another colour or variant.
     for aid, (via, age, sold) in c.variants.get(rid, {}).items():
-        name = c.names.get(via, via)
-        add(
+        put(
             aid,
             "variant",
-            w.variant * 0.5 ** (age / w.variant_halflife_days) * (w.variant_unsold + sold / (sold + 1.0)),
-            f"another colour of the {name} you bought {_when(as_of, age)}",
+            {
+                "var_recent": 0.5 ** (age / 7),
+                "var_long": 0.5 ** (age / 60),
+                "var_any": 1.0,
+                "var_sold": math.log1p(sold),
+            },
+            f"another colour of the {c.names.get(via, via)} you bought {_when(as_of, age)}",
         )
-
-    # Co-purchase.
     for aid, links in c.copurchase.get(rid, {}).items():
         best = max(links, key=lambda x: x[2])
-        value = sum(
-            0.5 ** (age / w.variant_halflife_days) * n / (n_seed + w.copurchase_smoothing)
-            for _, age, n, n_seed in links
-        )
-        add(aid, "copurchase", w.copurchase * value, f"often bought with the {c.names.get(best[0], best[0])}")
+        value = sum(0.5 ** (age / 30) * n / (n_seed + 5.0) for _, age, n, n_seed in links)
+        put(aid, "copurchase", {"co": value, "co_any": 1.0}, f"often bought with the {c.names.get(best[0], best[0])}")
 
-    # Popularity, favouring the customer's index groups.
-    popular = c.popular.get(as_of, [])[: w.popularity_top]
+    groups = Counter(h.index_group for h in hist if h.index_group)
+    types = Counter(h.product_type for h in hist if h.product_type)
+    n_hist = max(1, len(hist))
+    popular = c.popular.get(as_of, [])
     if popular:
-        groups = Counter(h.index_group for h in hist if h.index_group)
-        total = sum(groups.values()) or 1
         top = max(p[3] for p in popular) or 1.0
-        for aid, _n7, _n, dec, ig, _pt in popular:
-            share = groups.get(ig, 0) / total
+        top7 = math.log1p(max(p[1] for p in popular)) or 1.0
+        for aid, n7, _n, dec, ig, _pt in popular:
+            share = groups.get(ig, 0) / n_hist
             where = f" in {ig}" if share >= 0.5 and ig else ""
-            add(
+            put(
                 aid,
                 "popular",
-                w.popularity * (dec / top) * (1.0 + w.affinity * share),
+                {
+                    "pop": dec / top,
+                    "pop_week": math.log1p(n7) / top7,
+                    "pop_any": 1.0,
+                    "pop_group": share * dec / top,
+                },
                 f"popular{where} over the last two weeks",
             )
+    aids = sorted(rows)
+    matrix = []
+    for aid in aids:
+        ptype, ig = c.attrs.get(aid, ("", ""))
+        row = rows[aid]
+        row["type_share"] = types.get(ptype, 0) / n_hist
+        row["group_share"] = groups.get(ig, 0) / n_hist
+        matrix.append([row.get(f, 0.0) for f in FEATURES])
+    return aids, matrix, [reasons[a] for a in aids]
 
-    order = sorted(score, key=lambda a: (-score[a], a))[:k]
-    # Cold start or a thin history: fill up with the best sellers.
-    for aid, _n7, _n, _dec, _ig, _pt in c.popular.get(as_of, []):
-        if len(order) >= k:
-            break
-        if aid not in score:
-            score[aid] = 0.0
-            parts[aid] = {"popular": 0.0}
-            reasons[aid] = {"popular": "popular over the last two weeks"}
-            order.append(aid)
-    out = []
-    for aid in order:
-        srcs = sorted(parts[aid], key=lambda s: -parts[aid][s])
-        out.append(ScoredItem(aid, score[aid], tuple(srcs), reasons[aid][srcs[0]]))
-    return out
+
+def rank(c: Candidates, rid: int, w: Weights, k: int = 12) -> list[ScoredItem]:
+    """The top ``k`` articles for request ``rid``, each with its sources and a one-line reason."""
+    aids, matrix, reasons = features(c, rid)
+    vec = w.vector()
+    scored = []
+    for aid, row, why in zip(aids, matrix, reasons, strict=True):
+        contrib: dict[str, float] = {}
+        for f, x, wt in zip(FEATURES, row, vec, strict=True):
+            if x:
+                src = SOURCE_OF.get(f.split("_")[0])
+                if src:
+                    contrib[src] = contrib.get(src, 0.0) + wt * x
+        total = sum(x * wt for x, wt in zip(row, vec, strict=True))
+        srcs = tuple(sorted(why, key=lambda s: -contrib.get(s, 0.0)))
+        scored.append(ScoredItem(aid, total, srcs, why[srcs[0]]))
+    scored.sort(key=lambda s: (-s.score, s.article_id))
+    return scored[:k]
 
 
 # ---- baselines (the evaluation compares against these) -------------------------------------
 
 
-def _pop_order(c: Candidates, as_of: date, days: int = 14) -> list[str]:
+def _pop_order(c: Candidates, as_of: date) -> list[str]:
     popular = c.popular.get(as_of, [])
-    col = 1 if days == 7 else 2
-    return [p[0] for p in sorted(popular, key=lambda p: (-p[col], p[0]))]
+    return [p[0] for p in sorted(popular, key=lambda p: (-p[2], p[0]))]
 
 
 def baseline_popular(c: Candidates, rid: int, k: int = 12) -> list[str]:
