@@ -220,9 +220,11 @@ class OpenAIBackend:
 
             try:
                 # The schema also goes into the prompt: small models fill fields better when they see it.
-                return await json_protocol.complete_with_repair(
+                result = await json_protocol.complete_with_repair(
                     constrained, json_protocol.with_instructions(messages, schema), schema
                 )
+                self.json_mode = "json_schema"  # the server took response_format: keep using it
+                return result
             except openai.BadRequestError as exc:
                 if self.json_mode == "json_schema":
                     raise

@@ -1,0 +1,226 @@
+"""The ``embedded`` backend: a GGUF chat model run in-process by xllamacpp (llama.cpp).
+
+xllamacpp's ``Server`` loads the model and serves llama.cpp's OpenAI-compatible HTTP API
+from threads inside this process. The backend binds it to a private loopback port with a
+random API key, and talks to it with ``OpenAIBackend`` (the ``openai`` client and
+LangChain's ``ChatOpenAI``), so the embedded and openai backends share one code path:
+streaming, ``response_format`` JSON-schema constrained decoding, prompt caching (the
+server reuses the KV cache of a stable system-prompt prefix), timeouts and error mapping.
+
+Nothing loads at construction: the model is loaded on first use, or by ``await start()``
+(e.g. as a background task at bot start-up), in a worker thread so the event loop never
+blocks. The text-only models here ignore photos (``supports_images = False``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import socket
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from agent.llm.base import Message
+from agent.llm.openai_backend import OpenAIBackend
+from reclmms.errors import ModelError, ModelUnavailableError
+
+logger = logging.getLogger(__name__)
+
+
+def free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _strip_images(messages: list[Message]) -> list[Message]:
+    return [{k: v for k, v in m.items() if k != "image"} for m in messages]
+
+
+class EmbeddedBackend:
+    """A ChatBackend over a GGUF file served in-process by xllamacpp on loopback."""
+
+    name = "embedded"
+    supports_images = False
+
+    def __init__(
+        self,
+        model_path: Path,
+        *,
+        model_name: str = "local",
+        threads: int = 2,
+        context_size: int = 4096,
+        parallel: int = 1,
+        timeout_s: float = 20.0,
+        max_tokens: int = 256,
+        temperature: float = 0.3,
+        load_timeout_s: float = 120.0,
+    ) -> None:
+        self.model_path = Path(model_path)
+        self.model_name = model_name
+        self.threads = max(1, threads)
+        self.context_size = context_size
+        self.parallel = max(1, parallel)
+        self.timeout_s = timeout_s
+        self.load_timeout_s = load_timeout_s
+        self._api_key = secrets.token_urlsafe(24)
+        self._port = free_loopback_port()
+        self._server: Any = None
+        self._start_task: asyncio.Task[None] | None = None
+        self._load_error: str | None = None
+        self.load_seconds: float | None = None
+        self._client = OpenAIBackend(
+            base_url=f"http://127.0.0.1:{self._port}/v1",
+            model=model_name,
+            api_key=self._api_key,
+            timeout_s=timeout_s,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            json_mode="json_schema",
+            supports_images=False,
+            name=self.name,
+            extra_body={"cache_prompt": True},
+        )
+
+    @property
+    def loaded(self) -> bool:
+        return self._server is not None
+
+    @property
+    def chat_model(self) -> Any:
+        """``ChatOpenAI`` on the loopback server; ``await start()`` before using it directly."""
+        return self._client.chat_model
+
+    # -- loading -------------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        """Blocking: load the model and start serving (runs in a worker thread)."""
+        import xllamacpp
+
+        if not self.model_path.is_file():
+            raise ModelUnavailableError(
+                f"the embedded model file {self.model_path} is missing; run `reclmms model pull` to get it"
+            )
+        started = time.monotonic()
+        last_error: Exception | None = None
+        for _attempt in range(2):
+            params = xllamacpp.CommonParams()
+            params.model.path = str(self.model_path)
+            params.n_ctx = self.context_size * self.parallel
+            params.n_parallel = self.parallel
+            params.cpuparams.n_threads = self.threads
+            params.cpuparams_batch.n_threads = self.threads
+            params.hostnames = ["127.0.0.1"]
+            params.port = self._port
+            params.api_keys = [self._api_key]
+            params.cache_prompt = True
+            params.warmup = False
+            params.ui = False
+            try:
+                self._server = xllamacpp.Server(params)
+                break
+            except Exception as exc:  # noqa: BLE001 - e.g. the port was taken meanwhile
+                last_error = exc
+                self._port = free_loopback_port()
+                self._client = self._rebased_client()
+        else:
+            raise ModelUnavailableError(f"could not start the embedded model: {last_error}")
+        self.load_seconds = time.monotonic() - started
+        logger.info("embedded model %s loaded in %.1f s (%d threads)", self.model_name, self.load_seconds, self.threads)
+
+    def _rebased_client(self) -> OpenAIBackend:
+        old = self._client
+        return OpenAIBackend(
+            base_url=f"http://127.0.0.1:{self._port}/v1",
+            model=old.model,
+            api_key=self._api_key,
+            timeout_s=old.timeout_s,
+            max_tokens=old.max_tokens,
+            temperature=old.temperature,
+            json_mode="json_schema",
+            supports_images=False,
+            name=self.name,
+            extra_body={"cache_prompt": True},
+        )
+
+    async def _load_in_thread(self) -> None:
+        try:
+            await asyncio.to_thread(self._load)
+            self._load_error = None
+        except ModelError as exc:
+            self._load_error = str(exc)
+            raise
+        except Exception as exc:  # noqa: BLE001
+            self._load_error = f"could not load the embedded model: {exc}"
+            raise ModelUnavailableError(self._load_error) from exc
+
+    async def start(self, timeout_s: float | None = None) -> None:
+        """Load the model once (idempotent, concurrency-safe). The load goes on if this wait times out."""
+        if self._server is not None:
+            return
+        if self._start_task is None or (self._start_task.done() and self._start_task.exception() is not None):
+            self._start_task = asyncio.get_running_loop().create_task(self._load_in_thread())
+        wait = timeout_s if timeout_s is not None else self.load_timeout_s
+        try:
+            await asyncio.wait_for(asyncio.shield(self._start_task), wait)
+        except TimeoutError:
+            raise ModelUnavailableError("the embedded model is still loading; try again in a moment") from None
+
+    # -- ChatBackend -----------------------------------------------------------------------------------
+
+    async def complete_json(
+        self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int = 256, timeout_s: float | None = None
+    ) -> dict[str, Any]:
+        timeout = timeout_s or self.timeout_s
+        started = time.monotonic()
+        await self.start(timeout)
+        remaining = max(0.5, timeout - (time.monotonic() - started))
+        return await self._client.complete_json(
+            _strip_images(messages), schema, max_tokens=max_tokens, timeout_s=remaining
+        )
+
+    async def stream_text(
+        self, messages: list[Message], *, max_tokens: int = 256, timeout_s: float | None = None
+    ) -> AsyncIterator[str]:
+        timeout = timeout_s or self.timeout_s
+        started = time.monotonic()
+        await self.start(timeout)
+        remaining = max(0.5, timeout - (time.monotonic() - started))
+        async for chunk in self._client.stream_text(_strip_images(messages), max_tokens=max_tokens, timeout_s=remaining):
+            yield chunk
+
+    async def health(self) -> dict[str, Any]:
+        status: dict[str, Any] = {
+            "backend": self.name,
+            "model": self.model_name,
+            "model_path": str(self.model_path),
+            "model_present": self.model_path.is_file(),
+            "loaded": self.loaded,
+            "loading": self._start_task is not None and not self._start_task.done(),
+            "load_seconds": self.load_seconds,
+            "threads": self.threads,
+            "supports_images": False,
+        }
+        if self.loaded:
+            inner = await self._client.health()
+            status.update(ok=inner["ok"], last_error=inner.get("last_error"), last_latency_s=inner.get("last_latency_s"))
+        else:
+            status["ok"] = status["model_present"] and self._load_error is None
+            status["last_error"] = self._load_error
+        return status
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+        if self._start_task is not None and not self._start_task.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(self._start_task), self.load_timeout_s)
+            except (ModelError, TimeoutError):
+                pass
+        if self._server is not None:
+            # The destructor joins llama.cpp's loop thread: let the last reference go in a worker thread.
+            holder = [self._server]
+            self._server = None
+            await asyncio.to_thread(holder.clear)
