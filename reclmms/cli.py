@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from reclmms.errors import ReclmmsError
 from reclmms.settings import load_settings
 
-COMMANDS = ("run", "ingest", "search", "ask", "chat", "recommend", "eval", "serve", "stats", "link_code")
+COMMANDS = ("run", "ingest", "search", "ask", "chat", "recommend", "eval", "serve", "stats", "link_code", "model")
 
 
 def build_parser() -> argparse.ArgumentParser:
