@@ -61,9 +61,13 @@ async def build_shopping_service(
 
         backend = ScriptedBackend(json_rule=minimal_json)
     elif own_backend:
-        from agent.llm.factory import build_backend
-
-        backend = build_backend(settings)
+        try:
+            from agent.llm.factory import build_backend
+        except ImportError as exc:  # a partial install: answer with catalog results and fixed replies
+            logger.warning("no language model backend available (%s); replies use fixed texts", exc)
+            backend = None
+        else:
+            backend = build_backend(settings)
     languages = LanguageDetector()
     warm: asyncio.Task[Any] | None = None
     try:

@@ -157,8 +157,12 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
     output: ToolOutput | None = ctx.record.output
     shown: list[str] = []
     failed = ctx.budget.failed
-    if (output is not None and ctx.record.products and intent in _PROSE_INTENTS and ctx.backend is not None
-            and ctx.budget.usable(0.5)):
+    wanted = output is not None and bool(ctx.record.products) and intent in _PROSE_INTENTS and ctx.backend is not None
+    if wanted and not ctx.budget.usable(0.5):
+        failed = True
+        ctx.budget.reason = ctx.budget.reason or "no time left"
+    elif wanted:
+        assert output is not None
         grounding = Grounding(state.get("grounded") or {}, ctx.catalog_names)
         shown, failed = await _model_prose(ctx, runtime, _messages(ctx, state, intent, output, language),
                                            grounding, language)

@@ -8,6 +8,7 @@ a short outcome for the reply node instead of an exception.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 _REPLACES_SHOWN = ("products", "history", "recommend", "popular")
 
 
-async def _invoke(name: str, args: dict[str, Any], state: ConversationState, runtime: Runtime[AgentContext],
+async def invoke_tool(name: str, args: dict[str, Any], state: ConversationState, runtime: Runtime[AgentContext],
                   limit_s: float) -> ToolOutput:
     tool = TOOLS[name]
     tool_runtime = ToolRuntime(state=state, context=runtime.context, config={}, stream_writer=runtime.stream_writer,
@@ -40,6 +41,21 @@ async def _invoke(name: str, args: dict[str, Any], state: ConversationState, run
             warnings.filterwarnings("ignore", message="Pydantic serializer warnings", category=UserWarning)
             result = await tool.ainvoke({**args, "runtime": tool_runtime})
     return result if isinstance(result, ToolOutput) else ToolOutput(kind="error", observation=str(result))
+
+
+async def _speculated_or_invoke(name: str, args: dict[str, Any], plan: dict[str, Any], state: ConversationState,
+                                runtime: Runtime[AgentContext], limit_s: float) -> ToolOutput:
+    """The speculative default search when the plan is that search, else a fresh tool call."""
+    speculative = runtime.context.record.speculative
+    runtime.context.record.speculative = None
+    if speculative is not None:
+        spec_plan, task = speculative
+        if spec_plan == plan:
+            return await task  # type: ignore[no-any-return]
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+    return await invoke_tool(name, args, state, runtime, limit_s)
 
 
 async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
@@ -53,13 +69,13 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
         name, args = plan["tool"], dict(plan.get("args") or {})
         timeout = max(1.0, float(ctx.settings.agent.turn_timeout_s) / 2)
         try:
-            output = await _invoke(name, args, state, runtime, timeout)
+            output = await _speculated_or_invoke(name, args, plan, state, runtime, timeout)
             if not output.articles and plan.get("fallback_max_price"):
                 args["max_price"] = plan["fallback_max_price"]
-                output = await _invoke(name, args, state, runtime, timeout)
+                output = await invoke_tool(name, args, state, runtime, timeout)
             if plan.get("shown_ids"):
                 seen = set(plan["shown_ids"])
-                output.articles = [a for a in output.articles if a.article_id not in seen] or output.articles
+                output.articles = [a for a in output.articles if a.article_id not in seen]  # "cheaper" = new items
         except BadImageError as exc:
             output = ToolOutput(kind="bad_image", observation=str(exc))
         except (BadQueryError, NotFoundError) as exc:

@@ -118,6 +118,11 @@ class VocabularyMapper:
                 vocab[field] = list(await catalog.vocabulary(field))
             except Exception as exc:  # an unknown field or a catalog without vocabularies
                 logger.debug("no vocabulary for %s: %s", field, exc)
+        try:  # "blue" should find the master colour even when the catalog only lists "Light Blue"
+            masters = list(await catalog.vocabulary("colour_master"))
+            vocab["colour"] = list(dict.fromkeys([*vocab.get("colour", []), *masters]))
+        except Exception as exc:
+            logger.debug("no colour_master vocabulary: %s", exc)
         search = getattr(catalog, "search", None)
         embedder = getattr(search, "text_embedder", None)
         if embedder is not None and not callable(getattr(embedder, "embed", None)):

@@ -14,11 +14,12 @@ from reclmms.settings import AgentSettings, LLMSettings, Settings, StorageSettin
 from tests.agent.fakes import FakeCatalog
 
 
-def make_settings(data_dir: Path, *, llm_timeout: float = 1.5, turn_timeout: float = 4.0) -> Settings:
+def make_settings(data_dir: Path, *, llm_timeout: float = 1.5, turn_timeout: float = 4.0,
+                  max_products: int = 5) -> Settings:
     return Settings(
         storage=StorageSettings(data_dir=data_dir),
         llm=LLMSettings(backend="scripted", timeout_s=llm_timeout),
-        agent=AgentSettings(turn_timeout_s=turn_timeout, max_products=5),
+        agent=AgentSettings(turn_timeout_s=turn_timeout, max_products=max_products),
     )
 
 

@@ -36,6 +36,7 @@ def _articles() -> list[Article]:
         ("0100000012", "Indigo Summer Dress", "Dress", "Blue", "Ladieswear", 14.99, "A blue summer dress, cotton."),
         ("0100000013", "Tiny Star Romper", "Romper", "Yellow", "Baby/Children", 9.99, "A yellow baby romper."),
         ("0100000014", "Ember Maxi Dress", "Dress", "Red", "Ladieswear", 39.99, "A long red maxi dress."),
+        ("0100000015", "Lagoon Tiered Dress", "Dress", "Blue", "Ladieswear", 12.99, "A blue tiered dress."),
     ]
     return [
         Article(article_id=i, name=n, product_type=t, colour=c, colour_master=c, index_group=g, price=p,
