@@ -10,6 +10,11 @@ relies on these names and types):
     customers(customer_id VARCHAR, age INTEGER, club_member_status VARCHAR,
               fashion_news_frequency VARCHAR, postal_code VARCHAR)
 
+Derived tables, rebuilt by each ingest of transactions (integer keys for fast joins):
+
+    customer_codes(customer_id VARCHAR, cust INTEGER)   article_codes(article_id VARCHAR, art INTEGER)
+    purchases_coded(cust INTEGER, t_dat DATE, art INTEGER, price DOUBLE, ch TINYINT)
+
 A missing file (nothing ingested yet, e.g. a catalog without transactions) gives empty results.
 """
 
@@ -26,6 +31,7 @@ import duckdb
 
 from catalog.articles import ArticleStore
 from catalog.models import Article
+from reclmms.errors import DataError
 
 logger = logging.getLogger(__name__)
 
@@ -46,13 +52,24 @@ class Analytics:
         self._articles = articles
         self._threads = threads
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._empty = False
         self._lock = threading.Lock()
 
     def _root(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
+            if self._con is not None and self._empty and self.path.exists():
+                # the analytics file appeared (first ingest) since we made the empty stand-in
+                self._con.close()
+                self._con = None
             if self._con is None:
-                if self.path.exists():
-                    con = duckdb.connect(str(self.path), read_only=True)
+                self._empty = not self.path.exists()
+                if not self._empty:
+                    try:
+                        con = duckdb.connect(str(self.path), read_only=True)
+                    except duckdb.IOException as exc:
+                        raise DataError(
+                            f"the analytics store {self.path} is busy (is an ingest running?): {exc}"
+                        ) from None
                 else:
                     # nothing ingested: an empty in-memory store with the same tables
                     con = duckdb.connect(":memory:")
@@ -77,6 +94,10 @@ class Analytics:
             return cur.execute(sql, params or []).fetchall()
         finally:
             cur.close()
+
+    def _has_table(self, name: str) -> bool:
+        rows = self._query("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name])
+        return bool(rows and rows[0][0])
 
     def _last_date(self) -> date | None:
         row = self._query("SELECT max(t_dat) FROM transactions")
@@ -118,6 +139,21 @@ class Analytics:
 
     def _co_purchased_ids(self, article_id: str, as_of: date | None, k: int) -> list[tuple[str, int]]:
         before = as_of or date(9999, 1, 1)
+        if self._has_table("purchases_coded"):
+            # the same query on integer-coded keys: ~5x faster at full scale (bench/ingest.py)
+            return [
+                (str(a), int(n))
+                for a, n in self._query(
+                    "WITH x AS (SELECT art FROM article_codes WHERE article_id = ?), "
+                    "buyers AS (SELECT DISTINCT cust FROM purchases_coded "
+                    "           WHERE art = (SELECT art FROM x) AND t_dat < ?) "
+                    "SELECT a.article_id, r.n FROM ("
+                    "  SELECT p.art, count(DISTINCT p.cust) AS n FROM purchases_coded p JOIN buyers USING (cust) "
+                    "  WHERE p.t_dat < ? AND p.art != (SELECT art FROM x) GROUP BY p.art"
+                    ") r JOIN article_codes a USING (art) ORDER BY r.n DESC, a.article_id LIMIT ?",
+                    [article_id, before, before, k],
+                )
+            ]
         return [
             (str(a), int(n))
             for a, n in self._query(

@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from catalog.db import Database
 from catalog.history import PURCHASE_DTYPE
+from catalog.ingest.duck import run_sql
 from catalog.ingest.state import IngestState
 
 logger = logging.getLogger(__name__)
@@ -30,35 +31,47 @@ logger = logging.getLogger(__name__)
 PART_ROWS = 2_000_000
 
 
-def _prepare_codes(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE hist_cust AS SELECT customer_id, "
-        "CAST(row_number() OVER (ORDER BY customer_id) - 1 AS INTEGER) AS code "
-        "FROM (SELECT DISTINCT customer_id FROM transactions)"
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE hist_art AS SELECT article_id, "
-        "CAST(row_number() OVER (ORDER BY article_id) - 1 AS INTEGER) AS code "
-        "FROM (SELECT DISTINCT article_id FROM transactions)"
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE hist_tx AS SELECT c.code AS cust, "
-        "CAST(t.t_dat - DATE '1970-01-01' AS INTEGER) AS day, a.code AS art, t.price AS price, "
-        "coalesce(t.sales_channel_id, 0) AS ch "
-        "FROM transactions t JOIN hist_cust c USING (customer_id) JOIN hist_art a USING (article_id)"
-    )
-    n_cust = con.execute("SELECT count(*) FROM hist_cust").fetchone()
-    n_tx = con.execute("SELECT count(*) FROM hist_tx").fetchone()
+CODE_TABLES_SQL = (
+    # integer codes for customers and articles (in id order, so they are deterministic)
+    "CREATE OR REPLACE TABLE customer_codes AS SELECT customer_id, "
+    "CAST(row_number() OVER (ORDER BY customer_id) - 1 AS INTEGER) AS cust "
+    "FROM (SELECT DISTINCT customer_id FROM transactions)",
+    "CREATE OR REPLACE TABLE article_codes AS SELECT article_id, "
+    "CAST(row_number() OVER (ORDER BY article_id) - 1 AS INTEGER) AS art "
+    "FROM (SELECT DISTINCT article_id FROM transactions)",
+    # transactions with integer keys: joins on cust are ~5x faster than on 64-character ids
+    "CREATE OR REPLACE TABLE purchases_coded AS SELECT c.cust, t.t_dat, a.art, t.price, "
+    "coalesce(t.sales_channel_id, 0) AS ch "
+    "FROM transactions t JOIN customer_codes c USING (customer_id) JOIN article_codes a USING (article_id)",
+)
+
+
+async def _prepare_codes(
+    con: duckdb.DuckDBPyConnection, state: IngestState, signature: str, progress: bool
+) -> tuple[int, int]:
+    if not await state.is_done("duckdb/codes", signature):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for sql in CODE_TABLES_SQL:
+                await run_sql(con, sql, desc="coding customers and articles", progress=progress)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        await state.mark_done("duckdb/codes", signature)
+    n_cust = con.execute("SELECT count(*) FROM customer_codes").fetchone()
+    n_tx = con.execute("SELECT count(*) FROM purchases_coded").fetchone()
     return (int(n_cust[0]) if n_cust else 0), (int(n_tx[0]) if n_tx else 0)
 
 
 def _part_rows(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> list[tuple[str, int, bytes]]:
     got = con.execute(
-        "SELECT cust, day, art, price, ch FROM hist_tx WHERE cust >= ? AND cust < ? ORDER BY cust, day",
+        "SELECT cust, CAST(t_dat - DATE '1970-01-01' AS INTEGER) AS day, art, price, ch FROM purchases_coded "
+        "WHERE cust >= ? AND cust < ? ORDER BY cust, day",
         [lo, hi],
     ).fetchnumpy()
     ids = con.execute(
-        "SELECT customer_id FROM hist_cust WHERE code >= ? AND code < ? ORDER BY code", [lo, hi]
+        "SELECT customer_id FROM customer_codes WHERE cust >= ? AND cust < ? ORDER BY cust", [lo, hi]
     ).fetchnumpy()["customer_id"]
     packed = np.empty(len(got["cust"]), dtype=PURCHASE_DTYPE)
     packed["day"] = got["day"]
@@ -85,7 +98,7 @@ async def build_history(
     db: Database, con: duckdb.DuckDBPyConnection, state: IngestState, signature: str, *, progress: bool = True
 ) -> int:
     """(Re)build ``purchase_history`` from DuckDB's transactions; return the number of customers."""
-    n_cust, n_tx = await asyncio.to_thread(_prepare_codes, con)
+    n_cust, n_tx = await _prepare_codes(con, state, signature, progress)
     if not await state.is_done("history/begin", signature):
         # a different transactions file: start over
         await state.forget(prefix="history/")
@@ -93,7 +106,7 @@ async def build_history(
         await conn.execute("DELETE FROM purchase_history")
         await conn.execute("DELETE FROM history_articles")
         arts = await asyncio.to_thread(
-            lambda: con.execute("SELECT code, article_id FROM hist_art ORDER BY code").fetchall()
+            lambda: con.execute("SELECT art, article_id FROM article_codes ORDER BY art").fetchall()
         )
         await conn.executemany("INSERT INTO history_articles(code, article_id) VALUES (?, ?)", arts)
         await conn.commit()
@@ -113,5 +126,4 @@ async def build_history(
             await db.conn.commit()
             await state.mark_done(name, signature)
             bar.update(hi - lo)
-    await asyncio.to_thread(con.execute, "DROP TABLE IF EXISTS hist_tx")
     return n_cust

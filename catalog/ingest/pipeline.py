@@ -66,13 +66,14 @@ async def load_activity(
     tx_sig = file_signature(transactions) if transactions else "none"
     if transactions is None:
         if not await state.is_done("duckdb/transactions", tx_sig):
-            await asyncio.to_thread(con.execute, "DROP TABLE IF EXISTS transactions")
+            for table in ("transactions", "purchases_coded", "customer_codes", "article_codes"):
+                await asyncio.to_thread(con.execute, f"DROP TABLE IF EXISTS {table}")
             duck.ensure_empty_tables(con)
             await state.forget(prefix="history/")
             await db.conn.execute("DELETE FROM purchase_history")
             await db.conn.commit()
             await state.mark_done("duckdb/transactions", tx_sig)
-    elif await state.is_done("duckdb/transactions", tx_sig):
+    elif await state.is_done("duckdb/transactions", tx_sig) and await _has_rows(con, "transactions"):
         report.skipped_steps.append("transactions")
     else:
         await duck.load_transactions(con, transactions, report, progress=progress)
@@ -99,6 +100,12 @@ async def load_activity(
     row = await asyncio.to_thread(lambda: con.execute("SELECT count(*) FROM transactions").fetchone())
     report.transactions = int(row[0]) if row else 0
     return tx_sig
+
+
+async def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """The analytics file may have been deleted since the step was recorded."""
+    row = await asyncio.to_thread(lambda: con.execute(f"SELECT count(*) FROM {table}").fetchone())
+    return bool(row and row[0])
 
 
 async def fill_sqlite_customers(db: Database, con: duckdb.DuckDBPyConnection, *, progress: bool = True) -> None:

@@ -132,7 +132,12 @@ def features(c: Candidates, rid: int) -> tuple[list[str], list[list[float]], lis
     for aid, links in c.copurchase.get(rid, {}).items():
         best = max(links, key=lambda x: x[2])
         value = sum(0.5 ** (age / 30) * n / (n_seed + 5.0) for _, age, n, n_seed in links)
-        put(aid, "copurchase", {"co": value, "co_any": 1.0}, f"often bought with the {c.names.get(best[0], best[0])}")
+        put(
+            aid,
+            "copurchase",
+            {"co": value, "co_any": 1.0},
+            f"often bought with the {c.names.get(best[0], best[0])}",
+        )
 
     groups = Counter(h.index_group for h in hist if h.index_group)
     types = Counter(h.product_type for h in hist if h.product_type)

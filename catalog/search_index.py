@@ -1,0 +1,241 @@
+"""In-memory search state: article metadata as arrays, vector matrices, filter masks.
+
+Chroma's ``where`` filter scans metadata row by row (p50 95 ms at 105k articles), so
+filters are evaluated here instead, on integer-coded metadata arrays, and the
+candidates are scored either by an over-fetched Chroma query checked against the mask
+(broad filters) or directly with numpy on the filtered rows of the cached matrix
+(narrow filters). Both paths return exact cosine similarities.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from catalog.models import Article, SearchFilters
+from catalog.vectors import VectorCollection
+from reclmms.errors import BadQueryError
+
+logger = logging.getLogger(__name__)
+
+CATEGORY_FIELDS = ("product_type", "colour", "colour_master", "index_group", "section", "garment_group")
+# Filtered queries whose candidate set is at most this large are scored directly with numpy.
+DIRECT_MAX = 6000
+# Over-fetching from Chroma is capped; beyond this the direct path is used.
+OVERFETCH_MAX = 1500
+
+
+def _norm(value: str) -> str:
+    return re.sub(r"\s+", " ", value.strip().lower())
+
+
+def _singular(value: str) -> str:
+    for suffix in ("ses", "es", "s"):
+        if value.endswith(suffix) and len(value) > len(suffix) + 2:
+            return value[: -len(suffix)] if suffix != "ses" else value[:-2]
+    return value
+
+
+@dataclass
+class MetadataTable:
+    """Filterable fields of every article, as arrays aligned to ``ids``."""
+
+    ids: list[str]
+    row_of: dict[str, int]
+    codes: dict[str, np.ndarray]
+    vocab: dict[str, list[str]]  # field -> canonical values (code order)
+    lower: dict[str, dict[str, int]]  # field -> lowercased value -> code
+    counts: dict[str, np.ndarray]
+    price: np.ndarray
+
+    @classmethod
+    def build(cls, articles: Iterable[Article]) -> MetadataTable:
+        ids: list[str] = []
+        raw: dict[str, list[int]] = {f: [] for f in CATEGORY_FIELDS}
+        vocab: dict[str, list[str]] = {f: [] for f in CATEGORY_FIELDS}
+        lookup: dict[str, dict[str, int]] = {f: {} for f in CATEGORY_FIELDS}
+        prices: list[float] = []
+        for article in articles:
+            ids.append(article.article_id)
+            for f in CATEGORY_FIELDS:
+                value = getattr(article, f) or ""
+                key = _norm(value)
+                code = lookup[f].get(key)
+                if code is None:
+                    code = lookup[f][key] = len(vocab[f])
+                    vocab[f].append(value)
+                raw[f].append(code)
+            prices.append(math.nan if article.price is None else float(article.price))
+        codes = {f: np.asarray(raw[f], dtype=np.int32) for f in CATEGORY_FIELDS}
+        counts = {f: np.bincount(codes[f], minlength=len(vocab[f])) for f in CATEGORY_FIELDS}
+        return cls(
+            ids=ids,
+            row_of={a: i for i, a in enumerate(ids)},
+            codes=codes,
+            vocab=vocab,
+            lower=lookup,
+            counts=counts,
+            price=np.asarray(prices, dtype=np.float64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def known_values(self, f: str) -> list[str]:
+        order = np.argsort(-self.counts[f], kind="stable")
+        return [self.vocab[f][i] for i in order if self.vocab[f][i]]
+
+    def _codes_for(self, f: str, value: str) -> list[int]:
+        key = _norm(value)
+        table = self.lower[f]
+        if key in table and key:
+            return [table[key]]
+        single = _singular(key)
+        return [code for k, code in table.items() if k and (k == single or _singular(k) == single)]
+
+    def _unknown(self, f: str, value: str) -> BadQueryError:
+        fields = (f, "colour_master") if f == "colour" else (f,)
+        known: list[str] = []
+        for name in fields:
+            known.extend(v for v in self.known_values(name) if v not in known)
+        lowered = {v.lower(): v for v in known}
+        close = difflib.get_close_matches(_norm(value), list(lowered), n=6, cutoff=0.55)
+        close += [k for k in lowered if _norm(value) in k and k not in close]
+        hint = [lowered[c] for c in close[:6]] or known[:8]
+        label = "close known values" if close else "some known values"
+        return BadQueryError(f"unknown {f} '{value}'; {label}: {', '.join(hint)}")
+
+    def mask(self, filters: SearchFilters) -> np.ndarray | None:
+        """A boolean mask over articles, or None when there are no filters. Raises BadQueryError."""
+        if filters.is_empty():
+            return None
+        mask = np.ones(len(self.ids), dtype=bool)
+        for f in ("product_type", "colour", "index_group", "section", "garment_group"):
+            value = getattr(filters, f)
+            if value is None:
+                continue
+            if not str(value).strip():
+                raise BadQueryError(f"empty value for filter {f}")
+            codes = self._codes_for(f, str(value))
+            masters = self._codes_for("colour_master", str(value)) if f == "colour" else []
+            if not codes and not masters:
+                raise self._unknown(f, str(value))
+            sub = np.isin(self.codes[f], codes)
+            if masters:
+                sub |= np.isin(self.codes["colour_master"], masters)
+            mask &= sub
+        lo, hi = filters.min_price, filters.max_price
+        if lo is not None and hi is not None and lo > hi:
+            raise BadQueryError(f"min_price ({lo:g}) is above max_price ({hi:g})")
+        if lo is not None:
+            if lo < 0:
+                raise BadQueryError("min_price must not be negative")
+            mask &= self.price >= lo
+        if hi is not None:
+            if hi < 0:
+                raise BadQueryError("max_price must not be negative")
+            mask &= self.price <= hi
+        return mask
+
+
+@dataclass
+class VectorMatrix:
+    """All vectors of one collection in memory, aligned to metadata rows."""
+
+    ids: list[str]
+    matrix: np.ndarray
+    article_rows: np.ndarray  # metadata row of each vector row (-1 when the article is gone)
+    row_of: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, collection: VectorCollection, cache_dir: Path, meta: MetadataTable) -> VectorMatrix:
+        count = collection.count()
+        stem = cache_dir / f"{collection.name}-{collection.model_tag}"
+        ids_path, mat_path = stem.with_suffix(".ids.npy"), stem.with_suffix(".vectors.npy")
+        ids: list[str] | None = None
+        matrix: np.ndarray | None = None
+        if ids_path.exists() and mat_path.exists():
+            try:
+                cached_ids = np.load(ids_path, allow_pickle=False)
+                if len(cached_ids) == count:
+                    ids = [str(i) for i in cached_ids]
+                    matrix = np.load(mat_path, allow_pickle=False)
+            except (OSError, ValueError) as exc:
+                logger.warning("ignoring unreadable vector cache %s: %s", stem, exc)
+        if ids is None or matrix is None or len(matrix) != len(ids):
+            logger.info("loading %d vectors of %s from Chroma", count, collection.name)
+            ids, matrix = collection.all_vectors()
+            try:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                np.save(mat_path, matrix)
+                np.save(ids_path, np.asarray(ids, dtype=str))
+            except OSError as exc:
+                logger.warning("cannot write vector cache %s: %s", stem, exc)
+        rows = np.asarray([meta.row_of.get(i, -1) for i in ids], dtype=np.int64)
+        return cls(ids=ids, matrix=np.ascontiguousarray(matrix, dtype=np.float32), article_rows=rows,
+                   row_of={a: i for i, a in enumerate(ids)})
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def vector_mask(self, article_mask: np.ndarray | None) -> np.ndarray:
+        valid = self.article_rows >= 0
+        if article_mask is None:
+            return valid
+        out = np.zeros(len(self.ids), dtype=bool)
+        out[valid] = article_mask[self.article_rows[valid]]
+        return out
+
+    def score_rows(self, rows: np.ndarray, query: np.ndarray, k: int) -> list[tuple[str, float]]:
+        if rows.size == 0:
+            return []
+        sims = self.matrix[rows] @ query
+        k = min(k, rows.size)
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return [(self.ids[rows[i]], float(sims[i])) for i in top]
+
+
+def search_vectors(
+    collection: VectorCollection,
+    vectors: VectorMatrix,
+    meta: MetadataTable,
+    query: np.ndarray,
+    article_mask: np.ndarray | None,
+    k: int,
+    exclude: frozenset[str] = frozenset(),
+) -> list[tuple[str, float]]:
+    """Top ``k`` (id, cosine) among the vectors allowed by ``article_mask``, minus ``exclude``."""
+    query = np.asarray(query, dtype=np.float32).reshape(-1)
+    want = k + len(exclude)
+    total = len(vectors)
+    if total == 0:
+        return []
+    if article_mask is None and not (vectors.article_rows < 0).any():
+        ids, sims = collection.query(query, want)
+        hits = [(i, float(s)) for i, s in zip(ids, sims, strict=True) if i not in exclude]
+        return hits[:k]
+    allowed = vectors.vector_mask(article_mask)
+    n_allowed = int(allowed.sum())
+    if n_allowed == 0:
+        return []
+    fetch = math.ceil(want * total / n_allowed * 2.5) + 10
+    if n_allowed > DIRECT_MAX and fetch <= OVERFETCH_MAX:
+        ids, sims = collection.query(query, fetch)
+        hits = []
+        for i, s in zip(ids, sims, strict=True):
+            row = vectors.row_of.get(i)
+            if row is not None and allowed[row] and i not in exclude:
+                hits.append((i, float(s)))
+        if len(hits) >= k or fetch >= total:
+            return hits[:k]
+    rows = np.flatnonzero(allowed)
+    hits = [h for h in vectors.score_rows(rows, query, want) if h[0] not in exclude]
+    return hits[:k]

@@ -1,0 +1,124 @@
+"""The Chroma vector store: one collection of article text vectors, one of article image vectors.
+
+The embedded ``PersistentClient`` under ``settings.chroma_path`` is the default;
+``[chroma] mode = "http"`` talks to a Chroma server. Telemetry is off and the
+collections have no embedding function: the project always passes its own vectors,
+so Chroma never loads (or downloads) a model of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from reclmms.errors import ConfigError
+from reclmms.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+TEXT_COLLECTION = "article_text"
+IMAGE_COLLECTION = "article_image"
+_GET_BATCH = 5000
+
+
+def chroma_client(settings: Settings) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaConfig
+
+    config = ChromaConfig(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma.mode == "http":
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma.host, port=settings.chroma.port, ssl=settings.chroma.ssl, settings=config
+            )
+        except Exception as exc:  # chromadb raises plain ValueError/ConnectionError subclasses
+            raise ConfigError(
+                f"chroma: cannot reach the Chroma server at {settings.chroma.host}:{settings.chroma.port} ({exc})"
+            ) from None
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=config)
+
+
+class VectorCollection:
+    """One Chroma collection (cosine space) holding project-computed vectors."""
+
+    def __init__(self, client: Any, name: str, model: str) -> None:
+        self.name = name
+        self.model_tag = re.sub(r"[^A-Za-z0-9_.-]+", "_", model)[:60]
+        self._collection = client.get_or_create_collection(
+            name=name,
+            metadata={"hnsw:space": "cosine", "model": model},
+            embedding_function=None,
+        )
+        stored = (self._collection.metadata or {}).get("model")
+        if stored and stored != model:
+            logger.warning(
+                "collection %s was built with %s, configured embedder is %s; re-index to switch",
+                name,
+                stored,
+                model,
+            )
+
+    @property
+    def raw(self) -> Any:
+        return self._collection
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        got = self._collection.get(ids=list(ids), include=[])
+        return set(got["ids"])
+
+    def add(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[dict[str, Any]]) -> None:
+        if not ids:
+            return
+        self._collection.upsert(
+            ids=list(ids), embeddings=np.asarray(vectors, dtype=np.float32), metadatas=list(metadatas)
+        )
+
+    def query(self, vector: np.ndarray, n: int) -> tuple[list[str], np.ndarray]:
+        """Top ``n`` ids by cosine similarity (unfiltered), with their similarities."""
+        n = min(n, self.count())
+        if n <= 0:
+            return [], np.zeros(0, dtype=np.float32)
+        res = self._collection.query(
+            query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1), n_results=n, include=["distances"]
+        )
+        ids = list(res["ids"][0])
+        sims = 1.0 - np.asarray(res["distances"][0], dtype=np.float32)
+        return ids, sims
+
+    def get_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        got = self._collection.get(ids=list(ids), include=["embeddings"])
+        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"], strict=True)}
+
+    def all_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every id and vector, fetched in batches (for the in-memory matrix cache)."""
+        total = self.count()
+        ids: list[str] = []
+        parts: list[np.ndarray] = []
+        for offset in range(0, total, _GET_BATCH):
+            got = self._collection.get(include=["embeddings"], limit=_GET_BATCH, offset=offset)
+            ids.extend(got["ids"])
+            if len(got["ids"]):
+                parts.append(np.asarray(got["embeddings"], dtype=np.float32))
+        matrix = np.concatenate(parts, axis=0) if parts else np.zeros((0, 0), dtype=np.float32)
+        return ids, matrix
+
+
+class VectorStore:
+    """The two article collections of one Chroma client."""
+
+    def __init__(self, settings: Settings, text_model: str, image_model: str) -> None:
+        self.client = chroma_client(settings)
+        self.text = VectorCollection(self.client, TEXT_COLLECTION, text_model)
+        self.image = VectorCollection(self.client, IMAGE_COLLECTION, image_model)
