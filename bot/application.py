@@ -73,10 +73,16 @@ def build_application(
     *,
     overall_max_rate: float = 30.0,
     max_retries: int = 3,
+    connection_pool_size: int = 64,
+    http_client: str = "aiohttp",
 ) -> Application:  # type: ignore[type-arg]
     """Build the bot. ``services_factory(settings)`` is an async context manager yielding
     ``reclmms.app.Services`` (default: ``open_services``); ``overall_max_rate`` is the
-    AIORateLimiter's bot-wide messages per second (0 turns it off, e.g. for a local server)."""
+    AIORateLimiter's bot-wide messages per second (0 turns it off, e.g. for a local server).
+
+    ``http_client`` is ``"aiohttp"`` (``bot.aiohttp_request.AiohttpRequest``, the default: its
+    connection pool stays cheap under many concurrent turns, see bench/bot_load.py) or ``"httpx"``
+    (PTB's own ``HTTPXRequest``)."""
     token = bot_token(settings)
     install_redaction(token)
     factory = services_factory or _default_services
@@ -87,13 +93,16 @@ def build_application(
         await ensure_bot_schema(services.db)
         secret = load_link_secret(settings)
         links = LinkStore(services.db)
+        metrics = MetricsStore(services.db)
+        metrics.start()
+        stack.push_async_callback(metrics.close)
         me = app.bot.bot
         app.bot_data[RUNTIME_KEY] = BotRuntime(
             settings=settings,
             services=services,
             users=UserStore(services.db),
             links=links,
-            metrics=MetricsStore(services.db),
+            metrics=metrics,
             updates=UpdateLog(services.db),
             linker=Linker(links, secret, settings.linking.code_ttl_s),
             signer=ButtonSigner(hmac.new(secret, b"inline-buttons", hashlib.sha256).digest()),
@@ -109,7 +118,7 @@ def build_application(
         app.bot_data.pop(RUNTIME_KEY, None)
         await stack.aclose()
 
-    app = (
+    builder = (
         Application.builder()
         .token(token)
         .base_url(settings.telegram.base_url)
@@ -118,8 +127,16 @@ def build_application(
         .rate_limiter(AIORateLimiter(overall_max_rate=overall_max_rate, max_retries=max_retries))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .build()
     )
+    if http_client == "aiohttp":
+        from bot.aiohttp_request import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest(connection_limit=connection_pool_size)).get_updates_request(
+            AiohttpRequest(connection_limit=2)
+        )
+    else:
+        builder = builder.connection_pool_size(connection_pool_size).pool_timeout(30.0)
+    app = builder.build()
     register_handlers(app)
     return app
 

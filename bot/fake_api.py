@@ -69,6 +69,7 @@ class FakeBotApi:
         self.port = port
         self.token = token
         self.calls: list[Call] = []
+        self._by_chat: dict[int | None, list[tuple[int, Call]]] = {}
         self.files: dict[str, bytes] = {}
         self.failures: list[Failure] = []
         self.webhook_url = ""
@@ -80,6 +81,8 @@ class FakeBotApi:
         self._new_call = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.queued_at: dict[int, float] = {}  # update_id → when it was pushed
+        self.delivered_at: dict[int, float] = {}  # update_id → when getUpdates first returned it
 
     # --- lifecycle -----------------------------------------------------------------------
     @property
@@ -128,6 +131,7 @@ class FakeBotApi:
         if "update_id" not in update:
             update = {"update_id": next(self._update_ids), **update}
         self._updates.append(update)
+        self.queued_at[int(update["update_id"])] = time.monotonic()
         self._new_update.set()
         return int(update["update_id"])
 
@@ -220,8 +224,13 @@ class FakeBotApi:
         """The first call (from index ``after``) to ``method`` that matches; waits for it."""
         deadline = time.monotonic() + wait_s
         while True:
-            for call in self.calls[after:]:
-                if call.method == method and (chat_id is None or call.chat_id == chat_id) and (where is None or where(call)):
+            if chat_id is None:
+                candidates = self.calls[after:]
+            else:
+                chat_calls = self._by_chat.get(chat_id, [])
+                candidates = [c for i, c in chat_calls if i >= after]
+            for call in candidates:
+                if call.method == method and (where is None or where(call)):
                     return call
             left = deadline - time.monotonic()
             if left <= 0:
@@ -243,7 +252,10 @@ class FakeBotApi:
         if request.content_type == "application/json":
             body = await request.json()
             return (body or {}), files
-        form = await request.post()
+        try:
+            form = await request.post()
+        except ConnectionResetError:  # the client gave up on this request (e.g. on shutdown)
+            return params, files
         for key, value in form.items():
             if isinstance(value, web.FileField):
                 files[key] = value.file.read()
@@ -277,6 +289,7 @@ class FakeBotApi:
         if method == "getUpdates":
             return self._ok(await self._get_updates(params))
         call = Call(method, params, files)
+        self._by_chat.setdefault(call.chat_id, []).append((len(self.calls), call))
         self.calls.append(call)
         self._new_call.set()
         for failure in list(self.failures):
@@ -306,7 +319,11 @@ class FakeBotApi:
                 await asyncio.wait_for(self._new_update.wait(), timeout=deadline - time.monotonic())
             except TimeoutError:
                 break
-        return self._updates[:limit]
+        batch = self._updates[:limit]
+        now = time.monotonic()
+        for u in batch:
+            self.delivered_at.setdefault(int(u["update_id"]), now)
+        return batch
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:

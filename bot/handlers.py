@@ -52,7 +52,7 @@ async def note_user(update: Update, context: Ctx) -> None:
     if user is None or chat is None or user.is_bot:
         return
     rt = runtime(context)
-    await rt.users.touch(user.id, user.username, user.first_name, user.language_code)
+    await rt.metrics.seen_user(user.id, user.username, user.first_name, user.language_code)
     kind = "callback" if update.callback_query else "photo" if (update.effective_message and update.effective_message.photo) else "message"
     await rt.metrics.message(user.id, chat.id, kind)
 

@@ -126,6 +126,7 @@ class BotRuntime:
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20))
     file_ids: dict[str, str] = field(default_factory=dict)  # article_id → uploaded Telegram file_id
     started_at: float = field(default_factory=time.time)
+    background: set[asyncio.Task[Any]] = field(default_factory=set)  # fire-and-forget tasks, kept referenced
 
     @property
     def agent(self) -> Any:

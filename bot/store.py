@@ -7,13 +7,18 @@ Unix seconds (UTC).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.db import Database
+
+logger = logging.getLogger(__name__)
 
 BOT_MIGRATIONS: list[str] = [
     # 1: users, links, codes, messages, metrics, processed updates
@@ -194,51 +199,95 @@ class TurnRecord:
 
 
 class MetricsStore:
-    """Messages, turns, errors: what /stats reports."""
+    """Users seen, messages, turns, errors: what /stats reports.
 
-    def __init__(self, db: Database) -> None:
+    Writes are buffered and flushed in one transaction every ``flush_every_s`` (and before any
+    read, and on close), so a busy bot pays one SQLite commit per interval, not four per update.
+    """
+
+    def __init__(self, db: Database, flush_every_s: float = 0.5) -> None:
         self._db = db
+        self.flush_every_s = flush_every_s
+        self._users: dict[int, tuple[int, str | None, str | None, str | None, float]] = {}
+        self._messages: list[tuple[int, int, str, float]] = []
+        self._turns: list[tuple[TurnRecord, float]] = []
+        self._errors: list[tuple[float, str]] = []
+        self._task: asyncio.Task[None] | None = None
+        self._flush_lock = asyncio.Lock()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._flush_loop())
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.flush()
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.flush_every_s)
+            try:
+                await self.flush()
+            except Exception:  # noqa: BLE001 - keep flushing; the rows stay buffered
+                logger.warning("could not flush bot metrics", exc_info=True)
+
+    async def seen_user(
+        self, user_id: int, username: str | None, first_name: str | None, language_code: str | None
+    ) -> None:
+        self._users[user_id] = (user_id, username, first_name, language_code, time.time())
 
     async def message(self, user_id: int, chat_id: int, kind: str) -> None:
-        await self._db.conn.execute(
-            "INSERT INTO bot_messages(user_id, chat_id, kind, at) VALUES (?, ?, ?, ?)",
-            (user_id, chat_id, kind, time.time()),
-        )
-        await self._db.conn.commit()
+        self._messages.append((user_id, chat_id, kind, time.time()))
 
     async def turn(self, rec: TurnRecord) -> None:
-        conn = self._db.conn
-        cur = await conn.execute(
-            "INSERT INTO bot_turns(user_id, chat_id, at, seconds, llm_seconds, photo, products,"
-            " ungrounded_dropped, intent, language, tools, ok) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                rec.user_id,
-                rec.chat_id,
-                time.time(),
-                rec.seconds,
-                rec.llm_seconds,
-                int(rec.photo),
-                rec.products,
-                rec.ungrounded_dropped,
-                rec.intent,
-                rec.language,
-                json.dumps(rec.tools),
-                int(rec.ok),
-            ),
-        )
-        turn_id = cur.lastrowid
-        if rec.terms:
-            await conn.executemany(
-                "INSERT INTO bot_turn_terms(turn_id, kind, value) VALUES (?, ?, ?)",
-                [(turn_id, kind, value) for kind, value in rec.terms],
-            )
-        await conn.commit()
+        self._turns.append((rec, time.time()))
 
     async def error(self, kind: str) -> None:
-        await self._db.conn.execute("INSERT INTO bot_errors(at, kind) VALUES (?, ?)", (time.time(), kind))
-        await self._db.conn.commit()
+        self._errors.append((time.time(), kind))
+
+    async def flush(self) -> None:
+        async with self._flush_lock:
+            users, self._users = list(self._users.values()), {}
+            messages, self._messages = self._messages, []
+            turns, self._turns = self._turns, []
+            errors, self._errors = self._errors, []
+            if not (users or messages or turns or errors):
+                return
+            conn = self._db.conn
+            if users:
+                await conn.executemany(
+                    "INSERT INTO bot_users(user_id, username, first_name, language_code, first_seen, last_seen)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET username = excluded.username,"
+                    " first_name = excluded.first_name, language_code = excluded.language_code,"
+                    " last_seen = excluded.last_seen",
+                    [(uid, un, fn, lc, at, at) for uid, un, fn, lc, at in users],
+                )
+            if messages:
+                await conn.executemany(
+                    "INSERT INTO bot_messages(user_id, chat_id, kind, at) VALUES (?, ?, ?, ?)", messages
+                )
+            for rec, at in turns:
+                cur = await conn.execute(
+                    "INSERT INTO bot_turns(user_id, chat_id, at, seconds, llm_seconds, photo, products,"
+                    " ungrounded_dropped, intent, language, tools, ok) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (rec.user_id, rec.chat_id, at, rec.seconds, rec.llm_seconds, int(rec.photo), rec.products,
+                     rec.ungrounded_dropped, rec.intent, rec.language, json.dumps(rec.tools), int(rec.ok)),
+                )
+                if rec.terms:
+                    await conn.executemany(
+                        "INSERT INTO bot_turn_terms(turn_id, kind, value) VALUES (?, ?, ?)",
+                        [(cur.lastrowid, kind, value) for kind, value in rec.terms],
+                    )
+            if errors:
+                await conn.executemany("INSERT INTO bot_errors(at, kind) VALUES (?, ?)", errors)
+            await conn.commit()
 
     async def rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        await self.flush()
         async with self._db.conn.execute(sql, tuple(params)) as cur:
             return [tuple(r) for r in await cur.fetchall()]
 

@@ -30,11 +30,13 @@ def session_id_for(chat_id: int) -> str:
     return f"tg:{chat_id}"
 
 
-async def _keep_typing(bot: Bot, chat_id: int) -> None:
-    while True:
+async def _keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event) -> None:
+    """The typing action until ``stop``; never cut short mid-request (that would drop a connection)."""
+    while not stop.is_set():
         with contextlib.suppress(Exception):
             await bot.send_chat_action(chat_id, ChatAction.TYPING)
-        await asyncio.sleep(TYPING_EVERY_S)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), TYPING_EVERY_S)
 
 
 def _tool_name(call: dict[str, Any]) -> str:
@@ -86,7 +88,10 @@ async def run_turn(
 ) -> TurnResult | None:
     """Run the agent for one message and render it. Records the turn's metrics."""
     started = time.monotonic()
-    typing = asyncio.create_task(_keep_typing(bot, chat_id))
+    stop_typing = asyncio.Event()
+    typing = asyncio.create_task(_keep_typing(bot, chat_id, stop_typing))
+    rt.background.add(typing)
+    typing.add_done_callback(rt.background.discard)
     stream = ProseStream(bot, chat_id)
     products: list[Article] = []
     tool_calls: list[dict[str, Any]] = []
@@ -103,7 +108,7 @@ async def run_turn(
                 await stream.add(event.text)
             elif isinstance(event, TurnDone):
                 result = event.result
-        typing.cancel()
+        stop_typing.set()
         if result is None:
             raise RuntimeError("the agent's stream ended without TurnDone")
         if result.products and not products:  # a service that skipped ProductsReady
@@ -118,7 +123,7 @@ async def run_turn(
         ok = True
         return result
     finally:
-        typing.cancel()
+        stop_typing.set()
         elapsed = time.monotonic() - started
         record = TurnRecord(
             user_id=user_id,
