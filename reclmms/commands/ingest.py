@@ -7,6 +7,18 @@ from pathlib import Path
 
 from reclmms.settings import Settings
 
+CATALOG_COLUMNS = """accepted columns (CSV header or JSON keys, case-insensitive; aliases in brackets):
+  id [article_id, sku, product_id]     required, kept as a string
+  name [title, prod_name, product_name] required
+  description [desc, detail_desc]      category [product_type, type]
+  colour [color, colour_group_name]    colour_master [color_master, base_colour]
+  product_group [group]                graphical_appearance [pattern]
+  index_group [gender, audience]       department, section, garment_group
+  product_code [model]                 price (a number)
+  image [image_path, image_file, picture]  relative to FILE's folder, or absolute
+Rows without id or name, or with a bad price, are skipped and reported with their line
+numbers. The file replaces the whole catalog."""
+
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser(
@@ -25,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     hm.add_argument("--no-index", action="store_true", help="skip the search index (embeddings)")
 
     cat = kinds.add_parser("catalog", help="a product CSV or JSONL file (id, name, description, category, "
-                           "colour, price, image)")
+                           "colour, price, image)", epilog=CATALOG_COLUMNS,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
     cat.add_argument("file", type=Path, metavar="FILE")
     cat.add_argument("--transactions", type=Path, metavar="CSV", help="purchases in the Kaggle format")
     cat.add_argument("--customers", type=Path, metavar="CSV", help="customers in the Kaggle format")
