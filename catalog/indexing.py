@@ -12,6 +12,7 @@ import asyncio
 import logging
 import sys
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -88,7 +89,7 @@ async def index_catalog(
                 report.text_indexed += len(todo)
             bar.update(len(batch))
     if images:
-        await _index_images(articles, store.image, image_embedder, report, progress)
+        await _index_images(articles, store.image, image_embedder, report, progress, settings.data_dir)
     logger.info("indexing done: %s", report.to_dict())
     return report
 
@@ -99,6 +100,7 @@ async def _index_images(
     embedder: ImageEmbedder,
     report: IndexReport,
     progress: bool,
+    base_dir: Path,
 ) -> None:
     total = await articles.count_with_images()
     with tqdm(total=total, desc="image vectors", unit="img", file=sys.stderr, disable=not progress) as bar:
@@ -108,7 +110,7 @@ async def _index_images(
                 continue
             todo = await _missing(collection, with_images, report)
             if todo:
-                loaded, pictures, corrupt = await asyncio.to_thread(_load_images, todo)
+                loaded, pictures, corrupt = await asyncio.to_thread(_load_images, todo, base_dir)
                 report.corrupt_images += corrupt
                 if loaded:
                     vectors = await asyncio.to_thread(embedder.embed_images, pictures)
@@ -123,14 +125,17 @@ async def _missing(collection: VectorCollection, batch: list[Article], report: I
     return [a for a in batch if a.article_id not in present]
 
 
-def _load_images(batch: list[Article]) -> tuple[list[Article], list[Any], int]:
+def _load_images(batch: list[Article], base_dir: Path) -> tuple[list[Article], list[Any], int]:
     loaded: list[Article] = []
     pictures: list[Any] = []
     corrupt = 0
     for article in batch:
         assert article.image_path is not None
         try:
-            picture = load_image_file(article.image_path)
+            path = Path(article.image_path)
+            if not path.is_absolute() and not path.exists():
+                path = base_dir / path
+            picture = load_image_file(path)
         except BadImageError as exc:
             logger.warning("skipping image of %s: %s", article.article_id, exc)
             corrupt += 1
