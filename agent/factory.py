@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from agent.language import LanguageDetector
 from agent.service import ShoppingService
 from agent.vocabulary import VocabularyMapper
+from reclmms.errors import ModelUnavailableError
 
 if TYPE_CHECKING:
     from catalog.service import CatalogService
@@ -19,6 +20,33 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_CATALOG_NAMES = 300_000
+
+
+class UnavailableBackend:
+    """Stands in for a configured backend that cannot run (weights missing): every call fails at once,
+    so turns answer with catalog results and a short note, and /stats shows why."""
+
+    supports_images = False
+    chat_model = None
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+
+    async def complete_json(self, messages: Any, schema: Any, *, max_tokens: int = 256,
+                            timeout_s: float | None = None) -> dict[str, Any]:
+        raise ModelUnavailableError(self.reason)
+
+    async def stream_text(self, messages: Any, *, max_tokens: int = 256,
+                          timeout_s: float | None = None) -> AsyncIterator[str]:
+        raise ModelUnavailableError(self.reason)
+        yield ""  # pragma: no cover - makes this an async generator
+
+    async def health(self) -> dict[str, Any]:
+        return {"status": "down", "ok": False, "error": self.reason}
+
+    async def aclose(self) -> None:
+        return None
 
 
 async def load_catalog_names(catalog: Any) -> set[str]:
@@ -67,7 +95,11 @@ async def build_shopping_service(
             logger.warning("no language model backend available (%s); replies use fixed texts", exc)
             backend = None
         else:
-            backend = build_backend(settings)
+            try:
+                backend = build_backend(settings)
+            except ModelUnavailableError as exc:  # e.g. the model is not pulled yet: answer without it
+                logger.warning("%s", exc)
+                backend = UnavailableBackend(settings.llm.backend, str(exc))
     languages = LanguageDetector()
     warm: asyncio.Task[Any] | None = None
     try:

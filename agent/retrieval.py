@@ -100,7 +100,7 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
             update["grounded"] = remember(state.get("grounded"), products)
             if output.kind in _REPLACES_SHOWN:
                 update["shown"] = [compact(a) for a in products]
-        if name == "search_catalog" and output.kind == "products" and "query" in output.extra:
+        if name == "search_catalog" and products and "query" in output.extra:  # failed refinements are not kept
             update["last_search"] = {"query": output.extra["query"], "filters": output.extra.get("filters", {})}
         if name == "recommend_for_me" and output.extra.get("candidates"):
             update["candidates"] = list(output.extra["candidates"])
