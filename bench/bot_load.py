@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import os
 import platform
 import random
@@ -112,7 +113,11 @@ def _is_prose(call: Call) -> bool:
     )
 
 
+THINK_S = (0.5, 2.0)  # seconds a shopper takes to read an answer and type the next message
+
+
 async def shopper(api: FakeBotApi, chat: int, turns: int, rng: random.Random, out: list[dict[str, Any]]) -> None:
+    await asyncio.sleep(rng.uniform(0.0, 1.0))  # shoppers arrive within the first second
     for n in range(turns):
         text = QUERIES[0] if n == 0 else rng.choice(QUERIES)
         after = len(api.calls)
@@ -126,7 +131,7 @@ async def shopper(api: FakeBotApi, chat: int, turns: int, rng: random.Random, ou
                         "delivered": api.delivered_at.get(uid, sent), "first_call": first})
         except TimeoutError:
             out.append({"chat": chat, "turn": n, "sent": sent, "done": time.monotonic(), "ok": False})
-        await asyncio.sleep(rng.uniform(0.0, 0.2))  # a shopper reads before typing again
+        await asyncio.sleep(rng.uniform(*THINK_S))  # a shopper reads the answer before typing again
 
 
 def _services_factory(catalog_kind: str, model_delay: float, holder: dict[str, Any], instant: bool = False) -> Any:
@@ -165,40 +170,65 @@ def pct(xs: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
+def _rig_main(conn: Any, shoppers: int, turns: int) -> None:
+    """The test rig, in its own process: the fake Bot API server and the simulated shoppers."""
+
+    async def run() -> None:
+        async with FakeBotApi() as api:
+            conn.send(api.port)
+            await asyncio.to_thread(conn.recv)  # "go": the bot is up
+            rng = random.Random(7)
+            out: list[dict[str, Any]] = []
+            t0 = time.monotonic()
+            await asyncio.gather(*(shopper(api, 10_000 + i, turns, random.Random(rng.random()), out)
+                                   for i in range(shoppers)))
+            conn.send({"out": out, "wall": time.monotonic() - t0, "calls": len(api.calls)})
+            await asyncio.to_thread(conn.recv)  # "bye": the bot has stopped
+
+    logging.basicConfig(level=logging.ERROR)
+    asyncio.run(run())
+
+
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     holder: dict[str, Any] = {}
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe()
+    rig = ctx.Process(target=_rig_main, args=(child, args.shoppers, args.turns), daemon=True)
+    rig.start()
+    port = await asyncio.to_thread(parent.recv)
+    api = FakeBotApi(port=port)  # only for its URLs and token; the server runs in the rig
     with tempfile.TemporaryDirectory(prefix="reclmms-botload-") as tmp:
-        async with FakeBotApi() as api:
-            config = Path(tmp) / "config.toml"
-            config.write_text("", encoding="utf-8")
-            env = {
-                "RECLMMS_TELEGRAM_TOKEN": api.token,
-                "RECLMMS_TELEGRAM_BASE_URL": api.base_url,
-                "RECLMMS_TELEGRAM_BASE_FILE_URL": api.base_file_url,
-                "RECLMMS_STORAGE_DATA_DIR": args.data_dir or str(Path(tmp) / "data"),
-                "RECLMMS_LLM_BACKEND": "scripted",
-                "RECLMMS_LINK_SECRET": "bench-secret-bench-secret-bench-secret",
-                "RECLMMS_TELEGRAM_RATE_LIMIT_PER_MINUTE": "1000",
-            }
-            settings = load_settings(config, env=env)
-            app = build_application(
-                settings,
-                _services_factory(args.catalog, args.model_delay, holder, instant=args.agent == "instant"),
-                overall_max_rate=30.0 if args.telegram_limits else 0.0,
-            )
-            t_start = time.monotonic()
-            async with running(app, poll_timeout=1.0):
-                ready = time.monotonic() - t_start
-                rng = random.Random(7)
-                out: list[dict[str, Any]] = []
-                t0 = time.monotonic()
-                await asyncio.gather(*(shopper(api, 10_000 + i, args.turns, random.Random(rng.random()), out)
-                                       for i in range(args.shoppers)))
-                wall = time.monotonic() - t0
-                errors = int((await app.bot_data["runtime"].metrics.rows("SELECT COUNT(*) FROM bot_errors"))[0][0])
-                failed = int((await app.bot_data["runtime"].metrics.rows(
-                    "SELECT COUNT(*) FROM bot_turns WHERE ok = 0"))[0][0])
-                calls = len(api.calls)
+        config = Path(tmp) / "config.toml"
+        config.write_text("", encoding="utf-8")
+        env = {
+            "RECLMMS_TELEGRAM_TOKEN": api.token,
+            "RECLMMS_TELEGRAM_BASE_URL": api.base_url,
+            "RECLMMS_TELEGRAM_BASE_FILE_URL": api.base_file_url,
+            "RECLMMS_STORAGE_DATA_DIR": args.data_dir or str(Path(tmp) / "data"),
+            "RECLMMS_LLM_BACKEND": "scripted",
+            "RECLMMS_LINK_SECRET": "bench-secret-bench-secret-bench-secret",
+            "RECLMMS_TELEGRAM_RATE_LIMIT_PER_MINUTE": "1000",
+        }
+        settings = load_settings(config, env=env)
+        app = build_application(
+            settings,
+            _services_factory(args.catalog, args.model_delay, holder, instant=args.agent == "instant"),
+            overall_max_rate=30.0 if args.telegram_limits else 0.0,
+            http_client=args.http_client,
+        )
+        t_start = time.monotonic()
+        async with running(app, poll_timeout=1.0):
+            ready = time.monotonic() - t_start
+            cpu0 = time.process_time()
+            parent.send("go")
+            rig_result = await asyncio.to_thread(parent.recv)
+            bot_cpu = time.process_time() - cpu0
+            errors = int((await app.bot_data["runtime"].metrics.rows("SELECT COUNT(*) FROM bot_errors"))[0][0])
+            failed = int((await app.bot_data["runtime"].metrics.rows(
+                "SELECT COUNT(*) FROM bot_turns WHERE ok = 0"))[0][0])
+        parent.send("bye")
+    rig.join(timeout=10)
+    out, wall, calls = rig_result["out"], rig_result["wall"], rig_result["calls"]
     timed: TimedService = holder["timed"]
     agent_by_chat = {int(k.split(":")[1]): v for k, v in timed.agent_s.items()}
     totals, overheads, agents, deliveries, firsts = [], [], [], [], []
@@ -220,6 +250,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "turns": len(out),
         "catalog": args.catalog,
         "agent": args.agent,
+        "http_client": args.http_client,
         "model_delay_s": args.model_delay,
         "telegram_limits": args.telegram_limits,
         "startup_s": ready,
@@ -237,6 +268,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "getupdates_delivery_p99_ms": pct(deliveries, 99) * 1000,
         "delivered_to_first_call_p50_ms": pct(firsts, 50) * 1000,
         "delivered_to_first_call_p99_ms": pct(firsts, 99) * 1000,
+        "bot_process_cpu_ms_per_turn": bot_cpu / max(1, len(out)) * 1000,
         "overhead_mean_ms": (statistics.fmean(overheads) * 1000) if overheads else float("nan"),
     }
 
@@ -278,6 +310,7 @@ def main() -> int:
                         help="fake: the agent tests' in-memory catalog; demo: the real catalog in --data-dir")
     parser.add_argument("--agent", choices=("real", "instant"), default="real",
                         help="real: ShoppingService on the scripted model; instant: a stand-in that answers at once")
+    parser.add_argument("--http-client", choices=("aiohttp", "httpx"), default="aiohttp")
     parser.add_argument("--data-dir", help="data dir with a built catalog (for --catalog demo)")
     parser.add_argument("--telegram-limits", action="store_true", help="keep AIORateLimiter's 30 msg/s bot-wide limit")
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")

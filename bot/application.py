@@ -94,6 +94,9 @@ def build_application(
         secret = load_link_secret(settings)
         links = LinkStore(services.db)
         metrics = MetricsStore(services.db)
+        updates = UpdateLog(services.db)
+        await updates.load()
+        metrics.also_flush.append(updates.flush)
         metrics.start()
         stack.push_async_callback(metrics.close)
         me = app.bot.bot
@@ -103,7 +106,7 @@ def build_application(
             users=UserStore(services.db),
             links=links,
             metrics=metrics,
-            updates=UpdateLog(services.db),
+            updates=updates,
             linker=Linker(links, secret, settings.linking.code_ttl_s),
             signer=ButtonSigner(hmac.new(secret, b"inline-buttons", hashlib.sha256).digest()),
             bot_username=me.username or "",

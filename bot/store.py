@@ -12,7 +12,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,17 +116,31 @@ class UserStore:
 
 
 class LinkStore:
-    """Account links (Telegram user → shop customer) and the one-time codes that create them."""
+    """Account links (Telegram user → shop customer) and the one-time codes that create them.
 
-    def __init__(self, db: Database) -> None:
+    Lookups are cached for ``cache_ttl_s`` (a link made by another bot process shows up within
+    that time; links made here show up at once).
+    """
+
+    def __init__(self, db: Database, cache_ttl_s: float = 60.0) -> None:
         self._db = db
+        self._ttl = cache_ttl_s
+        self._cache: dict[int, tuple[str | None, float]] = {}
 
     async def customer_of(self, user_id: int) -> str | None:
+        hit = self._cache.get(user_id)
+        now = time.monotonic()
+        if hit is not None and hit[1] > now:
+            return hit[0]
         async with self._db.conn.execute(
             "SELECT customer_id FROM bot_links WHERE user_id = ?", (user_id,)
         ) as cur:
             row = await cur.fetchone()
-        return str(row[0]) if row else None
+        customer = str(row[0]) if row else None
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[user_id] = (customer, now + self._ttl)
+        return customer
 
     async def customer_exists(self, customer_id: str) -> bool:
         """True when the catalog knows the customer (customers table or purchase history)."""
@@ -175,11 +189,13 @@ class LinkStore:
             (user_id, customer_id, now),
         )
         await conn.commit()
+        self._cache[user_id] = (customer_id, time.monotonic() + self._ttl)
         return True
 
     async def unlink(self, user_id: int) -> None:
         await self._db.conn.execute("DELETE FROM bot_links WHERE user_id = ?", (user_id,))
         await self._db.conn.commit()
+        self._cache.pop(user_id, None)
 
 
 @dataclass(slots=True)
@@ -214,6 +230,7 @@ class MetricsStore:
         self._errors: list[tuple[float, str]] = []
         self._task: asyncio.Task[None] | None = None
         self._flush_lock = asyncio.Lock()
+        self.also_flush: list[Callable[[], Awaitable[None]]] = []  # other write-behind buffers
 
     def start(self) -> None:
         if self._task is None:
@@ -250,6 +267,8 @@ class MetricsStore:
         self._errors.append((time.time(), kind))
 
     async def flush(self) -> None:
+        for hook in self.also_flush:
+            await hook()
         async with self._flush_lock:
             users, self._users = list(self._users.values()), {}
             messages, self._messages = self._messages, []
@@ -293,41 +312,52 @@ class MetricsStore:
 
 
 class UpdateLog:
-    """Update ids already taken, so that no update is processed twice (restarts, webhook retries)."""
+    """Update ids already taken, so that no update is processed twice (restarts, webhook retries).
 
-    KEEP = 50_000
+    Ids are checked in memory and written behind (``flush``, driven by the metrics flusher and
+    run on shutdown). After a restart every id up to the highest one stored is skipped.
+    """
+
+    KEEP = 100_000
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._floor: int | None = None
+        self._seen: set[int] = set()
+        self._pending: list[tuple[int, float]] = []
+
+    async def load(self) -> None:
+        async with self._db.conn.execute("SELECT MAX(update_id) FROM bot_updates") as cur:
+            row = await cur.fetchone()
+        self._floor = int(row[0]) if row and row[0] is not None else -1
 
     async def claim(self, update_id: int) -> bool:
         """True the first time an update id is seen; False for a duplicate or an old id."""
         if self._floor is None:
-            async with self._db.conn.execute("SELECT MIN(update_id) FROM bot_updates") as cur:
-                row = await cur.fetchone()
-            self._floor = int(row[0]) if row and row[0] is not None else -1
-        if update_id < self._floor:
+            await self.load()
+        assert self._floor is not None
+        if update_id <= self._floor or update_id in self._seen:
             return False
-        cur = await self._db.conn.execute(
-            "INSERT OR IGNORE INTO bot_updates(update_id, at) VALUES (?, ?)", (update_id, time.time())
-        )
-        await self._db.conn.commit()
-        claimed = cur.rowcount == 1
-        if claimed and update_id % 1000 == 0:
-            await self._prune()
-        return claimed
+        self._seen.add(update_id)
+        self._pending.append((update_id, time.time()))
+        if len(self._seen) > 2 * self.KEEP:
+            cut = max(self._seen) - self.KEEP
+            self._seen = {u for u in self._seen if u > cut}
+            self._floor = max(self._floor, cut)
+        return True
+
+    async def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        conn = self._db.conn
+        await conn.executemany("INSERT OR IGNORE INTO bot_updates(update_id, at) VALUES (?, ?)", pending)
+        top = max(u for u, _ in pending)
+        await conn.execute("DELETE FROM bot_updates WHERE update_id < ?", (top - self.KEEP,))
+        await conn.commit()
 
     async def last(self) -> int | None:
+        await self.flush()
         async with self._db.conn.execute("SELECT MAX(update_id) FROM bot_updates") as cur:
             row = await cur.fetchone()
         return int(row[0]) if row and row[0] is not None else None
-
-    async def _prune(self) -> None:
-        last = await self.last()
-        if last is None:
-            return
-        floor = last - self.KEEP
-        await self._db.conn.execute("DELETE FROM bot_updates WHERE update_id < ?", (floor,))
-        await self._db.conn.commit()
-        self._floor = max(self._floor or -1, floor)
