@@ -45,6 +45,7 @@ FEATURES = (
     "type_share",
     "group_share",
 )
+POPULAR_CANDIDATES = 100  # best sellers (by decayed sales) considered per request
 SOURCE_OF = {"rep": "repurchase", "var": "variant", "co": "copurchase", "pop": "popular"}
 
 
@@ -90,14 +91,30 @@ def _when(as_of: date, age_days: int) -> str:
     return f"in {(as_of - timedelta(days=age_days)).strftime('%B %Y')}"
 
 
-def features(c: Candidates, rid: int) -> tuple[list[str], list[list[float]], list[dict[str, str]]]:
-    """Candidate ids of request ``rid``, their feature rows (in FEATURES order) and reasons per source."""
+Why = dict[str, tuple[str, int]]  # source -> (related article or index group, age in days)
+
+
+def explain(c: Candidates, rid: int, source: str, detail: tuple[str, int]) -> str:
+    """The one-line reason for a candidate of ``source`` (formatted lazily: only the top k need it)."""
+    as_of = c.as_of[rid]
+    ref, age = detail
+    if source == "repurchase":
+        return f"you bought this {_when(as_of, age)}"
+    if source == "variant":
+        return f"another colour of the {c.names.get(ref, ref)} you bought {_when(as_of, age)}"
+    if source == "copurchase":
+        return f"often bought with the {c.names.get(ref, ref)}"
+    return f"popular{f' in {ref}' if ref else ''} over the last two weeks"
+
+
+def sparse_features(c: Candidates, rid: int) -> tuple[dict[str, dict[str, float]], dict[str, Why]]:
+    """Feature values (non-zero only) and reason details per source, for each candidate of ``rid``."""
     as_of = c.as_of[rid]
     hist = c.history.get(rid, [])
     rows: dict[str, dict[str, float]] = {}
-    reasons: dict[str, dict[str, str]] = {}
+    reasons: dict[str, Why] = {}
 
-    def put(aid: str, source: str, values: dict[str, float], reason: str) -> None:
+    def put(aid: str, source: str, values: dict[str, float], reason: tuple[str, int]) -> None:
         rows.setdefault(aid, {}).update(values)
         reasons.setdefault(aid, {}).setdefault(source, reason)
 
@@ -115,7 +132,7 @@ def features(c: Candidates, rid: int) -> tuple[list[str], list[list[float]], lis
                 "rep_any": 1.0,
                 "rep_count": math.log(len(ages)),
             },
-            f"you bought this {_when(as_of, age)}",
+            (aid, age),
         )
     for aid, (via, age, sold) in c.variants.get(rid, {}).items():
         put(
@@ -127,7 +144,7 @@ def features(c: Candidates, rid: int) -> tuple[list[str], list[list[float]], lis
                 "var_any": 1.0,
                 "var_sold": math.log1p(sold),
             },
-            f"another colour of the {c.names.get(via, via)} you bought {_when(as_of, age)}",
+            (via, age),
         )
     for aid, links in c.copurchase.get(rid, {}).items():
         best = max(links, key=lambda x: x[2])
@@ -136,19 +153,19 @@ def features(c: Candidates, rid: int) -> tuple[list[str], list[list[float]], lis
             aid,
             "copurchase",
             {"co": value, "co_any": 1.0},
-            f"often bought with the {c.names.get(best[0], best[0])}",
+            (best[0], best[1]),
         )
 
     groups = Counter(h.index_group for h in hist if h.index_group)
     types = Counter(h.product_type for h in hist if h.product_type)
     n_hist = max(1, len(hist))
-    popular = c.popular.get(as_of, [])
+    popular = c.popular.get(as_of, [])[:POPULAR_CANDIDATES]
     if popular:
         top = max(p[3] for p in popular) or 1.0
         top7 = math.log1p(max(p[1] for p in popular)) or 1.0
         for aid, n7, _n, dec, ig, _pt in popular:
             share = groups.get(ig, 0) / n_hist
-            where = f" in {ig}" if share >= 0.5 and ig else ""
+            where = ig if share >= 0.5 else ""
             put(
                 aid,
                 "popular",
@@ -158,36 +175,44 @@ def features(c: Candidates, rid: int) -> tuple[list[str], list[list[float]], lis
                     "pop_any": 1.0,
                     "pop_group": share * dec / top,
                 },
-                f"popular{where} over the last two weeks",
+                (where, 0),
             )
-    aids = sorted(rows)
-    matrix = []
-    for aid in aids:
+    for aid, row in rows.items():
         ptype, ig = c.attrs.get(aid, ("", ""))
-        row = rows[aid]
-        row["type_share"] = types.get(ptype, 0) / n_hist
-        row["group_share"] = groups.get(ig, 0) / n_hist
-        matrix.append([row.get(f, 0.0) for f in FEATURES])
-    return aids, matrix, [reasons[a] for a in aids]
+        if ptype in types:
+            row["type_share"] = types[ptype] / n_hist
+        if ig in groups:
+            row["group_share"] = groups[ig] / n_hist
+    return rows, reasons
+
+
+def features(c: Candidates, rid: int) -> tuple[list[str], list[list[float]], list[dict[str, str]]]:
+    """Candidate ids of request ``rid``, their dense feature rows (FEATURES order) and reasons."""
+    rows, reasons = sparse_features(c, rid)
+    aids = sorted(rows)
+    return (
+        aids,
+        [[rows[a].get(f, 0.0) for f in FEATURES] for a in aids],
+        [{src: explain(c, rid, src, d) for src, d in reasons[a].items()} for a in aids],
+    )
 
 
 def rank(c: Candidates, rid: int, w: Weights, k: int = 12) -> list[ScoredItem]:
     """The top ``k`` articles for request ``rid``, each with its sources and a one-line reason."""
-    aids, matrix, reasons = features(c, rid)
-    vec = w.vector()
-    scored = []
-    for aid, row, why in zip(aids, matrix, reasons, strict=True):
+    rows, reasons = sparse_features(c, rid)
+    weight = asdict(w)
+    totals = {aid: sum(weight[f] * x for f, x in row.items()) for aid, row in rows.items()}
+    out = []
+    for aid in sorted(totals, key=lambda a: (-totals[a], a))[:k]:
         contrib: dict[str, float] = {}
-        for f, x, wt in zip(FEATURES, row, vec, strict=True):
-            if x:
-                src = SOURCE_OF.get(f.split("_")[0])
-                if src:
-                    contrib[src] = contrib.get(src, 0.0) + wt * x
-        total = sum(x * wt for x, wt in zip(row, vec, strict=True))
+        for f, x in rows[aid].items():
+            src = SOURCE_OF.get(f.split("_")[0])
+            if src:
+                contrib[src] = contrib.get(src, 0.0) + weight[f] * x
+        why = reasons[aid]
         srcs = tuple(sorted(why, key=lambda s: -contrib.get(s, 0.0)))
-        scored.append(ScoredItem(aid, total, srcs, why[srcs[0]]))
-    scored.sort(key=lambda s: (-s.score, s.article_id))
-    return scored[:k]
+        out.append(ScoredItem(aid, totals[aid], srcs, explain(c, rid, srcs[0], why[srcs[0]])))
+    return out
 
 
 # ---- baselines (the evaluation compares against these) -------------------------------------
