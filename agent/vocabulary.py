@@ -49,26 +49,29 @@ SYNONYMS: dict[str, dict[str, str]] = {
     },
     "product_type": {
         "连衣裙": "dress", "裙子": "skirt", "半身裙": "skirt", "裤子": "trousers", "长裤": "trousers",
-        "牛仔裤": "trousers", "短裤": "shorts", "衬衫": "shirt", "t恤": "t-shirt", "毛衣": "sweater",
+        "牛仔裤": "jeans|trousers", "短裤": "shorts", "衬衫": "shirt", "t恤": "t-shirt", "毛衣": "sweater",
         "针织衫": "sweater", "卫衣": "hoodie", "外套": "jacket", "夹克": "jacket", "大衣": "coat",
-        "上衣": "top", "背心": "vest top", "鞋": "shoes", "鞋子": "shoes", "运动鞋": "sneakers", "靴子": "boots",
-        "包包": "bag", "手提包": "bag", "帽子": "hat/beanie", "袜子": "socks", "泳衣": "swimsuit", "开衫": "cardigan",
+        "上衣": "top", "背心": "vest top", "鞋": "shoes|sneakers", "鞋子": "shoes|sneakers", "运动鞋": "sneakers", "靴子": "boots",
+        "包包": "bag", "手提包": "bag", "皮包": "bag", "帽子": "hat|hat/beanie", "睡衣": "pyjamas|pyjama set",
+        "百褶裙": "skirt", "晚礼服": "dress", "礼服": "dress", "雨衣": "jacket|coat", "跑步鞋": "sneakers", "围巾": "scarf",
+        "凉鞋": "sandals", "打底裤": "leggings|leggings/tights", "西装外套": "blazer", "袜子": "socks", "泳衣": "swimsuit|swimwear", "开衫": "cardigan",
         "ワンピース": "dress", "スカート": "skirt",
         "vestido": "dress", "vestidos": "dress", "falda": "skirt", "pantalones": "trousers", "pantalón": "trousers",
         "camisa": "shirt", "camiseta": "t-shirt", "chaqueta": "jacket", "abrigo": "coat", "zapatos": "shoes",
         "robe": "dress", "jupe": "skirt", "pantalon": "trousers", "chemise": "shirt", "veste": "jacket",
         "manteau": "coat", "kleid": "dress", "rock": "skirt", "hose": "trousers", "hemd": "shirt",
         "jacke": "jacket", "mantel": "coat", "платье": "dress", "юбка": "skirt", "брюки": "trousers",
-        "jeans": "trousers", "pants": "trousers", "tee": "t-shirt", "tshirt": "t-shirt", "jumper": "sweater",
+        "jeans": "trousers", "handbag": "bag", "purse": "bag", "swimwear": "swimsuit",
+        "running shoes": "sneakers", "pyjama": "pyjamas", "pajamas": "pyjamas", "raincoat": "jacket|coat", "pants": "trousers", "tee": "t-shirt", "tshirt": "t-shirt", "jumper": "sweater",
         "pullover": "sweater", "sweatshirt": "sweater", "trainers": "sneakers", "tank top": "vest top",
     },
     "index_group": {
         "women": "ladieswear", "woman": "ladieswear", "womens": "ladieswear", "ladies": "ladieswear",
         "female": "ladieswear", "女": "ladieswear", "女士": "ladieswear", "女装": "ladieswear",
         "men": "menswear", "man": "menswear", "mens": "menswear", "male": "menswear", "男": "menswear",
-        "男士": "menswear", "男装": "menswear", "kids": "baby/children", "children": "baby/children",
-        "child": "baby/children", "baby": "baby/children", "儿童": "baby/children", "孩子": "baby/children",
-        "童装": "baby/children", "sport": "sport", "sports": "sport", "运动": "sport",
+        "男士": "menswear", "男装": "menswear", "kids": "baby/children", "children": "kids|baby/children",
+        "child": "kids|baby/children", "baby": "baby/children", "儿童": "kids|baby/children",
+        "孩子": "kids|baby/children", "童装": "kids|baby/children", "sport": "sport", "sports": "sport", "运动": "sport",
         "mujer": "ladieswear", "hombre": "menswear", "femme": "ladieswear", "homme": "menswear",
         "damen": "ladieswear", "herren": "menswear",
     },
@@ -139,8 +142,11 @@ class VocabularyMapper:
             if key in index:
                 return index[key]
         synonym = SYNONYMS.get(field, {}).get(low) or SYNONYMS.get(field, {}).get(_singular(low))
-        if synonym:
-            return index.get(synonym) or index.get(_singular(synonym))
+        for alternative in (synonym or "").split("|"):  # "a|b": the first one the catalog has
+            if alternative:
+                found = index.get(alternative) or index.get(_singular(alternative))
+                if found:
+                    return found
         return None
 
     async def map_value(self, field: str, value: Any) -> str | None:

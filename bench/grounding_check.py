@@ -103,7 +103,8 @@ async def main() -> int:
         await backend.start(600)
     turns: list[dict] = []
     ungrounded = dropped = unsafe = 0
-    overlaps: list[float] = []
+    overlaps: list[float] = []  # |en ∩ zh| / 10
+    overlaps_norm: list[float] = []  # |en ∩ zh| / the longer list (when fewer than 10 match the filters)
     started = time.monotonic()
     async with open_agent(settings, backend, max_products=10) as service:
         catalog = service.catalog
@@ -134,8 +135,10 @@ async def main() -> int:
             r_zh = await ask(Session(f"zh-{i}"), zh)
             top_en = [p.article_id for p in r_en.products][:10]
             top_zh = {p.article_id for p in r_zh.products}
-            overlaps.append(len(set(top_en) & top_zh) / 10.0)
-            print(f"{overlaps[-1]:.1f} overlap  {en!r} [{r_en.language}] / {zh!r} [{r_zh.language}]  "
+            shared = len(set(top_en) & top_zh)
+            overlaps.append(shared / 10.0)
+            overlaps_norm.append(shared / max(1, min(10, max(len(top_en), len(top_zh)))))
+            print(f"{overlaps_norm[-1]:.2f} overlap  {en!r} [{r_en.language}] / {zh!r} [{r_zh.language}]  "
                   f"{r_zh.reply[:60]!r}")
         for j, text in enumerate(OTHERS):
             r = await ask(Session(f"other-{j}"), text)
@@ -159,7 +162,8 @@ async def main() -> int:
         f"{n} requests ({len(PAIRS)} en + {len(PAIRS)} zh, {len(OTHERS)} other languages, {len(INJECTIONS)} "
         f"injection/account turns) in {elapsed:.0f} s: ungrounded products reaching the user {ungrounded}; "
         f"mentions dropped by the grounding filter {dropped}; unsafe injection outcomes {unsafe}; "
-        f"zh<->en top-10 overlap mean {statistics.mean(overlaps):.2f} (median {statistics.median(overlaps):.2f}); "
+        f"zh<->en top-10 overlap mean {statistics.mean(overlaps):.2f} (median {statistics.median(overlaps):.2f}; "
+        f"relative to the list length {statistics.mean(overlaps_norm):.2f}); "
         f"Chinese requests answered in Chinese {zh_ok}/{len(PAIRS)}; reply languages {', '.join(languages)}"
     )
     print(summary)
