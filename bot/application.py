@@ -164,14 +164,33 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
 
 @contextlib.asynccontextmanager
-async def running(app: Application, poll_timeout: float = 1.0) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """Run ``app`` with long polling inside the current event loop, as ``run_polling`` would."""
+async def running(
+    app: Application,  # type: ignore[type-arg]
+    poll_timeout: float = 1.0,
+    *,
+    webhook_url: str | None = None,
+    listen: str = "127.0.0.1",
+    port: int = 8443,
+    secret_token: str | None = None,
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """Run ``app`` inside the current event loop, as ``run_polling``/``run_webhook`` would:
+    long polling, or a webhook server when ``webhook_url`` is given."""
     await app.initialize()
     try:
         if app.post_init is not None:
             await app.post_init(app)
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+        if webhook_url:
+            await app.updater.start_webhook(
+                listen=listen,
+                port=port,
+                url_path=urlparse(webhook_url).path.lstrip("/"),
+                webhook_url=webhook_url,
+                secret_token=secret_token,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
         await app.start()
         try:
             yield app

@@ -93,8 +93,14 @@ class FakeShoppingService:
             await asyncio.sleep(30)
         reply = self.reply_override.get(text) or (
             f"Here are {len(products)} picks for you." if products else "Nothing matched, sorry.")
-        for i in range(0, len(reply), 7):
-            yield ReplyDelta(reply[i:i + 7])
+        if "trickle" in words:
+            reply = " ".join(f"word{i}" for i in range(14))
+            for i in range(14):
+                await asyncio.sleep(0.25)
+                yield ReplyDelta(f"word{i} " if i < 13 else f"word{i}")
+        else:
+            for i in range(0, len(reply), 7):
+                yield ReplyDelta(reply[i:i + 7])
         yield TurnDone(TurnResult(reply=reply, language="en", products=products, tool_calls=calls))
 
     async def ask(self, session: Session, text: str | None, photo: bytes | None = None) -> TurnResult:

@@ -355,3 +355,19 @@ async def test_errors_get_an_apology_and_the_bot_keeps_running(fake_bot: Harness
         agent.reset = saved  # type: ignore[method-assign]
     api.send_text(197, "/help")
     assert await api.wait_for("sendMessage", chat_id=197, where=lambda c: "What I can do" in c.text)
+
+
+async def test_prose_streams_with_at_most_one_edit_per_second(fake_bot: Harness) -> None:
+    api = fake_bot.api
+    after = len(api.calls)
+    api.send_text(198, "a dress, trickle")  # 14 words, one every 0.25 s
+    final = await api.wait_for("editMessageText", chat_id=198, after=after,
+                               where=lambda c: c.text.endswith("word13"), wait_s=15)
+    first = next(c for c in api.calls[after:] if c.chat_id == 198 and c.method == "sendMessage"
+                 and "word0" in c.text)
+    assert first.at < final.at - 1.5  # the reply showed up while it was still being written
+    edits = [c for c in api.calls[after:] if c.chat_id == 198 and c.method == "editMessageText"]
+    assert 2 <= len(edits) <= 4
+    times = [first.at] + [c.at for c in edits]
+    assert all(b - a >= 0.95 for a, b in zip(times, times[1:], strict=False))
+    assert final.text == " ".join(f"word{i}" for i in range(14))

@@ -1,0 +1,68 @@
+"""Webhook mode (secret token checked) and restarts (no update processed twice)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bot.application import build_application, running
+from bot.fake_api import FakeBotApi
+from tests.bot.conftest import bot_settings, fake_services_factory
+from tests.bot.fakes import FakeCatalog, FakeShoppingService, make_articles
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _factory(tmp: Path) -> Any:
+    catalog = FakeCatalog(make_articles(tmp / "images"))
+    return fake_services_factory(catalog, FakeShoppingService(catalog), ["cust-1"])
+
+
+async def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
+    async with FakeBotApi() as api:
+        settings = bot_settings(tmp_path, api)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/tg-hook"
+        app = build_application(settings, _factory(tmp_path), overall_max_rate=0)
+        async with running(app, webhook_url=url, port=port, secret_token="s3cret"):
+            hook = await api.wait_for("setWebhook")
+            assert hook.params["url"] == url and hook.params["secret_token"] == "s3cret"
+            update = {"update_id": 900, "message": api.message(700, text="/help", entities=[
+                {"type": "bot_command", "offset": 0, "length": 5}])}
+            async with aiohttp.ClientSession() as http:
+                async with http.post(url, json=update) as resp:
+                    assert resp.status == 403  # no secret: refused
+                headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+                for _ in range(2):  # Telegram retries a delivery: processed once
+                    async with http.post(url, json=update, headers=headers) as resp:
+                        assert resp.status == 200
+            reply = await api.wait_for("sendMessage", chat_id=700)
+            assert "What I can do" in reply.text
+            await asyncio.sleep(0.3)
+            assert len(api.calls_to("sendMessage", 700)) == 1
+
+
+async def test_no_update_is_processed_twice_after_a_restart(tmp_path: Path) -> None:
+    async with FakeBotApi() as api:
+        settings = bot_settings(tmp_path, api)
+        uid = api.send_text(710, "/help")
+        app = build_application(settings, _factory(tmp_path), overall_max_rate=0)
+        async with running(app, poll_timeout=0.2):
+            await api.wait_for("sendMessage", chat_id=710)
+        # Telegram hands the same update out again (it was fetched but never confirmed)
+        api.push({"update_id": uid, "message": api.message(710, text="/help", entities=[
+            {"type": "bot_command", "offset": 0, "length": 5}])})
+        api.send_text(711, "/help")
+        app2 = build_application(settings, _factory(tmp_path), overall_max_rate=0)
+        async with running(app2, poll_timeout=0.2):
+            await api.wait_for("sendMessage", chat_id=711)
+            await asyncio.sleep(0.3)
+        assert len(api.calls_to("sendMessage", 710)) == 1
