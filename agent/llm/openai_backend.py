@@ -19,7 +19,6 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any, Literal
 
-import httpx
 import openai
 
 from agent.llm import json_protocol
@@ -103,7 +102,7 @@ class OpenAIBackend:
         self._api_key = api_key or DUMMY_API_KEY
         self._extra_body = dict(extra_body or {})
         self._client = openai.AsyncOpenAI(
-            base_url=self.base_url, api_key=self._api_key, max_retries=0, timeout=httpx.Timeout(timeout_s, connect=3.0)
+            base_url=self.base_url, api_key=self._api_key, max_retries=0, timeout=timeout_s
         )
         self._chat_model: Any = None
         self._last_error: str | None = None

@@ -52,8 +52,9 @@ def llama_server(small_gguf: Path) -> Iterator[LoopbackServer]:
     params.model.path = str(small_gguf)
     params.n_ctx = 2048
     params.n_parallel = 1
-    params.cpuparams.n_threads = 2
-    params.cpuparams_batch.n_threads = 2
+    # One thread: llama.cpp's thread barriers collapse when other jobs hold the cores (CI, xdist).
+    params.cpuparams.n_threads = 1
+    params.cpuparams_batch.n_threads = 1
     params.hostnames = ["127.0.0.1"]
     params.port = 0
     params.warmup = False
