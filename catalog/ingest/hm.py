@@ -25,7 +25,7 @@ from pathlib import Path
 from catalog.articles import ArticleStore
 from catalog.db import Database
 from catalog.ingest import pipeline
-from catalog.ingest.images import hm_image_path, image_ok
+from catalog.ingest.images import hm_image_path, image_ok, scan_image_folders
 from catalog.ingest.report import IngestReport
 from catalog.ingest.state import IngestState, file_signature
 from catalog.models import Article
@@ -72,6 +72,7 @@ def read_hm_articles(path: Path, images_dir: Path | None, report: IngestReport) 
         field_pos = {f: pos[c] for f, c in ARTICLE_FIELDS.items()}
         seen: set[str] = set()
         articles: list[Article] = []
+        existing = scan_image_folders(images_dir) if images_dir is not None else set()
         for row in reader:
             line = reader.line_num
             if not row:
@@ -93,7 +94,7 @@ def read_hm_articles(path: Path, images_dir: Path | None, report: IngestReport) 
             image_path = None
             if images_dir is not None:
                 candidate = hm_image_path(images_dir, article_id)
-                if candidate.exists():
+                if f"{candidate.parent.name}/{candidate.name}" in existing:
                     if image_ok(candidate):
                         image_path = str(candidate.resolve())
                     else:

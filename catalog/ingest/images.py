@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -38,6 +39,18 @@ def image_ok(path: Path) -> bool:
         return True
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         return False
+
+
+def scan_image_folders(images_dir: Path) -> set[str]:
+    """Relative paths ("0XX/0XXXXXXXXX.jpg") of the files one level down: one directory listing per
+    folder instead of one failed ``stat`` per article without an image."""
+    found: set[str] = set()
+    with os.scandir(images_dir) as folders:
+        for folder in folders:
+            if folder.is_dir():
+                with os.scandir(folder.path) as files:
+                    found.update(f"{folder.name}/{f.name}" for f in files if f.is_file())
+    return found
 
 
 def hm_image_path(images_dir: Path, article_id: str) -> Path:
