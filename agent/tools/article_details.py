@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from langchain.tools import ToolRuntime, tool
 
 from agent.context import AgentContext
@@ -14,7 +16,7 @@ async def article_details(
 ) -> ToolOutput:
     """Details (description, colour, type, price) of one product from the conversation: position
     is its 1-based number in the last list (-1 = the last one), or an article_id shown before."""
-    ctx: AgentContext = runtime.context
+    ctx = cast(AgentContext, runtime.context)
     state = runtime.state or {}
     target = resolve_position(state.get("shown") or [], position, article_id, state.get("grounded") or {})
     if target is None:

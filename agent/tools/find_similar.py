@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from langchain.tools import ToolRuntime, tool
 
 from agent.context import AgentContext
@@ -22,7 +24,7 @@ async def find_similar(
     """Find products similar to the shopper's photo (use_photo=true) or to a product already
     shown: position is its 1-based number in the last list (-1 = the last one). Optional
     colour and max_price narrow the results ("more like the second one but in blue")."""
-    ctx: AgentContext = runtime.context
+    ctx = cast(AgentContext, runtime.context)
     state = runtime.state or {}
     mapped_colour = await ctx.vocab.map_value("colour", colour) if colour else None
     filters = SearchFilters(colour=mapped_colour,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from langchain.tools import ToolRuntime, tool
 
 from agent.context import AgentContext
@@ -12,7 +14,7 @@ from agent.tools._output import ToolOutput
 async def purchase_history(runtime: ToolRuntime, limit: int = 5) -> ToolOutput:
     """The shopper's own recent purchases, newest first. Takes no customer id: it always uses
     the account linked to this conversation."""
-    ctx: AgentContext = runtime.context
+    ctx = cast(AgentContext, runtime.context)
     if not ctx.customer_id:
         return ToolOutput(kind="no_customer", observation="no customer account is linked to this conversation")
     limit = max(1, min(int(limit), 20))

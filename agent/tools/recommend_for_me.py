@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, cast
 
 from langchain.tools import ToolRuntime, tool
 
@@ -56,7 +56,7 @@ async def _llm_picks(ctx: AgentContext, history: list[Article], candidates: list
         ctx.record.llm_seconds += time.monotonic() - start
     picks = out.get("picks") if isinstance(out, dict) else None
     valid = [p for p in dict.fromkeys(picks or []) if isinstance(p, str) and p in set(ids)]
-    reason = out.get("reason") if isinstance(out, dict) and isinstance(out.get("reason"), str) else ""
+    reason = str(out.get("reason") or "") if isinstance(out, dict) else ""
     return valid[:k], reason
 
 
@@ -64,7 +64,7 @@ async def _llm_picks(ctx: AgentContext, history: list[Article], candidates: list
 async def recommend_for_me(runtime: ToolRuntime, k: int = 5) -> ToolOutput:
     """Personal recommendations for the shopper from their own purchase history (no arguments
     besides how many). Without a linked account it returns popular items."""
-    ctx: AgentContext = runtime.context
+    ctx = cast(AgentContext, runtime.context)
     k = max(1, min(int(k), 10))
     if not ctx.customer_id:
         popular = await ctx.catalog.popular(k=k)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from langchain.tools import ToolRuntime, tool
 
@@ -29,7 +30,7 @@ async def search_catalog(
     """Search the shop's catalog for products matching a description in any language
     (e.g. "red summer dress"). Optional filters: product_type, colour, index_group
     (Ladieswear, Menswear, Baby/Children, ...), section, garment_group, min_price, max_price."""
-    ctx: AgentContext = runtime.context
+    ctx = cast(AgentContext, runtime.context)
     mapped: dict[str, str] = {}
     dropped: dict[str, str] = {}
     for key, value in (("product_type", product_type), ("colour", colour), ("index_group", index_group),
