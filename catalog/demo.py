@@ -196,7 +196,7 @@ def _activity(products: list[dict[str, object]], rng: random.Random) -> tuple[li
             source = favourites if rng.random() < 0.7 else (pool if rng.random() < 0.7 else products)
             p = rng.choice(source)
             day = FIRST_DAY + timedelta(days=rng.randint(0, days))
-            purchases.append([day.isoformat(), cid, p["id"], f"{float(p['price']):.2f}", rng.choice((1, 2))])
+            purchases.append([day.isoformat(), cid, p["id"], f"{float(str(p['price'])):.2f}", rng.choice((1, 2))])
     purchases.sort(key=lambda r: (str(r[0]), str(r[1])))
     return customers, purchases
 

@@ -21,6 +21,7 @@ import csv
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 from catalog.articles import ArticleStore
 from catalog.db import Database
@@ -73,6 +74,7 @@ def read_hm_articles(path: Path, images_dir: Path | None, report: IngestReport) 
         seen: set[str] = set()
         articles: list[Article] = []
         existing = scan_image_folders(images_dir) if images_dir is not None else set()
+        images_root = images_dir.resolve() if images_dir is not None else Path()
         for row in reader:
             line = reader.line_num
             if not row:
@@ -88,7 +90,7 @@ def read_hm_articles(path: Path, images_dir: Path | None, report: IngestReport) 
                 report.duplicates_skipped += 1
                 continue
             seen.add(article_id)
-            values = {f: row[i].strip() for f, i in field_pos.items()}
+            values: dict[str, Any] = {f: row[i].strip() for f, i in field_pos.items()}
             if not values["name"]:
                 values["name"] = values["product_type"] or article_id
             image_path = None
@@ -96,7 +98,7 @@ def read_hm_articles(path: Path, images_dir: Path | None, report: IngestReport) 
                 candidate = hm_image_path(images_dir, article_id)
                 if f"{candidate.parent.name}/{candidate.name}" in existing:
                     if image_ok(candidate):
-                        image_path = str(candidate.resolve())
+                        image_path = str(images_root / candidate.parent.name / candidate.name)
                     else:
                         report.add_corrupt_image(str(candidate))
             articles.append(Article(article_id=article_id, image_path=image_path, **values))
