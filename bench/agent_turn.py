@@ -116,7 +116,8 @@ def bench_settings(data_dir: str | None) -> Settings:
 
 
 def machine() -> str:
-    return f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores"
+    load = os.getloadavg()[0]
+    return f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores, load average {load:.1f} at the end"
 
 
 def append_results(section: str) -> None:
