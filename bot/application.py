@@ -13,6 +13,7 @@ import hmac
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
 
@@ -190,7 +191,9 @@ async def running(
                 allowed_updates=Update.ALL_TYPES,
             )
         else:
-            await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+            await app.updater.start_polling(
+                poll_interval=0.0, timeout=timedelta(seconds=poll_timeout), allowed_updates=Update.ALL_TYPES
+            )
         await app.start()
         try:
             yield app

@@ -165,6 +165,8 @@ async def shop(update: Update, context: Ctx, text: str, photo: bytes | None) -> 
     if rt.turns.waiting(chat.id) > rt.turns.max_waiting:
         await _reply(update, esc(t(lang, "busy")))
         return
+    if rt.turns.busy(chat.id):
+        await _reply(update, esc(t(lang, "queued")))
     customer_id = await rt.links.customer_of(user.id) if chat.type == ChatType.PRIVATE else None
     session = Session(session_id_for(chat.id), customer_id=customer_id, language=user.language_code)
     async with rt.turns.slot(chat.id):

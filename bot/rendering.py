@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import html
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -158,7 +159,7 @@ def product_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def history_text(rows: list[tuple[str, str, float | None, str]], lang: str) -> str:
+def history_text(rows: Sequence[tuple[str, str, float | None, str]], lang: str) -> str:
     """``rows`` = (date, name, price, article_id), newest first."""
     lines = [t(lang, "history_title")]
     for day, name, price, article_id in rows:

@@ -272,7 +272,7 @@ async def test_reset_and_cancel(fake_bot: Harness) -> None:
     api.send_text(162, "slow dress please")  # the fake agent sleeps 30 s on "slow"
     await api.wait_for("sendMediaGroup", chat_id=162, after=after)
     api.send_text(162, "a red t-shirt")  # waits behind the running turn
-    await asyncio.sleep(0.3)
+    assert await api.wait_for("sendMessage", chat_id=162, where=lambda c: "still working" in c.text, after=after)
     assert not api.calls_to("sendPhoto", 162)  # not started: one turn at a time
     api.send_text(162, "/cancel")
     assert await api.wait_for("sendMessage", chat_id=162, where=lambda c: c.text == "Stopped.", after=after)
