@@ -113,12 +113,19 @@ async def run_sql(
     task = asyncio.create_task(asyncio.to_thread(work))
     with tqdm(total=100, desc=desc, unit="%", disable=not progress, leave=False,
               bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}") as bar:
-        while not done.is_set():
-            await asyncio.sleep(0.25)
-            pct = con.query_progress()
-            if pct and pct > bar.n:
-                bar.update(int(pct) - bar.n)
-        await task
+        try:
+            while not done.is_set():
+                await asyncio.sleep(0.25)
+                pct = con.query_progress()
+                if pct and pct > bar.n:
+                    bar.update(int(pct) - bar.n)
+            await task
+        except BaseException:
+            # Ctrl-C or cancellation: stop the statement so the caller can roll back promptly
+            con.interrupt()
+            await asyncio.to_thread(done.wait, 60)
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())  # already reported
+            raise
         bar.update(100 - bar.n)
 
 

@@ -170,3 +170,41 @@ async def test_no_images_flag(tmp_path: Path, settings, db) -> None:
     report = await ingest_hm(settings, db, write_hm(tmp_path / "hm"), images=False, progress=False, index=False)
     assert report.images == 0 and report.corrupt_images == 0
     assert A4 in {a.article_id for a in await ArticleStore(db).get_many([A4])}
+
+
+async def test_crash_after_loading_transactions_reloads_without_duplicates(
+    tmp_path: Path, settings, db, monkeypatch
+) -> None:
+    from catalog.ingest import duck, pipeline
+
+    hm = write_hm(tmp_path / "hm")
+    real = duck.load_transactions
+
+    async def load_then_crash(*args, **kwargs):
+        await real(*args, **kwargs)
+        raise KeyboardInterrupt("interrupted before the step was recorded")
+
+    monkeypatch.setattr(pipeline.duck, "load_transactions", load_then_crash)
+    with pytest.raises(KeyboardInterrupt):
+        await ingest_hm(settings, db, hm, progress=False, index=False)
+    monkeypatch.setattr(pipeline.duck, "load_transactions", real)
+    report = await ingest_hm(settings, db, hm, progress=False, index=False)
+    assert "articles" in report.skipped_steps and "transactions" not in report.skipped_steps
+    assert report.transactions == GOOD_TRANSACTIONS
+    analytics = Analytics(settings.duckdb_path, ArticleStore(db))
+    try:
+        assert [(a.article_id, n) for a, n in await analytics.popular(date(2020, 9, 1), date(2020, 9, 2))] == [
+            (A1, 1)
+        ]
+    finally:
+        analytics.close()
+
+
+async def test_analytics_picks_up_a_file_created_after_it_opened(tmp_path: Path, settings, db) -> None:
+    analytics = Analytics(settings.duckdb_path, ArticleStore(db))
+    try:
+        assert await analytics.popular() == []
+        await ingest_hm(settings, db, write_hm(tmp_path / "hm"), progress=False, index=False)
+        assert await analytics.last_date() == date(2020, 9, 22)
+    finally:
+        analytics.close()
