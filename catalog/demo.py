@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw
 
 from catalog import demo_words as W
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 IMAGE_SIZE = (128, 192)
 N_CUSTOMERS = 40
 FIRST_DAY = date(2020, 3, 1)
@@ -35,19 +35,26 @@ def demo_customer_id(index: int) -> str:
     return hashlib.sha256(f"reclmms-demo-customer-{index}".encode()).hexdigest()
 
 
-def _description(rng: random.Random, ptype: str, colour: str, pattern: str) -> str:
-    material = rng.choice(W.MATERIALS)
-    details = rng.sample(W.DETAILS, 2)
+def _description(rng: random.Random, seed: int, article_id: str, ptype: str, colour: str, pattern: str) -> str:
+    # These draws on the shared generator are kept from the first version of the generator, so the
+    # assortment (types, colours, prices, customers) stays the same; the wording has its own generator.
+    rng.choice(W.MATERIALS), rng.sample(W.DETAILS, 2), rng.choice(W.FITS), rng.choice(W.OCCASIONS)
+    own = random.Random(f"{seed}-description-{article_id}")
+    kind = W.PRODUCT_TYPES[ptype][2]
+    material = own.choice(W.KIND_MATERIALS[kind])
+    details = own.sample(W.KIND_DETAILS[kind], 2)
     look = {"Solid": "", "Melange": " with a melange finish", "All over pattern": " with an all-over print"}.get(
         pattern, f" with a {pattern.lower()} pattern"
     )
+    fit = "" if kind in ("shoe", "boot", "bag", "hat", "scarf") else f", in {own.choice(W.FITS)}"
+    occasion = own.choice(W.KIND_OCCASIONS.get(kind, W.OCCASIONS))
     return (
-        f"{ptype} in {material}{look}, in {colour.lower()}. Made with {details[0]} and {details[1]}, "
-        f"in {rng.choice(W.FITS)}; {rng.choice(W.OCCASIONS)}."
+        f"{ptype} in {colour.lower()} {material}{look}. Made with {details[0]} and {details[1]}{fit}; "
+        f"{occasion}."
     )
 
 
-def _products(n: int, rng: random.Random) -> list[dict[str, object]]:
+def _products(n: int, rng: random.Random, seed: int) -> list[dict[str, object]]:
     groups = list(W.INDEX_GROUPS)
     colours = list(W.COLOURS)
     products: list[dict[str, object]] = []
@@ -72,7 +79,7 @@ def _products(n: int, rng: random.Random) -> list[dict[str, object]]:
                 "id": article_id,
                 "product_code": article_id[:7],
                 "name": name,
-                "description": _description(rng, ptype, colour, pattern),
+                "description": _description(rng, seed, article_id, ptype, colour, pattern),
                 "category": ptype,
                 "product_group": group,
                 "colour": colour,
@@ -214,7 +221,7 @@ def generate_demo_catalog(out_dir: Path, n: int = 400, seed: int = 7) -> Path:
         except (OSError, json.JSONDecodeError):
             pass
     rng = random.Random(seed)
-    products = _products(n, rng)
+    products = _products(n, rng, seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     for p in products:
         image_path = out_dir / str(p["image"])

@@ -92,3 +92,51 @@ DETAILS = ("a round neckline", "a V-neck", "long sleeves", "short sleeves", "sid
 OCCASIONS = ("for everyday wear", "for the office", "for weekends", "for warm days", "for chilly evenings",
              "for workouts", "for travelling", "for parties", "for layering")
 ADJECTIVES = ("Classic", "Soft", "Easy", "Cosy", "Light", "Relaxed", "Essential", "Sleek", "Bold", "Airy")
+
+# image shape -> plausible materials and details, so descriptions read like real product copy
+_TOP_DETAILS = ("a round neckline", "a V-neck", "short sleeves", "long sleeves", "dropped shoulders",
+                "a chest pocket", "a button placket", "raw-edge hems", "a ribbed hem")
+_BOTTOM_DETAILS = ("an elasticated waist", "a drawstring waist", "side pockets", "a zip fly", "belt loops",
+                   "tapered legs", "wide legs", "a high waist", "back pockets")
+_OUTER_DETAILS = ("a zip at the front", "a hood", "press-stud fastening", "flap pockets", "a padded lining",
+                  "a stand-up collar", "a detachable belt", "buttoned cuffs")
+KIND_MATERIALS: dict[str, tuple[str, ...]] = {
+    "tee": ("cotton jersey", "organic cotton", "slub jersey", "modal blend", "rib jersey"),
+    "shirt": ("cotton poplin", "linen blend", "oxford cotton", "satin", "airy viscose"),
+    "sweater": ("wool blend", "rib knit", "soft fleece", "cotton knit", "mohair blend"),
+    "jacket": ("denim", "cotton twill", "recycled polyester", "corduroy", "wool blend"),
+    "coat": ("wool blend", "water-repellent twill", "teddy fleece", "padded nylon"),
+    "dress": ("satin", "viscose crepe", "cotton poplin", "jersey", "linen blend"),
+    "trousers": ("cotton twill", "stretch denim", "linen blend", "ribbed jersey", "corduroy"),
+    "shorts": ("denim", "cotton twill", "sweatshirt fabric", "quick-dry polyester"),
+    "skirt": ("pleated chiffon", "denim", "satin", "corduroy", "jersey"),
+    "shoe": ("canvas", "suede", "leather-look material", "breathable mesh"),
+    "boot": ("leather-look material", "suede", "water-repellent rubber"),
+    "bag": ("canvas", "leather-look material", "recycled nylon"),
+    "hat": ("cotton twill", "rib knit", "wool blend"),
+    "scarf": ("wool blend", "silky satin", "fine knit"),
+    "swim": ("recycled polyamide", "textured swim fabric"),
+}
+KIND_DETAILS: dict[str, tuple[str, ...]] = {
+    "tee": _TOP_DETAILS,
+    "shirt": _TOP_DETAILS + ("a classic collar", "a curved hem"),
+    "sweater": _TOP_DETAILS + ("a hood", "a half-zip"),
+    "jacket": _OUTER_DETAILS,
+    "coat": _OUTER_DETAILS,
+    "dress": ("a V-neck", "thin shoulder straps", "a tie belt", "a smocked bodice", "a flared skirt",
+              "puff sleeves", "a concealed zip", "a slit at the side"),
+    "trousers": _BOTTOM_DETAILS,
+    "shorts": _BOTTOM_DETAILS,
+    "skirt": ("an elasticated waist", "a concealed zip", "a slit at the front", "a wrap front", "a flared hem"),
+    "shoe": ("a padded footbed", "a rubber sole", "lacing at the front", "a pull-on loop", "a chunky sole"),
+    "boot": ("a padded footbed", "a chunky sole", "elastic side panels", "a block heel", "lacing at the front"),
+    "bag": ("an adjustable strap", "a zip closure", "an inner pocket", "top handles", "a magnetic clasp"),
+    "hat": ("a fold-up brim", "a ribbed finish", "an adjustable strap", "a curved peak"),
+    "scarf": ("fringed ends", "a soft brushed finish", "a generous length"),
+    "swim": ("a lined front", "adjustable straps", "a high leg", "a tie detail", "a racer back"),
+}
+KIND_OCCASIONS: dict[str, tuple[str, ...]] = {
+    "swim": ("for the beach", "for the pool", "for holidays"),
+    "coat": ("for chilly days", "for the city", "for layering over knits"),
+    "boot": ("for autumn", "for rainy days", "for the city"),
+}
