@@ -168,17 +168,13 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
                                            grounding, language)
     if shown:
         text = "".join(shown).strip()
-        if failed:
-            extra = " " + ctx.replies.get(language, "llm_note")
-            runtime.stream_writer(ReplyDelta(extra))
-            text += extra
     else:
         text = fixed_reply(ctx, intent, output, language, bool(state.get("shown")))
-        if failed and output is not None and intent in _PROSE_INTENTS:
-            text += " " + ctx.replies.get(language, "llm_note")
         runtime.stream_writer(ReplyDelta(text))
     if failed:
-        ctx.record.note = f"the language model is unavailable ({ctx.budget.reason or 'failed'}); showing catalog results"
+        # the note is separate from the reply: the bot and the CLI show it after the prose
+        ctx.record.note = ctx.replies.get(language, "llm_note")
+        logger.info("turn answered without the model: %s", ctx.budget.reason or "failed")
     ctx.record.reply = text
     history = list(state.get("history") or [])
     history += [{"role": "user", "text": (state.get("text") or "")[:300]}, {"role": "assistant", "text": text[:300]}]

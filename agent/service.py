@@ -118,7 +118,7 @@ class ShoppingService:
                     except TimeoutError:
                         logger.warning("turn of session %s ran past its time limit", session.session_id)
                         task.cancel()
-                        ctx.record.note = "the turn ran out of time"
+                        ctx.record.note = self.replies.get(ctx.record.language, "llm_note")
                         break
                     if item is _DONE:
                         break

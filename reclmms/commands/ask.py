@@ -74,4 +74,6 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     if result.products:
         print()
     print(result.reply)
+    if result.note:
+        print(result.note)
     return 0

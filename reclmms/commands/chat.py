@@ -47,7 +47,7 @@ async def _turn(agent, session, text: str, photo: bytes | None) -> None:  # type
         elif isinstance(event, TurnDone):
             print()
             if event.result.note:
-                print(f"  ({event.result.note})")
+                print(event.result.note)
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:

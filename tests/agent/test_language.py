@@ -31,6 +31,7 @@ async def test_fallback_replies_follow_the_language(open_service) -> None:
         es = await service.ask(Session("es2"), "quiero un vestido azul")
         hi = await service.ask(Session("zh3"), "你好")
     assert zh.language == "zh" and "为您找到" in zh.reply
+    assert zh.note and "语言模型暂时不可用" in zh.note
     assert es.language == "es" and "productos" in es.reply
     assert hi.intent == "greeting" and "您好" in hi.reply
 
