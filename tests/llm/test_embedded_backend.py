@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from jsonschema import validate
 
+from agent.llm import gguf_models
 from agent.llm.embedded import EmbeddedBackend
 from agent.llm.factory import build_backend, embedded_model_path
 from agent.llm.minicpm import MiniCPMBackend
@@ -49,16 +50,21 @@ def test_missing_embedded_model_is_never_downloaded_silently(tmp_path: Path) -> 
     assert not embedded_model_path(settings).exists()
 
 
-def test_embedded_backend_is_built_lazily_when_the_model_is_there(tmp_path: Path, small_gguf: Path) -> None:
+def test_embedded_backend_is_built_lazily_when_the_model_is_there(tmp_path: Path) -> None:
     settings = settings_for(tmp_path, RECLMMS_LLM_BACKEND="embedded", RECLMMS_LLM_EMBEDDED_MODEL="qwen2.5-coder-0.5b")
-    models = settings.models_dir
-    models.mkdir(parents=True)
-    (models / small_gguf.name).symlink_to(small_gguf)
-    (models / (small_gguf.name + ".sha256")).write_text(small_gguf.with_name(small_gguf.name + ".sha256").read_text())
+    model = gguf_models.get_model("qwen2.5-coder-0.5b")
+    path = embedded_model_path(settings)
+    path.parent.mkdir(parents=True)
+    with open(path, "wb") as fh:  # a sparse stand-in with the pinned size; nothing reads it here
+        fh.truncate(model.size)
+    path.with_name(path.name + ".sha256").write_text(model.sha256 + "\n")
     backend = build_backend(settings)
     assert isinstance(backend, EmbeddedBackend) and not backend.loaded
+    assert backend.model_path == path
 
 
+@pytest.mark.slow
+@pytest.mark.server
 async def test_embedded_backend_loads_on_first_use_and_answers(small_gguf: Path) -> None:
     backend = EmbeddedBackend(small_gguf, model_name="qwen2.5-coder-0.5b", threads=1, timeout_s=120, temperature=0.0)
     before = await backend.health()
