@@ -278,10 +278,12 @@ def record(r: dict[str, Any]) -> None:
     lines = [
         "",
         f"## Telegram bot load (bench/bot_load.py) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
-        f"{platform.machine()}, {cores} cores",
+        f"{platform.machine()}, {cores} cores (load average {os.getloadavg()[0]:.1f} at the end: the cores "
+        f"were shared with other jobs)",
         "",
         f"{r['shoppers']} concurrent shoppers x {r['turns_per_shopper']} turns = {r['turns']} turns through the local "
-        f"fake Bot API (real PTB HTTP stack, long polling), real ShoppingService on the scripted model "
+        f"fake Bot API in its own process (real PTB HTTP stack, long polling, {r['http_client']} client), "
+        f"agent: {'real ShoppingService on the scripted model' if r['agent'] == 'real' else 'instant stand-in'} "
         f"(delay {r['model_delay_s']} s per model call), catalog: {r['catalog']}, "
         f"AIORateLimiter Telegram limits: {'on' if r['telegram_limits'] else 'off'}.",
         "",
@@ -293,6 +295,8 @@ def record(r: dict[str, Any]) -> None:
         f"| update → last reply p50 / p99 | {r['total_p50_ms']:.0f} / {r['total_p99_ms']:.0f} ms |",
         f"| agent (retrieval + model) p50 | {r['agent_p50_ms']:.0f} ms |",
         f"| Bot API calls | {r['bot_api_calls']} |",
+        f"| bot process CPU per turn (bot + agent) | {r['bot_process_cpu_ms_per_turn']:.1f} ms |",
+        f"| getUpdates delivery p50 / p99 | {r['getupdates_delivery_p50_ms']:.0f} / {r['getupdates_delivery_p99_ms']:.0f} ms |",
         "",
         "Overhead = update queued at the Bot API → the turn's last reply received there, minus the time "
         "spent inside ShoppingService.stream. Target: 100 x 5, 0 errors, p99 overhead <= 250 ms on 2 cores.",

@@ -153,15 +153,22 @@ def addressed_text(msg: Message, rt: BotRuntime, text: str) -> str | None:
     return None
 
 
-async def shop(update: Update, context: Ctx, text: str, photo: bytes | None) -> None:
-    """Rate limit, queue behind the chat's running turn, then run the turn."""
-    _, chat, user, lang = _who(update)
+async def allowed(update: Update, context: Ctx) -> bool:
+    """Count one request against the user's per-minute budget; a friendly note when over it."""
+    _, _, user, lang = _who(update)
     rt = runtime(context)
     wait = rt.limiter.hit(user.id)
     if wait:
         if rt.limiter.should_warn(user.id, wait):
             await _reply(update, esc(t(lang, "rate_limited", seconds=int(wait) + 1)))
-        return
+        return False
+    return True
+
+
+async def shop(update: Update, context: Ctx, text: str, photo: bytes | None) -> None:
+    """Queue behind the chat's running turn, then run the turn (the caller checked the rate limit)."""
+    _, chat, user, lang = _who(update)
+    rt = runtime(context)
     if rt.turns.waiting(chat.id) > rt.turns.max_waiting:
         await _reply(update, esc(t(lang, "busy")))
         return
@@ -192,7 +199,8 @@ async def on_text(update: Update, context: Ctx) -> None:
     if len(text) > MAX_TEXT_CHARS:
         await _reply(update, esc(t(lang, "too_long", limit=MAX_TEXT_CHARS)))
         return
-    await shop(update, context, text.strip(), None)
+    if await allowed(update, context):
+        await shop(update, context, text.strip(), None)
 
 
 async def on_photo(update: Update, context: Ctx) -> None:
@@ -206,6 +214,8 @@ async def on_photo(update: Update, context: Ctx) -> None:
         return
     if (item.file_size or 0) > MAX_IMAGE_BYTES:
         await _reply(update, esc(t(lang, "too_large")))
+        return
+    if not await allowed(update, context):
         return
     tg_file = await context.bot.get_file(item.file_id)
     data = bytes(await tg_file.download_as_bytearray())

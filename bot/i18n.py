@@ -1,4 +1,4 @@
-"""The bot's own strings, in English and Chinese (and Spanish). Chosen from Telegram's ``language_code``."""
+"""The bot's own strings, in English and Chinese, chosen from Telegram's ``language_code`` (others get English)."""
 
 from __future__ import annotations
 
