@@ -100,6 +100,8 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
             update["grounded"] = remember(state.get("grounded"), products)
             if output.kind in _REPLACES_SHOWN:
                 update["shown"] = [compact(a) for a in products]
+                source = output.extra.get("source")
+                update["shown_from"] = {"tool": name, "source": source if source != "photo" else None}
         if name == "search_catalog" and products and "query" in output.extra:  # failed refinements are not kept
             update["last_search"] = {"query": output.extra["query"], "filters": output.extra.get("filters", {})}
         if name == "recommend_for_me" and output.extra.get("candidates"):

@@ -155,27 +155,45 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
         else:
             args["position"] = position or 1
         return {"tool": "find_similar", "args": _clean(args)}
-    if intent == "refine" and (state.get("last_search") or shown):
-        last = state.get("last_search") or {"query": shown[0]["name"], "filters": {}}
-        filters = dict(last.get("filters") or {})
-        plan: dict[str, Any] = {"tool": "search_catalog"}
-        if slots["colour"]:
-            filters["colour"] = slots["colour"]
-        if c.max_price is not None:
-            filters["max_price"] = c.max_price
-        elif c.cheaper:
-            prices = [float(s["price"]) for s in shown if isinstance(s.get("price"), int | float)]
-            if prices:
-                filters["max_price"] = min(prices) * 0.999
-                plan["fallback_max_price"] = sum(prices) / len(prices)
-        if c.min_price is not None:
-            filters["min_price"] = c.min_price
-        plan["args"] = _clean({"query": last.get("query") or text, **filters, "k": k})
-        plan["shown_ids"] = [s["article_id"] for s in shown] if c.cheaper else []
-        return plan
+    if intent == "refine" and shown:
+        return _refine(text, c, slots, state, k)
     args = {"query": text, "k": k, "colour": slots["colour"], "product_type": slots["product_type"],
             "index_group": slots["index_group"], "max_price": c.max_price, "min_price": c.min_price}
     return {"tool": "search_catalog", "args": _clean(args)}
+
+
+def _refine(text: str, c: Classification, slots: dict[str, Any], state: ConversationState, k: int) -> dict[str, Any]:
+    """Redo what produced the shown list ("cheaper", "in blue", "under 30") with changed filters."""
+    shown = state.get("shown") or []
+    origin = state.get("shown_from") or {}
+    last = state.get("last_search")
+    changes: dict[str, Any] = {}
+    plan: dict[str, Any] = {}
+    if slots["colour"]:
+        changes["colour"] = slots["colour"]
+    if c.max_price is not None:
+        changes["max_price"] = c.max_price
+    elif c.cheaper:
+        prices = [float(s["price"]) for s in shown if isinstance(s.get("price"), int | float)]
+        if prices:
+            changes["max_price"] = min(prices) * 0.999
+            plan["fallback_max_price"] = sum(prices) / len(prices)
+    plan["shown_ids"] = [s["article_id"] for s in shown] if c.cheaper else []
+    if origin.get("tool") == "find_similar" and origin.get("source"):
+        plan.update(tool="find_similar", args=_clean({"article_id": origin["source"], "k": k,
+                                                       "colour": changes.get("colour"),
+                                                       "max_price": changes.get("max_price")}))
+        return plan
+    if origin.get("tool") == "search_catalog" and last:
+        query, filters = last.get("query") or text, dict(last.get("filters") or {})
+    else:  # history, recommendations or a photo: search for more of the same kind
+        query = shown[0].get("product_type") or shown[0]["name"]
+        filters = {}
+    filters.update(changes)
+    if c.min_price is not None:
+        filters["min_price"] = c.min_price
+    plan.update(tool="search_catalog", args=_clean({"query": query, **filters, "k": k}))
+    return plan
 
 
 def _clean(args: dict[str, Any]) -> dict[str, Any]:

@@ -61,3 +61,21 @@ async def test_ordinal_beyond_list_is_explained(open_service) -> None:
         result = await service.ask(Session("o"), "the fifth one")
         assert result.products == []
         assert "number 5" in result.reply
+
+
+async def test_refinements_follow_what_produced_the_list(open_service, catalog) -> None:
+    s = Session("origin", customer_id="cust-a")
+    async with open_service(ScriptedBackend()) as service:
+        await service.ask(s, "black trousers")
+        similar = await service.ask(s, "more like the first one")
+        assert similar.tool_calls[0]["tool"] == "find_similar"
+        blue = await service.ask(s, "in blue")  # more like that same article, now in blue
+        assert blue.tool_calls[0]["tool"] == "find_similar"
+        assert blue.tool_calls[0]["args"]["article_id"] == "0100000007"
+        assert blue.products and all(p.colour == "Blue" for p in blue.products)
+        history = await service.ask(s, "what did I buy?")
+        assert history.products
+        cheaper = await service.ask(s, "cheaper ones")
+        assert cheaper.tool_calls[0]["tool"] == "search_catalog"
+        assert cheaper.tool_calls[0]["args"]["query"] == history.products[0].product_type
+        assert all(p.price < min(h.price for h in history.products) for p in cheaper.products)
