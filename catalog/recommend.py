@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from catalog.models import Article, Recommendation
+from catalog.recsys.candidates import History
 from catalog.recsys.engine import RecEngine, RecRequest
 from catalog.recsys.ranking import ScoredItem, Weights
+from reclmms.errors import ReclmmsError
 
 if TYPE_CHECKING:
     from catalog.analytics import Analytics
@@ -26,6 +28,11 @@ if TYPE_CHECKING:
     from catalog.history import HistoryStore
 
 logger = logging.getLogger(__name__)
+
+# Up to this many requests, the customers' own purchases come from the indexed SQLite history
+# (a point lookup) rather than a scan of the analytics transactions.
+INDEXED_HISTORY_MAX = 20
+HISTORY_LIMIT = 2000
 
 
 def article_from_attributes(attrs: dict[str, str]) -> Article:
@@ -51,7 +58,8 @@ class Recommender:
     ``analytics.connect()`` provides the DuckDB connection (opened on first use, closed by
     :meth:`aclose`). ``articles`` supplies full article rows (price, image); without it, or for
     ids it lacks, articles are built from the analytics table. ``history`` is accepted for the
-    composition root and not needed: the history comes from the same DuckDB tables.
+    composition root: for a few requests at a time, the customers' own purchases come from
+    it (an indexed lookup) instead of a scan of the analytics transactions.
     """
 
     def __init__(
@@ -113,8 +121,23 @@ class Recommender:
         """The batch path: one list per (customer_id, as_of) pair, in order."""
         engine = await self.engine()
         reqs = [RecRequest(c, a) for c, a in requests]
-        scored = await asyncio.to_thread(engine.recommend_many, reqs, k)
+        histories = await self._histories(reqs) if len(reqs) <= INDEXED_HISTORY_MAX else None
+        scored = await asyncio.to_thread(engine.recommend_many, reqs, k, histories)
         return await self._to_recommendations(engine, scored)
+
+    async def _histories(self, reqs: list[RecRequest]) -> list[History] | None:
+        """Own purchases from the indexed history store (a few requests); None: scan DuckDB instead."""
+        if self._history is None:
+            return None
+        try:
+            out: list[History] = []
+            for r in reqs:
+                rows = await self._history.purchases(r.customer_id, as_of=r.as_of, limit=HISTORY_LIMIT)
+                out.append([(p.article_id, p.t_dat, p.price) for p, _ in rows if p.article_id])
+            return out
+        except ReclmmsError as exc:  # e.g. the history component is not available in this build
+            logger.debug("history store unavailable, scanning transactions: %s", exc)
+            return None
 
     async def known_customers(self, customer_ids: Sequence[str]) -> set[str]:
         """Those ids with a customers row or any transaction."""

@@ -16,11 +16,15 @@ Sources, per request:
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import duckdb
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +33,9 @@ class CandidateParams:
     pop_top: int = 300
     seeds: int = 12
     copurchase_window_days: int = 7
-    copurchase_lookback_days: int = 365
+    copurchase_lookback_days: int = 120
     copurchase_top: int = 60
+    copurchase_buyers: int = 300  # most recent buyers per seed item: bounds the fan-out of best sellers
     variant_pop_days: int = 60
 
 
@@ -62,21 +67,28 @@ class Candidates:
     names: dict[str, str] = field(default_factory=dict)
     # article -> (product_type, index_group) for every candidate
     attrs: dict[str, tuple[str, str]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
 
 def _bounds(as_of: list[date], days: int) -> tuple[date, date]:
     return min(as_of) - timedelta(days=days), max(as_of)
 
 
+History = list[tuple[str, date, float]]  # (article_id, t_dat, price) of one customer
+
+
 def gather(
     conn: duckdb.DuckDBPyConnection,
     requests: list[tuple[str, date]],
     params: CandidateParams = CandidateParams(),
+    histories: list[History] | None = None,
 ) -> Candidates:
     """Run the candidate queries for ``requests`` ((customer_id, as_of) pairs) on ``conn``.
 
     ``conn`` must hold ``transactions``, ``articles`` and ``customers``; a cursor of it is used
-    so temp tables stay private to this call.
+    so temp tables stay private to this call. ``histories`` (one per request, e.g. from the
+    indexed SQLite history) replaces the scan of ``transactions`` for the customers' own
+    purchases; rows on or after a request's ``as_of`` are dropped either way.
     """
     as_of = [a for _, a in requests]
     out = Candidates(as_of=as_of)
@@ -84,7 +96,7 @@ def gather(
         return out
     cur = conn.cursor()
     try:
-        _fill(cur, requests, params, out)
+        _fill(cur, requests, params, out, histories)
     finally:
         cur.close()
     return out
@@ -95,21 +107,41 @@ def _fill(
     requests: list[tuple[str, date]],
     p: CandidateParams,
     out: Candidates,
+    histories: list[History] | None,
 ) -> None:
     as_of = out.as_of
     hi = max(as_of)
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        out.timings[step] = now - clock
+        clock = now
+
     cur.execute(
         "CREATE TEMP TABLE reqs AS SELECT unnest(?::INTEGER[]) AS rid, unnest(?::VARCHAR[]) AS customer_id, "
         "unnest(?::DATE[]) AS as_of",
         [list(range(len(requests))), [c for c, _ in requests], as_of],
     )
-    cur.execute(
-        """CREATE TEMP TABLE hist AS
-        SELECT r.rid, t.article_id, t.t_dat, t.price, (r.as_of - t.t_dat) AS age_days
-        FROM reqs r JOIN transactions t ON t.customer_id = r.customer_id
-        WHERE t.t_dat < r.as_of AND t.t_dat < ?""",
-        [hi],
-    )
+    if histories is None:
+        cur.execute(
+            """CREATE TEMP TABLE hist AS
+            SELECT r.rid, t.article_id, t.t_dat, t.price, (r.as_of - t.t_dat) AS age_days
+            FROM reqs r JOIN transactions t ON t.customer_id = r.customer_id
+            WHERE t.t_dat < r.as_of AND t.t_dat < ?""",
+            [hi],
+        )
+    else:
+        flat = [(rid, a, d, pr) for rid, h in enumerate(histories) for a, d, pr in h]
+        cur.execute(
+            """CREATE TEMP TABLE hist AS
+            SELECT h.rid, h.article_id, h.t_dat, h.price, (r.as_of - h.t_dat) AS age_days
+            FROM (SELECT unnest(?::INTEGER[]) AS rid, unnest(?::VARCHAR[]) AS article_id,
+                         unnest(?::DATE[]) AS t_dat, unnest(?::DOUBLE[]) AS price) h
+            JOIN reqs r USING (rid) WHERE h.t_dat < r.as_of""",
+            [[f[0] for f in flat], [f[1] for f in flat], [f[2] for f in flat], [f[3] for f in flat]],
+        )
     rows = cur.execute(
         """SELECT h.rid, h.article_id, h.age_days, h.price, coalesce(a.product_code, ''),
                   coalesce(a.product_type, ''), coalesce(a.index_group, ''), coalesce(a.colour, '')
@@ -118,6 +150,8 @@ def _fill(
     ).fetchall()
     for rid, aid, age, price, code, ptype, ig, colour in rows:
         out.history[rid].append(HistoryRow(aid, int(age), float(price or 0.0), code, ptype, ig, colour))
+
+    lap("history")
 
     # Variants: same product_code, not the article itself; with their recent sales as of.
     lo_v, _ = _bounds(as_of, p.variant_pop_days)
@@ -142,6 +176,8 @@ def _fill(
     for rid, aid, via, age, n in rows:
         out.variants[rid][aid] = (via, int(age), int(n))
 
+    lap("variants")
+
     # Co-purchase from the customer's most recent distinct items (seeds).
     lo_c, _ = _bounds(as_of, p.copurchase_lookback_days)
     cur.execute(
@@ -156,8 +192,9 @@ def _fill(
         FROM seeds s JOIN reqs r USING (rid)
         JOIN (SELECT customer_id, article_id, t_dat FROM transactions WHERE t_dat >= ? AND t_dat < ?) t
           ON t.article_id = s.article_id
-        WHERE t.t_dat < r.as_of AND t.t_dat >= r.as_of - ?::INTEGER AND t.customer_id <> r.customer_id""",
-        [lo_c, hi, p.copurchase_lookback_days],
+        WHERE t.t_dat < r.as_of AND t.t_dat >= r.as_of - ?::INTEGER AND t.customer_id <> r.customer_id
+        QUALIFY row_number() OVER (PARTITION BY s.rid, s.article_id ORDER BY t.t_dat DESC, t.customer_id) <= ?""",
+        [lo_c, hi, p.copurchase_lookback_days, p.copurchase_buyers],
     )
     rows = cur.execute(
         """WITH nb AS (SELECT rid, seed, count(DISTINCT customer_id) AS n_seed FROM buyers GROUP BY ALL),
@@ -177,6 +214,8 @@ def _fill(
     ).fetchall()
     for rid, aid, seed, age, n, n_seed in rows:
         out.copurchase[rid][aid].append((seed, int(age), int(n), int(n_seed)))
+
+    lap("copurchase")
 
     # Popularity per distinct as_of date.
     lo_p, _ = _bounds(as_of, p.pop_window_days)
@@ -203,6 +242,8 @@ def _fill(
     for day, aid, n7, n, dec, ig, ptype in rows:
         out.popular.setdefault(day, []).append((aid, int(n7), int(n), float(dec), ig, ptype))
 
+    lap("popularity")
+
     ids = {h.article_id for hs in out.history.values() for h in hs}
     cand_ids = set(ids)
     for v in out.variants.values():
@@ -222,3 +263,5 @@ def _fill(
     for pops in out.popular.values():
         for aid, _n7, _n, _dec, ig, ptype in pops:
             out.attrs.setdefault(aid, (ptype, ig))
+    lap("attributes")
+    logger.debug("candidates for %d requests: %s", len(requests), out.timings)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from catalog.recsys.candidates import CandidateParams, Candidates, gather
+from catalog.recsys.candidates import CandidateParams, Candidates, History, gather
 from catalog.recsys.ranking import ScoredItem, Weights, rank
 
 logger = logging.getLogger(__name__)
@@ -73,17 +73,26 @@ class RecEngine:
             cur.close()
         return {r[0] for r in rows}
 
-    def candidates(self, requests: Sequence[RecRequest]) -> Candidates:
+    def candidates(
+        self, requests: Sequence[RecRequest], histories: list[History] | None = None
+    ) -> Candidates:
         end = self.end_date()
         pairs = [(r.customer_id, r.as_of or end) for r in requests]
-        return gather(self._conn, pairs, self.params)
+        return gather(self._conn, pairs, self.params, histories)
 
-    def recommend_many(self, requests: Sequence[RecRequest], k: int = 12) -> list[list[ScoredItem]]:
-        """Ranked recommendations for each request, in order. Unknown customers get best sellers."""
+    def recommend_many(
+        self, requests: Sequence[RecRequest], k: int = 12, histories: list[History] | None = None
+    ) -> list[list[ScoredItem]]:
+        """Ranked recommendations for each request, in order. Unknown customers get best sellers.
+
+        ``histories`` (one per request) supplies the customers' own purchases from an indexed
+        store instead of a scan of ``transactions``.
+        """
         out: list[list[ScoredItem]] = []
         for start in range(0, len(requests), self._batch_size):
             chunk = requests[start : start + self._batch_size]
-            cands = self.candidates(chunk)
+            hist = histories[start : start + self._batch_size] if histories is not None else None
+            cands = self.candidates(chunk, hist)
             out.extend(rank(cands, rid, self.weights, k) for rid in range(len(chunk)))
         return out
 
