@@ -62,7 +62,7 @@ async def start(update: Update, context: Ctx) -> None:
     msg, chat, user, lang = _who(update)
     rt = runtime(context)
     payload = context.args[0] if context.args else ""
-    if payload and chat.type == ChatType.PRIVATE:
+    if payload and chat.type == ChatType.PRIVATE and rt.linker.looks_like_code(payload):
         try:
             await rt.linker.redeem(payload, user.id)
             await _reply(update, esc(t(lang, "linked")))

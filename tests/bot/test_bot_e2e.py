@@ -47,6 +47,11 @@ async def test_start_greets_in_the_users_language(fake_bot: Harness) -> None:
     api.send_text(102, "/start", user=api.user(102, "zh-hans"))
     zh = await api.wait_for("sendMessage", chat_id=102)
     assert "购物助手" in zh.text
+    api.send_text(104, "/start summer-promo")  # a deep link that is not a link code: just a greeting
+    greet = await api.wait_for("sendMessage", chat_id=104)
+    assert "shopping assistant" in greet.text
+    await settle(api)
+    assert len(api.calls_to("sendMessage", 104)) == 1
     api.send_text(103, "/help", user=api.user(103, "zh"))
     assert "/reset" in (await api.wait_for("sendMessage", chat_id=103)).text
 

@@ -145,3 +145,31 @@ def test_serve_without_a_token_is_a_clear_error(tmp_path: Path, monkeypatch: pyt
     _cli_env(tmp_path, monkeypatch)
     assert main(["serve"]) == 2
     assert "RECLMMS_TELEGRAM_TOKEN" in capsys.readouterr().err
+
+
+def test_cli_link_code_asks_telegram_for_the_bot_username(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+    import threading
+
+    from bot.fake_api import BOT_USERNAME, FakeBotApi
+
+    _cli_env(tmp_path, monkeypatch)
+    asyncio.run(_seed_customer(tmp_path / "data" / "reclmms.sqlite3"))
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    api = FakeBotApi()
+    asyncio.run_coroutine_threadsafe(api.start(), loop).result(10)
+    try:
+        monkeypatch.setenv("RECLMMS_TELEGRAM_TOKEN", api.token)
+        monkeypatch.setenv("RECLMMS_TELEGRAM_BASE_URL", api.base_url)
+        assert main(["link-code", "cust-9", "--json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["link"] == f"https://t.me/{BOT_USERNAME}?start={out['code']}"
+        assert [c.method for c in api.calls] == ["getMe"]
+    finally:
+        asyncio.run_coroutine_threadsafe(api.stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
