@@ -51,3 +51,16 @@ async def test_model_intent_is_validated(open_service) -> None:
     assert call["args"].get("product_type") == "Dress"
     assert "colour" not in call["args"] and "max_price" not in call["args"]
     assert backend.calls[0]["kind"] == "json"
+
+
+async def test_missing_model_weights_answer_with_results_and_a_note(tmp_path, catalog) -> None:
+    from agent.factory import build_shopping_service
+    from reclmms.settings import LLMSettings, Settings, StorageSettings
+
+    settings = Settings(storage=StorageSettings(data_dir=tmp_path), llm=LLMSettings(backend="embedded"))
+    async with build_shopping_service(settings, catalog) as service:  # no GGUF file under tmp_path
+        assert service.backend_name == "embedded"
+        health = await service.health()
+        assert health["status"] == "down" and "model pull" in health["error"]
+        result = await service.ask(Session("nomodel"), "a red summer dress")
+    assert result.products and result.note and "unavailable" in result.note
