@@ -113,7 +113,8 @@ async def fill_sqlite_customers(db: Database, con: duckdb.DuckDBPyConnection, *,
     cur = con.cursor()
     await asyncio.to_thread(
         cur.execute,
-        "SELECT customer_id, age, club_member_status, fashion_news_frequency, postal_code FROM customers",
+        "SELECT customer_id, age, club_member_status, fashion_news_frequency, postal_code FROM customers "
+        "ORDER BY customer_id",  # sequential inserts into the primary-key tree
     )
     await db.conn.execute("DELETE FROM customers")
     total = 0
