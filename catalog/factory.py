@@ -71,7 +71,7 @@ async def build_catalog(settings: Settings) -> AsyncIterator[tuple[Database, Cat
         try:
             from catalog.analytics import Analytics
 
-            analytics = Analytics(settings.duckdb_path, articles)
+            analytics = Analytics(settings.duckdb_path, articles, threads=settings.catalog.cpu_threads)
         except ImportError as exc:
             analytics = UnavailableComponent("analytics", str(exc))
         analytics = await _enter(stack, analytics)
