@@ -27,8 +27,9 @@ from reclmms.errors import ReclmmsError
 
 logger = logging.getLogger(__name__)
 
-MAX_REPLY_TOKENS = 160
-MAX_REPLY_CHARS = 700
+MAX_REPLY_TOKENS = 120
+MAX_REPLY_CHARS = 600
+MAX_REPLY_SENTENCES = 3
 _PROSE_INTENTS = ("search", "similar", "refine", "recommend", "details", "history")
 _SCRIPTS = {
     "zh": re.compile(r"[\u4e00-\u9fff]"), "ja": re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]"),
@@ -88,7 +89,7 @@ def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: 
     if output.kind == "popular":
         action = "listed popular items (no purchase history is linked)"
     extra = "Say briefly why they fit the shopper's past purchases." if intent == "recommend" else ""
-    system = render("system", max_sentences=3)
+    system = render("system", max_sentences=MAX_REPLY_SENTENCES)
     user = render("reply", language=language, language_name=ctx.replies.language_name(language),
                   request=(state.get("text") or "(a photo)")[:300], action=action,
                   products="\n".join(lines), extra=extra)
@@ -123,7 +124,7 @@ async def _model_prose(ctx: AgentContext, runtime: Runtime[AgentContext], messag
             shown.append(sentence)
             chars += len(sentence)
             runtime.stream_writer(ReplyDelta(sentence))
-        return chars < MAX_REPLY_CHARS
+        return chars < MAX_REPLY_CHARS and len(shown) < MAX_REPLY_SENTENCES
 
     try:
         async with asyncio.timeout(max(0.1, ctx.budget.remaining())):

@@ -52,3 +52,11 @@ async def test_grounded_mentions_from_earlier_turns_are_kept(open_service) -> No
         result = await service.ask(Session("g2"), "blue jeans")
     assert "Slate Chino Trousers" in result.reply
     assert result.ungrounded_dropped == 0
+
+
+async def test_reply_is_bounded_to_three_sentences(open_service) -> None:
+    backend = ScriptedBackend(text_replies=["One. Two. Three. Four. Five."])
+    async with open_service(backend) as service:
+        result = await service.ask(Session("b"), "a red midi dress")
+    assert result.reply == "One. Two. Three."
+    assert result.note is None
