@@ -19,6 +19,8 @@ from catalog.models import Article, Purchase
 # ch: sales channel (0 = unknown).
 PURCHASE_DTYPE = np.dtype([("day", "<i4"), ("art", "<i4"), ("price", "<f8"), ("ch", "i1")])
 EPOCH = date(1970, 1, 1)
+# ingest_state part (source "catalog") holding the number of purchases in purchase_history
+TOTAL_PART = "history/transactions"
 
 
 def day_number(d: date) -> int:
@@ -83,6 +85,12 @@ class HistoryStore:
         return int(row[0]) if row else 0
 
     async def transaction_count(self) -> int:
+        async with self._db.conn.execute(
+            "SELECT value FROM ingest_state WHERE source = 'catalog' AND part = ?", (TOTAL_PART,)
+        ) as cur:
+            recorded = await cur.fetchone()
+        if recorded is not None and str(recorded[0]).isdigit():
+            return int(recorded[0])
         async with self._db.conn.execute("SELECT coalesce(sum(n), 0) FROM purchase_history") as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
