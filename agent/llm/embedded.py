@@ -119,6 +119,8 @@ class EmbeddedBackend:
             params.cache_prompt = True
             params.warmup = False
             params.ui = False
+            # llama.cpp logs every request at INFO on stderr; keep errors only unless debugging.
+            params.verbosity = 3 if logger.isEnabledFor(logging.DEBUG) else 1
             try:
                 self._server = xllamacpp.Server(params)
                 break
