@@ -211,7 +211,7 @@ class OpenAIBackend:
         if self.json_mode != "prompt":
             response_format = {
                 "type": "json_schema",
-                "json_schema": {"name": "reply", "schema": schema, "strict": True},
+                "json_schema": {"name": "reply", "schema": schema},
             }
 
             async def constrained(msgs: list[Message]) -> str:
@@ -224,12 +224,16 @@ class OpenAIBackend:
                 )
                 self.json_mode = "json_schema"  # the server took response_format: keep using it
                 return result
-            except openai.BadRequestError as exc:
+            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
                 if self.json_mode == "json_schema":
                     raise
-                logger.info("%s: server refused response_format json_schema (%s); using the prompt protocol",
-                            self.name, exc.status_code)
-                self.json_mode = "prompt"
+                if any(word in str(exc).lower() for word in ("response_format", "json_schema", "schema", "grammar")):
+                    logger.info("%s: server refused response_format json_schema (%s); using the prompt protocol",
+                                self.name, exc.status_code)
+                    self.json_mode = "prompt"
+                else:
+                    logger.info("%s: constrained request failed (%s); retrying with the prompt protocol",
+                                self.name, exc.status_code)
 
         async def plain(msgs: list[Message]) -> str:
             return await self._text(msgs, max_tokens)

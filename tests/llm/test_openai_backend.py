@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import json
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from jsonschema import validate
@@ -135,3 +138,52 @@ def test_messages_carry_photos_as_data_urls() -> None:
     assert to_openai_messages([{"role": "user", "content": "this", "image": PIXEL}], images=False) == [
         {"role": "user", "content": "this"}
     ]
+
+
+class _NoSchemaServer(ThreadingHTTPServer):
+    """A minimal OpenAI-compatible server that refuses response_format, like some older servers."""
+
+    requests: list[dict]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.requests.append(body)  # type: ignore[attr-defined]
+        if "response_format" in body:
+            payload, status = {"error": {"message": "response_format is not supported"}}, 400
+        else:
+            content = 'Here you go:\n```json\n{"intent": "search", "colour": "red",}\n```'
+            payload, status = {
+                "id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": content}}],
+            }, 200
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+async def test_server_without_response_format_gets_the_prompt_protocol() -> None:
+    server = _NoSchemaServer(("127.0.0.1", 0), _Handler)
+    server.requests = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    backend = OpenAIBackend(base_url=f"http://127.0.0.1:{server.server_address[1]}/v1", model="m", timeout_s=5)
+    try:
+        first = await backend.complete_json([{"role": "user", "content": "red dress"}], INTENT_SCHEMA)
+        second = await backend.complete_json([{"role": "user", "content": "red dress"}], INTENT_SCHEMA)
+    finally:
+        await backend.aclose()
+        server.shutdown()
+    assert first == second == {"intent": "search", "colour": "red"}
+    assert backend.json_mode == "prompt"
+    # One refused constrained request, then prompt-protocol requests only (schema in the system prompt).
+    assert ["response_format" in r for r in server.requests] == [True, False, False]
+    assert "JSON schema" in server.requests[1]["messages"][0]["content"]
