@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
+from telegram.error import NetworkError
 
+from bot.aiohttp_request import AiohttpRequest
 from bot.application import build_application, running
 from bot.fake_api import FakeBotApi
 from tests.bot.conftest import bot_settings, fake_services_factory
@@ -66,3 +69,24 @@ async def test_no_update_is_processed_twice_after_a_restart(tmp_path: Path) -> N
             await api.wait_for("sendMessage", chat_id=711)
             await asyncio.sleep(0.3)
         assert len(api.calls_to("sendMessage", 710)) == 1
+
+
+async def test_network_errors_never_carry_the_token(tmp_path: Path) -> None:
+    request = AiohttpRequest(connect_timeout=2)
+    await request.initialize()
+    try:
+        url = f"http://127.0.0.1:{free_port()}/bot123:SECRET-TOKEN/getMe"
+        with pytest.raises(NetworkError) as info:
+            await request.post(url)
+    finally:
+        await request.shutdown()
+    assert "SECRET" not in str(info.value)
+
+
+async def test_the_httpx_client_works_too(tmp_path: Path) -> None:
+    async with FakeBotApi() as api:
+        settings = bot_settings(tmp_path, api)
+        app = build_application(settings, _factory(tmp_path), overall_max_rate=0, http_client="httpx")
+        async with running(app, poll_timeout=0.2):
+            api.send_text(720, "/help")
+            assert "What I can do" in (await api.wait_for("sendMessage", chat_id=720)).text
