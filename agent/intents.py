@@ -55,6 +55,11 @@ _CHEAPER = re.compile(
     r"moins cher|günstiger|billiger|дешевле|安い)",
     _F,
 )
+_MORE = re.compile(
+    r"^\s*(show me more|more( options| please| of these| of them)?|any others?|other ones|something else|"
+    r"next( ones| page)?|更多|还有吗|还有别的吗|换一批|más|plus|mehr|ещё|еще)\s*[?!.？！。]*\s*$",
+    _F,
+)
 _FOREIGN_CUSTOMER = re.compile(
     r"((customer|user|client|account|cliente|kunde|клиент)\s*(id|#|no\.?|number)?\s*[:=]?\s*[0-9a-f]{6,}|"
     r"someone else|other (customer|user|people)|another (customer|user|person)|"
@@ -96,6 +101,7 @@ class Classification:
     intent: str | None = None
     ordinal: int | None = None  # 0-based index into the shown products; -1 = last
     cheaper: bool = False
+    more: bool = False  # "show me more": the same request, items not shown yet
     max_price: float | None = None
     min_price: float | None = None
     foreign_customer: bool = False
@@ -142,6 +148,7 @@ def classify(
     c.max_price = _price(_MAX_PRICE.search(text))
     c.min_price = _price(_MIN_PRICE.search(text))
     c.cheaper = bool(_CHEAPER.search(text))
+    c.more = bool(_MORE.search(text))
     c.foreign_customer = bool(_FOREIGN_CUSTOMER.search(text))
     words = len(re.findall(r"\w+", text)) if not re.search(r"[\u4e00-\u9fff]", text) else len(text) // 2
     if has_photo:
@@ -162,7 +169,7 @@ def classify(
         c.intent = "details"
     elif _RECOMMEND.search(text) and not (has_type or has_colour):
         c.intent = "recommend"
-    elif has_shown and not has_type and (c.cheaper or (has_colour and words <= 6) or (c.max_price is not None and words <= 6)):
+    elif has_shown and not has_type and (c.cheaper or c.more or (has_colour and words <= 6) or (c.max_price is not None and words <= 6)):
         c.intent = "refine"
     c.signals.append(c.intent or "none")
     return c

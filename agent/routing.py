@@ -178,7 +178,9 @@ def _refine(text: str, c: Classification, slots: dict[str, Any], state: Conversa
         if prices:
             changes["max_price"] = min(prices) * 0.999
             plan["fallback_max_price"] = sum(prices) / len(prices)
-    plan["shown_ids"] = [s["article_id"] for s in shown] if c.cheaper else []
+    plan["shown_ids"] = [s["article_id"] for s in shown] if c.cheaper or c.more else []
+    if c.more:
+        k = min(10, k + len(shown))  # fetch past the shown ones
     if origin.get("tool") == "find_similar" and origin.get("source"):
         plan.update(tool="find_similar", args=_clean({"article_id": origin["source"], "k": k,
                                                        "colour": changes.get("colour"),

@@ -79,3 +79,16 @@ async def test_refinements_follow_what_produced_the_list(open_service, catalog) 
         assert cheaper.tool_calls[0]["tool"] == "search_catalog"
         assert cheaper.tool_calls[0]["args"]["query"] == history.products[0].product_type
         assert all(p.price < min(h.price for h in history.products) for p in cheaper.products)
+
+
+async def test_show_me_more_gives_items_not_shown_yet(open_service) -> None:
+    s = Session("more")
+    async with open_service(ScriptedBackend(), max_products=2) as service:
+        first = await service.ask(s, "a dress")
+        more = await service.ask(s, "show me more")
+        again = await service.ask(s, "更多")
+    assert more.intent == "refine" and again.intent == "refine"
+    seen = {p.article_id for p in first.products}
+    assert more.products and not seen & {p.article_id for p in more.products}
+    assert all(p.product_type == "Dress" for p in more.products + again.products)
+    assert not {p.article_id for p in more.products} & {p.article_id for p in again.products}
