@@ -373,7 +373,7 @@ class MiniCPMBackend:
             except BaseException as exc:  # noqa: BLE001 - handed to the consumer
                 loop.call_soon_threadsafe(queue.put_nowait, ("error", exc))
 
-        worker = loop.run_in_executor(None, produce)
+        loop.run_in_executor(None, produce)
         try:
             while True:
                 try:
@@ -392,8 +392,7 @@ class MiniCPMBackend:
                     raise ModelError(f"the language model failed: {type(value).__name__}") from value
                 yield value
         finally:
-            stop.set()
-            worker.add_done_callback(lambda _f: None)
+            stop.set()  # the worker stops pulling from the model's generator at its next chunk
         self._last_latency_s = loop.time() - started
         self._last_error = None
 
