@@ -118,29 +118,30 @@ class UserStore:
 class LinkStore:
     """Account links (Telegram user → shop customer) and the one-time codes that create them.
 
-    Lookups are cached for ``cache_ttl_s`` (a link made by another bot process shows up within
-    that time; links made here show up at once).
+    Lookups read an in-memory copy of the (small) links table, reloaded in one query when
+    older than ``cache_ttl_s``: a link made by another bot process shows up within that time,
+    links made here at once.
     """
 
     def __init__(self, db: Database, cache_ttl_s: float = 60.0) -> None:
         self._db = db
         self._ttl = cache_ttl_s
-        self._cache: dict[int, tuple[str | None, float]] = {}
+        self._links: dict[int, str] = {}
+        self._loaded_at: float | None = None
+        self._reload = asyncio.Lock()
+
+    async def _load(self) -> None:
+        async with self._db.conn.execute("SELECT user_id, customer_id FROM bot_links") as cur:
+            rows = await cur.fetchall()
+        self._links = {int(r[0]): str(r[1]) for r in rows}
+        self._loaded_at = time.monotonic()
 
     async def customer_of(self, user_id: int) -> str | None:
-        hit = self._cache.get(user_id)
-        now = time.monotonic()
-        if hit is not None and hit[1] > now:
-            return hit[0]
-        async with self._db.conn.execute(
-            "SELECT customer_id FROM bot_links WHERE user_id = ?", (user_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        customer = str(row[0]) if row else None
-        if len(self._cache) > 100_000:
-            self._cache.clear()
-        self._cache[user_id] = (customer, now + self._ttl)
-        return customer
+        if self._loaded_at is None or time.monotonic() - self._loaded_at > self._ttl:
+            async with self._reload:
+                if self._loaded_at is None or time.monotonic() - self._loaded_at > self._ttl:
+                    await self._load()
+        return self._links.get(user_id)
 
     async def customer_exists(self, customer_id: str) -> bool:
         """True when the catalog knows the customer (customers table or purchase history)."""
@@ -189,13 +190,13 @@ class LinkStore:
             (user_id, customer_id, now),
         )
         await conn.commit()
-        self._cache[user_id] = (customer_id, time.monotonic() + self._ttl)
+        self._links[user_id] = customer_id
         return True
 
     async def unlink(self, user_id: int) -> None:
         await self._db.conn.execute("DELETE FROM bot_links WHERE user_id = ?", (user_id,))
         await self._db.conn.commit()
-        self._cache.pop(user_id, None)
+        self._links.pop(user_id, None)
 
 
 @dataclass(slots=True)
