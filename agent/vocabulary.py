@@ -77,6 +77,9 @@ SYNONYMS: dict[str, dict[str, str]] = {
     },
 }
 
+# Catalog values that name no attribute ("Other", "Unknown"): never matched from text.
+STOP_VALUES = {"other", "unknown", "undefined", "none", "n/a", "na", "mixed", "various", "misc"}
+
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 
@@ -104,6 +107,8 @@ class VocabularyMapper:
             index: dict[str, str] = {}
             for value in values:
                 low = value.lower().strip()
+                if low in STOP_VALUES:
+                    continue
                 index.setdefault(low, value)
                 index.setdefault(_singular(low), value)
                 for part in re.split(r"[/&,]", low):
@@ -132,22 +137,25 @@ class VocabularyMapper:
             embedder = None
         return cls(vocab, embedder)
 
-    def exact(self, field: str, value: str | None) -> str | None:
-        """A vocabulary value for ``value`` by exact/plural/synonym match, else None."""
+    def exact(self, field: str, value: str | None, *, synonyms_first: bool = False) -> str | None:
+        """A vocabulary value for ``value`` by exact/plural/synonym match, else None.
+
+        ``synonyms_first``: for text that is not English, where a word can name another thing
+        in the catalog's language (French "robe" is a dress, not a bathrobe)."""
         if not value:
             return None
         index = self._index.get(field, {})
         low = value.lower().strip()
-        for key in (low, _singular(low)):
-            if key in index:
-                return index[key]
+        direct = next((index[key] for key in (low, _singular(low)) if key in index), None)
+        if direct and not synonyms_first:
+            return direct
         synonym = SYNONYMS.get(field, {}).get(low) or SYNONYMS.get(field, {}).get(_singular(low))
         for alternative in (synonym or "").split("|"):  # "a|b": the first one the catalog has
             if alternative:
                 found = index.get(alternative) or index.get(_singular(alternative))
                 if found:
                     return found
-        return None
+        return direct
 
     async def map_value(self, field: str, value: Any) -> str | None:
         """Map an LLM- or user-given value; embedding fallback; None when nothing fits."""
@@ -173,14 +181,15 @@ class VocabularyMapper:
         best = int(np.argmax(scores))
         return values[best] if float(scores[best]) >= self._threshold else None
 
-    def find_in_text(self, field: str, text: str) -> str | None:
+    def find_in_text(self, field: str, text: str, language: str | None = None) -> str | None:
         """The longest vocabulary value (or synonym) named in free text, else None."""
+        synonyms_first = language not in (None, "en")
         low = text.lower()
         words = _WORD.findall(low)
         best: tuple[int, str] | None = None
         for n in (3, 2, 1):
             for i in range(len(words) - n + 1):
-                found = self.exact(field, " ".join(words[i : i + n]))
+                found = self.exact(field, " ".join(words[i : i + n]), synonyms_first=synonyms_first)
                 if found and (best is None or n > best[0]):
                     best = (n, found)
             if best:

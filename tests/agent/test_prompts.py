@@ -63,3 +63,11 @@ async def test_vocabulary_mapping_never_passes_unknown_values() -> None:
     assert m.find_in_text("colour", "dark blue jeans") == "Dark Blue"
     assert m.find_in_text("product_type", "我想要一条牛仔裤") == "Trousers"
     assert m.find_in_text("product_type", "a cool tee") == "T-shirt"
+
+
+def test_vocabulary_skips_placeholder_values_and_prefers_synonyms_for_other_languages() -> None:
+    m = VocabularyMapper({"colour": ["Other", "Unknown", "Red"], "product_type": ["Robe", "Dress"]})
+    assert m.find_in_text("colour", "any other ones?") is None
+    assert m.find_in_text("product_type", "a cosy robe for the evening", "en") == "Robe"
+    assert m.find_in_text("product_type", "une robe rouge", "fr") == "Dress"
+    assert m.find_in_text("colour", "une robe rouge", "fr") == "Red"
