@@ -8,9 +8,10 @@ module is its async face for the agent's ``recommend_for_me`` tool, the CLI and 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -55,8 +56,8 @@ def article_from_attributes(attrs: dict[str, str]) -> Article:
 class Recommender:
     """Recommendations from purchase history, co-purchase, product variants and popularity.
 
-    ``analytics.connect()`` provides the DuckDB connection (opened on first use, closed by
-    :meth:`aclose`). ``articles`` supplies full article rows (price, image); without it, or for
+    ``analytics.connect()`` provides a DuckDB cursor per call (closed after it). ``articles``
+    supplies full article rows (price, image); without it, or for
     ids it lacks, articles are built from the analytics table. ``history`` is accepted for the
     composition root: for a few requests at a time, the customers' own purchases come from
     it (an indexed lookup) instead of a scan of the analytics transactions.
@@ -77,33 +78,33 @@ class Recommender:
         self._articles = articles
         self._history = history
         self._weights = weights
-        self._conn = connection
-        self._owns_conn = connection is None
+        self._conn = connection  # owned by the caller
         self._engine: RecEngine | None = None
-        self._lock = asyncio.Lock()
 
     @classmethod
     def from_connection(cls, conn: duckdb.DuckDBPyConnection, weights: Weights | None = None) -> Recommender:
         """A recommender over any connection holding the analytics tables (e.g. loaded Kaggle CSVs)."""
         return cls(None, connection=conn, weights=weights)
 
-    async def engine(self) -> RecEngine:
-        async with self._lock:
+    @contextlib.asynccontextmanager
+    async def engine(self) -> AsyncIterator[RecEngine]:
+        """An engine for one call: over the given connection, or over a fresh analytics cursor
+        (so a store that is ingested while the app runs is picked up)."""
+        if self._conn is not None:
             if self._engine is None:
-                if self._conn is None:
-                    assert self._analytics is not None
-                    conn: Any = self._analytics.connect()
-                    if inspect.isawaitable(conn):
-                        conn = await conn
-                    self._conn = conn
-                assert self._conn is not None
                 self._engine = RecEngine(self._conn, weights=self._weights)
-            return self._engine
+            yield self._engine
+            return
+        assert self._analytics is not None
+        conn: Any = self._analytics.connect()
+        if inspect.isawaitable(conn):
+            conn = await conn
+        try:
+            yield RecEngine(conn, weights=self._weights)
+        finally:
+            conn.close()
 
     async def aclose(self) -> None:
-        if self._owns_conn and self._conn is not None:
-            self._conn.close()
-        self._conn = None
         self._engine = None
 
     async def recommend(
@@ -119,11 +120,11 @@ class Recommender:
         self, requests: Sequence[tuple[str, date | None]], k: int = 12
     ) -> list[list[Recommendation]]:
         """The batch path: one list per (customer_id, as_of) pair, in order."""
-        engine = await self.engine()
         reqs = [RecRequest(c, a) for c, a in requests]
         histories = await self._histories(reqs) if len(reqs) <= INDEXED_HISTORY_MAX else None
-        scored = await asyncio.to_thread(engine.recommend_many, reqs, k, histories)
-        return await self._to_recommendations(engine, scored)
+        async with self.engine() as engine:
+            scored = await asyncio.to_thread(engine.recommend_many, reqs, k, histories)
+            return await self._to_recommendations(engine, scored)
 
     async def _histories(self, reqs: list[RecRequest]) -> list[History] | None:
         """Own purchases from the indexed history store (a few requests); None: scan DuckDB instead."""
@@ -141,8 +142,8 @@ class Recommender:
 
     async def known_customers(self, customer_ids: Sequence[str]) -> set[str]:
         """Those ids with a customers row or any transaction."""
-        engine = await self.engine()
-        return await asyncio.to_thread(engine.known_customers, list(customer_ids))
+        async with self.engine() as engine:
+            return await asyncio.to_thread(engine.known_customers, list(customer_ids))
 
     async def _to_recommendations(
         self, engine: RecEngine, scored: list[list[ScoredItem]]

@@ -33,9 +33,9 @@ class CandidateParams:
     pop_top: int = 300
     seeds: int = 12
     copurchase_window_days: int = 7
-    copurchase_lookback_days: int = 120
+    copurchase_lookback_days: int = 90
     copurchase_top: int = 60
-    copurchase_buyers: int = 300  # most recent buyers per seed item: bounds the fan-out of best sellers
+    copurchase_buyers: int = 200  # most recent buyers per seed item: bounds the fan-out of best sellers
     variant_pop_days: int = 60
 
 

@@ -30,7 +30,7 @@ async def test_recommend_returns_articles_with_reasons() -> None:
     batch = await rec.recommend_many([("alice", date(2020, 9, 1)), ("ghost", None)], k=6)
     assert [r.article.article_id for r in batch[0]] == [r.article.article_id for r in recs]
     assert batch[1] and all(r.sources == ("popular",) for r in batch[1])
-    assert analytics.connects == 1
+    assert analytics.connects >= 2  # a fresh cursor per call
     d = recs[0].to_dict()
     assert {"article_id", "score", "sources", "reason", "name"} <= set(d)
     await rec.aclose()
