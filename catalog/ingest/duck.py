@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 from tqdm import tqdm
 
-from catalog.ingest.report import IngestReport
+from catalog.ingest.report import MAX_BAD_ROWS_KEPT, IngestReport
 from catalog.models import Article
 from reclmms.errors import DataError
 
@@ -138,6 +138,31 @@ def _read_csv_sql(path: Path, header: Sequence[str], types: dict[str, str]) -> s
     )
 
 
+def find_empty_field_lines(path: Path, columns: Sequence[str], expected: int) -> list[int]:
+    """Line numbers of the first rows (at most MAX_BAD_ROWS_KEPT) with an empty value in ``columns``.
+
+    DuckDB counts such rows but cannot say where they are; this scan runs only when there are some,
+    and stops as soon as it has found them (or enough of them)."""
+    wanted = min(expected, MAX_BAD_ROWS_KEPT)
+    found: list[int] = []
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = [h.strip() for h in next(reader, [])]
+        positions = [header.index(c) for c in columns if c in header]
+        for row in reader:
+            if len(row) == len(header) and any(not row[i].strip() for i in positions):
+                found.append(reader.line_num)
+                if len(found) >= wanted:
+                    break
+    return found
+
+
+def _add_empty_rows(report: IngestReport, name: str, count: int, lines: list[int], reason: str) -> None:
+    for line in lines:
+        report.add_bad_row(name, line, reason)
+    report.add_bad_rows(name, count - len(lines), reason)
+
+
 def _reset_rejects(con: duckdb.DuckDBPyConnection) -> None:
     """Reject tables accumulate over a connection's scans: start each load with empty ones."""
     con.execute("DROP TABLE IF EXISTS rejects")
@@ -192,7 +217,9 @@ async def load_transactions(
         con.execute("ROLLBACK")
         raise
     _collect_rejects(con, path.name, report)
-    report.add_bad_rows(path.name, n_empty, "an empty t_dat, customer_id, article_id or price")
+    if n_empty:
+        lines = await asyncio.to_thread(find_empty_field_lines, path, REQUIRED_TRANSACTION_COLUMNS, n_empty)
+        _add_empty_rows(report, path.name, n_empty, lines, "an empty t_dat, customer_id, article_id or price")
     row = con.execute("SELECT count(*) FROM transactions").fetchone()
     return int(row[0]) if row else 0
 
@@ -237,7 +264,9 @@ async def load_customers(
     ).fetchone()
     if scan:
         total, distinct, empty = (int(x) for x in scan)
-        report.add_bad_rows(path.name, empty, "an empty customer_id")
+        if empty:
+            lines = await asyncio.to_thread(find_empty_field_lines, path, REQUIRED_CUSTOMER_COLUMNS, empty)
+            _add_empty_rows(report, path.name, empty, lines, "an empty customer_id")
         report.duplicates_skipped += max(0, total - empty - distinct)
     row = con.execute("SELECT count(*) FROM customers").fetchone()
     return int(row[0]) if row else 0

@@ -53,8 +53,8 @@ GOOD_TRANSACTIONS = len(TRANSACTIONS)
 
 
 def write_hm(root: Path, *, bad_rows: bool = True) -> Path:
-    """A tiny Kaggle-layout folder: 5 good articles (+ a bad row and a duplicate), 3 customers,
-    8 good transactions (+ 3 bad ones at known lines), 3 valid images, 1 corrupt image."""
+    """A tiny Kaggle-layout folder: 5 good articles (+ a bad row and a duplicate), 3 customers (+ a duplicate and an empty id),
+    8 good transactions (+ 4 bad ones at lines 10-13), 3 valid images, 1 corrupt image."""
     root.mkdir(parents=True, exist_ok=True)
     with (root / "articles.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
@@ -76,6 +76,7 @@ def write_hm(root: Path, *, bad_rows: bool = True) -> Path:
             w.writerow([cid, "", "", "ACTIVE", "NONE", f"{20 + i}.0", "p" * 64])
         if bad_rows:
             w.writerow([CUSTOMERS[0], "", "", "ACTIVE", "NONE", "21.0", "p" * 64])  # duplicate
+            w.writerow(["", "", "", "ACTIVE", "NONE", "30.0", "p" * 64])  # line 6: empty id
     with (root / "transactions_train.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["t_dat", "customer_id", "article_id", "price", "sales_channel_id"])
@@ -85,6 +86,7 @@ def write_hm(root: Path, *, bad_rows: bool = True) -> Path:
             fh.write(f"2020-13-45,{CUSTOMERS[0]},{A1},0.01,2\n")  # line 10: bad date
             fh.write(f"2020-09-05,{CUSTOMERS[1]},{A2},cheap,1\n")  # line 11: bad price
             fh.write(f"2020-09-06,{CUSTOMERS[1]},{A2}\n")  # line 12: missing fields
+            fh.write(f"2020-09-07,,{A2},0.01,1\n")  # line 13: empty customer_id
     images = root / "images"
     for article_id, colour in ((A1, (20, 20, 20)), (A2, (240, 240, 240)), (A4, (128, 128, 128))):
         path = images / article_id[:3] / f"{article_id}.jpg"

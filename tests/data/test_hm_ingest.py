@@ -24,8 +24,9 @@ async def test_ingest_counts_fields_and_bad_rows(tmp_path: Path, settings, db) -
     assert report.corrupt_images == 1 and report.corrupt_image_samples[0].endswith(f"{A3}.jpg")
     lines = {(b.file, b.line) for b in report.bad_row_samples}
     assert ("articles.csv", 5) in lines
-    assert {("transactions_train.csv", n) for n in (10, 11, 12)} <= lines
-    assert report.bad_rows == 4
+    assert {("transactions_train.csv", n) for n in (10, 11, 12, 13)} <= lines
+    assert ("customers.csv", 6) in lines
+    assert report.bad_rows == 6
     assert report.duplicates_skipped == 2  # one article, one customer
     assert "transactions_train.csv:11" in report.summary()
 
