@@ -150,6 +150,10 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("/tmp/reclmms-bench"))
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args()
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        sys.exit("bench/ingest.py needs pandas for the comparison: .venv/bin/pip install -e '.[bench]'")
     args.dir.mkdir(parents=True, exist_ok=True)
     csv_path = args.dir / f"transactions_{args.scale:g}.csv"
     if not csv_path.exists():
