@@ -79,7 +79,7 @@ async def build_catalog(settings: Settings) -> AsyncIterator[tuple[Database, Cat
         text_embedder = build_text_embedder(settings)
         image_embedder = build_image_embedder(settings)
         vectors = VectorStore(settings, text_embedder.name, image_embedder.name)
-        search = SearchEngine(articles, vectors, text_embedder, image_embedder, settings.chroma_path)
+        search = SearchEngine(db, articles, vectors, text_embedder, image_embedder, settings.chroma_path)
 
         recommender: Any
         try:

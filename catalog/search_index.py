@@ -13,19 +13,21 @@ import difflib
 import logging
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from catalog.models import Article, SearchFilters
+from catalog.models import SearchFilters
 from catalog.vectors import VectorCollection
 from reclmms.errors import BadQueryError
 
 logger = logging.getLogger(__name__)
 
 CATEGORY_FIELDS = ("product_type", "colour", "colour_master", "index_group", "section", "garment_group")
+METADATA_COLUMNS = ("article_id", *CATEGORY_FIELDS, "price")
 # Filtered queries whose candidate set is at most this large are scored directly with numpy.
 DIRECT_MAX = 6000
 # Over-fetching from Chroma is capped; beyond this the direct path is used.
@@ -56,23 +58,25 @@ class MetadataTable:
     price: np.ndarray
 
     @classmethod
-    def build(cls, articles: Iterable[Article]) -> MetadataTable:
+    def build(cls, rows: Iterable[Sequence[Any]]) -> MetadataTable:
+        """From rows of ``METADATA_COLUMNS`` (article_id, the category fields, price)."""
         ids: list[str] = []
         raw: dict[str, list[int]] = {f: [] for f in CATEGORY_FIELDS}
         vocab: dict[str, list[str]] = {f: [] for f in CATEGORY_FIELDS}
         lookup: dict[str, dict[str, int]] = {f: {} for f in CATEGORY_FIELDS}
         prices: list[float] = []
-        for article in articles:
-            ids.append(article.article_id)
-            for f in CATEGORY_FIELDS:
-                value = getattr(article, f) or ""
+        for row in rows:
+            ids.append(str(row[0]))
+            for pos, f in enumerate(CATEGORY_FIELDS, start=1):
+                value = row[pos] or ""
                 key = _norm(value)
                 code = lookup[f].get(key)
                 if code is None:
                     code = lookup[f][key] = len(vocab[f])
                     vocab[f].append(value)
                 raw[f].append(code)
-            prices.append(math.nan if article.price is None else float(article.price))
+            price = row[len(CATEGORY_FIELDS) + 1]
+            prices.append(math.nan if price is None else float(price))
         codes = {f: np.asarray(raw[f], dtype=np.int32) for f in CATEGORY_FIELDS}
         counts = {f: np.bincount(codes[f], minlength=len(vocab[f])) for f in CATEGORY_FIELDS}
         return cls(
@@ -205,23 +209,26 @@ class VectorMatrix:
 
 def search_vectors(
     collection: VectorCollection,
-    vectors: VectorMatrix,
-    meta: MetadataTable,
     query: np.ndarray,
-    article_mask: np.ndarray | None,
     k: int,
     exclude: frozenset[str] = frozenset(),
+    vectors: VectorMatrix | None = None,
+    article_mask: np.ndarray | None = None,
 ) -> list[tuple[str, float]]:
-    """Top ``k`` (id, cosine) among the vectors allowed by ``article_mask``, minus ``exclude``."""
+    """Top ``k`` (id, cosine) among the vectors allowed by ``article_mask``, minus ``exclude``.
+
+    Without a mask this is one Chroma query; with one, ``vectors`` (the cached matrix)
+    must be given and the candidates are scored as described at the top of this module.
+    """
     query = np.asarray(query, dtype=np.float32).reshape(-1)
     want = k + len(exclude)
+    if article_mask is None:
+        ids, sims = collection.query(query, want)
+        return [(i, float(s)) for i, s in zip(ids, sims, strict=True) if i not in exclude][:k]
+    assert vectors is not None, "a filtered search needs the cached vectors"
     total = len(vectors)
     if total == 0:
         return []
-    if article_mask is None and not (vectors.article_rows < 0).any():
-        ids, sims = collection.query(query, want)
-        hits = [(i, float(s)) for i, s in zip(ids, sims, strict=True) if i not in exclude]
-        return hits[:k]
     allowed = vectors.vector_mask(article_mask)
     n_allowed = int(allowed.sum())
     if n_allowed == 0:
