@@ -36,6 +36,8 @@ class Grounding:
         self.ids = set(grounded)
         self.names = {n.lower() for n in grounded.values() if n}
         self._catalog_names = catalog_names or set()  # case-sensitive, multi-word catalog names
+        names = sorted((n for n in grounded.values() if n and len(n) >= 2), key=len, reverse=True)
+        self._grounded_re = (re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None)
 
     def violations(self, sentence: str) -> int:
         """How many ungrounded product mentions ``sentence`` holds (0 = it may be shown)."""
@@ -47,7 +49,9 @@ class Grounding:
         low = sentence.lower()
         bad.update(word for word in FOREIGN_PRODUCTS if word in low)
         if self._catalog_names:
-            words = _WORD.findall(sentence)
+            # grounded names are fine, and so are the catalog names inside them ("Italian wool sock")
+            rest = self._grounded_re.sub(" | ", sentence) if self._grounded_re else sentence
+            words = _WORD.findall(rest)
             for n in (5, 4, 3, 2):
                 for i in range(len(words) - n + 1):
                     gram = " ".join(words[i : i + n])

@@ -157,7 +157,11 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
         return {"tool": "find_similar", "args": _clean(args)}
     if intent == "refine" and shown:
         return _refine(text, c, slots, state, k)
-    args = {"query": text, "k": k, "colour": slots["colour"], "product_type": slots["product_type"],
+    # The catalog's own words for what the text names, in every language, so that "红色连衣裙" and
+    # "red dress" embed close together.
+    named = [v for v in (slots["colour"], slots["product_type"]) if v]
+    query = f"{text} ({' '.join(named)})" if named and not ctx.photo else text
+    args = {"query": query, "k": k, "colour": slots["colour"], "product_type": slots["product_type"],
             "index_group": slots["index_group"], "max_price": c.max_price, "min_price": c.min_price}
     return {"tool": "search_catalog", "args": _clean(args)}
 

@@ -52,7 +52,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "牛仔裤": "jeans|trousers", "短裤": "shorts", "衬衫": "shirt", "t恤": "t-shirt", "毛衣": "sweater",
         "针织衫": "sweater", "卫衣": "hoodie", "外套": "jacket", "夹克": "jacket", "大衣": "coat",
         "上衣": "top", "背心": "vest top", "鞋": "shoes|sneakers", "鞋子": "shoes|sneakers", "运动鞋": "sneakers", "靴子": "boots",
-        "包包": "bag", "手提包": "bag", "皮包": "bag", "帽子": "hat|hat/beanie", "睡衣": "pyjamas|pyjama set",
+        "包包": "bag", "手提包": "bag", "皮包": "bag", "帽子": "hat|hat/beanie", "睡衣": "pyjama set|pyjamas",
         "百褶裙": "skirt", "晚礼服": "dress", "礼服": "dress", "雨衣": "jacket|coat", "跑步鞋": "sneakers", "围巾": "scarf",
         "凉鞋": "sandals", "打底裤": "leggings|leggings/tights", "西装外套": "blazer", "袜子": "socks", "泳衣": "swimsuit|swimwear", "开衫": "cardigan",
         "ワンピース": "dress", "スカート": "skirt",
@@ -62,7 +62,8 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "manteau": "coat", "kleid": "dress", "rock": "skirt", "hose": "trousers", "hemd": "shirt",
         "jacke": "jacket", "mantel": "coat", "платье": "dress", "юбка": "skirt", "брюки": "trousers",
         "jeans": "trousers", "handbag": "bag", "purse": "bag", "swimwear": "swimsuit",
-        "running shoes": "sneakers", "pyjama": "pyjamas", "pajamas": "pyjamas", "raincoat": "jacket|coat", "pants": "trousers", "tee": "t-shirt", "tshirt": "t-shirt", "jumper": "sweater",
+        "running shoes": "sneakers", "pyjama": "pyjama set|pyjamas", "pyjamas": "pyjama set|pyjamas",
+        "pajamas": "pyjama set|pyjamas", "pjs": "pyjama set|pyjamas", "raincoat": "jacket|coat", "pants": "trousers", "tee": "t-shirt", "tshirt": "t-shirt", "jumper": "sweater",
         "pullover": "sweater", "sweatshirt": "sweater", "trainers": "sneakers", "tank top": "vest top",
     },
     "index_group": {

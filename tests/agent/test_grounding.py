@@ -16,6 +16,13 @@ def test_check_text_drops_ungrounded_ids_names_and_foreign_products() -> None:
     assert dropped == 4
 
 
+def test_catalog_names_inside_a_grounded_name_are_fine() -> None:
+    grounded = {"0100000001": "Italian Wool Sock"}
+    kept, dropped = check_text("The Italian Wool Sock is warm. Italian Wool is soft.", grounded, {"Italian Wool"})
+    assert kept == "The Italian Wool Sock is warm."
+    assert dropped == 1
+
+
 def test_sentence_filter_never_releases_partial_sentences() -> None:
     f = SentenceFilter(Grounding({"0100000001": "Sunny Midi Dress"}))
     assert f.feed("Look at 01000") == []
