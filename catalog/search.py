@@ -120,9 +120,10 @@ class SearchEngine:
         mask = meta.mask(filters)
         return await asyncio.to_thread(search_vectors, collection, vector, k, exclude, matrix, mask)
 
-    async def _check_filters(self, filters: SearchFilters) -> None:
+    async def _check_filters(self, filters: SearchFilters, collection: VectorCollection) -> None:
+        """Validate filter values early (before embedding); also warms the state ``_search`` uses."""
         if not filters.is_empty():
-            meta, _ = await self._state()
+            meta, _ = await self._state(collection)
             meta.mask(filters)  # raises BadQueryError on unknown values
 
     # ---- public API ----
@@ -131,7 +132,7 @@ class SearchEngine:
         """Semantic search for ``query`` (any language) among articles passing ``filters``."""
         query = _check_query(query)
         k = _check_k(k)
-        await self._check_filters(filters)
+        await self._check_filters(filters, self.vectors.text)
         vector = (await asyncio.to_thread(self.text_embedder.embed, [query]))[0]
         return await self._hits(await self._search(self.vectors.text, vector, filters, k))
 
@@ -142,8 +143,8 @@ class SearchEngine:
         k = _check_k(k)
         caption = _check_query(text) if text and text.strip() else None
         image = await asyncio.to_thread(load_photo, photo)
-        await self._check_filters(filters)
-        if await asyncio.to_thread(self.vectors.image.count) == 0:
+        await self._check_filters(filters, self.vectors.image)
+        if await asyncio.to_thread(self.vectors.image.recent_count) == 0:
             logger.warning("photo search asked, but no article images are indexed")
             return await self.text(caption, filters, k) if caption else []
         vector = (await asyncio.to_thread(self.image_embedder.embed_images, [image]))[0]
@@ -165,7 +166,7 @@ class SearchEngine:
         """Articles like ``article_id`` (itself excluded): by image when it has one, else by text."""
         k = _check_k(k)
         article_id = str(article_id).strip()
-        await self._check_filters(filters)
+        await self._check_filters(filters, self.vectors.text)
         for collection in (self.vectors.image, self.vectors.text):
             found = await asyncio.to_thread(collection.get_vectors, [article_id])
             if article_id in found:

@@ -29,9 +29,10 @@ logger = logging.getLogger(__name__)
 CATEGORY_FIELDS = ("product_type", "colour", "colour_master", "index_group", "section", "garment_group")
 METADATA_COLUMNS = ("article_id", *CATEGORY_FIELDS, "price")
 # Filtered queries whose candidate set is at most this large are scored directly with numpy.
-DIRECT_MAX = 6000
+DIRECT_MAX = 2500
 # Over-fetching from Chroma is capped; beyond this the direct path is used.
-OVERFETCH_MAX = 1500
+OVERFETCH_MAX = 2000
+MASK_CACHE = 64
 
 
 def _norm(value: str) -> str:
@@ -56,6 +57,7 @@ class MetadataTable:
     lower: dict[str, dict[str, int]]  # field -> lowercased value -> code
     counts: dict[str, np.ndarray]
     price: np.ndarray
+    _masks: dict[SearchFilters, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def build(cls, rows: Iterable[Sequence[Any]]) -> MetadataTable:
@@ -116,10 +118,31 @@ class MetadataTable:
         label = "close known values" if close else "some known values"
         return BadQueryError(f"unknown {f} '{value}'; {label}: {', '.join(hint)}")
 
+    def _select(self, f: str, codes: list[int]) -> np.ndarray:
+        if len(codes) == 1:
+            return self.codes[f] == codes[0]
+        table = np.zeros(len(self.vocab[f]), dtype=bool)
+        table[codes] = True
+        return table[self.codes[f]]
+
     def mask(self, filters: SearchFilters) -> np.ndarray | None:
-        """A boolean mask over articles, or None when there are no filters. Raises BadQueryError."""
+        """A boolean mask over articles, or None when there are no filters. Raises BadQueryError.
+
+        Masks are memoised per filter set (a few dozen, ~100 KB each at 105k articles).
+        """
         if filters.is_empty():
             return None
+        cached = self._masks.get(filters)
+        if cached is not None:
+            return cached
+        mask = self._build_mask(filters)
+        mask.flags.writeable = False
+        if len(self._masks) >= MASK_CACHE:
+            self._masks.pop(next(iter(self._masks)))
+        self._masks[filters] = mask
+        return mask
+
+    def _build_mask(self, filters: SearchFilters) -> np.ndarray:
         mask = np.ones(len(self.ids), dtype=bool)
         for f in ("product_type", "colour", "index_group", "section", "garment_group"):
             value = getattr(filters, f)
@@ -131,9 +154,9 @@ class MetadataTable:
             masters = self._codes_for("colour_master", str(value)) if f == "colour" else []
             if not codes and not masters:
                 raise self._unknown(f, str(value))
-            sub = np.isin(self.codes[f], codes)
+            sub = self._select(f, codes)
             if masters:
-                sub |= np.isin(self.codes["colour_master"], masters)
+                sub |= self._select("colour_master", masters)
             mask &= sub
         lo, hi = filters.min_price, filters.max_price
         if lo is not None and hi is not None and lo > hi:
@@ -234,7 +257,8 @@ def search_vectors(
     if n_allowed == 0:
         return []
     fetch = math.ceil(want * total / n_allowed * 2.5) + 10
-    if n_allowed > DIRECT_MAX and fetch <= OVERFETCH_MAX:
+    while n_allowed > DIRECT_MAX and fetch <= OVERFETCH_MAX:
+        # Over-fetch, keep the allowed; a query far from the filtered region gets one bigger try.
         ids, sims = collection.query(query, fetch)
         hits = []
         for i, s in zip(ids, sims, strict=True):
@@ -243,6 +267,7 @@ def search_vectors(
                 hits.append((i, float(s)))
         if len(hits) >= k or fetch >= total:
             return hits[:k]
+        fetch = OVERFETCH_MAX if fetch < OVERFETCH_MAX else OVERFETCH_MAX + 1
     rows = np.flatnonzero(allowed)
     hits = [h for h in vectors.score_rows(rows, query, want) if h[0] not in exclude]
     return hits[:k]
