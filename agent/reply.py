@@ -172,8 +172,9 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
     else:
         text = fixed_reply(ctx, intent, output, language, bool(state.get("shown")))
         runtime.stream_writer(ReplyDelta(text))
-    if failed:
-        # the note is separate from the reply: the bot and the CLI show it after the prose
+    if failed and not shown:
+        # the note is separate from the reply: the bot and the CLI show it after the prose; a model that
+        # wrote some grounded sentences before its time ran out just gave a shorter reply
         ctx.record.note = ctx.replies.get(language, "llm_note")
         logger.info("turn answered without the model: %s", ctx.budget.reason or "failed")
     ctx.record.reply = text

@@ -64,3 +64,18 @@ async def test_missing_model_weights_answer_with_results_and_a_note(tmp_path, ca
         assert health["status"] == "down" and "model pull" in health["error"]
         result = await service.ask(Session("nomodel"), "a red summer dress")
     assert result.products and result.note and "unavailable" in result.note
+
+
+async def test_a_model_that_stops_mid_reply_keeps_its_grounded_sentences(open_service) -> None:
+    class Stalling(ScriptedBackend):
+        async def stream_text(self, messages, *, max_tokens=256, timeout_s=None):  # type: ignore[no-untyped-def]
+            yield "The Slate Chino Trousers are smart. "
+            await __import__("asyncio").sleep(30)
+            yield "Never shown."
+
+    async with open_service(Stalling(), llm_timeout=1.0) as service:
+        start = time.monotonic()
+        result = await service.ask(Session("stall"), "black trousers")
+    assert time.monotonic() - start < 3.0
+    assert result.reply == "The Slate Chino Trousers are smart."
+    assert result.note is None
