@@ -183,7 +183,8 @@ def _rig_main(conn: Any, shoppers: int, turns: int) -> None:
             t0 = time.monotonic()
             await asyncio.gather(*(shopper(api, 10_000 + i, turns, random.Random(rng.random()), out)
                                    for i in range(shoppers)))
-            conn.send({"out": out, "wall": time.monotonic() - t0, "calls": len(api.calls)})
+            conn.send({"out": out, "wall": time.monotonic() - t0, "calls": len(api.calls),
+                       "edits": len(api.calls_to("editMessageText"))})
             await asyncio.to_thread(conn.recv)  # "bye": the bot has stopped
 
     logging.basicConfig(level=logging.ERROR)
@@ -230,6 +231,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         parent.send("bye")
     rig.join(timeout=10)
     out, wall, calls = rig_result["out"], rig_result["wall"], rig_result["calls"]
+    edits = rig_result["edits"]
     timed: TimedService = holder["timed"]
     agent_by_chat = {int(k.split(":")[1]): v for k, v in timed.agent_s.items()}
     totals, overheads, agents, deliveries, firsts = [], [], [], [], []
@@ -260,6 +262,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "errors": errors + failed + timeouts,
         "timeouts": timeouts,
         "bot_api_calls": calls,
+        "prose_edits": edits,
         "total_p50_ms": pct(totals, 50) * 1000,
         "total_p99_ms": pct(totals, 99) * 1000,
         "agent_p50_ms": pct(agents, 50) * 1000,
@@ -295,7 +298,7 @@ def record(r: dict[str, Any]) -> None:
         f"| bot overhead per turn p50 / p99 | {r['overhead_p50_ms']:.0f} / {r['overhead_p99_ms']:.0f} ms |",
         f"| update → last reply p50 / p99 | {r['total_p50_ms']:.0f} / {r['total_p99_ms']:.0f} ms |",
         f"| agent (retrieval + model) p50 | {r['agent_p50_ms']:.0f} ms |",
-        f"| Bot API calls | {r['bot_api_calls']} |",
+        f"| Bot API calls (of which prose edits) | {r['bot_api_calls']} ({r['prose_edits']}) |",
         f"| bot process CPU per turn (bot + agent) | {r['bot_process_cpu_ms_per_turn']:.1f} ms |",
         f"| getUpdates delivery p50 / p99 | {r['getupdates_delivery_p50_ms']:.0f} / {r['getupdates_delivery_p99_ms']:.0f} ms |",
         "",

@@ -148,7 +148,7 @@ class ProseStream:
     reply goes out whole), then at most one edit per ``min_interval_s``; pieces over the
     message limit continue in new messages."""
 
-    def __init__(self, bot: Bot, chat_id: int, min_interval_s: float = 1.0, first_delay_s: float = 0.6) -> None:
+    def __init__(self, bot: Bot, chat_id: int, min_interval_s: float = 1.0, first_delay_s: float = 1.0) -> None:
         self.bot = bot
         self.chat_id = chat_id
         self.min_interval_s = min_interval_s
