@@ -6,7 +6,8 @@ Each candidate article of a request gets a few features per source, and its scor
 - **repurchase** (the customer bought it): recency ``0.5 ** (age / 7)`` and ``0.5 ** (age / 60)``,
   a presence flag, and ``log`` of the number of purchases;
 - **variant** (same product code as something bought): the same two recencies of that purchase,
-  a flag, and ``log1p`` of the variant's sales in the last 60 days (is it still sold?);
+  a flag, ``log1p`` of the variant's sales in the last 60 days (is it still sold?), and whether
+  that purchase was in the customer's most recent basket (also a repurchase feature, weight 0);
 - **co-purchase**: sum over seed items of ``0.5 ** (seed_age / 30) * co_buyers / (seed_buyers + 5)``;
 - **popularity**: decayed sales in the last 14 days over the day's best, and last-7-day sales;
 - **profile affinity**: the share of the article's product type and index group in the history
@@ -34,10 +35,12 @@ FEATURES = (
     "rep_long",
     "rep_any",
     "rep_count",
+    "rep_last_basket",
     "var_recent",
     "var_long",
     "var_any",
     "var_sold",
+    "var_last_basket",
     "co",
     "co_any",
     "pop",
@@ -59,10 +62,12 @@ class Weights:
     rep_long: float = 2.0
     rep_any: float = 2.0
     rep_count: float = 0.3
+    rep_last_basket: float = 0.0
     var_recent: float = 2.0
     var_long: float = 1.0
     var_any: float = 0.5
     var_sold: float = 0.8
+    var_last_basket: float = 0.5
     co: float = 1.0
     co_any: float = -0.5  # on the 1,364-customer sample, co-purchase alone is noise
     pop: float = 1.0
@@ -123,6 +128,7 @@ def sparse_features(c: Candidates, rid: int) -> tuple[dict[str, dict[str, float]
     bought: dict[str, list[int]] = {}
     for h in hist:
         bought.setdefault(h.article_id, []).append(h.age_days)
+    last_day = min((h.age_days for h in hist), default=-1)  # the most recent basket
     for aid, ages in bought.items():
         age = min(ages)
         put(
@@ -133,6 +139,7 @@ def sparse_features(c: Candidates, rid: int) -> tuple[dict[str, dict[str, float]
                 "rep_long": 0.5 ** (age / 60),
                 "rep_any": 1.0,
                 "rep_count": math.log(len(ages)),
+                "rep_last_basket": 1.0 if age == last_day else 0.0,
             },
             (aid, age),
         )
@@ -145,6 +152,7 @@ def sparse_features(c: Candidates, rid: int) -> tuple[dict[str, dict[str, float]
                 "var_long": 0.5 ** (age / 60),
                 "var_any": 1.0,
                 "var_sold": math.log1p(sold),
+                "var_last_basket": 1.0 if age == last_day else 0.0,
             },
             (via, age),
         )
