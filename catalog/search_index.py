@@ -10,6 +10,7 @@ candidates are scored either by an over-fetched Chroma query checked against the
 from __future__ import annotations
 
 import difflib
+import functools
 import logging
 import math
 import re
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from catalog.models import SearchFilters
 from catalog.vectors import VectorCollection
@@ -33,6 +35,11 @@ DIRECT_MAX = 2500
 # Over-fetching from Chroma is capped; beyond this the direct path is used.
 OVERFETCH_MAX = 2000
 MASK_CACHE = 64
+# Candidate sets above DIRECT_MAX that over-fetching could not serve are shortlisted with
+# PCA-reduced vectors (REDUCED_DIM) and the shortlist is scored exactly.
+REDUCED_DIM = 96
+RERANK_MIN = 300
+RERANK_FACTOR = 30
 
 
 def _norm(value: str) -> str:
@@ -172,6 +179,17 @@ class MetadataTable:
         return mask
 
 
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def single_blas_thread() -> Any:
+    """A context with BLAS on one thread: a matrix-vector product is memory-bound, and a
+    second BLAS thread on busy cores spin-waits (measured 10-50x slower under load)."""
+    return _blas_controller().limit(limits=1, user_api="blas")
+
+
 @dataclass
 class VectorMatrix:
     """All vectors of one collection in memory, aligned to metadata rows."""
@@ -180,6 +198,12 @@ class VectorMatrix:
     matrix: np.ndarray
     article_rows: np.ndarray  # metadata row of each vector row (-1 when the article is gone)
     row_of: dict[str, int] = field(default_factory=dict)
+    _reduced: tuple[np.ndarray, np.ndarray] | None = None
+
+    @functools.cached_property
+    def aligned(self) -> bool:
+        """Vector row i belongs to metadata row i, for every row."""
+        return bool(np.array_equal(self.article_rows, np.arange(len(self.article_rows))))
 
     @classmethod
     def load(cls, collection: VectorCollection, cache_dir: Path, meta: MetadataTable) -> VectorMatrix:
@@ -206,6 +230,13 @@ class VectorMatrix:
             except OSError as exc:
                 logger.warning("cannot write vector cache %s: %s", stem, exc)
         rows = np.asarray([meta.row_of.get(i, -1) for i in ids], dtype=np.int64)
+        if len(ids) == len(meta) and (rows >= 0).all() and len(np.unique(rows)) == len(rows):
+            # Every article has a vector: store them in metadata order, so an article mask
+            # is directly a vector mask (no gather per query).
+            order = np.argsort(rows)
+            matrix = np.asarray(matrix)[order]
+            ids = [ids[i] for i in order]
+            rows = np.arange(len(ids), dtype=np.int64)
         return cls(ids=ids, matrix=np.ascontiguousarray(matrix, dtype=np.float32), article_rows=rows,
                    row_of={a: i for i, a in enumerate(ids)})
 
@@ -213,6 +244,8 @@ class VectorMatrix:
         return len(self.ids)
 
     def vector_mask(self, article_mask: np.ndarray | None) -> np.ndarray:
+        if article_mask is not None and self.aligned:
+            return article_mask
         valid = self.article_rows >= 0
         if article_mask is None:
             return valid
@@ -220,10 +253,33 @@ class VectorMatrix:
         out[valid] = article_mask[self.article_rows[valid]]
         return out
 
+    def reduced(self) -> tuple[np.ndarray, np.ndarray]:
+        """A PCA projection (dim x REDUCED_DIM) and the matrix projected with it, computed once."""
+        if self._reduced is None:
+            rng = np.random.default_rng(0)
+            sample = self.matrix[rng.choice(len(self.matrix), size=min(len(self.matrix), 20000), replace=False)]
+            cov = (sample.T @ sample) / len(sample)
+            _, vecs = np.linalg.eigh(cov)
+            projection = np.ascontiguousarray(vecs[:, ::-1][:, :REDUCED_DIM], dtype=np.float32)
+            self._reduced = (projection, np.ascontiguousarray(self.matrix @ projection, dtype=np.float32))
+        return self._reduced
+
+    def score_rows_two_stage(self, rows: np.ndarray, query: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Large candidate sets: shortlist with the PCA-reduced vectors, then score the shortlist exactly."""
+        projection, small = self.reduced()
+        shortlist = max(RERANK_MIN, RERANK_FACTOR * k)
+        if rows.size <= shortlist:
+            return self.score_rows(rows, query, k)
+        with single_blas_thread():
+            approx = small[rows] @ (query @ projection)
+        keep = rows[np.argpartition(-approx, shortlist - 1)[:shortlist]]
+        return self.score_rows(keep, query, k)
+
     def score_rows(self, rows: np.ndarray, query: np.ndarray, k: int) -> list[tuple[str, float]]:
         if rows.size == 0:
             return []
-        sims = self.matrix[rows] @ query
+        with single_blas_thread():
+            sims = self.matrix[rows] @ query
         k = min(k, rows.size)
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top], kind="stable")]
@@ -269,5 +325,8 @@ def search_vectors(
             return hits[:k]
         fetch = OVERFETCH_MAX if fetch < OVERFETCH_MAX else OVERFETCH_MAX + 1
     rows = np.flatnonzero(allowed)
-    hits = [h for h in vectors.score_rows(rows, query, want) if h[0] not in exclude]
-    return hits[:k]
+    if rows.size > DIRECT_MAX:
+        scored = vectors.score_rows_two_stage(rows, query, want)
+    else:
+        scored = vectors.score_rows(rows, query, want)
+    return [h for h in scored if h[0] not in exclude][:k]
