@@ -3,8 +3,9 @@
     reclmms eval recs --data DIR [--json]
 
 ``recs`` scores the recommender and its baselines on Kaggle-format CSVs (MAP@12, HR@12):
-leave-last-purchase-day-out (primary), the same on data before 2020-09-16 (the tuning fold),
-and the final week 2020-09-16..22 as of 2020-09-16 (never used for tuning).
+leave-last-purchase-day-out (primary), the same on data before 2020-09-16 only, and the final
+week 2020-09-16..22 as of 2020-09-16. Weights are tuned on earlier folds (bench/recs_tune.py),
+never on the final week.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from reclmms.settings import Settings
 
 _LABELS = {
     "primary": "primary: leave-last-purchase-day-out",
-    "tuning_fold_before_2020_09_16": "tuning fold: the same, data before 2020-09-16",
+    "primary_before_2020_09_16": "the same on data before 2020-09-16 only",
     "final_week": "secondary: final week 2020-09-16..22 as of 2020-09-16",
 }
 
