@@ -45,7 +45,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--customer", metavar="ID", help="customer id")
-    who.add_argument("--batch", metavar="FILE", help="CSV with columns customer_id,as_of; writes JSON lines")
+    who.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="CSV with columns customer_id,as_of (empty as_of: all data); writes JSON lines",
+    )
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="use only transactions before this day")
     parser.add_argument("--k", type=int, default=12, help="how many articles (default 12)")
     parser.add_argument("--json", action="store_true", help="print JSON")
