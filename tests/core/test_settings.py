@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from reclmms.cli import main
 from reclmms.errors import ConfigError
@@ -43,7 +44,7 @@ def test_env_overrides_are_coerced(tmp_path):
 
 def test_frozen(tmp_path):
     s = load_settings(write(tmp_path, ""), env={})
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         s.llm.backend = "openai"  # type: ignore[misc]
 
 
