@@ -119,7 +119,9 @@ def build_application(
         logger.info("bot @%s ready (LLM backend: %s)", me.username, getattr(services.agent, "backend_name", "?"))
 
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-        app.bot_data.pop(RUNTIME_KEY, None)
+        rt = app.bot_data.pop(RUNTIME_KEY, None)
+        if rt is not None:
+            rt.media.close()
         await stack.aclose()
 
     builder = (

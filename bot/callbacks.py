@@ -42,7 +42,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with rt.turns.slot(chat.id):
         if button.action == "details":
             await query.answer()
-            await send_cards(context.bot, chat.id, [article], lang, rt.signer, rt.file_ids, details=True, buttons=False)
+            await send_cards(context.bot, chat.id, [article], lang, rt.signer, rt.media, details=True, buttons=False)
             return
         if button.action == "cheaper":
             if article.price is None:
@@ -60,4 +60,4 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await query.answer(t(lang, "no_similar"))
                 return
         await query.answer()
-        await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.file_ids)
+        await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media)

@@ -10,7 +10,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from agent.turn import Session
 from bot.i18n import lang_of, t
-from bot.media import MAX_IMAGE_BYTES, ImageTooLarge, check_image_async
+from bot.media import MAX_IMAGE_BYTES, ImageTooLarge, check_image
 from bot.rendering import esc, history_text
 from bot.runtime import BotRuntime, runtime
 from bot.sending import send_html
@@ -220,7 +220,7 @@ async def on_photo(update: Update, context: Ctx) -> None:
     tg_file = await context.bot.get_file(item.file_id)
     data = bytes(await tg_file.download_as_bytearray())
     try:
-        await check_image_async(data)
+        await runtime(context).media.run(check_image, data)
     except ImageTooLarge:
         await _reply(update, esc(t(lang, "too_large")))
         return

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.linking import Linker
 from bot.rendering import ButtonSigner
+from bot.sending import ProductMedia
 from bot.store import LinkStore, MetricsStore, UpdateLog, UserStore
 from reclmms.settings import Settings
 
@@ -124,7 +125,7 @@ class BotRuntime:
     bot_id: int = 0
     turns: ChatTurns = field(default_factory=ChatTurns)
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20))
-    file_ids: dict[str, str] = field(default_factory=dict)  # article_id → uploaded Telegram file_id
+    media: ProductMedia = field(default_factory=ProductMedia)  # product photos / uploaded file_ids
     started_at: float = field(default_factory=time.time)
     background: set[asyncio.Task[Any]] = field(default_factory=set)  # fire-and-forget tasks, kept referenced
 

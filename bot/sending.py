@@ -7,8 +7,10 @@ import html
 import logging
 import re
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Bot, InputMediaPhoto, Message
 from telegram.constants import ParseMode
@@ -26,6 +28,7 @@ from bot.rendering import (
 from catalog.models import Article
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # Telegram's sendPhoto limit
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -63,20 +66,45 @@ async def edit_html(bot: Bot, chat_id: int, message_id: int, text: str, **kwargs
         await bot.edit_message_text(to_plain(text), chat_id=chat_id, message_id=message_id, **kwargs)
 
 
-async def _image_bytes(article: Article) -> bytes | None:
-    if not article.image_path:
-        return None
+class ProductMedia:
+    """Product photos for cards: the Telegram file_id once uploaded, else the local file's bytes,
+    read on the bot's own small thread pool (never queued behind the catalog's embedding work)."""
 
-    def read() -> bytes | None:
-        path = Path(article.image_path or "")
-        try:
-            if not path.is_file() or path.stat().st_size > MAX_UPLOAD_BYTES:
-                return None
-            return path.read_bytes()
-        except OSError:
+    def __init__(self, max_ids: int = 50_000) -> None:
+        self.file_ids: dict[str, str] = {}
+        self.max_ids = max_ids
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bot-media")
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run blocking media work (file reads, image checks) on the bot's own threads."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    def remember(self, article_id: str, message: Message) -> None:
+        if message.photo:
+            if len(self.file_ids) >= self.max_ids:
+                self.file_ids.clear()
+            self.file_ids[article_id] = message.photo[-1].file_id
+
+    async def media_for(self, article: Article) -> str | bytes | None:
+        known = self.file_ids.get(article.article_id)
+        if known is not None:
+            return known
+        if not article.image_path:
             return None
+        path = Path(article.image_path)
 
-    return await asyncio.to_thread(read)
+        def read() -> bytes | None:
+            try:
+                if not path.is_file() or path.stat().st_size > MAX_UPLOAD_BYTES:
+                    return None
+                return path.read_bytes()
+            except OSError:
+                return None
+
+        return await self.run(read)
 
 
 async def send_cards(
@@ -85,7 +113,7 @@ async def send_cards(
     products: list[Article],
     lang: str,
     signer: ButtonSigner,
-    file_ids: dict[str, str],
+    media: ProductMedia,
     details: bool = False,
     buttons: bool = True,
 ) -> int:
@@ -97,31 +125,28 @@ async def send_cards(
     numbered = len(products) > 1
     images: list[tuple[int, Article, str | bytes]] = []
     texts: list[tuple[int, Article]] = []
-    for i, art in enumerate(products, start=1):
-        media: str | bytes | None = file_ids.get(art.article_id) or await _image_bytes(art)
-        if media is None:
+    found = await asyncio.gather(*(media.media_for(art) for art in products))
+    for i, (art, item) in enumerate(zip(products, found, strict=True), start=1):
+        if item is None:
             texts.append((i, art))
         else:
-            images.append((i, art, media))
+            images.append((i, art, item))
     keyboard = product_keyboard(products, lang, signer, chat_id, numbered) if buttons else None
     sent = 0
     if len(images) == 1:
-        i, art, media = images[0]
+        i, art, item = images[0]
         caption = card_caption(art, lang, i if numbered else None, details=details)
         attach = keyboard if not texts else None
-        msg = await _send_photo(bot, chat_id, media, caption, attach)
-        if msg.photo:
-            file_ids[art.article_id] = msg.photo[-1].file_id
+        media.remember(art.article_id, await _send_photo(bot, chat_id, item, caption, attach))
         sent += 1
     elif images:
         group = [
-            InputMediaPhoto(media, caption=card_caption(art, lang, i if numbered else None, details=details), parse_mode=ParseMode.HTML)
-            for i, art, media in images
+            InputMediaPhoto(item, caption=card_caption(art, lang, i if numbered else None, details=details), parse_mode=ParseMode.HTML)
+            for i, art, item in images
         ]
         msgs = await bot.send_media_group(chat_id, group)
         for (_, art, _), msg in zip(images, msgs, strict=False):
-            if msg.photo:
-                file_ids[art.article_id] = msg.photo[-1].file_id
+            media.remember(art.article_id, msg)
         sent += 1
     if texts:
         body = "\n\n".join(card_caption(art, lang, i if numbered else None, details=details) for i, art in texts)

@@ -103,7 +103,7 @@ async def run_turn(
                 products = list(event.products)
                 tool_calls = list(event.tool_calls)
                 if products:
-                    await send_cards(bot, chat_id, products, lang, rt.signer, rt.file_ids)
+                    await send_cards(bot, chat_id, products, lang, rt.signer, rt.media)
             elif isinstance(event, ReplyDelta):
                 await stream.add(event.text)
             elif isinstance(event, TurnDone):
@@ -113,7 +113,7 @@ async def run_turn(
             raise RuntimeError("the agent's stream ended without TurnDone")
         if result.products and not products:  # a service that skipped ProductsReady
             products = list(result.products)
-            await send_cards(bot, chat_id, products, lang, rt.signer, rt.file_ids)
+            await send_cards(bot, chat_id, products, lang, rt.signer, rt.media)
         tool_calls = result.tool_calls or tool_calls
         note = f"<i>{esc(result.note)}</i>" if result.note else ""
         if not products and not result.reply.strip() and not stream.text.strip():
