@@ -16,8 +16,10 @@ from reclmms.settings import Settings, StorageSettings
 
 
 def _agent_settings(settings: Settings, tmp_path: Path) -> Settings:
-    # the shared demo catalog is read-only: conversations go to tmp_path
-    return settings.model_copy(update={"storage": StorageSettings(data_dir=tmp_path)})
+    # the shared demo catalog is read-only: conversations go to tmp_path; a generous turn limit keeps the
+    # test about behaviour when the 2 cores are busy (first recommendation queries warm DuckDB)
+    agent = settings.agent.model_copy(update={"turn_timeout_s": 120.0})
+    return settings.model_copy(update={"storage": StorageSettings(data_dir=tmp_path), "agent": agent})
 
 
 async def test_results_first_grounded_and_cross_lingual(demo_catalog: Settings, tmp_path: Path) -> None:
