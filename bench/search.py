@@ -231,15 +231,15 @@ async def measure(settings: Settings, data: Path, runs: int) -> list[str]:
         lines.append("")
         lines.append("Filtered strategies forced (same queries; vector scoring only, embedding excluded):")
         lines.append("")
-        lines.append("| filter | numpy on candidates | over-fetch from Chroma | naive Chroma `where` |")
-        lines.append("|---|---|---|---|")
-        saved = search_index.DIRECT_MAX, search_index.OVERFETCH_MAX
+        lines.append("| filter | exact numpy on candidates | over-fetch from Chroma | PCA shortlist (cached per filter) + exact | naive Chroma `where` |")
+        lines.append("|---|---|---|---|---|")
+        saved = search_index.DIRECT_MAX, search_index.OVERFETCH_MAX, search_index.PREFER_OVERFETCH
         for name in ("colour=Black", "colour=blue (master)", "product_type=Dress", "index_group=Menswear"):
             flt = FILTERS[name]
             mask = meta.mask(flt)
             res = []
-            for direct_max, over_max in ((10**9, 0), (0, 10**9)):
-                search_index.DIRECT_MAX, search_index.OVERFETCH_MAX = direct_max, over_max
+            for setting in ((10**9, 0, False), (0, 10**9, True), (0, 0, False)):
+                search_index.DIRECT_MAX, search_index.OVERFETCH_MAX, search_index.PREFER_OVERFETCH = setting
                 lat = []
                 for i in range(runs):
                     t = time.perf_counter()
@@ -252,8 +252,8 @@ async def measure(settings: Settings, data: Path, runs: int) -> list[str]:
                 t = time.perf_counter()
                 col.query(query_embeddings=qv[i % len(QUERIES)][None], n_results=10, where=where, include=["distances"])
                 lat.append((time.perf_counter() - t) * 1000)
-            lines.append(f"| {name} | {res[0]} | {res[1]} | {fmt(lat)} |")
-        search_index.DIRECT_MAX, search_index.OVERFETCH_MAX = saved
+            lines.append(f"| {name} | {res[0]} | {res[1]} | {res[2]} | {fmt(lat)} |")
+        search_index.DIRECT_MAX, search_index.OVERFETCH_MAX, search_index.PREFER_OVERFETCH = saved
         overlap = []
         for flt in FILTERS.values():
             mask = meta.mask(flt)
@@ -262,7 +262,7 @@ async def measure(settings: Settings, data: Path, runs: int) -> list[str]:
             rows = np.flatnonzero(text_m.vector_mask(mask))
             for q in qv:
                 exact = {i for i, _ in text_m.score_rows(rows, q, 10)}
-                approx = {i for i, _ in text_m.score_rows_two_stage(rows, q, 10)}
+                approx = {i for i, _ in text_m.score_rows_two_stage(rows, q, 10, mask)}
                 overlap.append(len(exact & approx) / max(1, len(exact)))
         lines.append("")
         lines.append(

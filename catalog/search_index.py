@@ -40,8 +40,12 @@ MASK_CACHE = 64
 # Candidate sets above DIRECT_MAX that over-fetching could not serve are shortlisted with
 # PCA-reduced vectors (REDUCED_DIM) and the shortlist is scored exactly.
 REDUCED_DIM = 96
-RERANK_MIN = 300
-RERANK_FACTOR = 30
+RERANK_MIN = 500
+RERANK_FACTOR = 40
+# Reduced rows kept per filter set (each <= n_candidates x REDUCED_DIM float32).
+SUBSET_CACHE = 16
+# Try an over-fetched Chroma query before the shortlist (off: the cached shortlist is cheaper).
+PREFER_OVERFETCH = False
 
 
 def _norm(value: str) -> str:
@@ -201,6 +205,7 @@ class VectorMatrix:
     article_rows: np.ndarray  # metadata row of each vector row (-1 when the article is gone)
     row_of: dict[str, int] = field(default_factory=dict)
     _reduced: tuple[np.ndarray, np.ndarray] | None = None
+    _subsets: dict[int, tuple[Any, np.ndarray]] = field(default_factory=dict)
 
     @functools.cached_property
     def aligned(self) -> bool:
@@ -269,14 +274,27 @@ class VectorMatrix:
             self._reduced = (projection, np.ascontiguousarray(self.matrix @ projection, dtype=np.float32))
         return self._reduced
 
-    def score_rows_two_stage(self, rows: np.ndarray, query: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """Large candidate sets: shortlist with the PCA-reduced vectors, then score the shortlist exactly."""
-        projection, small = self.reduced()
+    def score_rows_two_stage(
+        self, rows: np.ndarray, query: np.ndarray, k: int, mask: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
+        """Large candidate sets: shortlist with the PCA-reduced vectors, then score the shortlist exactly.
+
+        With ``mask`` (a memoised, read-only filter mask) the reduced rows of that filter are
+        kept, so a repeated filter costs one small matrix-vector product.
+        """
         shortlist = max(RERANK_MIN, RERANK_FACTOR * k)
         if rows.size <= shortlist:
             return self.score_rows(rows, query, k)
+        projection, small = self.reduced()
+        sub = self._subsets.get(id(mask)) if mask is not None else None
+        if sub is None or sub[0] is not mask:
+            sub = (mask, np.ascontiguousarray(small[rows]))
+            if mask is not None:
+                if len(self._subsets) >= SUBSET_CACHE:
+                    self._subsets.pop(next(iter(self._subsets)))
+                self._subsets[id(mask)] = sub
         with single_blas_thread():
-            approx = small[rows] @ (query @ projection)
+            approx = sub[1] @ (query @ projection)
         keep = rows[np.argpartition(-approx, shortlist - 1)[:shortlist]]
         return self.score_rows(keep, query, k)
 
@@ -318,7 +336,7 @@ def search_vectors(
     if n_allowed == 0:
         return []
     fetch = math.ceil(want * total / n_allowed * 2.5) + 10
-    if n_allowed > DIRECT_MAX and fetch <= OVERFETCH_MAX:
+    if PREFER_OVERFETCH and n_allowed > DIRECT_MAX and fetch <= OVERFETCH_MAX:
         ids, sims = collection.query(query, fetch)
         hits = []
         for i, s in zip(ids, sims, strict=True):
@@ -329,7 +347,7 @@ def search_vectors(
             return hits[:k]
     rows = np.flatnonzero(allowed)
     if rows.size > DIRECT_MAX:
-        scored = vectors.score_rows_two_stage(rows, query, want)
+        scored = vectors.score_rows_two_stage(rows, query, want, article_mask if vectors.aligned else None)
     else:
         scored = vectors.score_rows(rows, query, want)
     return [h for h in scored if h[0] not in exclude][:k]

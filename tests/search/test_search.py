@@ -59,13 +59,18 @@ async def test_text_search_any_language(cat) -> None:  # type: ignore[no-untyped
         ),
     ],
 )
-@pytest.mark.parametrize("strategy", ["direct", "overfetch"])
+@pytest.mark.parametrize("strategy", ["direct", "overfetch", "shortlist"])
 async def test_filtered_search_matches_brute_force(
     cat, monkeypatch: pytest.MonkeyPatch, filters, keep, strategy: str  # type: ignore[no-untyped-def]
 ) -> None:
     if strategy == "overfetch":
         monkeypatch.setattr(search_index, "DIRECT_MAX", 0)
         monkeypatch.setattr(search_index, "OVERFETCH_MAX", 10**6)
+        monkeypatch.setattr(search_index, "PREFER_OVERFETCH", True)
+    if strategy == "shortlist":
+        monkeypatch.setattr(search_index, "DIRECT_MAX", 0)
+        monkeypatch.setattr(search_index, "RERANK_MIN", 20)  # the demo catalog is small: force the PCA stage
+        monkeypatch.setattr(search_index, "RERANK_FACTOR", 1)
     hits = await cat.search_text("comfortable everyday clothes", filters, 6)
     expected = await _brute_force(cat, "comfortable everyday clothes", keep)
     assert hits, "the demo catalog should have matches for this filter"
