@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import csv
 import io
+import os
 import platform
 import random
 import sys
@@ -334,7 +335,8 @@ def main() -> None:
     asyncio.run(build(settings, args.data, args.import_vectors))
     lines = asyncio.run(measure(settings, args.data, args.runs))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    head = f"\n## bench/search.py — {stamp}, {platform.machine()}, 2 cores\n"
+    load = os.getloadavg()[0]
+    head = f"\n## bench/search.py — {stamp}, {platform.machine()}, 2 cores (load average {load:.1f} at the end)\n"
     text = head + "\n" + "\n".join(lines) + "\n"
     print(text)
     if not args.no_record:
