@@ -81,7 +81,7 @@ class SearchEngine:
         meta = await asyncio.to_thread(MetadataTable.build, rows)
         self._meta, self._matrices = meta, {}
         self._checked_at = time.monotonic()
-        logger.info("search metadata: %d articles (%.2f s)", len(meta), time.perf_counter() - started)
+        logger.debug("search metadata: %d articles (%.2f s)", len(meta), time.perf_counter() - started)
         return meta
 
     async def _state(self, collection: VectorCollection | None = None) -> tuple[MetadataTable, VectorMatrix | None]:
@@ -101,7 +101,7 @@ class SearchEngine:
                 started = time.perf_counter()
                 matrix = await asyncio.to_thread(VectorMatrix.load, collection, self.cache_dir, meta)
                 self._matrices[collection.name] = matrix
-                logger.info(
+                logger.debug(
                     "search vectors %s: %d (%.2f s)", collection.name, len(matrix), time.perf_counter() - started
                 )
             return meta, matrix
@@ -120,10 +120,10 @@ class SearchEngine:
         mask = meta.mask(filters)
         return await asyncio.to_thread(search_vectors, collection, vector, k, exclude, matrix, mask)
 
-    async def _check_filters(self, filters: SearchFilters, collection: VectorCollection) -> None:
-        """Validate filter values early (before embedding); also warms the state ``_search`` uses."""
+    async def _check_filters(self, filters: SearchFilters) -> None:
+        """Validate filter values early, before any embedding or vector loading."""
         if not filters.is_empty():
-            meta, _ = await self._state(collection)
+            meta, _ = await self._state()
             meta.mask(filters)  # raises BadQueryError on unknown values
 
     # ---- public API ----
@@ -132,7 +132,7 @@ class SearchEngine:
         """Semantic search for ``query`` (any language) among articles passing ``filters``."""
         query = _check_query(query)
         k = _check_k(k)
-        await self._check_filters(filters, self.vectors.text)
+        await self._check_filters(filters)
         vector = (await asyncio.to_thread(self.text_embedder.embed, [query]))[0]
         return await self._hits(await self._search(self.vectors.text, vector, filters, k))
 
@@ -143,7 +143,7 @@ class SearchEngine:
         k = _check_k(k)
         caption = _check_query(text) if text and text.strip() else None
         image = await asyncio.to_thread(load_photo, photo)
-        await self._check_filters(filters, self.vectors.image)
+        await self._check_filters(filters)
         if await asyncio.to_thread(self.vectors.image.recent_count) == 0:
             logger.warning("photo search asked, but no article images are indexed")
             return await self.text(caption, filters, k) if caption else []
@@ -166,7 +166,7 @@ class SearchEngine:
         """Articles like ``article_id`` (itself excluded): by image when it has one, else by text."""
         k = _check_k(k)
         article_id = str(article_id).strip()
-        await self._check_filters(filters, self.vectors.text)
+        await self._check_filters(filters)
         for collection in (self.vectors.image, self.vectors.text):
             found = await asyncio.to_thread(collection.get_vectors, [article_id])
             if article_id in found:

