@@ -20,6 +20,7 @@ _ID = re.compile(r"(?<!\d)\d{10}(?!\d)")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？…])[\"'”’)\]]*\s+|(?<=[。！？])|\n+")
 _QUOTED = re.compile(r"“([^”]{2,60})”|\"([^\"]{2,60})\"|「([^」]{2,60})」|《([^》]{2,60})》|«([^»]{2,60})»|\*\*([^*]{2,60})\*\*")
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 # Goods a clothing shop does not sell; mentioning one as an offer is never grounded.
 FOREIGN_PRODUCTS = (
@@ -89,6 +90,8 @@ class SentenceFilter:
         return self._check(rest) if rest.strip() else []
 
     def _check(self, sentence: str) -> list[str]:
+        if not _LETTER.search(sentence):  # a bare list marker ("1.") or punctuation: nothing to show
+            return []
         bad = self._grounding.violations(sentence)
         if bad:
             self.dropped += bad
