@@ -42,3 +42,26 @@ def test_efficientnet_prefers_the_same_picture() -> None:
     assert v.shape == (3, emb.dim)
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
     assert v[0] @ v[1] > v[0] @ v[2] + 0.05
+
+
+def test_alternative_embedders_need_a_local_model_directory(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from reclmms.errors import ConfigError, ModelUnavailableError
+    from reclmms.settings import CatalogSettings, StorageSettings
+
+    def settings(**kw: str) -> Settings:
+        return Settings(storage=StorageSettings(data_dir=tmp_path), catalog=CatalogSettings(**kw))
+
+    with pytest.raises(ConfigError, match="text_embedder"):
+        build_text_embedder(settings(text_embedder=str(tmp_path / "missing")))
+    with pytest.raises(ConfigError, match="image_embedder"):
+        build_image_embedder(settings(image_embedder=str(tmp_path / "missing")))
+    empty = tmp_path / "empty-model"
+    empty.mkdir()
+    text = build_text_embedder(settings(text_embedder=str(empty)))
+    with pytest.raises(ModelUnavailableError, match="sentence-transformers"):
+        text.embed(["x"])
+    image = build_image_embedder(settings(image_embedder=str(empty)))
+    with pytest.raises(ModelUnavailableError, match="open_clip_config.json"):
+        image.embed_images([Image.new("RGB", (8, 8))])
