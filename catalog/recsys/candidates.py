@@ -11,7 +11,9 @@ Sources, per request:
 - **co-purchase**: what other customers bought within a few days of buying one of the
   customer's recent items (restricted to those seed items and a lookback window);
 - **popularity**: best sellers of the last days before ``as_of``, with article attributes so
-  ranking can favour the customer's segment.
+  ranking can favour the customer's segment;
+- **new arrivals**: articles first sold (by anyone, before ``as_of``) within the last
+  ``new_days`` days, so ranking can offer fresh items of the customer's departments and types.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ class CandidateParams:
     copurchase_top: int = 60
     copurchase_buyers: int = 200  # most recent buyers per seed item: bounds the fan-out of best sellers
     variant_pop_days: int = 60
+    new_days: int = 14
+    new_top: int = 400
 
 
 @dataclass(slots=True)
@@ -48,6 +52,7 @@ class HistoryRow:
     product_type: str
     index_group: str
     colour: str
+    department: str = ""
 
 
 @dataclass(slots=True)
@@ -58,6 +63,8 @@ class Candidates:
     history: dict[int, list[HistoryRow]] = field(default_factory=lambda: defaultdict(list))
     # rid -> article -> (via article, via age_days, variant sales in the recent window)
     variants: dict[int, dict[str, tuple[str, int, int]]] = field(default_factory=lambda: defaultdict(dict))
+    # as_of -> list of (article, sales since first sale, days since first sale)
+    new: dict[date, list[tuple[str, int, int]]] = field(default_factory=dict)
     # rid -> article -> list of (seed article, seed age_days, co-buyers, seed buyers)
     copurchase: dict[int, dict[str, list[tuple[str, int, int, int]]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
@@ -65,8 +72,8 @@ class Candidates:
     # as_of -> list of (article, n_last_7_days, n_window, decayed, index_group, product_type)
     popular: dict[date, list[tuple[str, int, int, float, str, str]]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
-    # article -> (product_type, index_group) for every candidate
-    attrs: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # article -> (product_type, index_group, department, colour) for every candidate
+    attrs: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
 
@@ -144,12 +151,13 @@ def _fill(
         )
     rows = cur.execute(
         """SELECT h.rid, h.article_id, h.age_days, h.price, coalesce(a.product_code, ''),
-                  coalesce(a.product_type, ''), coalesce(a.index_group, ''), coalesce(a.colour, '')
+                  coalesce(a.product_type, ''), coalesce(a.index_group, ''), coalesce(a.colour, ''),
+                  coalesce(a.department, '')
         FROM hist h LEFT JOIN articles a ON a.article_id = h.article_id
         ORDER BY h.rid, h.age_days, h.article_id"""
     ).fetchall()
-    for rid, aid, age, price, code, ptype, ig, colour in rows:
-        out.history[rid].append(HistoryRow(aid, int(age), float(price or 0.0), code, ptype, ig, colour))
+    for rid, aid, age, price, code, ptype, ig, colour, dept in rows:
+        out.history[rid].append(HistoryRow(aid, int(age), float(price or 0.0), code, ptype, ig, colour, dept))
 
     lap("history")
 
@@ -244,24 +252,52 @@ def _fill(
 
     lap("popularity")
 
+    # New arrivals per distinct as_of: sold in the last new_days, never before that window.
+    lo_n, _ = _bounds(as_of, p.new_days)
+    rows = cur.execute(
+        """WITH days AS (SELECT DISTINCT as_of FROM reqs),
+        recent AS (
+            SELECT d.as_of, t.article_id, count(*) AS n, min(t.t_dat) AS first
+            FROM days d
+            JOIN (SELECT article_id, t_dat FROM transactions WHERE t_dat >= ? AND t_dat < ?) t
+              ON t.t_dat < d.as_of AND t.t_dat >= d.as_of - ?::INTEGER
+            GROUP BY ALL
+        ),
+        older AS (
+            SELECT article_id, min(t_dat) AS first FROM transactions
+            WHERE t_dat < ? AND article_id IN (SELECT article_id FROM recent) GROUP BY ALL
+        )
+        SELECT r.as_of, r.article_id, r.n, r.as_of - r.first
+        FROM recent r JOIN older o USING (article_id)
+        WHERE o.first >= r.as_of - ?::INTEGER
+        QUALIFY row_number() OVER (PARTITION BY r.as_of ORDER BY r.n DESC, r.article_id) <= ?
+        ORDER BY r.as_of, r.n DESC, r.article_id""",
+        [lo_n, hi, p.new_days, hi, p.new_days, p.new_top],
+    ).fetchall()
+    for day, aid, n, age in rows:
+        out.new.setdefault(day, []).append((aid, int(n), int(age)))
+
+    lap("new arrivals")
+
     ids = {h.article_id for hs in out.history.values() for h in hs}
     cand_ids = set(ids)
     for v in out.variants.values():
         cand_ids.update(v)
     for co in out.copurchase.values():
         cand_ids.update(co)
+    for pops in out.popular.values():
+        cand_ids.update(x[0] for x in pops)
+    for news in out.new.values():
+        cand_ids.update(x[0] for x in news)
     if cand_ids:
         rows = cur.execute(
-            "SELECT article_id, name, product_type, index_group FROM articles "
+            "SELECT article_id, name, product_type, index_group, department, colour FROM articles "
             "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
             [sorted(cand_ids)],
         ).fetchall()
-        for aid, name, ptype, ig in rows:
-            out.attrs[aid] = (ptype or "", ig or "")
+        for aid, name, ptype, ig, dept, colour in rows:
+            out.attrs[aid] = (ptype or "", ig or "", dept or "", colour or "")
             if aid in ids:
                 out.names[aid] = name or aid
-    for pops in out.popular.values():
-        for aid, _n7, _n, _dec, ig, ptype in pops:
-            out.attrs.setdefault(aid, (ptype, ig))
     lap("attributes")
     logger.debug("candidates for %d requests: %s", len(requests), out.timings)

@@ -97,3 +97,25 @@ def test_protocol_cases() -> None:
         ("alice", ["0600000001"]),
         ("dave", ["0300000001", "0600000001"]),
     ]
+
+
+def test_new_arrivals_are_as_of_and_explained() -> None:
+    # The belt is first sold on 2020-09-01 (nobody bought it before): as of that day it is unknown,
+    # as of 2020-09-10 it is a new arrival of alice's department, and 20 days later it is not new.
+    sales = [("2020-09-01", "erin", "0700000001")] * 3 + [("2020-09-03", "erin", "0700000001")]
+    engine = RecEngine(connection(TRANSACTIONS + sales))
+    assert "0700000001" not in ids(engine.recommend("alice", AS_OF, k=50))
+    cands = engine.candidates([RecRequest("alice", AS_OF), RecRequest("alice", date(2020, 9, 10))])
+    assert "0700000001" not in [a for a, _n, _age in cands.new.get(AS_OF, [])]
+    assert ("0700000001", 4, 9) in cands.new[date(2020, 9, 10)]
+    belt = next(r for r in engine.recommend("alice", date(2020, 9, 10), k=50) if r.article_id == "0700000001")
+    assert "new" in belt.sources
+    assert belt.sources[0] != "new" or belt.reason.startswith("new in")
+    # an article sold before the window is never "new"
+    late = engine.candidates([RecRequest("alice", date(2020, 9, 25))])
+    assert all(a != "0700000001" for a, _n, _age in late.new.get(date(2020, 9, 25), []))
+    old = {
+        a for a, _n, _age in engine.candidates([RecRequest("bob", date(2020, 8, 30))]).new[date(2020, 8, 30)]
+    }
+    assert "0300000001" not in old  # socks sold since 2020-08-02: older than the 14-day window
+    assert "0600000001" in old  # the scarf's first sale is 2020-08-29
