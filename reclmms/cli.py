@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from reclmms.errors import ReclmmsError
 from reclmms.settings import load_settings
 
+# Interactive and scripting commands keep stderr quiet (warnings only) unless --verbose;
+# operator commands (serve, ingest, run) log at [logging] level.
+QUIET_COMMANDS = frozenset({"search", "ask", "chat", "recommend", "eval", "stats", "link-code", "model"})
+
 COMMANDS = ("run", "ingest", "search", "ask", "chat", "recommend", "eval", "serve", "stats", "link_code", "model")
 
 
@@ -42,7 +46,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config)
-        configure_logging("DEBUG" if args.verbose else settings.logging.level)
+        level = settings.logging.level
+        if args.verbose:
+            level = "DEBUG"
+        elif args.command in QUIET_COMMANDS and level in ("DEBUG", "INFO"):
+            level = "WARNING"
+        configure_logging(level)
         result = args.func(settings, args)
         if inspect.iscoroutine(result):
             result = asyncio.run(result)

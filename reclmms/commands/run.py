@@ -74,4 +74,6 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         return serve.run(settings, build_parser().parse_args(["serve"]))
     from reclmms.commands import chat
 
+    if not args.verbose:  # the terminal chat is for shoppers: warnings only
+        logging.getLogger().setLevel(logging.WARNING)
     return asyncio.run(chat.run(settings, build_parser().parse_args(["chat"])))
