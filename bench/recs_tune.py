@@ -109,6 +109,9 @@ def main() -> None:
         e = sum(per_fold[i] * sizes[i] for i in (0, 2, 4)) / sum(sizes[i] for i in (0, 2, 4))
         print(f"baseline {name:32s} odd={o:.4f} even={e:.4f}")
     w0 = np.asarray(Weights().vector())
+    best = "repurchase + 14-day popularity"
+    for i, cut in enumerate(CUTOFFS):
+        print(f"fold before {cut}: current weights {map12(folds[i], w0):.4f} vs {best} {base_scores[best][i]:.4f}")
     print(
         f"current weights {'':24s} odd={map12(odd, w0):.4f} even={map12(even, w0):.4f} all={map12(every, w0):.4f}"
     )

@@ -54,7 +54,7 @@ def article_from_attributes(attrs: dict[str, str]) -> Article:
 
 
 class Recommender:
-    """Recommendations from purchase history, co-purchase, product variants and popularity.
+    """Recommendations from purchase history, co-purchase, product variants, popularity and new arrivals.
 
     ``analytics.connect()`` provides a DuckDB cursor per call (closed after it). ``articles``
     supplies full article rows (price, image); without it, or for

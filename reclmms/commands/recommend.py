@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser(
         "recommend",
         help="recommendations for a customer from purchase history",
-        description="PALR-style candidates (repurchase, co-purchase, other colours, popularity) and ranking, "
+        description="PALR-style candidates (repurchase, co-purchase, other colours, popularity, new arrivals) and ranking, "
         "using only transactions before --as-of.",
     )
     who = parser.add_mutually_exclusive_group(required=True)
