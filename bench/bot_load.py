@@ -175,7 +175,8 @@ def _rig_main(conn: Any, shoppers: int, turns: int) -> None:
     """The test rig, in its own process: the fake Bot API server and the simulated shoppers."""
 
     async def run() -> None:
-        async with FakeBotApi() as api:
+        # update ids keep growing across runs, as Telegram's do (the bot skips ids it has seen)
+        async with FakeBotApi(first_update_id=int(time.time() * 1000)) as api:
             conn.send(api.port)
             await asyncio.to_thread(conn.recv)  # "go": the bot is up
             rng = random.Random(7)
@@ -228,6 +229,8 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             errors = int((await app.bot_data["runtime"].metrics.rows("SELECT COUNT(*) FROM bot_errors"))[0][0])
             failed = int((await app.bot_data["runtime"].metrics.rows(
                 "SELECT COUNT(*) FROM bot_turns WHERE ok = 0"))[0][0])
+            error_kinds = dict(await app.bot_data["runtime"].metrics.rows(
+                "SELECT kind, COUNT(*) FROM bot_errors GROUP BY kind"))
         parent.send("bye")
     rig.join(timeout=10)
     out, wall, calls = rig_result["out"], rig_result["wall"], rig_result["calls"]
@@ -261,6 +264,8 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "throughput_turns_s": len(out) / wall if wall else 0.0,
         "errors": errors + failed + timeouts,
         "timeouts": timeouts,
+        "failed_turns": failed,
+        "error_kinds": error_kinds,
         "bot_api_calls": calls,
         "prose_edits": edits,
         "total_p50_ms": pct(totals, 50) * 1000,

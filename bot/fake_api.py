@@ -64,7 +64,7 @@ class Failure:
 
 
 class FakeBotApi:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, token: str = TOKEN) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, token: str = TOKEN, first_update_id: int = 1) -> None:
         self.host = host
         self.port = port
         self.token = token
@@ -74,7 +74,7 @@ class FakeBotApi:
         self.failures: list[Failure] = []
         self.webhook_url = ""
         self._updates: list[dict[str, Any]] = []
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(first_update_id)  # Telegram's ids only grow, across restarts too
         self._message_ids = itertools.count(1000)
         self._file_ids = itertools.count(1)
         self._new_update = asyncio.Event()
