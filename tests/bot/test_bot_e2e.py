@@ -155,7 +155,7 @@ async def test_bad_input_gets_a_clear_reply(fake_bot: Harness, kind: str, expect
         api.send_text(chat, "a dress", edited=True, user=user)
     reply = await api.wait_for("sendMessage", chat_id=chat)
     assert expect in reply.text
-    assert fake_bot.app.updater.running is not False  # still polling
+    assert fake_bot.app.updater.running  # still polling
 
 
 async def test_group_messages_need_to_address_the_bot(fake_bot: Harness) -> None:
