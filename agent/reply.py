@@ -36,6 +36,17 @@ _SCRIPTS = {
     "ko": re.compile(r"[\uac00-\ud7af]"), "ru": re.compile(r"[\u0400-\u04ff]"), "ar": re.compile(r"[\u0600-\u06ff]"),
 }
 _GARBAGE = re.compile(r"[{}\[\]<>]|```|(.)\1{6,}")
+# Openers that say nothing ("Sure!", "好的，我明白了。"): skipped, so the fixed reply is used if nothing else comes.
+_FILLER = re.compile(
+    r"sure|okay|ok|of course|certainly|absolutely|great|got it|understood|i understand|alright|"
+    r"here you go|我明白了|明白了|没问题|好的|当然|好|claro|por supuesto|vale|bien sûr|d'accord|natürlich|klar|"
+    r"tudo ótimo|certo|конечно|хорошо|[\s,，、!！¡.。?？¿~…:：-]",
+    re.IGNORECASE,
+)
+
+
+def is_filler(sentence: str) -> bool:
+    return not _FILLER.sub("", sentence.strip().lower())
 
 
 def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, language: str, has_shown: bool) -> str:
@@ -119,6 +130,8 @@ async def _model_prose(ctx: AgentContext, runtime: Runtime[AgentContext], messag
     def emit(batch: list[str]) -> bool:
         nonlocal chars
         for sentence in batch:
+            if is_filler(sentence):
+                continue
             if not shown and _looks_wrong(sentence, language):
                 raise ValueError("garbage")
             shown.append(sentence)

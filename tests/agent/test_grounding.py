@@ -70,3 +70,16 @@ async def test_reply_is_bounded_to_three_sentences(open_service) -> None:
         result = await service.ask(Session("b"), "a red midi dress")
     assert result.reply == "One. Two. Three."
     assert result.note is None
+
+
+def test_filler_openers_are_skipped() -> None:
+    from agent.reply import is_filler
+
+    assert is_filler("Sure! ") and is_filler("好的，我明白了。") and is_filler("¡Claro!")
+    assert not is_filler("The first one is a red dress.") and not is_filler("好的，我找到了一件黑色晚礼服。")
+
+
+async def test_a_filler_only_reply_falls_back_to_the_fixed_text(open_service) -> None:
+    async with open_service(ScriptedBackend(text_replies=["好的，我明白了。"])) as service:
+        result = await service.ask(Session("filler"), "红色连衣裙")
+    assert result.reply.startswith("为您找到")
