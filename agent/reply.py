@@ -74,11 +74,13 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
         key = "popular" if ctx.customer_id else "no_customer"
         return r.get(language, key, n=n)
     if not n:
-        return r.get(language, "none")
+        return r.get(language, "no_cheaper" if output.extra.get("no_cheaper") else "none")
     if kind == "recommend":
         return r.get(language, "recommend", n=n)
     if kind == "details":
         return r.get(language, "details", name=ctx.record.products[0].name)
+    if output.extra.get("relaxed"):
+        return r.get(language, "relaxed", n=n)
     return r.get(language, {"similar": "similar", "refine": "refine"}.get(intent, "found"), n=n)
 
 
@@ -100,6 +102,9 @@ def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: 
     if output.kind == "popular":
         action = "listed popular items (no purchase history is linked)"
     extra = "Say briefly why they fit the shopper's past purchases." if intent == "recommend" else ""
+    if output.extra.get("relaxed"):
+        extra = ("Nothing matched everything the shopper asked for; say so plainly, then present these "
+                 "as the closest products.")
     system = render("system", max_sentences=MAX_REPLY_SENTENCES)
     user = render("reply", language=language, language_name=ctx.replies.language_name(language),
                   request=(state.get("text") or "(a photo)")[:300], action=action,

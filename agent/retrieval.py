@@ -70,12 +70,14 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
         timeout = max(1.0, float(ctx.settings.agent.turn_timeout_s) / 2)
         try:
             output = await _speculated_or_invoke(name, args, plan, state, runtime, timeout)
+            seen = set(plan.get("shown_ids") or ())
+            output.articles = [a for a in output.articles if a.article_id not in seen]  # "cheaper" = new items
             if not output.articles and plan.get("fallback_max_price"):
                 args["max_price"] = plan["fallback_max_price"]
                 output = await invoke_tool(name, args, state, runtime, timeout)
-            if plan.get("shown_ids"):
-                seen = set(plan["shown_ids"])
-                output.articles = [a for a in output.articles if a.article_id not in seen]  # "cheaper" = new items
+                output.articles = [a for a in output.articles if a.article_id not in seen]
+                if not output.articles:
+                    output.extra["no_cheaper"] = True
         except BadImageError as exc:
             output = ToolOutput(kind="bad_image", observation=str(exc))
         except (BadQueryError, NotFoundError) as exc:

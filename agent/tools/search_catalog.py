@@ -13,6 +13,9 @@ from catalog.models import SearchFilters
 
 logger = logging.getLogger(__name__)
 
+# When nothing matches every filter, these are dropped one by one, least specific first.
+RELAX_ORDER = ("section", "garment_group", "index_group", "colour", "product_type")
+
 
 @tool
 async def search_catalog(
@@ -50,15 +53,23 @@ async def search_catalog(
     k = max(1, min(int(k), 10))
     query = (query or "").strip() or " ".join(mapped.values()) or "popular"
     hits = await ctx.catalog.search_text(query, filters, k)
-    relaxed = False
+    relaxed: list[str] = []
     if not hits and mapped and (prices["min_price"] is None and prices["max_price"] is None):
-        hits = await ctx.catalog.search_text(query, SearchFilters(), k)
-        relaxed = True
+        # Loosen the least specific filters first, so "black jeans for men" still shows black jeans.
+        loose = dict(mapped)
+        for key in RELAX_ORDER:
+            if key not in loose:
+                continue
+            del loose[key]
+            relaxed.append(key)
+            hits = await ctx.catalog.search_text(query, SearchFilters(**loose), k)  # type: ignore[arg-type]
+            if hits:
+                break
     articles = [h.article for h in hits]
     note = f"{len(articles)} results"
     if dropped:
         note += "; ignored unknown filter values " + ", ".join(f"{k}={v}" for k, v in dropped.items())
     if relaxed:
-        note += "; nothing matched the filters exactly, showing the closest matches"
+        note += "; nothing matched every filter, so these ignore " + ", ".join(relaxed)
     return ToolOutput(articles=articles, observation=note, kind="products",
                       extra={"query": query, "filters": filters.to_dict(), "dropped": dropped, "relaxed": relaxed})

@@ -92,3 +92,24 @@ async def test_show_me_more_gives_items_not_shown_yet(open_service) -> None:
     assert more.products and not seen & {p.article_id for p in more.products}
     assert all(p.product_type == "Dress" for p in more.products + again.products)
     assert not {p.article_id for p in more.products} & {p.article_id for p in again.products}
+
+
+async def test_cheaper_when_the_cheapest_are_already_shown(open_service) -> None:
+    s = Session("cheapest")
+    async with open_service(ScriptedBackend(), max_products=5) as service:
+        first = await service.ask(s, "a red dress")
+        assert {p.article_id for p in first.products} >= {"0100000003"}  # the cheapest red dress is shown
+        cheaper = await service.ask(s, "cheaper ones")
+    assert cheaper.intent == "refine"
+    assert cheaper.products == []
+    assert "lowest-priced" in cheaper.reply
+
+
+async def test_filters_loosen_least_specific_first(open_service) -> None:
+    s = Session("relax")
+    async with open_service(ScriptedBackend(), max_products=5) as service:
+        turn = await service.ask(s, "a red dress for men")
+    call = turn.tool_calls[0]
+    assert call["args"].get("index_group") == "Menswear" and call["args"].get("colour") == "Red"
+    assert "ignore index_group" in call["observation"] and "colour" not in call["observation"].split("ignore")[1]
+    assert turn.products and all(p.colour == "Red" and p.product_type == "Dress" for p in turn.products)
