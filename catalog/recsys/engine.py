@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import duckdb
 
+from catalog.ingest.duck import DUCK_ARTICLE_COLUMNS
 from catalog.recsys.candidates import CandidateParams, Candidates, History, gather
 from catalog.recsys.ranking import ScoredItem, Weights, rank
 
@@ -103,19 +104,7 @@ class RecEngine:
         """Attribute rows of ``article_ids`` from the analytics ``articles`` table."""
         if not article_ids:
             return {}
-        cols = (
-            "article_id",
-            "product_code",
-            "name",
-            "product_type",
-            "product_group",
-            "colour",
-            "colour_master",
-            "index_group",
-            "section",
-            "garment_group",
-            "department",
-        )
+        cols = DUCK_ARTICLE_COLUMNS
         cur = self._conn.cursor()
         try:
             rows = cur.execute(
