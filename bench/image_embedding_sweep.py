@@ -22,28 +22,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageEnhance
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.photo_perturb import perturb  # noqa: E402
 from catalog.embedders.base import l2_normalise  # noqa: E402
 from catalog.embedders.image_efficientnet import colour_histogram  # noqa: E402
-
-
-def perturb(image: Image.Image, rng: random.Random) -> Image.Image:
-    w, h = image.size
-    f = rng.uniform(0.85, 1.0)
-    cw, ch = int(w * f), int(h * f)
-    x, y = rng.randint(0, w - cw), rng.randint(0, h - ch)
-    image = image.crop((x, y, x + cw, y + ch))
-    s = rng.uniform(0.6, 2.0)
-    image = image.resize((max(16, int(cw * s)), max(16, int(ch * s))))
-    image = ImageEnhance.Brightness(image).enhance(rng.uniform(0.8, 1.2))
-    buf = io.BytesIO()
-    image.save(buf, "JPEG", quality=rng.randint(35, 80))
-    buf.seek(0)
-    return Image.open(buf).convert("RGB")
 
 
 def prepare(image: Image.Image, mode: str, size: int) -> Image.Image:
@@ -85,7 +71,7 @@ def main() -> None:
     gallery = [Image.open(images[a]).convert("RGB") for a in chosen]
     r = random.Random(3)
     picks = r.sample(range(len(gallery)), 1000)
-    queries = [perturb(gallery[i], r) for i in picks]
+    queries = [Image.open(io.BytesIO(perturb(gallery[i], r))).convert("RGB") for i in picks]
     qids = [chosen[i] for i in picks]
     originals = [Image.open(p).convert("RGB") for p in photos]
     pids = [p.stem for p in photos]

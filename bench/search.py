@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
-import io
 import os
 import platform
 import random
@@ -34,12 +33,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageEnhance
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import catalog.search_index as search_index  # noqa: E402
+from bench.photo_perturb import perturb  # noqa: E402
 from catalog.articles import ArticleStore  # noqa: E402
 from catalog.db import Database  # noqa: E402
 from catalog.factory import build_catalog  # noqa: E402
@@ -145,20 +145,6 @@ def _import(collection, ids: list[str], matrix: np.ndarray, articles: dict[str, 
                            [article_metadata(articles[chunk[i]]) for i in keep])
             added += len(keep)
     print(f"imported {added} precomputed {what} vectors")
-
-
-def perturb(image: Image.Image, rng: random.Random) -> bytes:
-    w, h = image.size
-    f = rng.uniform(0.85, 1.0)
-    cw, ch = int(w * f), int(h * f)
-    x, y = rng.randint(0, w - cw), rng.randint(0, h - ch)
-    image = image.crop((x, y, x + cw, y + ch))
-    s = rng.uniform(0.6, 2.0)
-    image = image.resize((max(16, int(cw * s)), max(16, int(ch * s))))
-    image = ImageEnhance.Brightness(image).enhance(rng.uniform(0.8, 1.2))
-    buf = io.BytesIO()
-    image.save(buf, "JPEG", quality=rng.randint(35, 80))
-    return buf.getvalue()
 
 
 async def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
