@@ -37,6 +37,10 @@ class UnavailableBackend:
                             timeout_s: float | None = None) -> dict[str, Any]:
         raise ModelUnavailableError(self.reason)
 
+    async def choose_tool(self, messages: Any, tools: Any, *, require: bool = False, max_tokens: int = 128,
+                          timeout_s: float | None = None) -> Any:
+        raise ModelUnavailableError(self.reason)
+
     async def stream_text(self, messages: Any, *, max_tokens: int = 256,
                           timeout_s: float | None = None) -> AsyncIterator[str]:
         raise ModelUnavailableError(self.reason)

@@ -65,6 +65,9 @@ class LLMSettings(_Section):
     quantize: Literal["none", "int4"] = "none"
     embedded_model: str = "qwen2.5-coder-1.5b"
     context_size: int = Field(default=4096, ge=512)
+    # How the model picks a tool: "native" server tool calls, the "json" protocol, or "auto"
+    # (openai: native, falling back to json when the server refuses tools; embedded: json).
+    tool_calls: Literal["auto", "native", "json"] = "auto"
 
 
 class AgentSettings(_Section):

@@ -7,6 +7,11 @@ LangChain's ``ChatOpenAI``), so the embedded and openai backends share one code 
 streaming, ``response_format`` JSON-schema constrained decoding, prompt caching (the
 server reuses the KV cache of a stable system-prompt prefix), timeouts and error mapping.
 
+The server renders prompts with the model's own jinja chat template (``use_jinja``), so it
+accepts native ``tools``. ``tool_mode`` "auto" still picks tools through the JSON protocol
+here: on the small Qwen2.5-Coder models native tool calls measured worse (bench/RESULTS.md,
+"native tool calls vs JSON schema"); "native" turns them on.
+
 Nothing loads at construction: the model is loaded on first use, or by ``await start()``
 (e.g. as a background task at bot start-up), in a worker thread so the event loop never
 blocks. The text-only models here ignore photos (``supports_images = False``).
@@ -25,6 +30,7 @@ from typing import Any
 
 from agent.llm.base import Message
 from agent.llm.openai_backend import OpenAIBackend
+from agent.llm.tool_calls import ToolChoice, ToolMode, ToolSpec
 from reclmms.errors import ModelError, ModelUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -45,6 +51,8 @@ class EmbeddedBackend:
 
     name = "embedded"
     supports_images = False
+    # What "auto" means here, by measurement (bench/tool_calls.py): the JSON protocol under a grammar.
+    AUTO_TOOL_MODE: ToolMode = "json"
 
     def __init__(
         self,
@@ -58,6 +66,7 @@ class EmbeddedBackend:
         max_tokens: int = 256,
         temperature: float = 0.3,
         load_timeout_s: float = 120.0,
+        tool_mode: ToolMode = "auto",
     ) -> None:
         self.model_path = Path(model_path)
         self.model_name = model_name
@@ -72,14 +81,19 @@ class EmbeddedBackend:
         self._start_task: asyncio.Task[None] | None = None
         self._load_error: str | None = None
         self.load_seconds: float | None = None
-        self._client = OpenAIBackend(
+        self.tool_mode: ToolMode = self.AUTO_TOOL_MODE if tool_mode == "auto" else tool_mode
+        self._client = self._make_client(model_name, timeout_s, max_tokens, temperature)
+
+    def _make_client(self, model: str, timeout_s: float, max_tokens: int, temperature: float) -> OpenAIBackend:
+        return OpenAIBackend(
             base_url=f"http://127.0.0.1:{self._port}/v1",
-            model=model_name,
+            model=model,
             api_key=self._api_key,
             timeout_s=timeout_s,
             max_tokens=max_tokens,
             temperature=temperature,
             json_mode="json_schema",
+            tool_mode=self.tool_mode,
             supports_images=False,
             name=self.name,
             extra_body={"cache_prompt": True},
@@ -117,6 +131,7 @@ class EmbeddedBackend:
             params.port = self._port
             params.api_keys = [self._api_key]
             params.cache_prompt = True
+            params.use_jinja = True  # the model's own chat template, which is what accepts native `tools`
             params.warmup = False
             params.ui = False
             # llama.cpp logs every request at INFO on stderr; keep errors only unless debugging.
@@ -135,18 +150,7 @@ class EmbeddedBackend:
 
     def _rebased_client(self) -> OpenAIBackend:
         old = self._client
-        return OpenAIBackend(
-            base_url=f"http://127.0.0.1:{self._port}/v1",
-            model=old.model,
-            api_key=self._api_key,
-            timeout_s=old.timeout_s,
-            max_tokens=old.max_tokens,
-            temperature=old.temperature,
-            json_mode="json_schema",
-            supports_images=False,
-            name=self.name,
-            extra_body={"cache_prompt": True},
-        )
+        return self._make_client(old.model, old.timeout_s, old.max_tokens, old.temperature)
 
     async def _load_in_thread(self) -> None:
         try:
@@ -184,6 +188,18 @@ class EmbeddedBackend:
             _strip_images(messages), schema, max_tokens=max_tokens, timeout_s=remaining
         )
 
+    async def choose_tool(
+        self, messages: list[Message], tools: list[ToolSpec], *, require: bool = False,
+        max_tokens: int = 128, timeout_s: float | None = None
+    ) -> ToolChoice:
+        timeout = timeout_s or self.timeout_s
+        started = time.monotonic()
+        await self.start(timeout)
+        remaining = max(0.5, timeout - (time.monotonic() - started))
+        return await self._client.choose_tool(
+            _strip_images(messages), tools, require=require, max_tokens=max_tokens, timeout_s=remaining
+        )
+
     async def stream_text(
         self, messages: list[Message], *, max_tokens: int = 256, timeout_s: float | None = None
     ) -> AsyncIterator[str]:
@@ -205,6 +221,9 @@ class EmbeddedBackend:
             "load_seconds": self.load_seconds,
             "threads": self.threads,
             "supports_images": False,
+            "tool_mode": self._client.tool_mode,
+            "tool_path": self._client.last_tool_path,
+            "tool_stats": dict(self._client.tool_stats),
         }
         if self.loaded:
             inner = await self._client.health()

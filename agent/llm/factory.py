@@ -61,6 +61,7 @@ def build_backend(settings: Settings, *, allow_download: bool = False) -> ChatBa
             timeout_s=llm.timeout_s,
             max_tokens=llm.max_tokens,
             temperature=llm.temperature,
+            tool_mode=llm.tool_calls,
         )
     elif llm.backend == "minicpm":
         from agent.llm.minicpm import MiniCPMBackend

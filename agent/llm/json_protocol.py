@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from jsonschema.exceptions import SchemaError, ValidationError
 
 from agent.llm.base import Message
 from reclmms.errors import ModelError
@@ -120,16 +120,42 @@ def extract_json(text: str) -> Any:
     raise ValueError("no JSON object found in the reply")
 
 
+def _where(error: ValidationError) -> str:
+    return "/".join(str(p) for p in error.absolute_path) or "(root)"
+
+
+def _explain(error: ValidationError) -> list[str]:
+    """The readable reasons for one error; an ``anyOf``/``oneOf`` failure is explained by its closest branch.
+
+    "not valid under any of the given schemas" tells a model nothing. For a tagged union (a
+    ``const`` per branch, like the tool selection) the closest branch is the one whose tag
+    matched, and its own errors are what needs fixing; when no tag matched, the tags are listed.
+    """
+    if error.validator not in ("anyOf", "oneOf") or not error.context:
+        return [f"{_where(error)}: {error.message}"]
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.schema_path[0], []).append(sub)
+    tagged = [errs for errs in branches.values() if not any(e.validator == "const" for e in errs)]
+    if tagged:
+        closest = min(tagged, key=len)
+        return [line for sub in closest for line in _explain(sub)]
+    consts = [e for errs in branches.values() for e in errs if e.validator == "const"]
+    if consts and len({_where(e) for e in consts}) == 1:
+        allowed = ", ".join(json.dumps(e.validator_value, ensure_ascii=False) for e in consts)
+        return [f"{_where(consts[0])}: must be one of {allowed}"]
+    return [f"{_where(error)}: {error.message}"]
+
+
 def validation_errors(value: Any, schema: dict[str, Any]) -> list[str]:
     """Human-readable schema violations, empty when ``value`` is valid."""
     try:
         validator = Draft202012Validator(schema)
     except SchemaError as exc:  # a programming error in the caller's schema
         raise ValueError(f"invalid JSON schema: {exc.message}") from exc
-    errors = []
+    errors: list[str] = []
     for error in sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path)):
-        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
-        errors.append(f"{where}: {error.message}")
+        errors.extend(_explain(error))
     return errors[:8]
 
 

@@ -11,7 +11,8 @@ its documented contract::
 
 which returns a string, or a generator of text with ``stream=True``. Generation runs in a
 worker thread, one at a time per model. MiniCPM has no native function calling, so
-``complete_json`` uses the prompt-level JSON protocol with one repair round.
+``complete_json`` uses the prompt-level JSON protocol with one repair round, and
+``choose_tool`` fills the tool-selection object of ``tool_calls.py`` through it.
 
 Upstream's remote code targets transformers 4.40 (the ``minicpm`` extra pins it); the
 loader passes ``torch_dtype`` there and ``dtype`` on transformers 5. What was verified here
@@ -37,8 +38,9 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
-from agent.llm import json_protocol
+from agent.llm import json_protocol, tool_calls
 from agent.llm.base import Message
+from agent.llm.tool_calls import ToolChoice, ToolSpec
 from reclmms.errors import BadImageError, ModelError, ModelUnavailableError
 from reclmms.settings import Settings
 
@@ -353,6 +355,15 @@ class MiniCPMBackend:
         self._last_error = None
         return result
 
+    async def choose_tool(
+        self, messages: list[Message], tools: list[ToolSpec], *, require: bool = False,
+        max_tokens: int = 128, timeout_s: float | None = None
+    ) -> ToolChoice:
+        async def fill(msgs: list[Message], schema: dict[str, Any]) -> dict[str, Any]:
+            return await self.complete_json(msgs, schema, max_tokens=max_tokens, timeout_s=timeout_s)
+
+        return await tool_calls.choose_by_json(fill, messages, tools, require=require)
+
     async def stream_text(
         self, messages: list[Message], *, max_tokens: int = 256, timeout_s: float | None = None
     ) -> AsyncIterator[str]:
@@ -404,6 +415,7 @@ class MiniCPMBackend:
             "loaded": self.chat_model.loaded,
             "ok": self._last_error is None and (self.chat_model.loaded or self._has_config),
             "supports_images": True,
+            "tool_mode": "json",
             "last_error": self._last_error,
             "last_latency_s": self._last_latency_s,
         }

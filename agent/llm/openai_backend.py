@@ -7,6 +7,12 @@ the photo, and the backend stops sending photos from then on. ``complete_json`` 
 ``response_format: json_schema`` (constrained decoding on llama.cpp and vLLM) and falls
 back to the prompt-level protocol when the server refuses it.
 
+``choose_tool`` sends native ``tools`` (``tool_mode`` "auto" or "native"): the first tool call
+is checked against its tool's parameters, a call the model wrote as text instead is salvaged,
+and a bad call gets one repair round. A server that refuses ``tools`` (llama.cpp without
+``--jinja``, older servers) is remembered, and in "auto" the JSON protocol of ``tool_calls.py``
+answers from then on. ``health()`` says which path the calls took.
+
 The embedded backend reuses this class against xllamacpp's server on loopback.
 """
 
@@ -21,8 +27,9 @@ from typing import Any, Literal
 
 import openai
 
-from agent.llm import json_protocol
+from agent.llm import json_protocol, tool_calls
 from agent.llm.base import Message
+from agent.llm.tool_calls import ToolChoice, ToolMode, ToolSpec
 from reclmms.errors import ModelError, ModelUnavailableError
 from reclmms.settings import Settings
 
@@ -31,6 +38,7 @@ logger = logging.getLogger(__name__)
 JsonMode = Literal["auto", "json_schema", "prompt"]
 DUMMY_API_KEY = "sk-no-key-required"
 _IMAGE_ERROR_HINTS = ("image", "multimodal", "mmproj", "vision", "image_url")
+_TOOL_ERROR_HINTS = ("tool", "jinja", "function")
 
 
 def sniff_mime(data: bytes) -> str:
@@ -74,6 +82,14 @@ def _is_image_rejection(exc: openai.APIStatusError) -> bool:
     return exc.status_code in (400, 415, 422, 500, 501) and any(hint in text for hint in _IMAGE_ERROR_HINTS)
 
 
+def _is_tool_refusal(exc: openai.APIStatusError) -> bool:
+    """The server does not do native tool calls (llama.cpp: "tools param requires --jinja flag")."""
+    text = str(exc).lower()
+    return exc.status_code == 501 or (
+        exc.status_code in (400, 422, 500) and any(hint in text for hint in _TOOL_ERROR_HINTS)
+    )
+
+
 class OpenAIBackend:
     """A ChatBackend over an OpenAI-compatible HTTP API."""
 
@@ -87,6 +103,7 @@ class OpenAIBackend:
         max_tokens: int = 256,
         temperature: float = 0.3,
         json_mode: JsonMode = "auto",
+        tool_mode: ToolMode = "auto",
         supports_images: bool = True,
         name: str = "openai",
         extra_body: dict[str, Any] | None = None,
@@ -98,6 +115,10 @@ class OpenAIBackend:
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.json_mode: JsonMode = json_mode
+        self.tool_mode: ToolMode = tool_mode
+        # How choose_tool calls went: by path, plus calls salvaged from text and repair rounds.
+        self.tool_stats: dict[str, int] = {"native": 0, "json": 0, "salvaged": 0, "repaired": 0}
+        self.last_tool_path: str | None = None
         self.supports_images = supports_images
         self._api_key = api_key or DUMMY_API_KEY
         self._extra_body = dict(extra_body or {})
@@ -119,6 +140,7 @@ class OpenAIBackend:
             "timeout_s": llm.timeout_s,
             "max_tokens": llm.max_tokens,
             "temperature": llm.temperature,
+            "tool_mode": llm.tool_calls,
         }
         kwargs.update(overrides)
         return cls(**kwargs)
@@ -183,10 +205,14 @@ class OpenAIBackend:
             body = {**body, "messages": to_openai_messages(messages, images=False)}
             return await self._client.chat.completions.create(**body, extra_body=self._extra_body or None)
 
-    async def _text(self, messages: list[Message], max_tokens: int, **extra: Any) -> str:
+    async def _message(self, messages: list[Message], max_tokens: int, **extra: Any) -> Any:
+        """The first choice's message of one completion, or None when the server sent no choice."""
         response = await self._create(self._request(messages, max_tokens, **extra), messages)
-        choice = response.choices[0] if response.choices else None
-        return (choice.message.content or "") if choice else ""
+        return response.choices[0].message if response.choices else None
+
+    async def _text(self, messages: list[Message], max_tokens: int, **extra: Any) -> str:
+        message = await self._message(messages, max_tokens, **extra)
+        return (message.content or "") if message is not None else ""
 
     async def complete_json(
         self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int = 256, timeout_s: float | None = None
@@ -240,6 +266,77 @@ class OpenAIBackend:
 
         return await json_protocol.complete_with_repair(plain, json_protocol.with_instructions(messages, schema), schema)
 
+    async def choose_tool(
+        self, messages: list[Message], tools: list[ToolSpec], *, require: bool = False,
+        max_tokens: int = 128, timeout_s: float | None = None
+    ) -> ToolChoice:
+        timeout = timeout_s or self.timeout_s
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(timeout):
+                choice = await self._choose_tool(messages, tools, require, max_tokens)
+        except json_protocol.JSONProtocolError:
+            self._last_error = "invalid tool call from the model"
+            raise
+        except (ModelError, ValueError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - every client failure becomes a ModelError
+            raise self._map_error(exc, timeout) from exc
+        self._last_latency_s = time.monotonic() - started
+        self._last_error = None
+        self.last_tool_path = choice.path
+        self.tool_stats[choice.path] += 1
+        return choice
+
+    async def _choose_tool(
+        self, messages: list[Message], tools: list[ToolSpec], require: bool, max_tokens: int
+    ) -> ToolChoice:
+        if self.tool_mode != "json":
+            try:
+                return await self._native_tool(messages, tools, require, max_tokens)
+            except openai.APIStatusError as exc:
+                if self.tool_mode == "native" or not _is_tool_refusal(exc):
+                    raise
+                logger.info("%s: server refused native tool calls (%s); using the JSON protocol from now on",
+                            self.name, exc.status_code)
+                self.tool_mode = "json"
+
+        async def fill(msgs: list[Message], schema: dict[str, Any]) -> dict[str, Any]:
+            return await self._complete_json(msgs, schema, max_tokens)
+
+        return await tool_calls.choose_by_json(fill, messages, tools, require=require)
+
+    async def _native_tool(
+        self, messages: list[Message], tools: list[ToolSpec], require: bool, max_tokens: int
+    ) -> ToolChoice:
+        extra = {"tools": tools, "tool_choice": "required" if require else "auto"}
+        message = await self._message(messages, max_tokens, **extra)
+        try:
+            return self._native_choice(message, tools, require)
+        except json_protocol.JSONProtocolError as first:
+            logger.info("%s: tool call rejected (%s); one repair round", self.name, first)
+            self.tool_stats["repaired"] += 1
+            retry = tool_calls.repair_call_messages(messages, first.raw, first.errors)
+            return self._native_choice(await self._message(retry, max_tokens, **extra), tools, require)
+
+    def _native_choice(self, message: Any, tools: list[ToolSpec], require: bool) -> ToolChoice:
+        """The checked call of one reply: a real tool call, else one written as text, else prose."""
+        calls = list(getattr(message, "tool_calls", None) or [])
+        function = getattr(calls[0], "function", None) if calls else None
+        if function is not None:
+            return tool_calls.check_call(tools, function.name, function.arguments, path="native")
+        text = str(getattr(message, "content", None) or "")
+        salvaged = tool_calls.salvage_call(text, tools)
+        if salvaged is not None:
+            choice = tool_calls.check_call(tools, *salvaged, path="native")
+            self.tool_stats["salvaged"] += 1
+            return choice
+        if require or tool_calls.looks_like_call(text):
+            raise json_protocol.JSONProtocolError(
+                "the model wrote no readable tool call", ["call exactly one of the tools, with JSON arguments"], text
+            )
+        return ToolChoice(name=None, path="native", text=text.strip())
+
     async def stream_text(
         self, messages: list[Message], *, max_tokens: int = 256, timeout_s: float | None = None
     ) -> AsyncIterator[str]:
@@ -280,6 +377,9 @@ class OpenAIBackend:
             "model": self.model,
             "supports_images": self.supports_images,
             "json_mode": self.json_mode,
+            "tool_mode": self.tool_mode,
+            "tool_path": self.last_tool_path,
+            "tool_stats": dict(self.tool_stats),
             "last_error": self._last_error,
             "last_latency_s": self._last_latency_s,
         }

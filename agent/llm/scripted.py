@@ -1,7 +1,10 @@
 """A scripted ``ChatBackend`` for tests, benches and demos without a model.
 
 It answers ``complete_json`` from a queue of dicts (or a rule function), and ``stream_text``
-from a queue of texts (or a rule function), chunked like a real stream. Modes simulate the
+from a queue of texts (or a rule function), chunked like a real stream. ``choose_tool`` takes
+the JSON protocol like MiniCPM: its next JSON reply is the selection object
+(``{"tool": "search_catalog", "arguments": {...}}``, or ``{"tool": "none"}``), checked by
+``tool_calls`` exactly as a real model's would be. Modes simulate the
 failures the agent must survive:
 
 - ``"ok"``       normal answers;
@@ -20,6 +23,8 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from agent.llm import tool_calls
+from agent.llm.tool_calls import ToolChoice
 from reclmms.errors import ModelError, ModelUnavailableError
 
 Message = dict[str, Any]
@@ -44,22 +49,28 @@ def default_text(messages: list[Message]) -> str:
     return f"I picked these for you. The first one, {name}, is a great choice."
 
 
+def _minimal_value(spec: dict[str, Any]) -> Any:
+    if "const" in spec:
+        return spec["const"]
+    if "enum" in spec:
+        return spec["enum"][0]
+    for union in ("anyOf", "oneOf"):
+        if spec.get(union):
+            return _minimal_value(spec[union][0])
+    kind = spec.get("type")
+    kind = kind[0] if isinstance(kind, list) else kind
+    if kind == "object" or (kind is None and "properties" in spec):
+        props = spec.get("properties", {})
+        return {key: _minimal_value(props.get(key, {})) for key in spec.get("required", [])}
+    return {"array": [], "string": "", "number": 0, "integer": 0, "boolean": False, "null": None}.get(kind or "string")
+
+
 def minimal_json(messages: list[Message], schema: dict[str, Any]) -> dict[str, Any]:
-    """The smallest object that satisfies ``schema``: required keys with a first enum value or an empty value.
-    For the intent schema this is ``{"intent": "search"}``: a plain catalog search."""
-    out: dict[str, Any] = {}
-    props = schema.get("properties", {})
-    for key in schema.get("required", []):
-        spec = props.get(key, {})
-        if "enum" in spec:
-            out[key] = spec["enum"][0]
-        else:
-            kind = spec.get("type")
-            kind = kind[0] if isinstance(kind, list) else kind
-            out[key] = {"array": [], "string": "", "number": 0, "integer": 0, "boolean": False, "object": {}}.get(
-                kind or "string"
-            )
-    return out
+    """The smallest object that satisfies ``schema``: required keys with a first const/enum value or an
+    empty value, the first branch of a union. For the tool selection this is
+    ``{"tool": "search_catalog", "arguments": {"query": ""}}``: a plain catalog search."""
+    value = _minimal_value(schema)
+    return value if isinstance(value, dict) else {}
 
 
 class ScriptedBackend:
@@ -103,6 +114,21 @@ class ScriptedBackend:
         self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int = 256, timeout_s: float | None = None
     ) -> dict[str, Any]:
         await self._before("json", messages, timeout_s)
+        return self._json_reply(messages, schema)
+
+    async def choose_tool(
+        self, messages: list[Message], tools: list[dict[str, Any]], *, require: bool = False,
+        max_tokens: int = 128, timeout_s: float | None = None
+    ) -> ToolChoice:
+        await self._before("tool", messages, timeout_s)
+        self.calls[-1]["tools"] = tool_calls.tool_names(tools)
+
+        async def fill(msgs: list[Message], schema: dict[str, Any]) -> dict[str, Any]:
+            return self._json_reply(msgs, schema)
+
+        return await tool_calls.choose_by_json(fill, messages, tools, require=require)
+
+    def _json_reply(self, messages: list[Message], schema: dict[str, Any]) -> dict[str, Any]:
         if self.mode == "garbage":
             return {"intent": "launch_rockets", "max_price": "lots", "picks": ["not-an-id"]}
         if self.json_replies:
