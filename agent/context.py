@@ -36,6 +36,7 @@ class TurnRecord:
     products_sent: bool = False
     output: Any = None  # the ToolOutput of this turn, if a tool ran
     route: str = ""  # "rules" | "llm" | "default"
+    tool_path: str = ""  # how the model chose its tool when route == "llm": "native" | "json"
     speculative: Any = None  # (plan, task): the default search, started while the model decides
 
 

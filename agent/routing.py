@@ -1,10 +1,12 @@
 """The ``route`` node: what does this message ask for, and which tool call answers it?
 
 Deterministic first (language detection, rules in ``intents``, vocabulary matching in the
-text, ordinals against the shown products); the model fills a JSON-schema intent only when
-no rule fires and the text names nothing from the catalog. The model's values are validated:
-unknown intents are ignored, attribute values go through the vocabulary mapper, and prices
-are accepted only when the message contains a number.
+text, ordinals against the shown products); the model picks one of the agent's tools
+(``backend.choose_tool``: native tool calls or the JSON protocol, whichever the backend uses)
+only when no rule fires and the text names nothing from the catalog. The chosen tool maps
+back to an intent, and its arguments are validated like any model output: attribute values go
+through the vocabulary mapper, prices are accepted only when the message contains a number,
+positions only when products were shown, and the customer always comes from the session.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
-from agent.intents import INTENTS, Classification, classify
+from agent.intents import Classification, classify
 from agent.prompts import render
 from agent.state import ConversationState
+from agent.tool_specs import router_tool_specs
 from reclmms.errors import ReclmmsError
 
 logger = logging.getLogger(__name__)
@@ -31,33 +34,53 @@ NO_TOOL_INTENTS = ("greeting", "thanks", "help", "refused", "empty")
 # a 1.5B model on 2 CPU cores (2.7-4.2 s a call) does not, and the turn keeps the default search.
 INTENT_TIMEOUT_S = 1.0
 
-INTENT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "intent": {"type": "string", "enum": list(INTENTS)},
-        "query": {"type": "string", "maxLength": 80},
-        "colour": {"type": ["string", "null"]},
-        "product_type": {"type": ["string", "null"]},
-        "index_group": {"type": ["string", "null"]},
-        "max_price": {"type": ["number", "null"]},
-        "min_price": {"type": ["number", "null"]},
-    },
-    "required": ["intent"],
-}
+# The tool the model chose -> the intent the router plans with (the plan is rebuilt from the text, rules
+# and validated slots, never taken from the model's arguments as they are).
+TOOL_INTENTS = {"search_catalog": "search", "find_similar": "similar", "purchase_history": "history",
+                "recommend_for_me": "recommend", "article_details": "details"}
+NO_TOOL_INTENT = "help"  # no tool: small talk the rules did not catch; the reply says what the shop can do
+
+
+def route_messages(text: str, shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The model's view of one routing decision: a fixed system prompt (a stable, cacheable prefix) and the turn."""
+    listing = "\n".join(f"{i}. {s['name']} ({s.get('colour', '')} {s.get('product_type', '')})"
+                        for i, s in enumerate(shown, 1)) or "(none)"
+    return [{"role": "system", "content": render("route_system")},
+            {"role": "user", "content": render("route", shown=listing, text=text[:500])}]
+
+
+def intent_from_tool(name: str | None, arguments: dict[str, Any], shown: list[dict[str, Any]]) -> dict[str, Any]:
+    """The intent and raw slots a tool choice stands for; ``route`` validates the slots."""
+    if name is None:
+        return {"intent": NO_TOOL_INTENT}
+    out: dict[str, Any] = {"intent": TOOL_INTENTS[name]}
+    slots = {"search_catalog": ("colour", "product_type", "index_group", "max_price", "min_price"),
+             "find_similar": ("colour", "max_price")}.get(name, ())
+    out.update({key: arguments.get(key) for key in slots})
+    if name in ("find_similar", "article_details"):
+        out["ordinal"] = _ordinal(arguments.get("position"), shown)
+    return out
+
+
+def _ordinal(position: Any, shown: list[dict[str, Any]]) -> int | None:
+    """A 1-based position (or -1, the last) the model named, as a 0-based ordinal, if it is in the shown list."""
+    if not isinstance(position, int) or isinstance(position, bool) or not shown:
+        return None
+    if position == -1:
+        return -1
+    return position - 1 if 1 <= position <= len(shown) else None
 
 
 async def _llm_intent(ctx: AgentContext, text: str, shown: list[dict[str, Any]]) -> dict[str, Any] | None:
     backend = ctx.backend
     if backend is None or not ctx.budget.usable(1.0):
         return None
-    listing = "\n".join(f"{i}. {s['name']} ({s.get('colour', '')} {s.get('product_type', '')})"
-                        for i, s in enumerate(shown, 1)) or "(none)"
-    messages = [{"role": "user", "content": render("intent", shown=listing, text=text[:500])}]
     start = time.monotonic()
     try:
         limit = min(ctx.budget.remaining(), ctx.settings.llm.timeout_s, INTENT_TIMEOUT_S)
         async with asyncio.timeout(limit + 0.2):
-            out = await backend.complete_json(messages, INTENT_SCHEMA, max_tokens=96, timeout_s=limit)
+            choice = await backend.choose_tool(route_messages(text, shown), router_tool_specs(), max_tokens=96,
+                                               timeout_s=limit)
     except TimeoutError:
         logger.info("intent model too slow; using the default search")
         return None  # slow is not broken: the reply may still use the model
@@ -73,10 +96,13 @@ async def _llm_intent(ctx: AgentContext, text: str, shown: list[dict[str, Any]])
         return None
     finally:
         ctx.record.llm_seconds += time.monotonic() - start
-    if not isinstance(out, dict) or out.get("intent") not in INTENTS:
-        logger.info("intent model gave an invalid object: %r", out)
+    name = getattr(choice, "name", "?")
+    if name is not None and name not in TOOL_INTENTS:  # a backend that skipped the check
+        logger.info("intent model chose an unknown tool: %r", name)
         return None
-    return out
+    ctx.record.tool_path = str(getattr(choice, "path", ""))
+    logger.debug("model chose %s by the %s path", name or "no tool", ctx.record.tool_path)
+    return intent_from_tool(name, dict(getattr(choice, "arguments", None) or {}), shown)
 
 
 async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
@@ -111,12 +137,17 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
             if has_number:
                 c.max_price = c.max_price or _number(out.get("max_price"))
                 c.min_price = c.min_price or _number(out.get("min_price"))
+            if c.ordinal is None:
+                c.ordinal = out.get("ordinal")
             if intent in ("similar", "refine", "details") and not shown:
                 intent = "search"
     if intent is None:
         ctx.record.route = ctx.record.route if ctx.record.route == "llm" else "default"
         intent = "search"
     plan = _plan(ctx, intent, text, c, slots, state)
+    if not plan and ctx.record.speculative is not None:  # small talk after all: the default search is not needed
+        ctx.record.speculative[1].cancel()
+        ctx.record.speculative = None
     return _decided(ctx, intent, plan, language)
 
 

@@ -31,10 +31,25 @@ sys.path.insert(0, str(ROOT))
 
 from jsonschema import Draft202012Validator  # noqa: E402
 
+from agent.intents import INTENTS  # noqa: E402
 from agent.llm import gguf_models  # noqa: E402
 from agent.llm.embedded import EmbeddedBackend  # noqa: E402
 from agent.prompts import render  # noqa: E402
-from agent.routing import INTENT_SCHEMA  # noqa: E402
+
+# The intent object the router asked the model for before it picked tools (bench/tool_calls.py).
+INTENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "intent": {"type": "string", "enum": list(INTENTS)},
+        "query": {"type": "string", "maxLength": 80},
+        "colour": {"type": ["string", "null"]},
+        "product_type": {"type": ["string", "null"]},
+        "index_group": {"type": ["string", "null"]},
+        "max_price": {"type": ["number", "null"]},
+        "min_price": {"type": ["number", "null"]},
+    },
+    "required": ["intent"],
+}
 
 SHOWN = (
     "1. Slim jeans (Black Trousers)\n2. Linen shirt (White Shirt)\n3. Wrap dress (Dark Red Dress)"
@@ -141,7 +156,7 @@ def report(results: list[dict[str, Any]], load_before: tuple[float, float, float
         f"## bench/llm_models.py — {stamp}, {platform.machine()}, {os.cpu_count()} cores "
         f"(load average at start {load_before[0]:.1f}), llama.cpp threads = {threads}",
         "",
-        f"Agent intent prompt + schema (`prompts/intent.md`, `agent.routing.INTENT_SCHEMA`) on {results[0]['n']} "
+        f"Agent intent prompt + schema (`prompts/intent.md`, `INTENT_SCHEMA`) on {results[0]['n']} "
         "hand-written shopper requests (en/zh/es/de), `response_format` JSON schema through xllamacpp, temperature 0.",
         "",
         "| model | load | JSON valid | intent right | colour slot right | price slot right | latency p50 / p90 | stream speed | first chunk |",

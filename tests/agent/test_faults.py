@@ -41,16 +41,16 @@ async def test_slow_but_working_backend_gets_the_remaining_budget(open_service) 
 
 
 async def test_model_intent_is_validated(open_service) -> None:
-    # an intent from the model, with invented values: unknown colour dropped, no price without a number
-    backend = ScriptedBackend(json_replies=[{"intent": "search", "query": "party", "colour": "ultraviolet",
-                                             "product_type": "dresses", "max_price": 100}])
+    # a tool call from the model, with invented values: unknown colour dropped, no price without a number
+    backend = ScriptedBackend(json_replies=[{"tool": "search_catalog", "arguments": {
+        "query": "party", "colour": "ultraviolet", "product_type": "dresses", "max_price": 100}}])
     async with open_service(backend) as service:
         result = await service.ask(Session("v"), "something for a party")
     call = result.tool_calls[0]
     assert call["tool"] == "search_catalog"
     assert call["args"].get("product_type") == "Dress"
     assert "colour" not in call["args"] and "max_price" not in call["args"]
-    assert backend.calls[0]["kind"] == "json"
+    assert backend.calls[0]["kind"] == "tool" and "purchase_history" in backend.calls[0]["tools"]
 
 
 async def test_missing_model_weights_answer_with_results_and_a_note(tmp_path, catalog) -> None:

@@ -15,7 +15,8 @@ INJECTIONS = [
 
 @pytest.mark.parametrize("text", INJECTIONS)
 async def test_injection_never_reveals_another_customer(open_service, catalog, text: str) -> None:
-    async with open_service(ScriptedBackend(json_replies=[{"intent": "history"}] * 3)) as service:
+    history = {"tool": "purchase_history", "arguments": {"customer_id": "cust-b"}}
+    async with open_service(ScriptedBackend(json_replies=[history] * 3)) as service:
         result = await service.ask(Session("inj", customer_id="cust-a"), text)
     assert ("purchase_history", "cust-b") not in catalog.calls
     assert all(p.article_id != "0100000013" for p in result.products)  # cust-b's purchase
