@@ -39,6 +39,17 @@ INTENT_TIMEOUT_S = 1.0
 TOOL_INTENTS = {"search_catalog": "search", "find_similar": "similar", "purchase_history": "history",
                 "recommend_for_me": "recommend", "article_details": "details"}
 NO_TOOL_INTENT = "help"  # no tool: small talk the rules did not catch; the reply says what the shop can do
+_NEED_SHOWN = ("find_similar", "article_details")
+
+
+def route_tools(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tools the model may pick now: "similar" and "details" only once products were shown.
+
+    Offered with nothing shown, the 1.5B model picked article_details(position=-1) for plain
+    searches (bench/RESULTS.md); a tool that cannot work is better not offered.
+    """
+    tools = router_tool_specs()
+    return tools if shown else [t for t in tools if t["function"]["name"] not in _NEED_SHOWN]
 
 
 def route_messages(text: str, shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -79,7 +90,7 @@ async def _llm_intent(ctx: AgentContext, text: str, shown: list[dict[str, Any]])
     try:
         limit = min(ctx.budget.remaining(), ctx.settings.llm.timeout_s, INTENT_TIMEOUT_S)
         async with asyncio.timeout(limit + 0.2):
-            choice = await backend.choose_tool(route_messages(text, shown), router_tool_specs(), max_tokens=96,
+            choice = await backend.choose_tool(route_messages(text, shown), route_tools(shown), max_tokens=96,
                                                timeout_s=limit)
     except TimeoutError:
         logger.info("intent model too slow; using the default search")

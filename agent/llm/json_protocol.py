@@ -65,32 +65,52 @@ def with_instructions(messages: list[Message], schema: dict[str, Any]) -> list[M
     return [{"role": "system", "content": text}, *out]
 
 
-def _balanced_object(text: str) -> str | None:
-    """The first ``{...}`` span with balanced braces, respecting strings."""
-    start = text.find("{")
-    while start != -1:
-        depth = 0
-        in_string = False
-        escaped = False
-        for i in range(start, len(text)):
-            ch = text[i]
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif ch == "\\":
-                    escaped = True
-                elif ch == '"':
-                    in_string = False
+def _balanced_span(text: str, start: int) -> str | None:
+    """The ``{...}`` span with balanced braces that starts at ``start``, respecting strings."""
+    depth = 0
+    in_string = False
+    escaped = False
+    for i in range(start, len(text)):
+        ch = text[i]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
             elif ch == '"':
-                in_string = True
-            elif ch == "{":
-                depth += 1
-            elif ch == "}":
-                depth -= 1
-                if depth == 0:
-                    return text[start : i + 1]
-        start = text.find("{", start + 1)
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return text[start : i + 1]
     return None
+
+
+def _balanced_objects(text: str, limit: int = 4) -> list[str]:
+    """The top-level balanced ``{...}`` spans (at most ``limit``), in order.
+
+    A span that opens with ``{{`` also yields the span from its second brace: a model that
+    copies a chat template's doubled braces writes ``{{"name": ..., "arguments": {...}}}}``,
+    and the object it meant starts there.
+    """
+    spans: list[str] = []
+    start = text.find("{")
+    while start != -1 and len(spans) < limit:
+        span = _balanced_span(text, start)
+        if span is None:  # cut off: a later brace may still open a complete object
+            start = text.find("{", start + 1)
+            continue
+        spans.append(span)
+        if span.startswith("{{"):
+            inner = _balanced_span(text, start + 1)
+            if inner:
+                spans.append(inner)
+        start = text.find("{", start + len(span))
+    return spans
 
 
 def _lenient_fixes(candidate: str) -> str:
@@ -107,9 +127,7 @@ def extract_json(text: str) -> Any:
         raise ValueError("empty reply")
     candidates: list[str] = [text.strip()]
     candidates += [m.group(1).strip() for m in _FENCE.finditer(text)]
-    span = _balanced_object(text)
-    if span:
-        candidates.append(span)
+    candidates += _balanced_objects(text)
     for candidate in candidates:
         for attempt in (candidate, _lenient_fixes(candidate)):
             try:

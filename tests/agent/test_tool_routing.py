@@ -60,10 +60,11 @@ async def test_no_tool_is_small_talk_without_products(open_service) -> None:  # 
     assert second.note is None
 
 
-async def test_shown_products_are_needed_for_similar_and_details(open_service) -> None:  # type: ignore[no-untyped-def]
+async def test_similar_and_details_are_offered_only_once_products_were_shown(open_service) -> None:  # type: ignore[no-untyped-def]
     backend = ScriptedBackend(json_replies=[{"tool": "find_similar", "arguments": {"position": 1}}])
     async with open_service(backend) as service:
         result = await service.ask(Session("fresh"), VAGUE)
+    assert backend.calls[0]["tools"] == ["search_catalog", "purchase_history", "recommend_for_me"]
     assert result.intent == "search" and result.tool_calls[0]["tool"] == "search_catalog"
 
 

@@ -64,6 +64,9 @@ def test_salvage_reads_calls_written_as_text() -> None:
     fenced = '```json\n{\n  "name": "purchase_history",\n  "arguments": {"limit": 10}\n}\n```'
     assert salvage_call(fenced, TOOLS) == ("purchase_history", {"limit": 10})
     assert salvage_call('{"function": {"name": "article_details", "arguments": "{}"}}', TOOLS) == ("article_details", "{}")
+    # llama.cpp renders the Qwen2.5 tool prompt with doubled braces, and the 1.5B model copies them.
+    doubled = '{{"name": "search_catalog", "arguments": {"query": "warm winter coat"}}}}'
+    assert salvage_call(doubled, TOOLS) == ("search_catalog", {"query": "warm winter coat"})
     assert salvage_call('{"name": "rm_rf", "arguments": {}}', TOOLS) is None
     assert salvage_call("I'm fine, thanks!", TOOLS) is None
     assert tool_calls.looks_like_call('{"name": "search_catalog", "arguments": {"query": "a long') is True
@@ -156,7 +159,7 @@ def fake_server() -> Iterator[Callable[[Reply], tuple[OpenAIBackend, _FakeServer
     def start(reply: Reply) -> tuple[OpenAIBackend, _FakeServer]:
         server = _FakeServer(("127.0.0.1", 0), _Handler)
         server.reply, server.requests = reply, []
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         backend = OpenAIBackend(base_url=f"http://127.0.0.1:{server.server_address[1]}/v1", model="m", timeout_s=5)
         started.append((backend, server))
         return backend, server
@@ -248,6 +251,9 @@ async def test_prose_means_no_tool_and_text_calls_are_salvaged(fake_server) -> N
 # -- a real llama.cpp server ---------------------------------------------------------------------------
 
 HISTORY_TOOLS = [t for t in TOOLS if t["function"]["name"] in ("search_catalog", "purchase_history")]
+# Tools without arguments: the 0.5B model's native calls are not grammar-constrained (it writes them as
+# text, bench/RESULTS.md) and it sometimes invents long arguments; here only the plumbing is under test.
+ACCOUNT_TOOLS = [t for t in TOOLS if t["function"]["name"] in ("purchase_history", "recommend_for_me")]
 
 
 @pytest.mark.slow
@@ -257,12 +263,13 @@ async def test_native_tool_call_on_a_real_llama_cpp_server(llama_server: Loopbac
                             timeout_s=120, temperature=0.0, tool_mode="native")
     messages = [SYSTEM, {"role": "user", "content": "show me my purchase history"}]
     try:
-        choice = await backend.choose_tool(messages, HISTORY_TOOLS, require=True, max_tokens=40)
+        choice = await backend.choose_tool(messages, ACCOUNT_TOOLS, require=True, max_tokens=64)
         health = await backend.health()
     finally:
         await backend.aclose()
-    assert choice.name in ("search_catalog", "purchase_history") and choice.path == "native"
-    validate(choice.arguments, tool_calls.parameters(HISTORY_TOOLS, choice.name) or {})
+    assert choice.name in ("purchase_history", "recommend_for_me") and choice.path == "native"
+    validate(choice.arguments, tool_calls.parameters(ACCOUNT_TOOLS, choice.name) or {})
+    assert backend.tool_mode == "native"  # the server took `tools` (jinja templates are on)
     assert health["tool_path"] == "native" and health["tool_stats"]["native"] == 1 and health["ok"] is True
 
 
@@ -293,3 +300,16 @@ async def test_llama_cpp_without_jinja_refuses_tools_and_the_json_protocol_answe
     assert backend.tool_mode == "json" and choice.path == "json"
     assert choice.name in ("search_catalog", "purchase_history")
     validate(choice.arguments, tool_calls.parameters(HISTORY_TOOLS, choice.name) or {})
+
+
+def test_tool_mode_comes_from_settings_and_auto_is_json_on_embedded(tmp_path: Path) -> None:
+    from agent.llm.embedded import EmbeddedBackend
+    from reclmms.settings import load_settings
+
+    config = tmp_path / "config.toml"
+    config.write_text("")
+    native = load_settings(config, env={"RECLMMS_LLM_TOOL_CALLS": "native"})
+    assert OpenAIBackend.from_settings(native).tool_mode == "native"
+    assert OpenAIBackend.from_settings(load_settings(config, env={})).tool_mode == "auto"
+    assert EmbeddedBackend(tmp_path / "m.gguf").tool_mode == "json"  # measured: bench/tool_calls.py
+    assert EmbeddedBackend(tmp_path / "m.gguf", tool_mode="native")._client.tool_mode == "native"
