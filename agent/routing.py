@@ -38,7 +38,11 @@ INTENT_TIMEOUT_S = 1.0
 # and validated slots, never taken from the model's arguments as they are).
 TOOL_INTENTS = {"search_catalog": "search", "find_similar": "similar", "purchase_history": "history",
                 "recommend_for_me": "recommend", "article_details": "details"}
-NO_TOOL_INTENT = "help"  # no tool: small talk the rules did not catch; the reply says what the shop can do
+# No tool: the rules already answered greetings, thanks and help, so a message that reaches the model is
+# most likely a request in words the vocabulary lacks ("something for a wedding"); the small models
+# also answer "no tool" for plain searches now and then. Showing the default search's products fails
+# better than a help text without any.
+NO_TOOL_INTENT = "search"
 _NEED_SHOWN = ("find_similar", "article_details")
 
 

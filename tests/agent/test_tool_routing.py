@@ -54,10 +54,11 @@ async def test_history_from_the_model_is_the_session_customers_only(open_service
     assert [c for c in catalog.calls if c[0] == "purchase_history"] == [("purchase_history", "cust-a")]
 
 
-async def test_no_tool_is_small_talk_without_products(open_service) -> None:  # type: ignore[no-untyped-def]
+async def test_no_tool_keeps_the_default_search(open_service) -> None:  # type: ignore[no-untyped-def]
     _, second = await two_turns(open_service, {"tool": "none"})
-    assert second.intent == "help" and second.products == [] and second.tool_calls == []
-    assert second.note is None
+    assert second.intent == "search"
+    assert [c["tool"] for c in second.tool_calls] == ["search_catalog"]
+    assert second.tool_calls[0]["args"]["query"] == VAGUE
 
 
 async def test_similar_and_details_are_offered_only_once_products_were_shown(open_service) -> None:  # type: ignore[no-untyped-def]
