@@ -41,6 +41,7 @@ class CandidateParams:
     variant_pop_days: int = 60
     new_days: int = 14
     new_top: int = 400
+    stats_days: int = 365  # article sales statistics look back this far (bounds the scan)
 
 
 @dataclass(slots=True)
@@ -53,6 +54,18 @@ class HistoryRow:
     index_group: str
     colour: str
     department: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleStats:
+    """An article's sales by anyone in the ``stats_days`` before an ``as_of`` date."""
+
+    sales: int
+    sales_30: int  # in the last 30 days
+    first_age: int  # days since its first sale in the window
+    last_age: int  # days since its most recent sale
+    price: float  # mean price paid
+    buyer_age: float | None  # mean age of its buyers, where known
 
 
 @dataclass(slots=True)
@@ -74,6 +87,9 @@ class Candidates:
     names: dict[str, str] = field(default_factory=dict)
     # article -> (product_type, index_group, department, colour) for every candidate
     attrs: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    # (as_of, article) -> its sales before as_of within ``stats_days``, for every candidate
+    stats: dict[tuple[date, str], ArticleStats] = field(default_factory=dict)
+    ages: dict[int, int] = field(default_factory=dict)  # rid -> the customer's age, where known
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
 
@@ -131,6 +147,10 @@ def _fill(
         "unnest(?::DATE[]) AS as_of",
         [list(range(len(requests))), [c for c, _ in requests], as_of],
     )
+    for rid, age in cur.execute(
+        "SELECT r.rid, c.age FROM reqs r JOIN customers c USING (customer_id) WHERE c.age > 0"
+    ).fetchall():
+        out.ages[int(rid)] = int(age)
     if histories is None:
         cur.execute(
             """CREATE TEMP TABLE hist AS
@@ -300,4 +320,38 @@ def _fill(
             if aid in ids:
                 out.names[aid] = name or aid
     lap("attributes")
+    _article_stats(cur, out, p.stats_days)
+    lap("article stats")
     logger.debug("candidates for %d requests: %s", len(requests), out.timings)
+
+
+def _article_stats(cur: duckdb.DuckDBPyConnection, out: Candidates, days: int) -> None:
+    """Sales statistics of every candidate as of its request's date (one scan for the batch)."""
+    pairs: set[tuple[date, str]] = set()
+    for rid, day in enumerate(out.as_of):
+        pairs.update((day, h.article_id) for h in out.history.get(rid, []))
+        pairs.update((day, a) for a in out.variants.get(rid, {}))
+        pairs.update((day, a) for a in out.copurchase.get(rid, {}))
+    for day, pops in out.popular.items():
+        pairs.update((day, x[0]) for x in pops)
+    for day, news in out.new.items():
+        pairs.update((day, x[0]) for x in news)
+    if not pairs:
+        return
+    ordered = sorted(pairs)
+    lo, hi = _bounds(out.as_of, days)
+    rows = cur.execute(
+        """WITH p AS (SELECT unnest(?::DATE[]) AS as_of, unnest(?::VARCHAR[]) AS article_id)
+        SELECT p.as_of, p.article_id, count(*), count(*) FILTER (WHERE p.as_of - t.t_dat <= 30),
+               max(p.as_of - t.t_dat), min(p.as_of - t.t_dat), avg(t.price), avg(c.age)
+        FROM p JOIN (SELECT article_id, customer_id, t_dat, price FROM transactions
+                     WHERE t_dat >= ? AND t_dat < ?) t
+          ON t.article_id = p.article_id AND t.t_dat < p.as_of AND t.t_dat >= p.as_of - ?::INTEGER
+        LEFT JOIN (SELECT customer_id, age FROM customers WHERE age > 0) c ON c.customer_id = t.customer_id
+        GROUP BY ALL""",
+        [[d for d, _ in ordered], [a for _, a in ordered], lo, hi, days],
+    ).fetchall()
+    for day, aid, n, n30, first, last, price, age in rows:
+        out.stats[(day, aid)] = ArticleStats(
+            int(n), int(n30), int(first), int(last), float(price or 0.0), None if age is None else float(age)
+        )

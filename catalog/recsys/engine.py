@@ -6,12 +6,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal
 
 import duckdb
 
 from catalog.ingest.duck import DUCK_ARTICLE_COLUMNS
 from catalog.recsys.candidates import CandidateParams, Candidates, History, gather
-from catalog.recsys.ranking import ScoredItem, Weights, rank
+from catalog.recsys.learned import TreeRanker, packaged_ranker
+from catalog.recsys.ranking import FEATURES, ScoredItem, Weights, rank
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +28,9 @@ class RecEngine:
     """PALR-style history → candidates → ranking, for many (customer, as_of) pairs at once.
 
     ``conn`` holds the ``transactions``, ``articles`` and ``customers`` tables. The engine
-    never writes to it (temp tables live on a private cursor).
+    never writes to it (temp tables live on a private cursor). ``ranker`` orders the
+    candidates: by default the learned ranker shipped with the package
+    (catalog/recsys/ranker.json), ``None`` for the hand-set ``weights`` alone.
     """
 
     def __init__(
@@ -35,8 +39,10 @@ class RecEngine:
         weights: Weights | None = None,
         params: CandidateParams | None = None,
         batch_size: int = 2000,
+        ranker: TreeRanker | None | Literal["packaged"] = "packaged",
     ) -> None:
         self._conn = conn
+        self.ranker = packaged_ranker(FEATURES) if ranker == "packaged" else ranker
         self.weights = weights or Weights()
         self.params = params or CandidateParams()
         self._batch_size = batch_size
@@ -94,7 +100,7 @@ class RecEngine:
             chunk = requests[start : start + self._batch_size]
             hist = histories[start : start + self._batch_size] if histories is not None else None
             cands = self.candidates(chunk, hist)
-            out.extend(rank(cands, rid, self.weights, k) for rid in range(len(chunk)))
+            out.extend(rank(cands, rid, self.weights, k, self.ranker) for rid in range(len(chunk)))
         return out
 
     def recommend(self, customer_id: str, as_of: date | None = None, k: int = 12) -> list[ScoredItem]:

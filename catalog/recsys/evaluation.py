@@ -23,6 +23,7 @@ import duckdb
 
 from catalog.recsys.candidates import Candidates
 from catalog.recsys.engine import RecEngine, RecRequest
+from catalog.recsys.learned import TreeRanker
 from catalog.recsys.metrics import average_precision, hit
 from catalog.recsys.ranking import (
     Weights,
@@ -89,8 +90,8 @@ def window_cases(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> lis
 Ranker = Callable[[Candidates, int], list[str]]
 
 
-def _ours(weights: Weights) -> Ranker:
-    return lambda c, rid: [s.article_id for s in rank(c, rid, weights, K)]
+def _ours(weights: Weights, model: TreeRanker | None = None) -> Ranker:
+    return lambda c, rid: [s.article_id for s in rank(c, rid, weights, K, model)]
 
 
 BASELINES: dict[str, Ranker] = {
@@ -117,7 +118,9 @@ def evaluate(
     """Scores of our ranking (and the baselines) on ``cases``; also the seconds taken."""
     t0 = time.perf_counter()
     cands = engine.candidates([RecRequest(c.customer_id, c.as_of) for c in cases])
-    rankers: dict[str, Ranker] = {"palr (ours)": _ours(weights or engine.weights)}
+    rankers: dict[str, Ranker] = {"palr (ours)": _ours(weights or engine.weights, engine.ranker)}
+    if engine.ranker is not None:
+        rankers["palr, hand-set weights"] = _ours(weights or engine.weights)
     if baselines:
         rankers.update(BASELINES)
     scores = score_rankers(cands, cases, rankers)

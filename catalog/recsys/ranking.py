@@ -26,6 +26,13 @@ weights stay. Measured on the same folds and dropped (no gain on both halves): c
 and first-sale recency of variants, a 2-day repurchase recency, the customer's own repurchase
 habit, department-weighted popularity, a gradient-boosted re-ranker. The largest source
 contribution gives each recommendation its reason.
+
+The weighted sum is the fallback and the explanation. By default candidates are ordered by
+a learned ranker (``catalog/recsys/learned.py``): gradient-boosted trees over the same features
+plus context that a sum cannot use well (history size and gap, the article's own sales, first
+and last sale and price as of the date, the customer's age against its buyers' mean age, the
+number of sources, the department share). It is fitted by ``bench/recs_train.py`` on purchase
+days before the evaluation week, excluding every case of the primary protocol.
 """
 
 from __future__ import annotations
@@ -35,7 +42,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
+import numpy as np
+
 from catalog.recsys.candidates import Candidates
+from catalog.recsys.learned import TreeRanker
 
 FEATURES = (
     "rep_recent",
@@ -63,6 +73,18 @@ FEATURES = (
     "group_share",
     "recent_type",
     "recent_colour",
+    # context for the learned ranker (weight 0 in the hand-set sum; see catalog/recsys/learned.py)
+    "hist_size",
+    "hist_gap",
+    "art_sales",
+    "art_sales_30",
+    "art_first",
+    "art_last",
+    "art_price",
+    "cust_age",
+    "age_gap",
+    "n_sources",
+    "dept_share",
 )
 POPULAR_CANDIDATES = 100  # best sellers (by decayed sales) considered per request
 SOURCE_OF = {"rep": "repurchase", "var": "variant", "co": "copurchase", "pop": "popular", "new": "new"}
@@ -97,6 +119,17 @@ class Weights:
     group_share: float = 0.5
     recent_type: float = 0.5
     recent_colour: float = 0.5
+    hist_size: float = 0.0
+    hist_gap: float = 0.0
+    art_sales: float = 0.0
+    art_sales_30: float = 0.0
+    art_first: float = 0.0
+    art_last: float = 0.0
+    art_price: float = 0.0
+    cust_age: float = 0.0
+    age_gap: float = 0.0
+    n_sources: float = 0.0
+    dept_share: float = 0.0
 
     def vector(self) -> list[float]:
         d = asdict(self)
@@ -232,6 +265,14 @@ def sparse_features(c: Candidates, rid: int) -> tuple[dict[str, dict[str, float]
                 },
                 (dept, 0),
             )
+    context = {
+        "hist_size": math.log1p(len(hist)),
+        "hist_gap": math.log1p(min((h.age_days for h in hist), default=999)),
+        "cust_age": float(c.ages.get(rid, -1)),
+    }
+    customer_age = c.ages.get(rid)
+    paid = [h.price for h in hist if h.price > 0]
+    mean_price = sum(paid) / len(paid) if paid else 0.0
     last_type: dict[tuple[str, str], int] = {}
     last_colour: dict[str, int] = {}
     for h in hist:  # age-ordered: the first seen is the most recent
@@ -247,6 +288,22 @@ def sparse_features(c: Candidates, rid: int) -> tuple[dict[str, dict[str, float]
             row["type_share"] = types[ptype] / n_hist
         if ig in groups:
             row["group_share"] = groups[ig] / n_hist
+        if dept in depts:
+            row["dept_share"] = depts[dept] / n_hist
+        row.update(context)
+        row["n_sources"] = float(len(reasons[aid]))
+        st = c.stats.get((as_of, aid))
+        if st is None:  # not sold (by anyone, in the stats window) before as_of
+            row.update(art_first=-1.0, art_last=-1.0, art_price=-1.0, age_gap=-1.0)
+        else:
+            row["age_gap"] = (
+                abs(customer_age - st.buyer_age) if customer_age is not None and st.buyer_age is not None else -1.0
+            )
+            row["art_sales"] = math.log1p(st.sales)
+            row["art_sales_30"] = math.log1p(st.sales_30)
+            row["art_first"] = math.log1p(st.first_age)
+            row["art_last"] = math.log1p(st.last_age)
+            row["art_price"] = st.price / mean_price if mean_price > 0 else -1.0
     return rows, reasons
 
 
@@ -261,11 +318,21 @@ def features(c: Candidates, rid: int) -> tuple[list[str], list[list[float]], lis
     )
 
 
-def rank(c: Candidates, rid: int, w: Weights, k: int = 12) -> list[ScoredItem]:
-    """The top ``k`` articles for request ``rid``, each with its sources and a one-line reason."""
+def rank(c: Candidates, rid: int, w: Weights, k: int = 12, model: TreeRanker | None = None) -> list[ScoredItem]:
+    """The top ``k`` articles for request ``rid``, each with its sources and a one-line reason.
+
+    With ``model`` (a learned ranker over ``FEATURES``) its scores order the candidates;
+    otherwise the weighted sum does. The reason is always the source that contributes most
+    to the weighted sum, which stays readable either way.
+    """
     rows, reasons = sparse_features(c, rid)
     weight = asdict(w)
-    totals = {aid: sum(weight[f] * x for f, x in row.items()) for aid, row in rows.items()}
+    if model is not None and rows:
+        aids = list(rows)
+        scores = model.score(np.asarray([[rows[a].get(f, 0.0) for f in FEATURES] for a in aids]))
+        totals = {a: float(s) for a, s in zip(aids, scores, strict=True)}
+    else:
+        totals = {aid: sum(weight[f] * x for f, x in row.items()) for aid, row in rows.items()}
     out = []
     for aid in sorted(totals, key=lambda a: (-totals[a], a))[:k]:
         contrib: dict[str, float] = {}

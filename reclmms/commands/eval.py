@@ -4,8 +4,10 @@
 
 ``recs`` scores the recommender and its baselines on Kaggle-format CSVs (MAP@12, HR@12):
 leave-last-purchase-day-out (primary), the same on data before 2020-09-16 only, and the final
-week 2020-09-16..22 as of 2020-09-16. Weights are tuned on earlier folds (bench/recs_tune.py),
-never on the final week.
+week 2020-09-16..22 as of 2020-09-16. "palr (ours)" ranks with the learned ranker shipped in
+catalog/recsys/ranker.json (fitted by bench/recs_train.py on purchase days before 2020-09-16,
+never on a primary case); "palr, hand-set weights" is the weighted sum it falls back on (tuned on
+earlier folds by bench/recs_tune.py). Neither was ever fitted on the final week.
 """
 
 from __future__ import annotations
@@ -53,12 +55,14 @@ def evaluate_recs(data_dir: str) -> dict[str, Any]:
     conn = load_kaggle(data_dir)
     try:
         load_s = time.perf_counter() - t0
-        report = run_protocols(RecEngine(conn))
+        engine = RecEngine(conn)
+        report = run_protocols(engine)
     finally:
         conn.close()
     return {
         "data": str(data_dir),
         "machine": f"{platform.machine()}",
+        "ranker": engine.ranker.meta.get("trained_on", "learned") if engine.ranker else "hand-set weights",
         "load_seconds": round(load_s, 3),
         "total_seconds": round(time.perf_counter() - t0, 3),
         **report,
@@ -66,7 +70,10 @@ def evaluate_recs(data_dir: str) -> dict[str, Any]:
 
 
 def format_report(report: dict[str, Any]) -> str:
-    lines = [f"data: {report['data']}  (load {report['load_seconds']} s, total {report['total_seconds']} s)"]
+    lines = [
+        f"data: {report['data']}  (load {report['load_seconds']} s, total {report['total_seconds']} s)",
+        f"ranker: {report.get('ranker', '')}",
+    ]
     for key, label in _LABELS.items():
         part = report.get(key)
         if not part:

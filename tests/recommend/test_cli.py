@@ -104,6 +104,7 @@ def test_eval_recs_json(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert primary["users"] == 4
     assert set(primary["methods"]) == {
         "palr (ours)",
+        "palr, hand-set weights",
         "repurchase + 14-day popularity",
         "other colours of past items",
         "14-day popularity",
