@@ -71,16 +71,22 @@ class TreeRanker:
         if not self.trees or not len(x):
             return np.zeros(len(x))
         feature, threshold, left, right, value, leaf, roots = self._packed()
-        # All trees at once: one node per (row, tree), moved down a level per step.
-        node = np.broadcast_to(roots, (len(x), len(roots))).copy()
-        rows = np.arange(len(x))[:, None]
+        # All (row, tree) pairs at once, flattened; only those not yet at a leaf move down a level.
+        n_trees = len(roots)
+        node = np.tile(roots, len(x))
+        row = np.repeat(np.arange(len(x)), n_trees)
+        flat = x.ravel()
+        width = x.shape[1]
+        active = np.flatnonzero(~leaf[node])
         for _ in range(self._depth):
-            inner = ~leaf[node]
-            if not inner.any():
+            if not len(active):
                 break
-            go_left = x[rows, feature[node]] <= threshold[node]
-            node = np.where(inner, np.where(go_left, left[node], right[node]), node)
-        out: np.ndarray = value[node].sum(axis=1)
+            at = node[active]
+            go_left = flat[row[active] * width + feature[at]] <= threshold[at]
+            nxt = np.where(go_left, left[at], right[at])
+            node[active] = nxt
+            active = active[~leaf[nxt]]
+        out: np.ndarray = value[node].reshape(len(x), n_trees).sum(axis=1)
         return out
 
     def _packed(self) -> tuple[np.ndarray, ...]:

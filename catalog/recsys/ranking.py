@@ -29,9 +29,10 @@ contribution gives each recommendation its reason.
 
 The weighted sum is the fallback and the explanation. By default candidates are ordered by
 a learned ranker (``catalog/recsys/learned.py``): gradient-boosted trees over the same features
-plus context that a sum cannot use well (history size and gap, the article's own sales, first
-and last sale and price as of the date, the customer's age against its buyers' mean age, the
-number of sources, the department share). It is fitted by ``bench/recs_train.py`` on purchase
+plus context that a sum cannot use well (history size, purchase days, purchases in the last 30
+days, days since the last one and the customer's repurchase habit; the article's own sales, first
+and last sale and price as of the date; the customer's age against its buyers' mean age; the
+number of sources and the department share). It is fitted by ``bench/recs_train.py`` on purchase
 days before the evaluation week, excluding every case of the primary protocol.
 """
 
@@ -44,7 +45,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from catalog.recsys.candidates import Candidates
+from catalog.recsys.candidates import Candidates, HistoryRow
 from catalog.recsys.learned import TreeRanker
 
 FEATURES = (
@@ -85,8 +86,11 @@ FEATURES = (
     "age_gap",
     "n_sources",
     "dept_share",
+    "hist_days",
+    "hist_30",
+    "rep_habit",
 )
-POPULAR_CANDIDATES = 100  # best sellers (by decayed sales) considered per request
+POPULAR_CANDIDATES = 200  # best sellers (by decayed sales) considered per request
 SOURCE_OF = {"rep": "repurchase", "var": "variant", "co": "copurchase", "pop": "popular", "new": "new"}
 
 
@@ -130,6 +134,9 @@ class Weights:
     age_gap: float = 0.0
     n_sources: float = 0.0
     dept_share: float = 0.0
+    hist_days: float = 0.0
+    hist_30: float = 0.0
+    rep_habit: float = 0.0
 
     def vector(self) -> list[float]:
         d = asdict(self)
@@ -269,6 +276,9 @@ def sparse_features(c: Candidates, rid: int) -> tuple[dict[str, dict[str, float]
         "hist_size": math.log1p(len(hist)),
         "hist_gap": math.log1p(min((h.age_days for h in hist), default=999)),
         "cust_age": float(c.ages.get(rid, -1)),
+        "hist_days": math.log1p(len({h.age_days for h in hist})),
+        "hist_30": math.log1p(sum(1 for h in hist if h.age_days <= 30)),
+        "rep_habit": _repurchase_habit(hist),
     }
     customer_age = c.ages.get(rid)
     paid = [h.price for h in hist if h.price > 0]
@@ -305,6 +315,20 @@ def sparse_features(c: Candidates, rid: int) -> tuple[dict[str, dict[str, float]
             row["art_last"] = math.log1p(st.last_age)
             row["art_price"] = st.price / mean_price if mean_price > 0 else -1.0
     return rows, reasons
+
+
+def _repurchase_habit(hist: list[HistoryRow]) -> float:
+    """The share of the customer's purchase days (after the first) with an article bought on an earlier day."""
+    days: dict[int, set[str]] = {}
+    for h in hist:
+        days.setdefault(h.age_days, set()).add(h.article_id)
+    seen: set[str] = set()
+    repeat = 0
+    for i, age in enumerate(sorted(days, reverse=True)):  # oldest first
+        if i and days[age] & seen:
+            repeat += 1
+        seen |= days[age]
+    return repeat / (len(days) - 1) if len(days) > 1 else -1.0
 
 
 def features(c: Candidates, rid: int) -> tuple[list[str], list[list[float]], list[dict[str, str]]]:
