@@ -105,13 +105,16 @@ def gather(
     requests: list[tuple[str, date]],
     params: CandidateParams = CandidateParams(),
     histories: list[History] | None = None,
+    stats: bool = True,
 ) -> Candidates:
     """Run the candidate queries for ``requests`` ((customer_id, as_of) pairs) on ``conn``.
 
     ``conn`` must hold ``transactions``, ``articles`` and ``customers``; a cursor of it is used
     so temp tables stay private to this call. ``histories`` (one per request, e.g. from the
     indexed SQLite history) replaces the scan of ``transactions`` for the customers' own
-    purchases; rows on or after a request's ``as_of`` are dropped either way.
+    purchases; rows on or after a request's ``as_of`` are dropped either way. ``stats=False``
+    leaves out the article statistics (see ``add_article_stats``: only a learned ranker needs
+    them, and only for the candidates it scores).
     """
     as_of = [a for _, a in requests]
     out = Candidates(as_of=as_of)
@@ -120,6 +123,8 @@ def gather(
     cur = conn.cursor()
     try:
         _fill(cur, requests, params, out, histories)
+        if stats:
+            _article_stats(cur, out, _all_pairs(out), params.stats_days)
     finally:
         cur.close()
     return out
@@ -320,13 +325,21 @@ def _fill(
             if aid in ids:
                 out.names[aid] = name or aid
     lap("attributes")
-    _article_stats(cur, out, p.stats_days)
-    lap("article stats")
     logger.debug("candidates for %d requests: %s", len(requests), out.timings)
 
 
-def _article_stats(cur: duckdb.DuckDBPyConnection, out: Candidates, days: int) -> None:
-    """Sales statistics of every candidate as of its request's date (one scan for the batch)."""
+def add_article_stats(
+    conn: duckdb.DuckDBPyConnection, out: Candidates, pairs: set[tuple[date, str]], days: int
+) -> None:
+    """Fill ``out.stats`` for ``pairs`` of (as_of, article): sales before as_of within ``days``."""
+    cur = conn.cursor()
+    try:
+        _article_stats(cur, out, pairs, days)
+    finally:
+        cur.close()
+
+
+def _all_pairs(out: Candidates) -> set[tuple[date, str]]:
     pairs: set[tuple[date, str]] = set()
     for rid, day in enumerate(out.as_of):
         pairs.update((day, h.article_id) for h in out.history.get(rid, []))
@@ -336,6 +349,13 @@ def _article_stats(cur: duckdb.DuckDBPyConnection, out: Candidates, days: int) -
         pairs.update((day, x[0]) for x in pops)
     for day, news in out.new.items():
         pairs.update((day, x[0]) for x in news)
+    return pairs
+
+
+def _article_stats(cur: duckdb.DuckDBPyConnection, out: Candidates, pairs: set[tuple[date, str]], days: int) -> None:
+    """Sales statistics of the (as_of, article) ``pairs`` (one scan for the batch)."""
+    started = time.perf_counter()
+    pairs = {p for p in pairs if p not in out.stats}
     if not pairs:
         return
     ordered = sorted(pairs)
@@ -355,3 +375,4 @@ def _article_stats(cur: duckdb.DuckDBPyConnection, out: Candidates, days: int) -
         out.stats[(day, aid)] = ArticleStats(
             int(n), int(n30), int(first), int(last), float(price or 0.0), None if age is None else float(age)
         )
+    out.timings["article stats"] = out.timings.get("article stats", 0.0) + time.perf_counter() - started

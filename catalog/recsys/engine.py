@@ -11,9 +11,9 @@ from typing import Literal
 import duckdb
 
 from catalog.ingest.duck import DUCK_ARTICLE_COLUMNS
-from catalog.recsys.candidates import CandidateParams, Candidates, History, gather
+from catalog.recsys.candidates import CandidateParams, Candidates, History, add_article_stats, gather
 from catalog.recsys.learned import TreeRanker, packaged_ranker
-from catalog.recsys.ranking import FEATURES, ScoredItem, Weights, rank
+from catalog.recsys.ranking import FEATURES, ScoredItem, Weights, rank, shortlist
 
 logger = logging.getLogger(__name__)
 
@@ -81,11 +81,11 @@ class RecEngine:
         return {r[0] for r in rows}
 
     def candidates(
-        self, requests: Sequence[RecRequest], histories: list[History] | None = None
+        self, requests: Sequence[RecRequest], histories: list[History] | None = None, stats: bool = True
     ) -> Candidates:
         end = self.end_date()
         pairs = [(r.customer_id, r.as_of or end) for r in requests]
-        return gather(self._conn, pairs, self.params, histories)
+        return gather(self._conn, pairs, self.params, histories, stats=stats)
 
     def recommend_many(
         self, requests: Sequence[RecRequest], k: int = 12, histories: list[History] | None = None
@@ -99,7 +99,10 @@ class RecEngine:
         for start in range(0, len(requests), self._batch_size):
             chunk = requests[start : start + self._batch_size]
             hist = histories[start : start + self._batch_size] if histories is not None else None
-            cands = self.candidates(chunk, hist)
+            cands = self.candidates(chunk, hist, stats=False)
+            if self.ranker is not None:  # article statistics for the candidates the trees will score
+                wanted = {(cands.as_of[rid], a) for rid in range(len(chunk)) for a in shortlist(cands, rid, self.weights)}
+                add_article_stats(self._conn, cands, wanted, self.params.stats_days)
             out.extend(rank(cands, rid, self.weights, k, self.ranker) for rid in range(len(chunk)))
         return out
 

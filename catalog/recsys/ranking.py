@@ -343,6 +343,17 @@ def features(c: Candidates, rid: int) -> tuple[list[str], list[list[float]], lis
     )
 
 
+def _top(totals: dict[str, float], n: int) -> list[str]:
+    return sorted(totals, key=lambda a: (-totals[a], a))[:n]
+
+
+def shortlist(c: Candidates, rid: int, w: Weights) -> list[str]:
+    """The candidates a learned ranker re-ranks for request ``rid``: the weighted sum's top ``SHORTLIST``."""
+    rows, _ = sparse_features(c, rid)
+    weight = asdict(w)
+    return _top({aid: sum(weight[f] * x for f, x in row.items()) for aid, row in rows.items()}, SHORTLIST)
+
+
 def rank(c: Candidates, rid: int, w: Weights, k: int = 12, model: TreeRanker | None = None) -> list[ScoredItem]:
     """The top ``k`` articles for request ``rid``, each with its sources and a one-line reason.
 
@@ -356,7 +367,7 @@ def rank(c: Candidates, rid: int, w: Weights, k: int = 12, model: TreeRanker | N
     if model is not None and rows:
         # The trees re-rank the weighted sum's shortlist: as good as scoring every candidate on
         # held-out cases (bench/RESULTS.md), at a quarter of the cost.
-        aids = sorted(totals, key=lambda a: (-totals[a], a))[:SHORTLIST]
+        aids = _top(totals, SHORTLIST)
         scores = model.score(np.asarray([[rows[a].get(f, 0.0) for f in FEATURES] for a in aids]))
         totals = {a: float(s) for a, s in zip(aids, scores, strict=True)}
     out = []

@@ -86,3 +86,18 @@ def test_packaged_ranker_fits_the_features_and_keeps_as_of() -> None:
         b = leaky.recommend(customer, date(2020, 9, 1), k=12)
         assert [(x.article_id, round(x.score, 9)) for x in a] == [(x.article_id, round(x.score, 9)) for x in b]
         assert a and all(x.reason for x in a)
+
+
+def test_statistics_for_the_shortlist_only_rank_like_statistics_for_all() -> None:
+    from catalog.recsys.engine import RecRequest
+    from catalog.recsys.ranking import rank
+
+    engine = RecEngine(connection())
+    assert engine.ranker is not None
+    reqs = [RecRequest(c, date(2020, 9, 1)) for c in ("alice", "bob", "carol", "dave", "nobody")]
+    served = engine.recommend_many(reqs, k=12)
+    full = engine.candidates(reqs)  # statistics for every candidate
+    assert full.stats
+    for rid, got in enumerate(served):
+        again = rank(full, rid, engine.weights, 12, engine.ranker)
+        assert [(x.article_id, round(x.score, 9)) for x in got] == [(x.article_id, round(x.score, 9)) for x in again]
