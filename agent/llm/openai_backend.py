@@ -22,8 +22,8 @@ import asyncio
 import base64
 import logging
 import time
-from collections.abc import AsyncIterator
-from typing import Any, Literal
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any, Literal, TypeVar
 
 import openai
 
@@ -36,6 +36,7 @@ from reclmms.settings import Settings
 logger = logging.getLogger(__name__)
 
 JsonMode = Literal["auto", "json_schema", "prompt"]
+T = TypeVar("T")
 DUMMY_API_KEY = "sk-no-key-required"
 _IMAGE_ERROR_HINTS = ("image", "multimodal", "mmproj", "vision", "image_url")
 _TOOL_ERROR_HINTS = ("tool", "jinja", "function")
@@ -217,18 +218,23 @@ class OpenAIBackend:
     async def complete_json(
         self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int = 256, timeout_s: float | None = None
     ) -> dict[str, Any]:
-        timeout = timeout_s or self.timeout_s
+        return await self._bounded(
+            self._complete_json(messages, schema, max_tokens), timeout_s or self.timeout_s, "invalid JSON from the model"
+        )
+
+    async def _bounded(self, work: Awaitable[T], limit_s: float, invalid: str) -> T:
+        """Await one request under a hard deadline; every client failure becomes a ModelError."""
         started = time.monotonic()
         try:
-            async with asyncio.timeout(timeout):
-                result = await self._complete_json(messages, schema, max_tokens)
+            async with asyncio.timeout(limit_s):
+                result = await work
         except json_protocol.JSONProtocolError:
-            self._last_error = "invalid JSON from the model"
+            self._last_error = invalid
             raise
         except (ModelError, ValueError):
             raise
         except Exception as exc:  # noqa: BLE001 - every client failure becomes a ModelError
-            raise self._map_error(exc, timeout) from exc
+            raise self._map_error(exc, limit_s) from exc
         self._last_latency_s = time.monotonic() - started
         self._last_error = None
         return result
@@ -270,20 +276,11 @@ class OpenAIBackend:
         self, messages: list[Message], tools: list[ToolSpec], *, require: bool = False,
         max_tokens: int = 128, timeout_s: float | None = None
     ) -> ToolChoice:
-        timeout = timeout_s or self.timeout_s
-        started = time.monotonic()
-        try:
-            async with asyncio.timeout(timeout):
-                choice = await self._choose_tool(messages, tools, require, max_tokens)
-        except json_protocol.JSONProtocolError:
-            self._last_error = "invalid tool call from the model"
-            raise
-        except (ModelError, ValueError):
-            raise
-        except Exception as exc:  # noqa: BLE001 - every client failure becomes a ModelError
-            raise self._map_error(exc, timeout) from exc
-        self._last_latency_s = time.monotonic() - started
-        self._last_error = None
+        choice = await self._bounded(
+            self._choose_tool(messages, tools, require, max_tokens),
+            timeout_s or self.timeout_s,
+            "invalid tool call from the model",
+        )
         self.last_tool_path = choice.path
         self.tool_stats[choice.path] += 1
         return choice
