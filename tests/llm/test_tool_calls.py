@@ -7,10 +7,6 @@ templates on) and against a small fake OpenAI server that misbehaves on purpose:
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +20,7 @@ from agent.llm.scripted import ScriptedBackend, minimal_json
 from agent.llm.tool_calls import ToolChoice, check_call, salvage_call, selection_schema
 from agent.tool_specs import router_tool_specs
 from reclmms.errors import ModelError
-from tests.llm.conftest import LoopbackServer
+from tests.llm.conftest import LoopbackServer, completion
 
 TOOLS = router_tool_specs()
 SYSTEM = {"role": "system", "content": "You route a fashion shop's shoppers to tools."}
@@ -114,59 +110,7 @@ def test_router_specs_come_from_the_tools_without_injected_or_identity_arguments
     assert set(params("find_similar")["properties"]) == {"position", "colour", "max_price"}
 
 
-# -- a fake OpenAI-compatible server -------------------------------------------------------------------
-
-Reply = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
-
-
-def completion(content: str | None = None, calls: list[tuple[str, str]] | None = None) -> dict[str, Any]:
-    message: dict[str, Any] = {"role": "assistant", "content": content}
-    if calls:
-        message["tool_calls"] = [{"id": f"c{i}", "type": "function", "function": {"name": n, "arguments": a}}
-                                 for i, (n, a) in enumerate(calls)]
-    return {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
-            "choices": [{"index": 0, "finish_reason": "tool_calls" if calls else "stop", "message": message}]}
-
-
-class _FakeServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    reply: Reply
-    requests: list[dict[str, Any]]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        server: _FakeServer = self.server  # type: ignore[assignment]
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        server.requests.append(body)
-        status, payload = server.reply(body)
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
-@pytest.fixture
-def fake_server() -> Iterator[Callable[[Reply], tuple[OpenAIBackend, _FakeServer]]]:
-    started: list[tuple[OpenAIBackend, _FakeServer]] = []
-
-    def start(reply: Reply) -> tuple[OpenAIBackend, _FakeServer]:
-        server = _FakeServer(("127.0.0.1", 0), _Handler)
-        server.reply, server.requests = reply, []
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        backend = OpenAIBackend(base_url=f"http://127.0.0.1:{server.server_address[1]}/v1", model="m", timeout_s=5)
-        started.append((backend, server))
-        return backend, server
-
-    yield start
-    for _, server in started:
-        server.shutdown()
+# -- a fake OpenAI-compatible server (tests/llm/conftest.py: fake_server) ------------------------------
 
 
 def _no_jinja(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
