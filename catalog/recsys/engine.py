@@ -13,7 +13,7 @@ import duckdb
 from catalog.ingest.duck import DUCK_ARTICLE_COLUMNS
 from catalog.recsys.candidates import CandidateParams, Candidates, History, add_article_stats, gather
 from catalog.recsys.learned import TreeRanker, packaged_ranker
-from catalog.recsys.ranking import FEATURES, ScoredItem, Weights, rank, shortlist
+from catalog.recsys.ranking import FEATURES, ScoredItem, Weights, rank, shortlist, sparse_features
 
 logger = logging.getLogger(__name__)
 
@@ -100,10 +100,11 @@ class RecEngine:
             chunk = requests[start : start + self._batch_size]
             hist = histories[start : start + self._batch_size] if histories is not None else None
             cands = self.candidates(chunk, hist, stats=False)
+            feats = [sparse_features(cands, rid) for rid in range(len(chunk))]
             if self.ranker is not None:  # article statistics for the candidates the trees will score
-                wanted = {(cands.as_of[rid], a) for rid in range(len(chunk)) for a in shortlist(cands, rid, self.weights)}
+                wanted = {(cands.as_of[rid], a) for rid, f in enumerate(feats) for a in shortlist(f, self.weights)}
                 add_article_stats(self._conn, cands, wanted, self.params.stats_days)
-            out.extend(rank(cands, rid, self.weights, k, self.ranker) for rid in range(len(chunk)))
+            out.extend(rank(cands, rid, self.weights, k, self.ranker, f) for rid, f in enumerate(feats))
         return out
 
     def recommend(self, customer_id: str, as_of: date | None = None, k: int = 12) -> list[ScoredItem]:

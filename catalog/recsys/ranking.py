@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
@@ -281,9 +282,6 @@ def sparse_features(c: Candidates, rid: int) -> tuple[dict[str, dict[str, float]
         "hist_30": math.log1p(sum(1 for h in hist if h.age_days <= 30)),
         "rep_habit": _repurchase_habit(hist),
     }
-    customer_age = c.ages.get(rid)
-    paid = [h.price for h in hist if h.price > 0]
-    mean_price = sum(paid) / len(paid) if paid else 0.0
     last_type: dict[tuple[str, str], int] = {}
     last_colour: dict[str, int] = {}
     for h in hist:  # age-ordered: the first seen is the most recent
@@ -303,9 +301,25 @@ def sparse_features(c: Candidates, rid: int) -> tuple[dict[str, dict[str, float]
             row["dept_share"] = depts[dept] / n_hist
         row.update(context)
         row["n_sources"] = float(len(reasons[aid]))
+    put_article_stats(c, rid, rows, rows)
+    return rows, reasons
+
+
+def put_article_stats(c: Candidates, rid: int, rows: dict[str, dict[str, float]], aids: Iterable[str]) -> None:
+    """Set the features read from ``c.stats`` (the article's sales as of the date) on ``rows[aid]``.
+
+    Every key is overwritten, so rows built before the statistics were fetched are brought up to
+    date by calling this again (the weighted sum does not use these features).
+    """
+    as_of = c.as_of[rid]
+    customer_age = c.ages.get(rid)
+    paid = [h.price for h in c.history.get(rid, []) if h.price > 0]
+    mean_price = sum(paid) / len(paid) if paid else 0.0
+    for aid in aids:
+        row = rows[aid]
         st = c.stats.get((as_of, aid))
         if st is None:  # not sold (by anyone, in the stats window) before as_of
-            row.update(art_first=-1.0, art_last=-1.0, art_price=-1.0, age_gap=-1.0)
+            row.update(art_sales=0.0, art_sales_30=0.0, art_first=-1.0, art_last=-1.0, art_price=-1.0, age_gap=-1.0)
         else:
             row["age_gap"] = (
                 abs(customer_age - st.buyer_age) if customer_age is not None and st.buyer_age is not None else -1.0
@@ -315,7 +329,6 @@ def sparse_features(c: Candidates, rid: int) -> tuple[dict[str, dict[str, float]
             row["art_first"] = math.log1p(st.first_age)
             row["art_last"] = math.log1p(st.last_age)
             row["art_price"] = st.price / mean_price if mean_price > 0 else -1.0
-    return rows, reasons
 
 
 def _repurchase_habit(hist: list[HistoryRow]) -> float:
@@ -347,27 +360,42 @@ def _top(totals: dict[str, float], n: int) -> list[str]:
     return sorted(totals, key=lambda a: (-totals[a], a))[:n]
 
 
-def shortlist(c: Candidates, rid: int, w: Weights) -> list[str]:
-    """The candidates a learned ranker re-ranks for request ``rid``: the weighted sum's top ``SHORTLIST``."""
-    rows, _ = sparse_features(c, rid)
+Features = tuple[dict[str, dict[str, float]], dict[str, Why]]  # sparse_features' rows and reasons
+
+
+def _weighted(rows: dict[str, dict[str, float]], w: Weights) -> dict[str, float]:
     weight = asdict(w)
-    return _top({aid: sum(weight[f] * x for f, x in row.items()) for aid, row in rows.items()}, SHORTLIST)
+    return {aid: sum(weight[f] * x for f, x in row.items()) for aid, row in rows.items()}
 
 
-def rank(c: Candidates, rid: int, w: Weights, k: int = 12, model: TreeRanker | None = None) -> list[ScoredItem]:
+def shortlist(features: Features, w: Weights) -> list[str]:
+    """The candidates a learned ranker re-ranks: the weighted sum's top ``SHORTLIST``."""
+    return _top(_weighted(features[0], w), SHORTLIST)
+
+
+def rank(
+    c: Candidates,
+    rid: int,
+    w: Weights,
+    k: int = 12,
+    model: TreeRanker | None = None,
+    features: Features | None = None,
+) -> list[ScoredItem]:
     """The top ``k`` articles for request ``rid``, each with its sources and a one-line reason.
 
     With ``model`` (a learned ranker over ``FEATURES``) its scores order the candidates;
     otherwise the weighted sum does. The reason is always the source that contributes most
-    to the weighted sum, which stays readable either way.
+    to the weighted sum, which stays readable either way. ``features`` are this request's
+    ``sparse_features``, when the caller already has them.
     """
-    rows, reasons = sparse_features(c, rid)
+    rows, reasons = features or sparse_features(c, rid)
     weight = asdict(w)
-    totals = {aid: sum(weight[f] * x for f, x in row.items()) for aid, row in rows.items()}
+    totals = _weighted(rows, w)
     if model is not None and rows:
         # The trees re-rank the weighted sum's shortlist: as good as scoring every candidate on
         # held-out cases (bench/RESULTS.md), at a quarter of the cost.
         aids = _top(totals, SHORTLIST)
+        put_article_stats(c, rid, rows, aids)  # statistics fetched after the rows were built
         scores = model.score(np.asarray([[rows[a].get(f, 0.0) for f in FEATURES] for a in aids]))
         totals = {a: float(s) for a, s in zip(aids, scores, strict=True)}
     out = []
