@@ -87,7 +87,8 @@ class Candidates:
     names: dict[str, str] = field(default_factory=dict)
     # article -> (product_type, index_group, department, colour) for every candidate
     attrs: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
-    # (as_of, article) -> its sales before as_of within ``stats_days``, for every candidate
+    # (as_of, article) -> its sales before as_of within ``stats_days``: every candidate with
+    # gather(stats=True), else those passed to add_article_stats
     stats: dict[tuple[date, str], ArticleStats] = field(default_factory=dict)
     ages: dict[int, int] = field(default_factory=dict)  # rid -> the customer's age, where known
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step
