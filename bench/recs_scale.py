@@ -3,6 +3,8 @@
 Generates (once, cached in a DuckDB file) 31,788,324 date-ordered transactions over 1,371,980
 customers and 105,542 articles with skewed article popularity, then times single requests and a
 1,000-row batch. Target: popularity and co-purchase "as of" a date within 5 s at full scale.
+Single requests are timed side by side with the daily sales summary (catalog/recsys/summary.py,
+built into the cached file once) and with raw transactions.
 
     .venv/bin/python bench/recs_scale.py [--db /tmp/reclmms_scale.duckdb] [--rows 31788324]
 """
@@ -20,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from catalog.recsys.engine import RecEngine, RecRequest
+from catalog.recsys.summary import build_summary, is_current
 
 N_ARTICLES = 105_542
 N_CUSTOMERS = 1_371_980
@@ -62,8 +65,19 @@ def main() -> None:
         build(path, args.rows)
         print(f"generated {args.rows:,} transactions in {time.perf_counter() - t0:.1f} s")
     conn = duckdb.connect(str(path), read_only=True)
+    summary_s = None
+    if not is_current(conn):
+        conn.close()
+        conn = duckdb.connect(str(path))
+        t0 = time.perf_counter()
+        build_summary(conn)
+        summary_s = time.perf_counter() - t0
+        print(f"built the daily sales summary in {summary_s:.1f} s")
+        conn.close()
+        conn = duckdb.connect(str(path), read_only=True)
     n = conn.execute("SELECT count(*) FROM transactions").fetchone()[0]  # type: ignore[index]
     engine = RecEngine(conn)
+    raw = RecEngine(conn, use_summary=False)
     rng = random.Random(7)
     # heavy buyers (many items, popular seeds) are the slow case
     heavy = [
@@ -73,7 +87,7 @@ def main() -> None:
             "ORDER BY count(*) DESC LIMIT 20"
         ).fetchall()
     ]
-    singles, scans, steps = [], [], []
+    singles, raws, scans, steps, raw_steps = [], [], [], [], []
     as_of = date(2020, 9, 16)
     for cid in heavy[:5]:
         # the service path: the customer's own purchases come from the indexed SQLite history
@@ -86,16 +100,24 @@ def main() -> None:
         recs = engine.recommend_many([RecRequest(cid, as_of)], histories=[hist])[0]
         singles.append(time.perf_counter() - t0)
         assert len(recs) == 12
+        t0 = time.perf_counter()
+        recs_raw = raw.recommend_many([RecRequest(cid, as_of)], histories=[hist])[0]
+        raws.append(time.perf_counter() - t0)
+        assert [r.article_id for r in recs_raw] == [r.article_id for r in recs]
         steps.append(engine.candidates([RecRequest(cid, as_of)], histories=[hist]).timings)
+        raw_steps.append(raw.candidates([RecRequest(cid, as_of)], histories=[hist]).timings)
         t0 = time.perf_counter()
         engine.recommend(cid, as_of)
         scans.append(time.perf_counter() - t0)
     step_med = {k: statistics.median(s[k] for s in steps) for k in steps[0]}
+    raw_med = {k: statistics.median(s[k] for s in raw_steps) for k in raw_steps[0]}
     print(
         f"single request (heavy buyers), {n:,} rows: indexed history median {statistics.median(singles):.2f} s, "
-        f"max {max(singles):.2f} s; with a scan for the history median {statistics.median(scans):.2f} s"
+        f"max {max(singles):.2f} s (raw transactions instead of the summary: median {statistics.median(raws):.2f} s); "
+        f"with a scan for the history median {statistics.median(scans):.2f} s"
     )
     print("median seconds per step:", {k: round(v, 2) for k, v in step_med.items()})
+    print("  without the summary:", {k: round(v, 2) for k, v in raw_med.items()})
     some = [
         r[0]
         for r in conn.execute(
@@ -115,10 +137,14 @@ def main() -> None:
             f"\n### Recommender at full scale (synthetic, {n:,} transactions) — {stamp}, "
             f"{platform.machine()}, 2 shared cores\n\n"
             f"- single request as of 2020-09-16, 5 heaviest recent buyers, own history from the indexed store: "
-            f"median {statistics.median(singles):.2f} s, max {max(singles):.2f} s; with a DuckDB scan for the "
-            f"history instead: median {statistics.median(scans):.2f} s\n"
-            f"- median seconds per step: {', '.join(f'{k} {v:.2f}' for k, v in step_med.items())}\n"
-            f"- `recommend --batch` core, {len(reqs)} random customers over {len(set(r.as_of for r in reqs))} "
+            f"median {statistics.median(singles):.2f} s, max {max(singles):.2f} s; the same requests on raw "
+            f"transactions (no daily sales summary), interleaved: median {statistics.median(raws):.2f} s, "
+            f"identical recommendations; with a DuckDB scan for the history instead: median "
+            f"{statistics.median(scans):.2f} s\n"
+            f"- median seconds per step: {', '.join(f'{k} {v:.2f}' for k, v in step_med.items())}; without the "
+            f"summary: {', '.join(f'{k} {v:.2f}' for k, v in raw_med.items())}\n"
+            + (f"- daily sales summary built once into the file in {summary_s:.1f} s\n" if summary_s else "")
+            + f"- `recommend --batch` core, {len(reqs)} random customers over {len(set(r.as_of for r in reqs))} "
             f"as-of days: {batch_s:.2f} s\n"
         )
 

@@ -20,6 +20,7 @@ from catalog.ingest.history_build import build_history
 from catalog.ingest.report import IngestReport
 from catalog.ingest.state import IngestState, file_signature
 from catalog.models import Article
+from catalog.recsys.summary import build_summary, is_current
 from reclmms.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,13 @@ async def load_activity(
             duck.ensure_empty_tables(con)
         await fill_sqlite_customers(db, con, progress=progress)
         await state.mark_done("customers", cust_sig)
+
+    summary_sig = f"{tx_sig}+{cust_sig}"
+    if await state.is_done("duckdb/sales summary", summary_sig) and await asyncio.to_thread(is_current, con):
+        report.skipped_steps.append("sales summary")
+    else:
+        await asyncio.to_thread(build_summary, con)
+        await state.mark_done("duckdb/sales summary", summary_sig)
 
     if transactions is not None:
         if await state.is_done("history/end", tx_sig):

@@ -26,6 +26,8 @@ from datetime import date, timedelta
 
 import duckdb
 
+from catalog.recsys import summary
+
 logger = logging.getLogger(__name__)
 
 
@@ -92,6 +94,7 @@ class Candidates:
     stats: dict[tuple[date, str], ArticleStats] = field(default_factory=dict)
     ages: dict[int, int] = field(default_factory=dict)  # rid -> the customer's age, where known
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step
+    summary: bool = False  # whether the daily sales summary (catalog/recsys/summary.py) was read
 
 
 def _bounds(as_of: list[date], days: int) -> tuple[date, date]:
@@ -107,6 +110,7 @@ def gather(
     params: CandidateParams = CandidateParams(),
     histories: list[History] | None = None,
     stats: bool = True,
+    use_summary: bool = True,
 ) -> Candidates:
     """Run the candidate queries for ``requests`` ((customer_id, as_of) pairs) on ``conn``.
 
@@ -115,7 +119,8 @@ def gather(
     indexed SQLite history) replaces the scan of ``transactions`` for the customers' own
     purchases; rows on or after a request's ``as_of`` are dropped either way. ``stats=False``
     leaves out the article statistics (see ``add_article_stats``: only a learned ranker needs
-    them, and only for the candidates it scores).
+    them, and only for the candidates it scores). ``use_summary=False`` reads raw transactions
+    even where the daily sales summary is current (the results are the same).
     """
     as_of = [a for _, a in requests]
     out = Candidates(as_of=as_of)
@@ -123,6 +128,7 @@ def gather(
         return out
     cur = conn.cursor()
     try:
+        out.summary = use_summary and summary.is_current(cur)
         _fill(cur, requests, params, out, histories)
         if stats:
             _article_stats(cur, out, _all_pairs(out), params.stats_days)
@@ -280,10 +286,21 @@ def _fill(
 
     # New arrivals per distinct as_of: sold in the last new_days, never before that window.
     lo_n, _ = _bounds(as_of, p.new_days)
-    rows = cur.execute(
-        """WITH days AS (SELECT DISTINCT as_of FROM reqs),
+    if out.summary:  # day totals and each article's first sale
+        sql = """WITH days AS (SELECT DISTINCT as_of FROM reqs),
         recent AS (
-            SELECT d.as_of, t.article_id, count(*) AS n, min(t.t_dat) AS first
+            SELECT d.as_of, s.article_id, sum(s.n) AS n
+            FROM days d
+            JOIN (SELECT article_id, t_dat, n FROM article_days WHERE t_dat >= ? AND t_dat < ?) s
+              ON s.t_dat < d.as_of AND s.t_dat >= d.as_of - ?::INTEGER
+            GROUP BY ALL
+        ),
+        older AS (SELECT article_id, first FROM article_first_sale WHERE first < ?)"""
+        args: list[object] = [lo_n, hi, p.new_days, hi]
+    else:
+        sql = """WITH days AS (SELECT DISTINCT as_of FROM reqs),
+        recent AS (
+            SELECT d.as_of, t.article_id, count(*) AS n
             FROM days d
             JOIN (SELECT article_id, t_dat FROM transactions WHERE t_dat >= ? AND t_dat < ?) t
               ON t.t_dat < d.as_of AND t.t_dat >= d.as_of - ?::INTEGER
@@ -292,13 +309,18 @@ def _fill(
         older AS (
             SELECT article_id, min(t_dat) AS first FROM transactions
             WHERE t_dat < ? AND article_id IN (SELECT article_id FROM recent) GROUP BY ALL
-        )
-        SELECT r.as_of, r.article_id, r.n, r.as_of - r.first
+        )"""
+        args = [lo_n, hi, p.new_days, hi]
+    # the first sale lies in the window, so it is the first sale before as_of
+    rows = cur.execute(
+        sql
+        + """
+        SELECT r.as_of, r.article_id, r.n, r.as_of - o.first
         FROM recent r JOIN older o USING (article_id)
         WHERE o.first >= r.as_of - ?::INTEGER
         QUALIFY row_number() OVER (PARTITION BY r.as_of ORDER BY r.n DESC, r.article_id) <= ?
         ORDER BY r.as_of, r.n DESC, r.article_id""",
-        [lo_n, hi, p.new_days, hi, p.new_days, p.new_top],
+        [*args, p.new_days, p.new_top],
     ).fetchall()
     for day, aid, n, age in rows:
         out.new.setdefault(day, []).append((aid, int(n), int(age)))
@@ -353,7 +375,9 @@ def _all_pairs(out: Candidates) -> set[tuple[date, str]]:
     return pairs
 
 
-def _article_stats(cur: duckdb.DuckDBPyConnection, out: Candidates, pairs: set[tuple[date, str]], days: int) -> None:
+def _article_stats(
+    cur: duckdb.DuckDBPyConnection, out: Candidates, pairs: set[tuple[date, str]], days: int
+) -> None:
     """Sales statistics of the (as_of, article) ``pairs`` (one scan for the batch)."""
     started = time.perf_counter()
     pairs = {p for p in pairs if p not in out.stats}
@@ -361,14 +385,25 @@ def _article_stats(cur: duckdb.DuckDBPyConnection, out: Candidates, pairs: set[t
         return
     ordered = sorted(pairs)
     lo, hi = _bounds(out.as_of, days)
+    if out.summary:  # day totals, with their buyers' ages already summed
+        source = """(SELECT article_id, t_dat, n, price_sum, age_sum, age_n FROM article_days
+                     WHERE t_dat >= ? AND t_dat < ?) t"""
+        values = """sum(t.n), coalesce(sum(t.n) FILTER (WHERE p.as_of - t.t_dat <= 30), 0),
+               max(p.as_of - t.t_dat), min(p.as_of - t.t_dat), sum(t.price_sum) / sum(t.n),
+               sum(t.age_sum) / nullif(sum(t.age_n), 0)"""
+        ages = ""
+    else:
+        source = """(SELECT article_id, customer_id, t_dat, price FROM transactions
+                     WHERE t_dat >= ? AND t_dat < ?) t"""
+        values = """count(*), count(*) FILTER (WHERE p.as_of - t.t_dat <= 30),
+               max(p.as_of - t.t_dat), min(p.as_of - t.t_dat), avg(t.price), avg(c.age)"""
+        ages = "LEFT JOIN (SELECT customer_id, age FROM customers WHERE age > 0) c ON c.customer_id = t.customer_id"
     rows = cur.execute(
-        """WITH p AS (SELECT unnest(?::DATE[]) AS as_of, unnest(?::VARCHAR[]) AS article_id)
-        SELECT p.as_of, p.article_id, count(*), count(*) FILTER (WHERE p.as_of - t.t_dat <= 30),
-               max(p.as_of - t.t_dat), min(p.as_of - t.t_dat), avg(t.price), avg(c.age)
-        FROM p JOIN (SELECT article_id, customer_id, t_dat, price FROM transactions
-                     WHERE t_dat >= ? AND t_dat < ?) t
+        f"""WITH p AS (SELECT unnest(?::DATE[]) AS as_of, unnest(?::VARCHAR[]) AS article_id)
+        SELECT p.as_of, p.article_id, {values}
+        FROM p JOIN {source}
           ON t.article_id = p.article_id AND t.t_dat < p.as_of AND t.t_dat >= p.as_of - ?::INTEGER
-        LEFT JOIN (SELECT customer_id, age FROM customers WHERE age > 0) c ON c.customer_id = t.customer_id
+        {ages}
         GROUP BY ALL""",
         [[d for d, _ in ordered], [a for _, a in ordered], lo, hi, days],
     ).fetchall()

@@ -30,7 +30,9 @@ class RecEngine:
     ``conn`` holds the ``transactions``, ``articles`` and ``customers`` tables. The engine
     never writes to it (temp tables live on a private cursor). ``ranker`` orders the
     candidates: by default the learned ranker shipped with the package
-    (catalog/recsys/ranker.json), ``None`` for the hand-set ``weights`` alone.
+    (catalog/recsys/ranker.json), ``None`` for the hand-set ``weights`` alone. Where the
+    connection holds a current daily sales summary (catalog/recsys/summary.py), the as-of
+    statistics read it unless ``use_summary`` is False.
     """
 
     def __init__(
@@ -40,12 +42,14 @@ class RecEngine:
         params: CandidateParams | None = None,
         batch_size: int = 2000,
         ranker: TreeRanker | None | Literal["packaged"] = "packaged",
+        use_summary: bool = True,
     ) -> None:
         self._conn = conn
         self.ranker = packaged_ranker(FEATURES) if ranker == "packaged" else ranker
         self.weights = weights or Weights()
         self.params = params or CandidateParams()
         self._batch_size = batch_size
+        self._use_summary = use_summary
         self._end: date | None = None
 
     @property
@@ -85,7 +89,7 @@ class RecEngine:
     ) -> Candidates:
         end = self.end_date()
         pairs = [(r.customer_id, r.as_of or end) for r in requests]
-        return gather(self._conn, pairs, self.params, histories, stats=stats)
+        return gather(self._conn, pairs, self.params, histories, stats=stats, use_summary=self._use_summary)
 
     def recommend_many(
         self, requests: Sequence[RecRequest], k: int = 12, histories: list[History] | None = None
@@ -102,7 +106,9 @@ class RecEngine:
             cands = self.candidates(chunk, hist, stats=False)
             feats = [sparse_features(cands, rid) for rid in range(len(chunk))]
             if self.ranker is not None:  # article statistics for the candidates the trees will score
-                wanted = {(cands.as_of[rid], a) for rid, f in enumerate(feats) for a in shortlist(f, self.weights)}
+                wanted = {
+                    (cands.as_of[rid], a) for rid, f in enumerate(feats) for a in shortlist(f, self.weights)
+                }
                 add_article_stats(self._conn, cands, wanted, self.params.stats_days)
             out.extend(rank(cands, rid, self.weights, k, self.ranker, f) for rid, f in enumerate(feats))
         return out

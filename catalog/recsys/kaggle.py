@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from catalog.recsys.summary import build_summary
 from reclmms.errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,8 @@ def load_kaggle(
 ) -> duckdb.DuckDBPyConnection:
     """Read ``articles.csv``, ``customers.csv`` and ``transactions_train.csv`` from ``data_dir``.
 
-    Returns an in-memory connection (or fills ``conn``); transactions are stored in date order.
+    Returns an in-memory connection (or fills ``conn``); transactions are stored in date order,
+    with their daily sales summary (catalog/recsys/summary.py).
     Raises DataError naming any missing file or column.
     """
     root = Path(data_dir)
@@ -106,6 +108,7 @@ def load_kaggle(
     conn.execute(
         "CREATE OR REPLACE TABLE transactions AS SELECT * FROM transactions ORDER BY t_dat, customer_id"
     )
+    build_summary(conn)
     n = conn.execute("SELECT count(*) FROM transactions").fetchone()
     logger.info("loaded %s transactions from %s", n[0] if n else 0, root)
     return conn

@@ -11,6 +11,7 @@ from catalog.articles import ArticleStore
 from catalog.history import HistoryStore
 from catalog.ingest import history_build, ingest_hm
 from catalog.ingest.state import IngestState
+from catalog.recsys.summary import is_current
 from reclmms.errors import DataError
 from tests.data.fixtures import A1, A2, A3, A4, A5, CUSTOMERS, GOOD_TRANSACTIONS, write_hm
 
@@ -52,6 +53,7 @@ async def test_rerun_is_idempotent(tmp_path: Path, settings, db) -> None:
         first.articles, first.customers, first.transactions, first.images
     )
     assert "transactions" in second.skipped_steps and "articles" in second.skipped_steps
+    assert "sales summary" in second.skipped_steps
     history = HistoryStore(db, ArticleStore(db))
     assert await history.transaction_count() == GOOD_TRANSACTIONS
     # a changed file is re-read, replacing (not adding to) what was there
@@ -152,6 +154,13 @@ async def test_popular_windows_and_analytics_tables(tmp_path: Path, settings, db
         row = cur.execute("SELECT age, club_member_status FROM customers WHERE customer_id = ?",
                           [CUSTOMERS[1]]).fetchall()
         assert row == [(21, "ACTIVE")]
+        # the daily sales summary the recommender reads is built from the same tables
+        assert is_current(cur)
+        days = cur.execute("SELECT sum(n) FROM article_days").fetchall()
+        assert days == cur.execute("SELECT count(*) FROM transactions").fetchall()
+        assert cur.execute("SELECT first FROM article_first_sale WHERE article_id = ?", [A1]).fetchall() == [
+            (date(2020, 9, 1),)
+        ]
         cur.close()
     finally:
         analytics.close()

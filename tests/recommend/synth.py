@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from catalog.recsys.summary import build_summary
+
 ARTICLE_HEADER = (
     "article_id,product_code,prod_name,product_type_no,product_type_name,product_group_name,"
     "graphical_appearance_no,graphical_appearance_name,colour_group_code,colour_group_name,"
@@ -64,8 +66,11 @@ def write_kaggle(root: Path, transactions: list[tuple[str, str, str]] | None = N
     return root
 
 
-def connection(transactions: list[tuple[str, str, str]] | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the analytics table shapes, filled directly (no CSV)."""
+def connection(
+    transactions: list[tuple[str, str, str]] | None = None, summary: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the analytics table shapes, filled directly (no CSV); ``summary``
+    adds the daily sales summary (catalog/recsys/summary.py)."""
     conn = duckdb.connect(":memory:")
     conn.execute(
         "CREATE TABLE transactions(t_dat DATE, customer_id VARCHAR, article_id VARCHAR, price DOUBLE, "
@@ -90,4 +95,6 @@ def connection(transactions: list[tuple[str, str, str]] | None = None) -> duckdb
     rows = TRANSACTIONS if transactions is None else transactions
     for d, c, a in rows:
         conn.execute("INSERT INTO transactions VALUES (?, ?, ?, 0.03, 2)", [date.fromisoformat(d), c, a])
+    if summary:
+        build_summary(conn)
     return conn

@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from catalog.recsys.engine import RecEngine, RecRequest
 from catalog.recsys.evaluation import leave_last_day_cases, window_cases
 
@@ -33,14 +35,16 @@ def test_repurchase_variants_and_reasons() -> None:
     assert len(got) == len(set(got))
 
 
-def test_no_transaction_on_or_after_as_of_is_used() -> None:
+@pytest.mark.parametrize("summary", [False, True], ids=["transactions", "summary"])
+def test_no_transaction_on_or_after_as_of_is_used(summary: bool) -> None:
     # Someone else buys the belt 30 times, and bob buys jeans with a cap, all ON and AFTER as_of.
     # If any of it leaked, the belt would top popularity and the cap would be a co-purchase of jeans.
     leaks = [("2020-09-01", "erin", "0700000001")] * 15 + [("2020-09-05", "erin", "0700000001")] * 15
     leaks += [("2020-09-01", "bob", "0200000001"), ("2020-09-01", "bob", "0500000001")]
     leaks += [("2020-09-02", "alice", "0300000001")]
-    clean = RecEngine(connection([t for t in TRANSACTIONS if t[0] < "2020-09-01"]))
-    leaky = RecEngine(connection(TRANSACTIONS + leaks))
+    clean = RecEngine(connection([t for t in TRANSACTIONS if t[0] < "2020-09-01"], summary))
+    leaky = RecEngine(connection(TRANSACTIONS + leaks, summary))
+    assert leaky.candidates([RecRequest("alice", AS_OF)]).summary is summary
     for customer in ("alice", "bob", "carol", "nobody"):
         a = clean.recommend(customer, AS_OF, k=12)
         b = leaky.recommend(customer, AS_OF, k=12)
@@ -99,11 +103,12 @@ def test_protocol_cases() -> None:
     ]
 
 
-def test_new_arrivals_are_as_of_and_explained() -> None:
+@pytest.mark.parametrize("summary", [False, True], ids=["transactions", "summary"])
+def test_new_arrivals_are_as_of_and_explained(summary: bool) -> None:
     # The belt is first sold on 2020-09-01 (nobody bought it before): as of that day it is unknown,
     # as of 2020-09-10 it is a new arrival of alice's department, and 20 days later it is not new.
     sales = [("2020-09-01", "erin", "0700000001")] * 3 + [("2020-09-03", "erin", "0700000001")]
-    engine = RecEngine(connection(TRANSACTIONS + sales))
+    engine = RecEngine(connection(TRANSACTIONS + sales, summary))
     assert "0700000001" not in ids(engine.recommend("alice", AS_OF, k=50))
     cands = engine.candidates([RecRequest("alice", AS_OF), RecRequest("alice", date(2020, 9, 10))])
     assert "0700000001" not in [a for a, _n, _age in cands.new.get(AS_OF, [])]
