@@ -1,7 +1,8 @@
 """Tool: personal picks for the linked customer, PALR-style.
 
 1. The catalog's recommender builds a profile from the customer's history and gathers
-   candidates (co-purchase, similarity to past items, repurchase, recent popularity) and ranks them.
+   candidates (repurchase, other colours of past items, co-purchase, recent best sellers and new
+   arrivals) and ranks them.
 2. When a capable model is available, it picks and explains among those candidates only;
    its picks are validated against the candidate ids (anything else is ignored).
 Without a linked account the shopper gets popular items.
