@@ -14,6 +14,7 @@ goes left when ``x[feature] <= threshold``. The score is the sum of the trees' l
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Sequence
@@ -90,9 +91,11 @@ class TreeRanker:
         return out
 
     def _packed(self) -> tuple[np.ndarray, ...]:
-        """The trees' node arrays concatenated, child indices made global (built once)."""
+        """The trees' node arrays concatenated, child indices made global (built once; the depth
+        is set first, so a thread that sees the arrays also sees it)."""
         if self._pack is None:
             offsets = np.cumsum([0] + [len(t.feature) for t in self.trees])[:-1]
+            self._depth = max(_depth(t) for t in self.trees)
             self._pack = (
                 np.concatenate([np.where(t.leaf, 0, t.feature) for t in self.trees]),
                 np.concatenate([t.threshold for t in self.trees]),
@@ -102,7 +105,6 @@ class TreeRanker:
                 np.concatenate([t.leaf for t in self.trees]),
                 offsets.astype(np.int64),
             )
-            self._depth = max(_depth(t) for t in self.trees)
         return self._pack
 
     # -- storage ----------------------------------------------------------------------------------
@@ -193,7 +195,14 @@ def from_sklearn(model: Any, features: Sequence[str], meta: dict[str, Any] | Non
 
 
 def packaged_ranker(expected: Sequence[str]) -> TreeRanker | None:
-    """The ranker shipped with the package, or None (with a warning) when it is absent or stale."""
+    """The ranker shipped with the package, or None (with a warning) when it is absent or stale.
+
+    Read once per process: the service makes an engine per request."""
+    return _packaged(tuple(expected))
+
+
+@functools.lru_cache(maxsize=4)
+def _packaged(expected: tuple[str, ...]) -> TreeRanker | None:
     path = Path(str(resources.files("catalog.recsys").joinpath(DEFAULT_MODEL)))
     if not path.is_file():
         return None

@@ -101,3 +101,16 @@ def test_statistics_for_the_shortlist_only_rank_like_statistics_for_all() -> Non
     for rid, got in enumerate(served):
         again = rank(full, rid, engine.weights, 12, engine.ranker)
         assert [(x.article_id, round(x.score, 9)) for x in got] == [(x.article_id, round(x.score, 9)) for x in again]
+
+
+def test_packaged_ranker_is_read_once_and_scores_the_same_from_many_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from importlib import resources
+
+    assert packaged_ranker(FEATURES) is packaged_ranker(list(FEATURES))  # the service asks per request
+    fresh = TreeRanker.load(Path(str(resources.files("catalog.recsys").joinpath("ranker.json"))), FEATURES)
+    x = np.random.default_rng(0).random((50, len(FEATURES)))
+    with ThreadPoolExecutor(8) as pool:  # the first scores build the packed arrays concurrently
+        results = list(pool.map(lambda _: fresh.score(x), range(16)))
+    want = packaged_ranker(FEATURES).score(x)  # type: ignore[union-attr]
+    assert all(np.array_equal(r, want) for r in results)
