@@ -97,6 +97,14 @@ class Candidates:
     summary: bool = False  # whether the daily sales summary (catalog/recsys/summary.py) was read
 
 
+def _sales(out: Candidates) -> str:
+    """Sales (article_id, t_dat, n) between two date parameters: day totals from the summary, or
+    raw transactions (n = 1 each); every query that only counts sales reads this."""
+    if out.summary:
+        return "(SELECT article_id, t_dat, n FROM article_days WHERE t_dat >= ? AND t_dat < ?)"
+    return "(SELECT article_id, t_dat, 1 AS n FROM transactions WHERE t_dat >= ? AND t_dat < ?)"
+
+
 def _bounds(as_of: list[date], days: int) -> tuple[date, date]:
     return min(as_of) - timedelta(days=days), max(as_of)
 
@@ -196,17 +204,17 @@ def _fill(
     # Variants: same product_code, not the article itself; with their recent sales as of.
     lo_v, _ = _bounds(as_of, p.variant_pop_days)
     rows = cur.execute(
-        """WITH h AS (SELECT rid, article_id, min(age_days) AS age FROM hist GROUP BY ALL),
+        f"""WITH h AS (SELECT rid, article_id, min(age_days) AS age FROM hist GROUP BY ALL),
         v AS (
-            SELECT h.rid, a2.article_id, arg_min(h.article_id, h.age) AS via, min(h.age) AS age
+            SELECT h.rid, a2.article_id, first(h.article_id ORDER BY h.age, h.article_id) AS via, min(h.age) AS age
             FROM h JOIN articles a1 ON a1.article_id = h.article_id
             JOIN articles a2 ON a2.product_code = a1.product_code AND a2.article_id <> a1.article_id
             GROUP BY ALL
         ),
         sold AS (
-            SELECT v.rid, v.article_id, count(t.article_id) AS n
+            SELECT v.rid, v.article_id, coalesce(sum(t.n), 0) AS n
             FROM v JOIN reqs r USING (rid)
-            LEFT JOIN (SELECT article_id, t_dat FROM transactions WHERE t_dat >= ? AND t_dat < ?) t
+            LEFT JOIN {_sales(out)} t
               ON t.article_id = v.article_id AND t.t_dat < r.as_of AND t.t_dat >= r.as_of - ?::INTEGER
             GROUP BY ALL
         )
@@ -260,20 +268,20 @@ def _fill(
     # Popularity per distinct as_of date.
     lo_p, _ = _bounds(as_of, p.pop_window_days)
     rows = cur.execute(
-        """WITH days AS (SELECT DISTINCT as_of FROM reqs),
+        f"""WITH days AS (SELECT DISTINCT as_of FROM reqs),
         s AS (
             SELECT d.as_of, t.article_id,
-                   count(*) FILTER (WHERE d.as_of - t.t_dat <= 7) AS n7,
-                   count(*) AS n,
-                   sum(1.0 / (d.as_of - t.t_dat)) AS decayed
+                   coalesce(sum(t.n) FILTER (WHERE d.as_of - t.t_dat <= 7), 0) AS n7,
+                   sum(t.n) AS total,
+                   round(sum(t.n / (d.as_of - t.t_dat)), 9) AS decayed  -- rounded: ties never hang on float sums
             FROM days d
-            JOIN (SELECT article_id, t_dat FROM transactions WHERE t_dat >= ? AND t_dat < ?) t
+            JOIN {_sales(out)} t
               ON t.t_dat < d.as_of AND t.t_dat >= d.as_of - ?::INTEGER
             GROUP BY d.as_of, t.article_id
             QUALIFY row_number() OVER (PARTITION BY d.as_of ORDER BY decayed DESC, t.article_id) <= ?
-                 OR row_number() OVER (PARTITION BY d.as_of ORDER BY n DESC, t.article_id) <= ?
+                 OR row_number() OVER (PARTITION BY d.as_of ORDER BY total DESC, t.article_id) <= ?
         )
-        SELECT s.as_of, s.article_id, s.n7, s.n, s.decayed, coalesce(a.index_group, ''),
+        SELECT s.as_of, s.article_id, s.n7, s.total, s.decayed, coalesce(a.index_group, ''),
                coalesce(a.product_type, '')
         FROM s LEFT JOIN articles a USING (article_id)
         ORDER BY s.as_of, s.decayed DESC, s.article_id""",
@@ -286,41 +294,28 @@ def _fill(
 
     # New arrivals per distinct as_of: sold in the last new_days, never before that window.
     lo_n, _ = _bounds(as_of, p.new_days)
-    if out.summary:  # day totals and each article's first sale
-        sql = """WITH days AS (SELECT DISTINCT as_of FROM reqs),
-        recent AS (
-            SELECT d.as_of, s.article_id, sum(s.n) AS n
-            FROM days d
-            JOIN (SELECT article_id, t_dat, n FROM article_days WHERE t_dat >= ? AND t_dat < ?) s
-              ON s.t_dat < d.as_of AND s.t_dat >= d.as_of - ?::INTEGER
-            GROUP BY ALL
-        ),
-        older AS (SELECT article_id, first FROM article_first_sale WHERE first < ?)"""
-        args: list[object] = [lo_n, hi, p.new_days, hi]
+    if out.summary:  # each article's first sale, looked up
+        older = "SELECT article_id, first FROM article_first_sale WHERE first < ?"
     else:
-        sql = """WITH days AS (SELECT DISTINCT as_of FROM reqs),
+        older = """SELECT article_id, min(t_dat) AS first FROM transactions
+            WHERE t_dat < ? AND article_id IN (SELECT article_id FROM recent) GROUP BY ALL"""
+    # the first sale lies in the window, so it is the first sale before as_of
+    rows = cur.execute(
+        f"""WITH days AS (SELECT DISTINCT as_of FROM reqs),
         recent AS (
-            SELECT d.as_of, t.article_id, count(*) AS n
+            SELECT d.as_of, t.article_id, sum(t.n) AS n
             FROM days d
-            JOIN (SELECT article_id, t_dat FROM transactions WHERE t_dat >= ? AND t_dat < ?) t
+            JOIN {_sales(out)} t
               ON t.t_dat < d.as_of AND t.t_dat >= d.as_of - ?::INTEGER
             GROUP BY ALL
         ),
-        older AS (
-            SELECT article_id, min(t_dat) AS first FROM transactions
-            WHERE t_dat < ? AND article_id IN (SELECT article_id FROM recent) GROUP BY ALL
-        )"""
-        args = [lo_n, hi, p.new_days, hi]
-    # the first sale lies in the window, so it is the first sale before as_of
-    rows = cur.execute(
-        sql
-        + """
+        older AS ({older})
         SELECT r.as_of, r.article_id, r.n, r.as_of - o.first
         FROM recent r JOIN older o USING (article_id)
         WHERE o.first >= r.as_of - ?::INTEGER
         QUALIFY row_number() OVER (PARTITION BY r.as_of ORDER BY r.n DESC, r.article_id) <= ?
         ORDER BY r.as_of, r.n DESC, r.article_id""",
-        [*args, p.new_days, p.new_top],
+        [lo_n, hi, p.new_days, hi, p.new_days, p.new_top],
     ).fetchall()
     for day, aid, n, age in rows:
         out.new.setdefault(day, []).append((aid, int(n), int(age)))

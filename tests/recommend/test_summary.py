@@ -38,6 +38,7 @@ def test_summary_answers_like_raw_transactions() -> None:
     requests = [RecRequest(c, date(2020, 8, d)) for c in CUSTOMERS + ["nobody"] for d in (3, 15, 28)]
     a, b = fast.candidates(requests), raw.candidates(requests)
     assert a.summary and not b.summary
+    assert a.popular == b.popular and a.variants == b.variants and any(a.variants.values())
     assert a.new == b.new and "0700000001" in [x[0] for x in a.new[date(2020, 8, 28)]]
     assert a.stats.keys() == b.stats.keys() and a.stats
     for key, x in a.stats.items():
