@@ -16,7 +16,7 @@ import csv
 import logging
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -102,15 +102,24 @@ async def run_sql(
     desc: str = "", progress: bool = True,
 ) -> None:
     """Run a long DuckDB statement in a worker thread, with a percentage progress bar."""
+    await run_with_progress(con, lambda c: c.execute(sql, params or []), desc=desc, progress=progress)
+
+
+async def run_with_progress(
+    con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], object], *,
+    desc: str = "", progress: bool = True,
+) -> None:
+    """Run ``work(con)`` (DuckDB statements) in a worker thread, showing the running statement's
+    progress; Ctrl-C or cancellation interrupts it."""
     done = threading.Event()
 
-    def work() -> None:
+    def run() -> None:
         try:
-            con.execute(sql, params or [])
+            work(con)
         finally:
             done.set()
 
-    task = asyncio.create_task(asyncio.to_thread(work))
+    task = asyncio.create_task(asyncio.to_thread(run))
     with tqdm(total=100, desc=desc, unit="%", disable=not progress, leave=False,
               bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}") as bar:
         try:

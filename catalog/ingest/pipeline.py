@@ -96,7 +96,7 @@ async def load_activity(
     if await state.is_done("duckdb/sales summary", summary_sig) and await asyncio.to_thread(is_current, con):
         report.skipped_steps.append("sales summary")
     else:
-        await asyncio.to_thread(build_summary, con)
+        await duck.run_with_progress(con, build_summary, desc="daily sales summary", progress=progress)
         await state.mark_done("duckdb/sales summary", summary_sig)
 
     if transactions is not None:
