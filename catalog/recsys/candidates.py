@@ -2,7 +2,9 @@
 
 Every query only sees transactions with ``t_dat < as_of`` of its own request (nobody's later
 purchases leak in), and each one carries constant date bounds so DuckDB can skip row groups
-of a date-ordered ``transactions`` table before joining.
+of a date-ordered ``transactions`` table before joining. Queries that only count sales (and the
+article statistics and first sales) read the daily sales summary instead where it is current
+(catalog/recsys/summary.py): the same answers from day totals.
 
 Sources, per request:
 
