@@ -13,7 +13,7 @@ import duckdb
 from catalog.ingest.duck import DUCK_ARTICLE_COLUMNS
 from catalog.recsys.candidates import CandidateParams, Candidates, History, add_article_stats, gather
 from catalog.recsys.learned import TreeRanker, packaged_ranker
-from catalog.recsys.ranking import FEATURES, ScoredItem, Weights, rank, shortlist, sparse_features
+from catalog.recsys.ranking import FEATURES, ScoredItem, Weights, rank, shortlist, weighted_features
 
 logger = logging.getLogger(__name__)
 
@@ -104,11 +104,9 @@ class RecEngine:
             chunk = requests[start : start + self._batch_size]
             hist = histories[start : start + self._batch_size] if histories is not None else None
             cands = self.candidates(chunk, hist, stats=False)
-            feats = [sparse_features(cands, rid) for rid in range(len(chunk))]
+            feats = [weighted_features(cands, rid, self.weights) for rid in range(len(chunk))]
             if self.ranker is not None:  # article statistics for the candidates the trees will score
-                wanted = {
-                    (cands.as_of[rid], a) for rid, f in enumerate(feats) for a in shortlist(f, self.weights)
-                }
+                wanted = {(cands.as_of[rid], a) for rid, f in enumerate(feats) for a in shortlist(f)}
                 add_article_stats(self._conn, cands, wanted, self.params.stats_days)
             out.extend(rank(cands, rid, self.weights, k, self.ranker, f) for rid, f in enumerate(feats))
         return out

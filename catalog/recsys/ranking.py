@@ -360,17 +360,29 @@ def _top(totals: dict[str, float], n: int) -> list[str]:
     return sorted(totals, key=lambda a: (-totals[a], a))[:n]
 
 
-Features = tuple[dict[str, dict[str, float]], dict[str, Why]]  # sparse_features' rows and reasons
-
-
 def _weighted(rows: dict[str, dict[str, float]], w: Weights) -> dict[str, float]:
     weight = asdict(w)
     return {aid: sum(weight[f] * x for f, x in row.items()) for aid, row in rows.items()}
 
 
-def shortlist(features: Features, w: Weights) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Features:
+    """One request's candidates: their sparse feature rows, reason details and weighted sums."""
+
+    rows: dict[str, dict[str, float]]
+    reasons: dict[str, Why]
+    totals: dict[str, float]  # the weighted sum of each candidate, under the weights given
+
+
+def weighted_features(c: Candidates, rid: int, w: Weights) -> Features:
+    """``sparse_features`` of request ``rid`` with their weighted sums under ``w`` (computed once)."""
+    rows, reasons = sparse_features(c, rid)
+    return Features(rows, reasons, _weighted(rows, w))
+
+
+def shortlist(features: Features) -> list[str]:
     """The candidates a learned ranker re-ranks: the weighted sum's top ``SHORTLIST``."""
-    return _top(_weighted(features[0], w), SHORTLIST)
+    return _top(features.totals, SHORTLIST)
 
 
 def rank(
@@ -386,15 +398,15 @@ def rank(
     With ``model`` (a learned ranker over ``FEATURES``) its scores order the candidates;
     otherwise the weighted sum does. The reason is always the source that contributes most
     to the weighted sum, which stays readable either way. ``features`` are this request's
-    ``sparse_features``, when the caller already has them.
+    ``weighted_features`` under the same ``w``, when the caller already has them.
     """
-    rows, reasons = features or sparse_features(c, rid)
+    feats = features or weighted_features(c, rid, w)
+    rows, reasons, totals = feats.rows, feats.reasons, feats.totals
     weight = asdict(w)
-    totals = _weighted(rows, w)
     if model is not None and rows:
         # The trees re-rank the weighted sum's shortlist: as good as scoring every candidate on
         # held-out cases (bench/RESULTS.md), at a quarter of the cost.
-        aids = _top(totals, SHORTLIST)
+        aids = shortlist(feats)
         put_article_stats(c, rid, rows, aids)  # statistics fetched after the rows were built
         scores = model.score(np.asarray([[rows[a].get(f, 0.0) for f in FEATURES] for a in aids]))
         totals = {a: float(s) for a, s in zip(aids, scores, strict=True)}
