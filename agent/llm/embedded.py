@@ -175,15 +175,19 @@ class EmbeddedBackend:
         except TimeoutError:
             raise ModelUnavailableError("the embedded model is still loading; try again in a moment") from None
 
+    async def _started(self, timeout_s: float | None) -> float:
+        """Wait for the model (within the call's time), and return the seconds left for the call itself."""
+        timeout = timeout_s or self.timeout_s
+        started = time.monotonic()
+        await self.start(timeout)
+        return max(0.5, timeout - (time.monotonic() - started))
+
     # -- ChatBackend -----------------------------------------------------------------------------------
 
     async def complete_json(
         self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int = 256, timeout_s: float | None = None
     ) -> dict[str, Any]:
-        timeout = timeout_s or self.timeout_s
-        started = time.monotonic()
-        await self.start(timeout)
-        remaining = max(0.5, timeout - (time.monotonic() - started))
+        remaining = await self._started(timeout_s)
         return await self._client.complete_json(
             _strip_images(messages), schema, max_tokens=max_tokens, timeout_s=remaining
         )
@@ -192,10 +196,7 @@ class EmbeddedBackend:
         self, messages: list[Message], tools: list[ToolSpec], *, require: bool = False,
         max_tokens: int = 128, timeout_s: float | None = None
     ) -> ToolChoice:
-        timeout = timeout_s or self.timeout_s
-        started = time.monotonic()
-        await self.start(timeout)
-        remaining = max(0.5, timeout - (time.monotonic() - started))
+        remaining = await self._started(timeout_s)
         return await self._client.choose_tool(
             _strip_images(messages), tools, require=require, max_tokens=max_tokens, timeout_s=remaining
         )
@@ -203,10 +204,7 @@ class EmbeddedBackend:
     async def stream_text(
         self, messages: list[Message], *, max_tokens: int = 256, timeout_s: float | None = None
     ) -> AsyncIterator[str]:
-        timeout = timeout_s or self.timeout_s
-        started = time.monotonic()
-        await self.start(timeout)
-        remaining = max(0.5, timeout - (time.monotonic() - started))
+        remaining = await self._started(timeout_s)
         async for chunk in self._client.stream_text(_strip_images(messages), max_tokens=max_tokens, timeout_s=remaining):
             yield chunk
 
