@@ -167,35 +167,51 @@ def report(results: list[dict[str, Any]], load_before: tuple[float, float, float
             f"| {r['model']} | {r['load_s']:.1f} s | {r['valid']:.0%} | {r['intent']:.0%} | {r['colour']:.0%} | "
             f"{r['price']:.0%} | {r['p50']:.1f} / {r['p90']:.1f} s | {r['stream_tps']:.1f} chunks/s | {r['first_chunk_s']:.1f} s |"
         )
-    for r in results:
-        misses = "; ".join(f"{t!r}→{g}" for t, g in r["misses"][:8])
-        lines.append(f"\n{r['model']} intent misses: {misses or 'none'}")
+    lines += [misses_line(f"{r['model']} intent", r["misses"], 8) for r in results]
     return "\n".join(lines) + "\n"
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models-dir", type=Path, default=Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reclmms" / "models")
-    parser.add_argument("--models", default="qwen2.5-coder-0.5b,qwen2.5-coder-1.5b")
-    parser.add_argument("--limit", type=int, default=len(REQUESTS))
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2,
-                        help="llama.cpp threads (1 is faster when other jobs hold the cores)")
-    parser.add_argument("--no-write", action="store_true", help="print only")
+    add_model_arguments(parser, threads=os.cpu_count() or 2)
     args = parser.parse_args()
     load_before = os.getloadavg()
-    results = []
-    for name in args.models.split(","):
-        model = gguf_models.get_model(name)
-        if not gguf_models.is_assembled(args.models_dir, model):
-            print(f"skipping {name}: not in {args.models_dir} (reclmms model pull {name})")
-            continue
-        results.append(await bench_model(gguf_models.model_file(args.models_dir, model), name, args.limit, args.threads))
+    results = [await bench_model(path, name, args.limit, args.threads)
+               for name, path in assembled_models(args.models_dir, args.models)]
     if not results:
         return
     text = report(results, load_before, args.threads)
     print(text)
     if not args.no_write:
         append_results(text)
+
+
+def add_model_arguments(parser: argparse.ArgumentParser, *, threads: int) -> None:
+    """The options the model benches share: which GGUF models, from where, how many requests, threads."""
+    parser.add_argument("--models-dir", type=Path, default=gguf_models.user_cache_dir())
+    parser.add_argument("--models", default="qwen2.5-coder-0.5b,qwen2.5-coder-1.5b")
+    parser.add_argument("--limit", type=int, default=len(REQUESTS))
+    parser.add_argument("--threads", type=int, default=threads,
+                        help="llama.cpp threads (1 is faster when other jobs hold the cores)")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+
+
+def assembled_models(models_dir: Path, names: str) -> list[tuple[str, Path]]:
+    """(name, file) of each comma-separated model that is assembled in ``models_dir``; the rest are named and skipped."""
+    found = []
+    for name in names.split(","):
+        model = gguf_models.get_model(name)
+        if gguf_models.is_assembled(models_dir, model):
+            found.append((name, gguf_models.model_file(models_dir, model)))
+        else:
+            print(f"skipping {name}: not in {models_dir} (reclmms model pull {name})")
+    return found
+
+
+def misses_line(label: str, misses: list[tuple[str, Any]], most: int) -> str:
+    """The requests a model got wrong (text → what it gave), for the report."""
+    listed = "; ".join(f"{t!r}→{g}" for t, g in misses[:most])
+    return f"\n{label} misses: {listed or 'none'}"
 
 
 def append_results(text: str) -> None:

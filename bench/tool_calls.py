@@ -35,10 +35,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from agent.llm import gguf_models  # noqa: E402
 from agent.llm.embedded import EmbeddedBackend  # noqa: E402
 from agent.routing import route_messages, route_tools  # noqa: E402
-from bench.llm_models import REQUESTS, append_results, percentile  # noqa: E402
+from bench.llm_models import (  # noqa: E402
+    REQUESTS,
+    add_model_arguments,
+    append_results,
+    assembled_models,
+    misses_line,
+    percentile,
+)
 
 SHOWN = [
     {"name": "Slim jeans", "colour": "Black", "product_type": "Trousers"},
@@ -113,32 +119,19 @@ def report(results: list[dict[str, Any]], load: tuple[float, float], threads: in
     for r in results:
         lines.append(f"| {r['model']} | {r['mode']} | {r['valid']:.0%} | {r['right']:.0%} | "
                      f"{r['p50']:.1f} / {r['p90']:.1f} s | {r['salvaged']} | {r['repaired']} |")
-    for r in results:
-        misses = "; ".join(f"{t!r}→{g}" for t, g in r["misses"][:10])
-        lines.append(f"\n{r['model']} {r['mode']} misses: {misses or 'none'}")
+    lines += [misses_line(f"{r['model']} {r['mode']}", r["misses"], 10) for r in results]
     return "\n".join(lines) + "\n"
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models-dir", type=Path,
-                        default=Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reclmms" / "models")
-    parser.add_argument("--models", default="qwen2.5-coder-0.5b,qwen2.5-coder-1.5b")
+    add_model_arguments(parser, threads=1)
     parser.add_argument("--paths", default=",".join(PATHS))
-    parser.add_argument("--limit", type=int, default=len(REQUESTS))
-    parser.add_argument("--threads", type=int, default=1, help="llama.cpp threads (1 is faster on shared cores)")
-    parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     load_start = os.getloadavg()[0]
-    results = []
-    for name in args.models.split(","):
-        model = gguf_models.get_model(name)
-        if not gguf_models.is_assembled(args.models_dir, model):
-            print(f"skipping {name}: not in {args.models_dir} (reclmms model pull {name})")
-            continue
-        for mode in args.paths.split(","):
-            results.append(await bench_path(gguf_models.model_file(args.models_dir, model), name, mode,
-                                            args.limit, args.threads))
+    results = [await bench_path(path, name, mode, args.limit, args.threads)
+               for name, path in assembled_models(args.models_dir, args.models)
+               for mode in args.paths.split(",")]
     if not results:
         return
     text = report(results, (load_start, os.getloadavg()[0]), args.threads)

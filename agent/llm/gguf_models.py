@@ -95,6 +95,12 @@ def get_model(name: str) -> GGUFModel:
         raise ConfigError(f"unknown embedded model '{name}' ([llm] embedded_model); choose one of: {known}") from None
 
 
+def user_cache_dir() -> Path:
+    """The per-user model cache the tests and benches share: $XDG_CACHE_HOME/reclmms/models,
+    else ~/.cache/reclmms/models (the app itself keeps its models under its data directory)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reclmms" / "models"
+
+
 def model_file(models_dir: Path, model: GGUFModel) -> Path:
     return Path(models_dir) / model.filename
 

@@ -30,8 +30,7 @@ def shared_models_dir() -> Path:
     explicit = os.environ.get("RECLMMS_TEST_MODELS_DIR")
     if explicit:
         return Path(explicit)
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "reclmms" / "models"
+    return gguf_models.user_cache_dir()
 
 
 @pytest.fixture(scope="session")
