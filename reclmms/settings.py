@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from reclmms.errors import ConfigError
 
@@ -28,6 +28,13 @@ class _Section(BaseModel):
 
 class StorageSettings(_Section):
     data_dir: Path = Path("data")
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _not_empty(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("must not be empty (the default is 'data', next to the config file)")
+        return value
 
 
 class CatalogSettings(_Section):
@@ -109,6 +116,9 @@ _SECRET_ENV = {
     "link_secret": "RECLMMS_LINK_SECRET",
     "telegram_webhook_secret": "RECLMMS_TELEGRAM_WEBHOOK_SECRET",
 }
+# Other RECLMMS_* variables that are not settings: the config file's path, and the test
+# suite's shared model cache (tests/llm/conftest.py).
+_OTHER_ENV = frozenset({"RECLMMS_CONFIG", "RECLMMS_TEST_MODELS_DIR"})
 
 
 class Settings(_Section):
@@ -157,22 +167,54 @@ def _env_value(raw: str, annotation: Any) -> Any:
     return text
 
 
-def _overrides(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
+def _override_names() -> dict[str, tuple[str, str, Any]]:
+    """``RECLMMS_<SECTION>_<KEY>`` → (section, key, the field's annotation), for every setting."""
+    names: dict[str, tuple[str, str, Any]] = {}
     for section_name, section_field in Settings.model_fields.items():
         if section_name == "secrets":
             continue
         model = section_field.annotation
         assert isinstance(model, type) and issubclass(model, BaseModel)
         for key, field in model.model_fields.items():
-            name = f"{ENV_PREFIX}{section_name}_{key}".upper()
-            if name in env:
-                try:
-                    value = _env_value(env[name], field.annotation)
-                except json.JSONDecodeError as exc:
-                    raise ConfigError(f"{name}: not valid JSON ({exc})") from exc
-                out.setdefault(section_name, {})[key] = value
-    return out
+            names[f"{ENV_PREFIX}{section_name}_{key}".upper()] = (section_name, key, field.annotation)
+    return names
+
+
+def _unknown_env(name: str) -> str:
+    rest = name[len(ENV_PREFIX):].lower()
+    sections = [s for s in Settings.model_fields if s != "secrets"]
+    for section in sections:
+        if rest.startswith(section + "_"):
+            model = Settings.model_fields[section].annotation
+            assert isinstance(model, type) and issubclass(model, BaseModel)
+            return (
+                f"unknown key '{section}.{rest[len(section) + 1:]}' "
+                f"(keys of [{section}]: {', '.join(model.model_fields)})"
+            )
+    return f"unknown setting; overrides are named RECLMMS_<SECTION>_<KEY>, sections: {', '.join(sections)}"
+
+
+def _overrides(env: Mapping[str, str]) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], str]]:
+    """The overrides found in ``env``, and which variable set each (section, key).
+
+    A ``RECLMMS_*`` variable that is neither a setting, a secret nor RECLMMS_CONFIG is an error.
+    """
+    names = _override_names()
+    known = names.keys() | set(_SECRET_ENV.values()) | _OTHER_ENV
+    for name in sorted(env):
+        if name.startswith(ENV_PREFIX) and name not in known:
+            raise ConfigError(f"invalid configuration ({name}): {_unknown_env(name)}")
+    out: dict[str, dict[str, Any]] = {}
+    sources: dict[tuple[str, str], str] = {}
+    for name, (section, key, annotation) in names.items():
+        if name in env:
+            try:
+                value = _env_value(env[name], annotation)
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"{name}: not valid JSON ({exc})") from exc
+            out.setdefault(section, {})[key] = value
+            sources[(section, key)] = name
+    return out, sources
 
 
 def _merge(base: dict[str, Any], extra: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -185,15 +227,22 @@ def _merge(base: dict[str, Any], extra: dict[str, dict[str, Any]]) -> dict[str, 
     return merged
 
 
-def _describe(error: ValidationError, source: str) -> str:
-    lines = []
+def _describe(error: ValidationError, source: str, env_sources: Mapping[tuple[str, str], str]) -> str:
+    """One line naming each bad key or value, and where it came from: the file or the variable."""
+    items: list[tuple[str, str]] = []
     for item in error.errors():
         loc = ".".join(str(p) for p in item["loc"])
+        section_key = (str(item["loc"][0]), str(item["loc"][1])) if len(item["loc"]) > 1 else None
+        where = env_sources.get(section_key, source) if section_key else source
         if item["type"] == "extra_forbidden":
-            lines.append(f"unknown key '{loc}'")
+            items.append((where, f"unknown key '{loc}'"))
         else:
-            lines.append(f"bad value for '{loc}': {item['msg']}")
-    return f"invalid configuration ({source}): " + "; ".join(lines)
+            msg = str(item["msg"]).removeprefix("Value error, ")
+            items.append((where, f"bad value for '{loc}': {msg}"))
+    wheres = list(dict.fromkeys(w for w, _ in items))
+    if len(wheres) == 1:
+        return f"invalid configuration ({wheres[0]}): " + "; ".join(text for _, text in items)
+    return "invalid configuration: " + "; ".join(f"{text} ({where})" for where, text in items)
 
 
 def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -210,16 +259,19 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
             data = tomllib.loads(config_path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{config_path}: not valid TOML ({exc})") from exc
+        except OSError as exc:  # a directory, no permission
+            raise ConfigError(f"cannot read the config file {config_path}: {exc.strerror or exc}") from None
     elif explicit:
         raise ConfigError(f"config file not found: {config_path}")
     if "secrets" in data:
         raise ConfigError(f"{config_path}: secrets are read from the environment only, remove [secrets]")
-    data = _merge(data, _overrides(env))
+    overrides, env_sources = _overrides(env)
+    data = _merge(data, overrides)
     data["secrets"] = {key: env[name] for key, name in _SECRET_ENV.items() if env.get(name)}
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, str(config_path))) from None
+        raise ConfigError(_describe(exc, str(config_path), env_sources)) from None
     data_dir = settings.storage.data_dir.expanduser()
     if not data_dir.is_absolute():
         base = config_path.resolve().parent if config_path.exists() else Path.cwd()

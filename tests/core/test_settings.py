@@ -77,3 +77,70 @@ def test_cli_reports_config_errors_without_traceback(tmp_path, capsys):
     assert main(["--config", str(cfg), "stats"]) == 2
     err = capsys.readouterr().err
     assert "llm.backend" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"RECLMMS_LLM_BOGUS": "1"}, "(RECLMMS_LLM_BOGUS): unknown key 'llm.bogus'"),
+        ({"RECLMMS_NOSUCH": "1"}, "(RECLMMS_NOSUCH): unknown setting"),
+        ({"RECLMMS_SECRETS_TELEGRAM_TOKEN": "x"}, "(RECLMMS_SECRETS_TELEGRAM_TOKEN): unknown setting"),
+    ],
+)
+def test_unknown_environment_variable_is_an_error(tmp_path, monkeypatch, capsys, env, needle):
+    cfg = write(tmp_path, "")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["--config", str(cfg), "stats"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: invalid configuration ") and needle in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_secrets_and_other_reclmms_variables_are_allowed(tmp_path):
+    env = {
+        "RECLMMS_TELEGRAM_TOKEN": "1:a",
+        "RECLMMS_LLM_API_KEY": "k",
+        "RECLMMS_LINK_SECRET": "s",
+        "RECLMMS_TELEGRAM_WEBHOOK_SECRET": "w",
+        "RECLMMS_TEST_MODELS_DIR": str(tmp_path),
+        "RECLMMS_CONFIG": str(write(tmp_path, "")),
+        "RECLMMS_TELEGRAM_WEBHOOK_URL": "https://example.org/hook",
+    }
+    s = load_settings(env=env)
+    assert s.secrets.llm_api_key is not None and s.telegram.webhook_url == "https://example.org/hook"
+
+
+def test_bad_environment_value_names_the_variable(tmp_path, monkeypatch, capsys):
+    cfg = write(tmp_path, "[llm]\nbackend = 'openai'\n")
+    monkeypatch.setenv("RECLMMS_LLM_BACKEND", "nope")
+    assert main(["--config", str(cfg), "stats"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid configuration (RECLMMS_LLM_BACKEND): bad value for 'llm.backend'" in err
+    # a file value and a variable, both bad: each is named with its source
+    cfg = write(tmp_path, "[llm]\nbackend = 'nope'\n")
+    monkeypatch.delenv("RECLMMS_LLM_BACKEND")
+    monkeypatch.setenv("RECLMMS_LLM_TIMEOUT_S", "soon")
+    with pytest.raises(ConfigError) as info:
+        load_settings(cfg)
+    message = str(info.value)
+    assert message.startswith("invalid configuration: bad value for 'llm.backend'")
+    assert f"({cfg})" in message and "'llm.timeout_s'" in message and "(RECLMMS_LLM_TIMEOUT_S)" in message
+
+
+@pytest.mark.parametrize("where", ["env", "file"])
+def test_empty_data_dir_is_an_error_and_creates_nothing(tmp_path, monkeypatch, capsys, where):
+    cfg = write(tmp_path, "" if where == "env" else '[storage]\ndata_dir = ""\n')
+    if where == "env":
+        monkeypatch.setenv("RECLMMS_STORAGE_DATA_DIR", "")
+    assert main(["--config", str(cfg), "stats"]) == 2
+    err = capsys.readouterr().err
+    assert "bad value for 'storage.data_dir': must not be empty" in err
+    assert ("(RECLMMS_STORAGE_DATA_DIR)" in err) == (where == "env")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]
+
+
+def test_config_path_that_is_a_directory(tmp_path, capsys):
+    assert main(["--config", str(tmp_path), "stats"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: cannot read the config file {tmp_path}: Is a directory\n"
