@@ -2,7 +2,7 @@
 
 ``$name`` placeholders are filled from keyword arguments; a missing one raises KeyError so a
 broken prompt fails in tests, not in a conversation. Fixed replies per language live in
-``prompts/replies.toml``.
+``prompts/replies.toml``, with plural forms chosen by ``plural_form``.
 """
 
 from __future__ import annotations
@@ -31,8 +31,30 @@ def render(name: str, **values: object) -> str:
     return string.Template(_read(name)).substitute({k: str(v) for k, v in values.items()})
 
 
+# Languages whose nouns change with the count, and their rule (CLDR categories for whole numbers).
+_ONE_IS_ONE = ("en", "de", "es", "it", "pt", "nl", "sv")
+
+
+def plural_form(language: str, n: int) -> str:
+    """The CLDR plural category of ``n`` in ``language``: "one", "few" or "other" ("many" is "other" here)."""
+    n = abs(n)
+    if language in _ONE_IS_ONE:
+        return "one" if n == 1 else "other"
+    if language == "fr":
+        return "one" if n in (0, 1) else "other"
+    if language == "ru":
+        if n % 10 == 1 and n % 100 != 11:
+            return "one"
+        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            return "few"
+    return "other"
+
+
 class Replies:
-    """Fixed reply texts per language, with English as the fallback for missing entries."""
+    """Fixed reply texts per language, with English as the fallback for missing entries.
+
+    A text with a count ``n`` uses the entry ``key_one`` / ``key_few`` when the language has that
+    form for ``n`` ("Here is 1 product"), and ``key`` otherwise."""
 
     def __init__(self, path: Path | None = None) -> None:
         with open(path or PROMPTS_DIR / "replies.toml", "rb") as fh:
@@ -43,8 +65,13 @@ class Replies:
         return sorted(self._table)
 
     def get(self, language: str, key: str, **values: object) -> str:
-        table = self._table.get(language) or self._table[DEFAULT_LANGUAGE]
-        text = table.get(key) or self._table[DEFAULT_LANGUAGE][key]
+        if language not in self._table or key not in self._table[language]:
+            language = DEFAULT_LANGUAGE
+        table = self._table[language]
+        text = table[key]
+        n = values.get("n")
+        if isinstance(n, int) and not isinstance(n, bool):
+            text = table.get(f"{key}_{plural_form(language, n)}") or text
         return text.format(**values) if values else text
 
     def language_name(self, language: str) -> str:

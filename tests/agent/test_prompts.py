@@ -23,13 +23,38 @@ def test_prompt_names_and_missing_values() -> None:
         render("reply", language="en")
 
 
+def _base_keys(table: dict[str, str]) -> set[str]:
+    return {k for k in table if not k.endswith(("_one", "_few"))}
+
+
 def test_replies_cover_every_key_in_every_language() -> None:
     r = Replies()
-    keys = set(r._table["en"])
+    keys = _base_keys(r._table["en"])
     for lang in r.languages:
-        assert set(r._table[lang]) == keys, lang
+        assert _base_keys(r._table[lang]) == keys, lang
+        assert {k.rsplit("_", 1)[0] for k in set(r._table[lang]) - keys} <= keys, lang  # forms of known keys only
         assert r.get(lang, "found", n=3)
     assert r.get("ko", "found", n=2) == "Here are 2 products that match."
+
+
+def test_counted_replies_agree_with_the_count() -> None:
+    r = Replies()
+    assert r.get("en", "found", n=1) == "Here is 1 product that matches."
+    assert r.get("en", "found", n=2) == "Here are 2 products that match."
+    assert r.get("ko", "similar", n=1) == "Here is 1 item that looks similar."  # English fallback, English forms
+    assert r.get("de", "found", n=1) == "Hier ist 1 passendes Produkt."
+    assert r.get("fr", "found", n=1) == "Voici 1 produit qui correspond."
+    assert r.get("ru", "found", n=1) == "Вот 1 подходящий товар."
+    assert r.get("ru", "found", n=3) == "Вот 3 подходящих товара."
+    assert r.get("ru", "found", n=5) == "Вот 5 подходящих товаров."
+    assert r.get("ru", "found", n=11) == "Вот 11 подходящих товаров."
+    assert r.get("ru", "found", n=21) == "Вот 21 подходящий товар."
+    # every counted text of a language with a singular has its singular form ("покупки: {n}" needs none)
+    for lang in ("en", "es", "fr", "de", "ru"):
+        table = r._table[lang]
+        for key in _base_keys(table) - {"history"} if lang == "ru" else _base_keys(table):
+            if "{n}" in r._table["en"][key]:
+                assert f"{key}_one" in table, (lang, key)
 
 
 @pytest.mark.parametrize(("text", "intent"), [
