@@ -14,6 +14,8 @@ from types import TracebackType
 
 import aiosqlite
 
+from reclmms.errors import DataError
+
 logger = logging.getLogger(__name__)
 
 _VERSIONS_DDL = """
@@ -22,6 +24,17 @@ CREATE TABLE IF NOT EXISTS schema_versions (
     version INTEGER NOT NULL
 )
 """
+
+
+def _make_data_dir(folder: Path) -> None:
+    """Create the database's folder (the data dir); DataError naming it when that cannot be done."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
+        raise DataError(f"cannot use {folder} as the data directory: {blocker} is a file, not a folder") from None
+    except OSError as exc:  # no permission, a read-only or odd file system
+        raise DataError(f"cannot create the data directory {folder}: {exc.strerror}") from None
 
 
 class Database:
@@ -41,7 +54,7 @@ class Database:
         if self._conn is not None:
             return self
         if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _make_data_dir(self.path.parent)
         conn = await aiosqlite.connect(self.path, timeout=30)
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode=WAL")

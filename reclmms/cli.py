@@ -6,11 +6,17 @@ import argparse
 import asyncio
 import inspect
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reclmms.errors import ReclmmsError
-from reclmms.settings import load_settings
+from reclmms.errors import DataError, ReclmmsError
+from reclmms.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from catalog.service import CatalogService
 
 # Interactive and scripting commands keep stderr quiet (warnings only) unless --verbose;
 # operator commands (serve, ingest, run) log at [logging] level.
@@ -41,6 +47,49 @@ def configure_logging(level: str) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def _no_catalog(settings: Settings) -> DataError:
+    return DataError(f"no catalog in {settings.data_dir} yet: run `reclmms ingest demo|hm|catalog` first")
+
+
+def require_store(settings: Settings) -> None:
+    """For commands that only read: stop before opening (and so creating) a store that is not there."""
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():
+        raise DataError(f"cannot use {settings.data_dir} as the data directory: it is a file, not a folder")
+    if not settings.sqlite_path.is_file():
+        raise _no_catalog(settings)
+
+
+async def require_catalog(settings: Settings, catalog: CatalogService) -> None:
+    """For commands that only read: the store is open but nothing was ingested into it yet."""
+    if await catalog.articles.count() == 0:
+        raise _no_catalog(settings)
+
+
+def _path_error(exc: OSError, args: argparse.Namespace) -> str | None:
+    """A one-line message when ``exc`` is about a path the user gave as an argument, else None.
+
+    Only a path given on the command line counts (``--output``, ``--chart``, ``--batch``...):
+    an OSError on any other file is a fault of the program and keeps its traceback.
+    """
+    given = {
+        os.path.abspath(os.path.expanduser(value)): str(value)
+        for value in vars(args).values()
+        if isinstance(value, str | Path) and str(value)
+    }
+    for name in (exc.filename, exc.filename2):
+        if not isinstance(name, str | Path):
+            continue
+        path = given.get(os.path.abspath(os.path.expanduser(name)))
+        if path is None:
+            continue
+        reason = exc.strerror or type(exc).__name__
+        parent = Path(path).expanduser().absolute().parent
+        if isinstance(exc, FileNotFoundError) and not parent.is_dir():
+            reason = f"the folder {parent} does not exist"
+        return f"{path}: {reason}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -63,6 +112,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        message = _path_error(exc, args)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

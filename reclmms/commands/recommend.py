@@ -67,20 +67,31 @@ def read_batch(path: str) -> list[tuple[str, date | None]]:
         raise DataError(f"batch file not found: {path}")
     with p.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
-        fields = [f.strip() for f in reader.fieldnames or []]
-        missing = [c for c in ("customer_id", "as_of") if c not in fields]
-        if missing:
-            raise DataError(
-                f"{path} lacks column(s): {', '.join(missing)} (found: {', '.join(fields) or 'none'})"
-            )
-        rows: list[tuple[str, date | None]] = []
-        for line, row in enumerate(reader, start=2):
-            row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-            customer = row.get("customer_id", "")
-            if not customer:
-                raise BadQueryError(f"{path}, line {line}: empty customer_id")
-            as_of = row.get("as_of", "")
-            rows.append((customer, parse_day(as_of, f"{path}, line {line}") if as_of else None))
+        try:
+            return _batch_rows(path, reader)
+        except UnicodeDecodeError:
+            raise DataError(f"{path} is not UTF-8 text: save it as a UTF-8 CSV") from None
+        except csv.Error as exc:
+            # DictReader.line_num is the last good row's; the csv reader's is the line that failed
+            raise DataError(f"{path}, line {reader.reader.line_num}: not a readable CSV row ({exc})") from None
+
+
+def _batch_rows(path: str, reader: csv.DictReader[str]) -> list[tuple[str, date | None]]:
+    fields = [f.strip() for f in reader.fieldnames or []]
+    missing = [c for c in ("customer_id", "as_of") if c not in fields]
+    if missing:
+        raise DataError(f"{path} lacks column(s): {', '.join(missing)} (found: {', '.join(fields) or 'none'})")
+    rows: list[tuple[str, date | None]] = []
+    for raw in reader:
+        where = f"{path}, line {reader.line_num}"
+        if None in raw:  # DictReader keeps the fields beyond the header under the key None
+            raise BadQueryError(f"{where}: {len(fields) + len(raw[None])} fields, the header has {len(fields)}")
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        customer = row.get("customer_id", "")
+        if not customer:
+            raise BadQueryError(f"{where}: empty customer_id")
+        as_of = row.get("as_of", "")
+        rows.append((customer, parse_day(as_of, where) if as_of else None))
     return rows
 
 
@@ -99,8 +110,11 @@ async def open_recommender(settings: Settings, data_dir: str | None) -> AsyncIte
             conn.close()
         return
     from reclmms.app import open_catalog
+    from reclmms.cli import require_catalog, require_store
 
+    require_store(settings)
     async with open_catalog(settings) as (_db, catalog):
+        await require_catalog(settings, catalog)
         yield catalog.recommender
 
 
@@ -115,9 +129,15 @@ def _line(customer_id: str, as_of: date | None, recs: list[Any]) -> dict[str, An
 def _print_table(customer_id: str, recs: list[Any], out: TextIO) -> None:
     print(f"Recommendations for {customer_id}:", file=out)
     for i, r in enumerate(recs, 1):
-        price = f"  {r.article.price:.4f}" if r.article.price is not None else ""
+        price = f"  {r.article.price:.2f}" if r.article.price is not None else ""
         print(f"{i:2d}. {r.article.article_id}  {r.article.short}{price}", file=out)
         print(f"      {r.reason}  [{', '.join(r.sources)}; score {r.score:.4f}]", file=out)
+
+
+def _check_writable(path: Path) -> None:
+    """Open ``path`` for appending, as writing it will; an OSError names it (a folder, no such folder)."""
+    with path.open("a", encoding="utf-8"):
+        pass
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -127,6 +147,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         if args.as_of:
             raise BadQueryError("--as-of applies to --customer; put as_of in the batch file instead")
         rows = read_batch(args.batch)
+        if args.output:  # fail on a bad --output before the work, not after it
+            await asyncio.to_thread(_check_writable, Path(args.output))
         async with open_recommender(settings, args.data) as rec:
             t0 = time.perf_counter()
             results = await rec.recommend_many(rows, k=args.k)

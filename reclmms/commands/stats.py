@@ -34,7 +34,9 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.stats import activity_chart, collect_stats, stats_text
     from bot.store import MetricsStore, ensure_bot_schema
     from catalog.db import Database
+    from reclmms.cli import require_store
 
+    require_store(settings)
     backend, health = (await _health(settings)) if args.health else (settings.llm.backend, None)
     async with Database(settings.sqlite_path) as db:
         await ensure_bot_schema(db)

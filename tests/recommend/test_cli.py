@@ -75,6 +75,8 @@ def test_batch_writes_one_line_per_row(
         ("customer,as_of\nalice,2020-09-01\n", "lacks column(s): customer_id"),
         ("customer_id,as_of\nalice,01/09/2020\n", "line 2: '01/09/2020' is not a date"),
         ("customer_id,as_of\nalice,2020-09-01\n,2020-09-01\n", "line 3: empty customer_id"),
+        ("customer_id,as_of\nalice,2020-09-01\n\nbob,2020-09-01,extra\n", "line 4: 3 fields, the header has 2"),
+        ("customer_id,as_of\nalice,2020-09-01\n" + "x" * 200_000 + ",\n", "line 3: not a readable CSV row"),
     ],
 )
 def test_batch_bad_input(
@@ -84,6 +86,39 @@ def test_batch_bad_input(
     batch.write_text(content)
     assert main(["recommend", "--batch", str(batch), "--data", str(data)]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "customer_id,as_of\nalice,2020-09-01\n".encode("utf-16"),
+        bytes(range(256)) * 4,
+    ],
+    ids=["utf-16", "binary"],
+)
+def test_batch_that_is_not_utf8(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    batch = tmp_path / "b.csv"
+    batch.write_bytes(content)
+    assert main(["recommend", "--batch", str(batch), "--data", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {batch} is not UTF-8 text: save it as a UTF-8 CSV\n"
+
+
+def test_batch_output_to_a_bad_path(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    batch = tmp_path / "b.csv"
+    batch.write_text("customer_id,as_of\nalice,2020-09-01\n")
+    missing = tmp_path / "nowhere" / "out.jsonl"
+    assert main(["recommend", "--batch", str(batch), "--output", str(missing), "--data", str(data)]) == 2
+    cap = capsys.readouterr()
+    assert cap.err == f"error: {missing}: the folder {missing.parent} does not exist\n"
+    assert "rows in" not in cap.err  # it stops before the work
+    assert main(["recommend", "--batch", str(batch), "--output", str(tmp_path), "--data", str(data)]) == 2
+    assert capsys.readouterr().err == f"error: {tmp_path}: Is a directory\n"
+    out = tmp_path / "out.jsonl"
+    assert main(["recommend", "--batch", str(batch), "--output", str(out), "--data", str(data)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["customer_id"] == "alice"
 
 
 def test_bad_arguments(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
