@@ -7,13 +7,17 @@ without it each call is a fresh conversation that is forgotten afterwards.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 import uuid
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reclmms.errors import BadQueryError
+from reclmms.errors import BadQueryError, NotFoundError
 from reclmms.settings import Settings
+
+if TYPE_CHECKING:
+    from catalog.service import CatalogService
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,13 +31,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.set_defaults(func=run)
 
 
-def read_photo(path: str | None) -> bytes | None:
-    if not path:
+async def check_customer(catalog: CatalogService, customer_id: str | None) -> str | None:
+    """The customer id, stripped, when the catalog knows it (None for none); NotFoundError otherwise."""
+    if customer_id is None:
         return None
-    file = Path(path).expanduser()
-    if not file.is_file():
-        raise BadQueryError(f"photo file not found: {path}")
-    return file.read_bytes()
+    customer_id = customer_id.strip()
+    if not customer_id or not await catalog.history.customer_exists(customer_id):
+        raise NotFoundError(f"unknown customer: {customer_id!r}")
+    return customer_id
 
 
 def backend_override(settings: Settings, name: str | None):  # type: ignore[no-untyped-def]
@@ -49,13 +54,17 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     from agent.render import product_lines
     from agent.turn import Session
     from reclmms.app import open_services
+    from reclmms.cli import require_catalog, require_store
+    from reclmms.commands.search import read_photo
 
-    photo = read_photo(args.photo)
+    photo = await asyncio.to_thread(read_photo, args.photo) if args.photo is not None else None
     if not args.text.strip() and photo is None:
         raise BadQueryError('say what you are looking for, e.g. reclmms ask "a red summer dress", or pass --photo FILE')
+    require_store(settings)
     session_id = args.session or f"ask-{uuid.uuid4().hex}"
-    session = Session(session_id=session_id, customer_id=args.customer)
     async with open_services(settings, backend=backend_override(settings, args.backend)) as services:
+        await require_catalog(settings, services.catalog)
+        session = Session(session_id=session_id, customer_id=await check_customer(services.catalog, args.customer))
         agent = services.agent
         assert agent is not None
         try:

@@ -11,7 +11,7 @@ import asyncio
 import shlex
 import sys
 
-from reclmms.errors import BadQueryError
+from reclmms.errors import BadQueryError, NotFoundError
 from reclmms.settings import Settings
 
 HELP = (
@@ -53,10 +53,14 @@ async def _turn(agent, session, text: str, photo: bytes | None) -> None:  # type
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     from agent.turn import Session
     from reclmms.app import open_services
-    from reclmms.commands.ask import backend_override, read_photo
+    from reclmms.cli import require_catalog, require_store
+    from reclmms.commands.ask import backend_override, check_customer
+    from reclmms.commands.search import read_photo
 
-    session = Session(session_id=args.session, customer_id=args.customer)
+    require_store(settings)
     async with open_services(settings, backend=backend_override(settings, args.backend)) as services:
+        await require_catalog(settings, services.catalog)
+        session = Session(session_id=args.session, customer_id=await check_customer(services.catalog, args.customer))
         agent = services.agent
         assert agent is not None
         print(f"RecLMMs chat (model: {agent.backend_name}). /help for commands, /quit to leave.")
@@ -80,14 +84,19 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                     await agent.reset(session.session_id)
                     print("Conversation forgotten.")
                 elif command == "/customer":
-                    session = Session(session.session_id, rest[0] if rest else None, session.language)
+                    try:
+                        customer = await check_customer(services.catalog, rest[0] if rest else None)
+                    except NotFoundError as exc:
+                        print(f"error: {exc}")
+                        continue
+                    session = Session(session.session_id, customer, session.language)
                     print(f"Customer: {session.customer_id or '(none)'}")
                 elif command == "/photo":
                     if not rest:
                         print("usage: /photo PATH [caption]")
                         continue
                     try:
-                        photo = read_photo(rest[0])
+                        photo = await asyncio.to_thread(read_photo, rest[0])
                     except BadQueryError as exc:
                         print(f"error: {exc}")
                         continue

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
 
-from catalog.images import MAX_PHOTO_BYTES
+from catalog.images import MAX_PHOTO_BYTES, load_photo
 from catalog.models import FILTER_KEYS, SearchFilters, SearchHit
-from reclmms.errors import BadImageError, BadQueryError
+from reclmms.errors import BadImageError, BadQueryError, DataError
 from reclmms.settings import Settings
 
 _PRICE_KEYS = ("min_price", "max_price")
@@ -50,9 +52,12 @@ def parse_filters(items: list[str]) -> SearchFilters:
             raise BadQueryError(f"empty value for filter '{key}'")
         if key in _PRICE_KEYS:
             try:
-                values[key] = float(value)
+                number = float(value)
             except ValueError:
-                raise BadQueryError(f"filter {key} needs a number, got '{value}'") from None
+                number = math.nan
+            if not math.isfinite(number):
+                raise BadQueryError(f"filter {key} needs a number, got '{value}'")
+            values[key] = number
         else:
             values[key] = value
     return SearchFilters(**values)
@@ -69,15 +74,26 @@ def parse_k(raw: str) -> int:
 
 
 def read_photo(path: str) -> bytes:
+    """The bytes of a photo named on the command line (``--photo``, chat's ``/photo``), checked.
+
+    Raises BadImageError, one line for the user, when the file is missing or unreadable, or
+    when the photo is empty, over 20 MB, not an image, corrupt or a decompression bomb
+    (``catalog.images.load_photo``, the check every photo goes through).
+    """
     file = Path(path).expanduser()
     if not file.is_file():
         raise BadImageError(f"photo file not found: {path}")
-    size = file.stat().st_size
-    if size > MAX_PHOTO_BYTES:
-        raise BadImageError(
-            f"the photo is too large ({size / 1e6:.1f} MB); the limit is {MAX_PHOTO_BYTES // (1024 * 1024)} MB"
-        )
-    return file.read_bytes()
+    try:
+        size = file.stat().st_size
+        if size > MAX_PHOTO_BYTES:
+            raise BadImageError(
+                f"the photo is too large ({size / 1e6:.1f} MB); the limit is {MAX_PHOTO_BYTES // (1024 * 1024)} MB"
+            )
+        data = file.read_bytes()
+    except OSError as exc:
+        raise BadImageError(f"cannot read the photo {path}: {exc.strerror or exc}") from None
+    load_photo(data)
+    return data
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -86,11 +102,19 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     query = args.query
     if args.photo is None and (query is None or not query.strip()):
         raise BadQueryError("the search query is empty (give a QUERY, or --photo FILE)")
-    photo = read_photo(args.photo) if args.photo else None
+    photo = await asyncio.to_thread(read_photo, args.photo) if args.photo is not None else None
 
     from reclmms.app import open_catalog
+    from reclmms.cli import require_catalog, require_store
 
+    require_store(settings)
     async with open_catalog(settings) as (_, catalog):
+        await require_catalog(settings, catalog)
+        if await asyncio.to_thread(catalog.search.vectors.text.count) == 0:
+            raise DataError(
+                f"the catalog in {settings.data_dir} has no search index yet (ingested with --no-index?): "
+                "run the same `reclmms ingest ...` again without --no-index"
+            )
         if photo is not None:
             hits = await catalog.search_photo(photo, filters, k, text=query)
         else:
