@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
+from reclmms.errors import BadQueryError
 from reclmms.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+# Telegram usernames: 5-32 characters, Latin letters, digits and underscores.
+_USERNAME_RE = re.compile(r"[A-Za-z0-9_]{5,32}")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -46,23 +51,37 @@ async def _bot_username(settings: Settings) -> str | None:
         return None
 
 
+def check_username(name: str) -> str:
+    """A bot's @username as given on the command line (a leading @ is dropped), or BadQueryError."""
+    username = name.strip().removeprefix("@")
+    if not _USERNAME_RE.fullmatch(username):
+        raise BadQueryError(
+            f"--bot-username: '{name}' is not a Telegram username (5-32 letters, digits or underscores)"
+        )
+    return username
+
+
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.linking import Linker, load_link_secret
     from bot.store import LinkStore, ensure_bot_schema
     from catalog.db import Database
+    from reclmms.cli import require_store
 
+    given_username = check_username(args.bot_username) if args.bot_username is not None else None
+    require_store(settings)
     async with Database(settings.sqlite_path) as db:
         await ensure_bot_schema(db)
         linker = Linker(LinkStore(db), load_link_secret(settings), settings.linking.code_ttl_s)
         code = await linker.issue(args.customer_id)
-    username = args.bot_username or await _bot_username(settings)
+    username = given_username or await _bot_username(settings)
     link = code.deep_link(username) if username else None
-    expires = datetime.fromtimestamp(code.expires_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    expires = datetime.fromtimestamp(code.expires_at, UTC)
     if args.json:
-        print(json.dumps({"customer_id": code.customer_id, "code": code.code, "expires_at": expires, "link": link}))
+        expires_at = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
+        print(json.dumps({"customer_id": code.customer_id, "code": code.code, "expires_at": expires_at, "link": link}))
         return 0
     print(f"code:    {code.code}")
-    print(f"expires: {expires} (one use)")
+    print(f"expires: {expires:%Y-%m-%d %H:%M} UTC (one use)")
     if link:
         print(f"link:    {link}")
     else:
