@@ -1,0 +1,245 @@
+"""Bad input on the command line: one line on stderr, exit code 2, no traceback, no state created.
+
+Everything runs through ``reclmms.cli.main``. The store used here is a tiny catalog ingested
+once per module with ``reclmms ingest catalog --no-index`` (no embedders needed).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from reclmms.cli import main
+
+CUSTOMER = "c-known-1"
+PRODUCTS = """id,name,category,colour,price
+0100000001,Linen shirt,Shirt,White,29.99
+0100000002,Wrap dress,Dress,Red,49.5
+0100000003,Slim jeans,Trousers,Blue,39
+"""
+CUSTOMERS = f"""customer_id,FN,Active,club_member_status,fashion_news_frequency,age,postal_code
+{CUSTOMER},,,ACTIVE,Regularly,31,p1
+"""
+TRANSACTIONS = f"""t_dat,customer_id,article_id,price,sales_channel_id
+2020-09-01,{CUSTOMER},0100000002,0.0495,2
+2020-09-03,{CUSTOMER},0100000001,0.0299,1
+"""
+
+
+def _config(path: Path, data_dir: Path | str) -> str:
+    path.write_text(f'[storage]\ndata_dir = "{data_dir}"\n', encoding="utf-8")
+    return str(path)
+
+
+def _err_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The --config of a store with 3 articles and one customer, not indexed for search."""
+    root = tmp_path_factory.mktemp("cli_store")
+    (root / "products.csv").write_text(PRODUCTS, encoding="utf-8")
+    (root / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
+    (root / "transactions.csv").write_text(TRANSACTIONS, encoding="utf-8")
+    config = _config(root / "config.toml", root / "data")
+    with pytest.MonkeyPatch.context() as mp:
+        for name in [n for n in os.environ if n.startswith("RECLMMS_")]:
+            mp.delenv(name)
+        code = main(["--config", config, "ingest", "catalog", str(root / "products.csv"),
+                     "--customers", str(root / "customers.csv"),
+                     "--transactions", str(root / "transactions.csv"), "--no-index", "--no-images"])
+    assert code == 0
+    yield config
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> tuple[str, Path]:
+    """A --config whose data dir does not exist yet."""
+    data = tmp_path / "deep" / "state"
+    return _config(tmp_path / "config.toml", data), data
+
+
+def _photos(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a photo at all", encoding="utf-8")
+    buf = io.BytesIO()
+    Image.new("RGB", (200, 300), "red").save(buf, "JPEG")
+    corrupt = tmp_path / "broken.jpg"
+    corrupt.write_bytes(buf.getvalue()[:400])
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (9000, 9000)).save(bomb)
+    big = tmp_path / "big.jpg"
+    with big.open("wb") as fh:
+        fh.truncate(21 * 1024 * 1024)
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    return {
+        "text": (text, "is not an image"),
+        "corrupt": (corrupt, "corrupt or truncated"),
+        "bomb": (bomb, "megapixels"),
+        "big": (big, "too large"),
+        "empty": (empty, "the photo is empty"),
+        "missing": (tmp_path / "nope.jpg", "photo file not found"),
+    }
+
+
+@pytest.mark.parametrize("kind", ["text", "corrupt", "bomb", "big", "empty", "missing"])
+def test_ask_rejects_a_bad_photo(fresh: tuple[str, Path], tmp_path: Path, capsys, kind: str) -> None:  # type: ignore[no-untyped-def]
+    config, data = fresh
+    path, message = _photos(tmp_path)[kind]
+    code = main(["--config", config, "ask", "dress", "--photo", str(path), "--json", "--backend", "scripted"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and message in err and len(err.strip().splitlines()) == 1
+    assert not data.exists()  # the photo is checked before anything is opened
+
+
+def test_chat_photo_and_customer_commands_print_a_message_and_continue(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    photos = _photos(tmp_path)
+    lines = iter([
+        f"/photo {photos['text'][0]}",
+        f"/photo {photos['empty'][0]}",
+        "/customer nosuchcust",
+        f"/customer {CUSTOMER}",
+        "/quit",
+    ])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    assert main(["--config", store, "chat", "--backend", "scripted", "--session", "errs"]) == 0
+    out = capsys.readouterr().out
+    assert "error: the photo is not an image" in out
+    assert "error: the photo is empty" in out
+    assert "error: unknown customer: 'nosuchcust'" in out and "Customer: nosuchcust" not in out
+    assert f"Customer: {CUSTOMER}" in out
+
+
+def test_unknown_customer_is_rejected_by_ask_and_chat(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", store, "ask", "what did I buy?", "--customer", "nosuchcustomer",
+                 "--backend", "scripted"]) == 2
+    assert _err_line(capsys) == "error: unknown customer: 'nosuchcustomer'"
+    assert main(["--config", store, "chat", "--customer", "nosuchcustomer", "--backend", "scripted"]) == 2
+    assert _err_line(capsys) == "error: unknown customer: 'nosuchcustomer'"
+    assert main(["--config", store, "ask", "what did I buy?", "--customer", CUSTOMER, "--json",
+                 "--backend", "scripted"]) == 0
+    bought = {p["article_id"] for p in json.loads(capsys.readouterr().out)["products"]}
+    assert bought == {"0100000001", "0100000002"}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["search", "dress"], ["recommend", "--customer", CUSTOMER],
+     ["ask", "dress", "--backend", "scripted"], ["chat", "--backend", "scripted"], ["link-code", CUSTOMER]],
+)
+def test_read_commands_on_a_missing_store_create_nothing(fresh: tuple[str, Path], capsys, command) -> None:  # type: ignore[no-untyped-def]
+    config, data = fresh
+    assert main(["--config", config, *command]) == 2
+    assert _err_line(capsys) == f"error: no catalog in {data} yet: run `reclmms ingest demo|hm|catalog` first"
+    assert not data.parent.exists()
+
+
+@pytest.mark.parametrize(
+    "command", [["search", "dress"], ["recommend", "--customer", "x"], ["ask", "dress", "--backend", "scripted"]]
+)
+def test_read_commands_on_a_store_without_a_catalog(tmp_path: Path, capsys, command) -> None:  # type: ignore[no-untyped-def]
+    config = _config(tmp_path / "config.toml", tmp_path / "data")
+    assert main(["--config", config, "stats"]) == 2  # nothing there: nothing created
+    capsys.readouterr()
+    assert main(["--config", config, "link-code", "x"]) == 2
+    capsys.readouterr()
+    # a store that exists but holds no articles (e.g. an ingest that failed at its first step)
+    import asyncio
+
+    from catalog.db import Database
+    from catalog.schema import ensure_catalog_schema
+
+    async def make() -> None:
+        async with Database(tmp_path / "data" / "reclmms.sqlite3") as db:
+            await ensure_catalog_schema(db)
+
+    asyncio.run(make())
+    assert main(["--config", config, *command]) == 2
+    assert "no catalog in" in _err_line(capsys)
+
+
+def test_text_search_on_an_unindexed_catalog_says_so(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", store, "search", "dress"]) == 2
+    assert "has no search index yet" in _err_line(capsys)
+
+
+def test_data_dir_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "somefile"
+    blocker.write_text("x", encoding="utf-8")
+    config = _config(tmp_path / "config.toml", blocker)
+    assert main(["--config", config, "stats"]) == 2
+    assert _err_line(capsys) == f"error: cannot use {blocker} as the data directory: it is a file, not a folder"
+    # a command that creates the store says the same, from the database layer
+    products = tmp_path / "p.csv"
+    products.write_text(PRODUCTS, encoding="utf-8")
+    assert main(["--config", config, "ingest", "catalog", str(products), "--no-index"]) == 2
+    assert _err_line(capsys) == (
+        f"error: cannot use {blocker} as the data directory: {blocker} is a file, not a folder"
+    )
+    config = _config(tmp_path / "config.toml", blocker / "sub")
+    assert main(["--config", config, "ingest", "catalog", str(products), "--no-index"]) == 2
+    assert f"{blocker} is a file" in _err_line(capsys)
+
+
+def test_stats_chart_to_a_bad_path(store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nowhere" / "x.png"
+    assert main(["--config", store, "stats", "--chart", str(missing)]) == 2
+    assert _err_line(capsys) == f"error: {missing}: the folder {missing.parent} does not exist"
+    assert main(["--config", store, "stats", "--chart", str(tmp_path)]) == 2
+    assert _err_line(capsys) == f"error: {tmp_path}: Is a directory"
+    chart = tmp_path / "ok.png"
+    assert main(["--config", store, "stats", "--chart", str(chart)]) == 0
+    assert chart.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_an_oserror_on_a_path_the_user_did_not_give_keeps_its_traceback() -> None:
+    import argparse
+
+    from reclmms.cli import _path_error
+
+    args = argparse.Namespace(command="stats", chart=Path("/tmp/out.png"), json=False)
+    assert _path_error(IsADirectoryError(21, "Is a directory", "/tmp/out.png"), args) == "/tmp/out.png: Is a directory"
+    assert _path_error(FileNotFoundError(2, "No such file or directory", "/srv/data/x.duckdb"), args) is None
+    assert _path_error(OSError(28, "No space left on device"), args) is None
+
+
+def test_link_code_json_and_bot_username(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", store, "link-code", CUSTOMER, "--bot-username", "bad name!"]) == 2
+    assert "'bad name!' is not a Telegram username" in _err_line(capsys)
+    for bad in ("shop", "x" * 33, "shop-bot"):
+        assert main(["--config", store, "link-code", CUSTOMER, "--bot-username", bad]) == 2
+        capsys.readouterr()
+    assert main(["--config", store, "link-code", CUSTOMER, "--bot-username", "@shop_bot", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", out["expires_at"])
+    assert out["link"] == f"https://t.me/shop_bot?start={out['code']}"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity"])
+def test_search_rejects_non_finite_prices(store: str, capsys, value: str) -> None:  # type: ignore[no-untyped-def]
+    assert main(["--config", store, "search", "dress", "--filter", f"max_price={value}"]) == 2
+    assert _err_line(capsys) == f"error: filter max_price needs a number, got '{value}'"
+
+
+def test_recommend_text_prices_have_two_decimals(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", store, "recommend", "--customer", CUSTOMER]) == 0
+    out = capsys.readouterr().out
+    prices = re.findall(r"  (\d+\.\d+)$", out, flags=re.MULTILINE)
+    assert prices and all(len(p.split(".")[1]) == 2 for p in prices), out
+    assert "49.50" in prices
