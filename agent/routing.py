@@ -24,6 +24,7 @@ from agent.intents import Classification, classify
 from agent.prompts import render
 from agent.state import ConversationState
 from agent.tool_specs import router_tool_specs
+from agent.tools._query import MAX_QUERY_CHARS, clip_query
 from reclmms.errors import ReclmmsError
 
 logger = logging.getLogger(__name__)
@@ -207,7 +208,8 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
     # The catalog's own words for what the text names, in every language, so that "红色连衣裙" and
     # "red dress" embed close together.
     named = [v for v in (slots["colour"], slots["product_type"]) if v]
-    query = f"{text} ({' '.join(named)})" if named and not ctx.photo else text
+    suffix = f" ({' '.join(named)})" if named and not ctx.photo else ""
+    query = clip_query(text, MAX_QUERY_CHARS - len(suffix)) + suffix
     args = {"query": query, "k": k, "colour": slots["colour"], "product_type": slots["product_type"],
             "index_group": slots["index_group"], "max_price": c.max_price, "min_price": c.min_price}
     return {"tool": "search_catalog", "args": _clean(args)}

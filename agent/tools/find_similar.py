@@ -8,6 +8,7 @@ from langchain.tools import ToolRuntime, tool
 
 from agent.context import AgentContext
 from agent.tools._output import ToolOutput, resolve_position
+from agent.tools._query import clip_query
 from catalog.models import SearchFilters
 
 
@@ -33,7 +34,7 @@ async def find_similar(
     if use_photo:
         if not ctx.photo:
             return ToolOutput(kind="error", observation="no photo was sent")
-        text = (state.get("text") or "").strip() or None
+        text = clip_query(state.get("text") or "") or None
         hits = await ctx.catalog.search_photo(ctx.photo, filters, k, text=text)
         return ToolOutput(articles=[h.article for h in hits], observation=f"{len(hits)} look-alikes of the photo",
                           extra={"source": "photo", "filters": filters.to_dict()})

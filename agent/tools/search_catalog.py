@@ -9,6 +9,7 @@ from langchain.tools import ToolRuntime, tool
 
 from agent.context import AgentContext
 from agent.tools._output import ToolOutput
+from agent.tools._query import clip_query
 from catalog.models import SearchFilters
 
 logger = logging.getLogger(__name__)
@@ -51,9 +52,10 @@ async def search_catalog(
     }
     filters = SearchFilters(**mapped, **prices)  # type: ignore[arg-type]
     k = max(1, min(int(k), 10))
-    query = (query or "").strip() or " ".join(mapped.values()) or "popular"
+    query = clip_query(query or "") or " ".join(mapped.values()) or "popular"
     hits = await ctx.catalog.search_text(query, filters, k)
     relaxed: list[str] = []
+    applied = filters
     if not hits and mapped and (prices["min_price"] is None and prices["max_price"] is None):
         # Loosen the least specific filters first, so "black jeans for men" still shows black jeans.
         loose = dict(mapped)
@@ -62,7 +64,8 @@ async def search_catalog(
                 continue
             del loose[key]
             relaxed.append(key)
-            hits = await ctx.catalog.search_text(query, SearchFilters(**loose), k)  # type: ignore[arg-type]
+            applied = SearchFilters(**loose)  # type: ignore[arg-type]
+            hits = await ctx.catalog.search_text(query, applied, k)
             if hits:
                 break
     articles = [h.article for h in hits]
@@ -72,4 +75,6 @@ async def search_catalog(
     if relaxed:
         note += "; nothing matched every filter, so these ignore " + ", ".join(relaxed)
     return ToolOutput(articles=articles, observation=note, kind="products",
-                      extra={"query": query, "filters": filters.to_dict(), "dropped": dropped, "relaxed": relaxed})
+                      extra={"query": query, "filters": filters.to_dict(), "applied": applied.to_dict(),
+                             "dropped": dropped, "relaxed": relaxed,
+                             "relaxed_values": {key: mapped[key] for key in relaxed}})

@@ -11,7 +11,8 @@ from datetime import date
 from typing import Any
 
 from catalog.models import Article, Purchase, Recommendation, SearchFilters, SearchHit
-from reclmms.errors import BadImageError
+from catalog.search import MAX_QUERY_CHARS
+from reclmms.errors import BadImageError, BadQueryError
 
 _TRANSLATE = {
     "连衣裙": "dress", "裙子": "skirt", "红色": "red", "红": "red", "蓝色": "blue", "黑色": "black",
@@ -89,6 +90,8 @@ class FakeCatalog:
 
     async def search_text(self, query: str, filters: SearchFilters | None = None, k: int = 10) -> list[SearchHit]:
         self.calls.append(("search_text", (query, filters)))
+        if not query.strip() or len(query) > MAX_QUERY_CHARS:  # as the real search engine
+            raise BadQueryError(f"the search query is empty or too long ({len(query)} characters)")
         f = filters or SearchFilters()
         q = _tokens(query)
         hits = []
@@ -105,6 +108,8 @@ class FakeCatalog:
     async def search_photo(self, photo: bytes, filters: SearchFilters | None = None, k: int = 10,
                            text: str | None = None) -> list[SearchHit]:
         self.calls.append(("search_photo", (len(photo), filters)))
+        if text is not None and len(text) > MAX_QUERY_CHARS:
+            raise BadQueryError("the caption is too long")
         if not photo.startswith((b"\x89PNG", b"\xff\xd8")):
             raise BadImageError("that file is not an image I can read (PNG, JPEG or WebP up to 20 MB)")
         f = filters or SearchFilters()
