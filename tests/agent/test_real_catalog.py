@@ -106,4 +106,4 @@ def test_cli_chat_repl_prints_products_then_reply(catalog_copy: Path, monkeypatc
     assert "photo file not found" in out
     assert "Conversation forgotten." in out
     assert "haven't shown you anything" in out  # memory was reset
-    assert "Customer: abc" in out
+    assert "unknown customer: 'abc'" in out  # an unknown id is refused and the REPL goes on
