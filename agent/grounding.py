@@ -8,7 +8,9 @@ when it names:
 - a product id (10 digits) that no tool returned in this conversation;
 - a catalog product name that no tool returned in this conversation;
 - a quoted product name (“...”, "...", 「...」, **...**) that matches nothing returned;
-- a well-known product that the shop does not sell (e.g. "recommend an iPhone").
+- a well-known product that the shop does not sell (e.g. "recommend an iPhone");
+- a word the results contradict (``contradicted``): when a search had to drop a filter ("black"
+  for a shop without black jackets), the prose must not call the products black.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。！？…])[\"'”’)\]]*\s+|(?<=[。�
 _QUOTED = re.compile(r"“([^”]{2,60})”|\"([^\"]{2,60})\"|「([^」]{2,60})」|《([^》]{2,60})》|«([^»]{2,60})»|\*\*([^*]{2,60})\*\*")
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 
 # Goods a clothing shop does not sell; mentioning one as an offer is never grounded.
 FOREIGN_PRODUCTS = (
@@ -33,12 +36,14 @@ FOREIGN_PRODUCTS = (
 class Grounding:
     """What this conversation may mention: the ids and names that tools returned."""
 
-    def __init__(self, grounded: dict[str, str], catalog_names: set[str] | None = None) -> None:
+    def __init__(self, grounded: dict[str, str], catalog_names: set[str] | None = None,
+                 contradicted: Iterable[str] = ()) -> None:
         self.ids = set(grounded)
         self.names = {n.lower() for n in grounded.values() if n}
         self._catalog_names = catalog_names or set()  # case-sensitive, multi-word catalog names
         names = sorted((n for n in grounded.values() if n and len(n) >= 2), key=len, reverse=True)
         self._grounded_re = (re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None)
+        self._contradicted_re = _words_re(contradicted)
 
     def violations(self, sentence: str) -> int:
         """How many ungrounded product mentions ``sentence`` holds (0 = it may be shown)."""
@@ -49,9 +54,11 @@ class Grounding:
                 bad.add(quoted.lower())
         low = sentence.lower()
         bad.update(word for word in FOREIGN_PRODUCTS if word in low)
+        # grounded names are fine, and so are the words inside them ("Italian wool sock", "Black-tie blazer")
+        rest = self._grounded_re.sub(" | ", sentence) if self._grounded_re else sentence
+        if self._contradicted_re is not None:
+            bad.update(m.group(0).lower() for m in self._contradicted_re.finditer(rest))
         if self._catalog_names:
-            # grounded names are fine, and so are the catalog names inside them ("Italian wool sock")
-            rest = self._grounded_re.sub(" | ", sentence) if self._grounded_re else sentence
             words = _WORD.findall(rest)
             for n in (5, 4, 3, 2):
                 for i in range(len(words) - n + 1):
@@ -63,6 +70,14 @@ class Grounding:
     def _is_grounded_name(self, text: str) -> bool:
         low = text.lower()
         return any(low == n or low in n or n in low for n in self.names)
+
+
+def _words_re(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Whole words (with a plural ending) in Latin or Cyrillic script, substrings in CJK."""
+    parts = []
+    for word in sorted({w.strip().lower() for w in words if w and w.strip()}, key=len, reverse=True):
+        parts.append(re.escape(word) if _CJK.search(word) else rf"(?<!\w){re.escape(word)}(?:e?s)?(?!\w)")
+    return re.compile("|".join(parts), re.IGNORECASE | re.UNICODE) if parts else None
 
 
 class SentenceFilter:

@@ -19,6 +19,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
 from agent.grounding import Grounding, SentenceFilter
+from agent.notes import contradicted_terms, describe, relaxation_note, repeat_note
 from agent.prompts import render
 from agent.state import MAX_HISTORY, ConversationState
 from agent.tools import ToolOutput
@@ -86,11 +87,14 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
 
 def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: ToolOutput, language: str) -> list[dict[str, Any]]:
     products = ctx.record.products
+    counts = list(output.extra.get("counts") or []) if output.kind == "history" else []
     lines = []
     for i, a in enumerate(products, 1):
         line = f"{i}. {a.short}"
         if intent == "details" and a.description:
             line += f" - {a.description[:300]}"
+        if i <= len(counts) and counts[i - 1] > 1:
+            line += f" (bought {counts[i - 1]} times)"
         lines.append(line)
     action = {
         "history": "listed the shopper's own recent purchases",
@@ -103,8 +107,11 @@ def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: 
         action = "listed popular items (no purchase history is linked)"
     extra = "Say briefly why they fit the shopper's past purchases." if intent == "recommend" else ""
     if output.extra.get("relaxed"):
-        extra = ("Nothing matched everything the shopper asked for; say so plainly, then present these "
-                 "as the closest products.")
+        # the shopper is told what is missing by a fixed sentence before this reply (``notes.relaxation_note``)
+        dropped = " or ".join(str(v).lower() for v in (output.extra.get("relaxed_values") or {}).values())
+        extra = (f"The shop has no {describe(output.extra.get('filters') or {}, 'en', ctx.replies)} and the "
+                 f"shopper was already told so. These are the closest products: present them as they are listed"
+                 + (f" and never call them {dropped}." if dropped else "."))
     system = render("system", max_sentences=MAX_REPLY_SENTENCES)
     user = render("reply", language=language, language_name=ctx.replies.language_name(language),
                   request=(state.get("text") or "(a photo)")[:300], action=action,
@@ -176,20 +183,32 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
     output: ToolOutput | None = ctx.record.output
     shown: list[str] = []
     failed = ctx.budget.failed
+    lead = relaxation_note(output, language, ctx.replies)  # said first, whatever the model writes
+    tail = repeat_note(output, ctx.record.products, language, ctx.replies)
+    said: list[str] = []
+
+    def say(piece: str) -> None:
+        said.append(piece)
+        runtime.stream_writer(ReplyDelta(piece))
+
+    if lead:
+        say(lead + " ")
     wanted = output is not None and bool(ctx.record.products) and intent in _PROSE_INTENTS and ctx.backend is not None
     if wanted and not ctx.budget.usable(0.5):
         failed = True
         ctx.budget.reason = ctx.budget.reason or "no time left"
     elif wanted:
         assert output is not None
-        grounding = Grounding(state.get("grounded") or {}, ctx.catalog_names)
+        grounding = Grounding(state.get("grounded") or {}, ctx.catalog_names,
+                              contradicted=contradicted_terms(output, ctx.vocab))
         shown, failed = await _model_prose(ctx, runtime, _messages(ctx, state, intent, output, language),
                                            grounding, language)
-    if shown:
-        text = "".join(shown).strip()
-    else:
-        text = fixed_reply(ctx, intent, output, language, bool(state.get("shown")))
-        runtime.stream_writer(ReplyDelta(text))
+        said += shown
+    if not shown and not lead:
+        say(fixed_reply(ctx, intent, output, language, bool(state.get("shown"))))
+    if tail:
+        say(" " + tail)
+    text = "".join(said).strip()
     if failed and not shown:
         # the note is separate from the reply: the bot and the CLI show it after the prose; a model that
         # wrote some grounded sentences before its time ran out just gave a shorter reply

@@ -58,6 +58,15 @@ async def _speculated_or_invoke(name: str, args: dict[str, Any], plan: dict[str,
     return await invoke_tool(name, args, state, runtime, limit_s)
 
 
+async def _has_matches(name: str, args: dict[str, Any], state: ConversationState, runtime: Runtime[AgentContext],
+                       limit_s: float) -> bool:
+    """Whether the refined request matches anything at all without its price cap: only then are the
+    products shown "already the cheapest" (a request that matches nothing is not)."""
+    uncapped = {key: value for key, value in args.items() if key not in ("max_price", "min_price")}
+    output = await invoke_tool(name, uncapped, state, runtime, limit_s)
+    return bool(output.articles) and not output.extra.get("relaxed")
+
+
 async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     ctx = runtime.context
     plan = state.get("plan") or {}
@@ -77,7 +86,7 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
                 output = await invoke_tool(name, args, state, runtime, timeout)
                 output.articles = [a for a in output.articles if a.article_id not in seen]
                 if not output.articles:
-                    output.extra["no_cheaper"] = True
+                    output.extra["no_cheaper"] = await _has_matches(name, args, state, runtime, timeout)
         except BadImageError as exc:
             output = ToolOutput(kind="bad_image", observation=str(exc))
         except (BadQueryError, NotFoundError) as exc:
@@ -105,7 +114,9 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
                 source = output.extra.get("source")
                 update["shown_from"] = {"tool": name, "source": source if source != "photo" else None}
         if name == "search_catalog" and products and "query" in output.extra:  # failed refinements are not kept
-            update["last_search"] = {"query": output.extra["query"], "filters": output.extra.get("filters", {})}
+            # the filters the shown products really match: a follow-up refines what was shown, not what was missing
+            filters = output.extra.get("applied", output.extra.get("filters", {}))
+            update["last_search"] = {"query": output.extra["query"], "filters": filters}
         if name == "recommend_for_me" and output.extra.get("candidates"):
             update["candidates"] = list(output.extra["candidates"])
     ctx.record.output = output

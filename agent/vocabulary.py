@@ -158,6 +158,14 @@ class VocabularyMapper:
                     return found
         return direct
 
+    def surface_forms(self, field: str, value: str) -> set[str]:
+        """Every word (lower case, any language) that maps onto the vocabulary ``value`` of ``field``:
+        "Black" -> {"black", "noir", "黑色", ...}. Used to keep the prose from naming a value the
+        search had to drop."""
+        forms = {key for key, found in self._index.get(field, {}).items() if found == value}
+        forms.update(word for word in SYNONYMS.get(field, {}) if self.exact(field, word) == value)
+        return forms
+
     async def map_value(self, field: str, value: Any) -> str | None:
         """Map an LLM- or user-given value; embedding fallback; None when nothing fits."""
         if not isinstance(value, str) or not value.strip() or len(value) > 60:

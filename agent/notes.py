@@ -1,0 +1,88 @@
+"""Deterministic sentences built from a tool's result, said whatever the model writes.
+
+- ``relaxation_note``: a search that found nothing for every filter and dropped some says so
+  ("I have no black jackets; here are jackets in other colours."), and ``contradicted_terms``
+  lists the words (any language) for the dropped values, which the prose may then not use.
+- ``repeat_note``: a purchase history that shows an article once says how often it was bought.
+
+They come from the tool result, never from the model, so they hold when the model is weak,
+slow or down.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.prompts import Replies
+from agent.tools import ToolOutput
+from agent.vocabulary import VocabularyMapper
+from catalog.models import Article
+
+# The filters a note describes, in the order of the words ("black jackets in Menswear").
+_DESCRIBED = ("colour", "product_type", "index_group")
+_UNCOUNTED = ("wear", "s")  # English types already plural or mass nouns ("Trousers", "Swimwear")
+MAX_REPEAT_SENTENCES = 3
+
+
+def _plural(word: str) -> str:
+    """The English plural of a catalog product type ("jacket" -> "jackets", "vest top" -> "vest tops")."""
+    if "/" in word:
+        return "/".join(_plural(part) for part in word.split("/"))
+    head, _, last = word.rpartition(" ")
+    if last.endswith("ss") or last.endswith(("sh", "ch", "x", "z")):
+        last += "es"
+    elif last.endswith(_UNCOUNTED):
+        pass
+    elif len(last) > 1 and last.endswith("y") and last[-2] not in "aeiou":
+        last = last[:-1] + "ies"
+    else:
+        last += "s"
+    return f"{head} {last}" if head else last
+
+
+def describe(filters: dict[str, Any], language: str, replies: Replies) -> str:
+    """Catalog filter values as words: "black jackets in Menswear" in English, the catalog's own
+    words elsewhere ("Black Jacket (Menswear)"); the language's word for products when none are set."""
+    colour, ptype, group = (filters.get(key) for key in _DESCRIBED)
+    if language == "en":
+        words = [str(colour).lower()] if colour else []
+        words.append(_plural(str(ptype).lower()) if ptype else replies.get(language, "any_products"))
+        return " ".join(words) + (f" in {group}" if group else "")
+    words = [str(v) for v in (colour, ptype) if v] or [replies.get(language, "any_products")]
+    return " ".join(words) + (f" ({group})" if group else "")
+
+
+def relaxation_note(output: ToolOutput | None, language: str, replies: Replies) -> str:
+    """What a relaxed search could not match and what its products still match; "" if nothing was relaxed."""
+    if output is None or not output.articles or not output.extra.get("relaxed"):
+        return ""
+    requested = dict(output.extra.get("filters") or {})
+    applied = dict(output.extra.get("applied") or {})
+    relaxed = list(output.extra.get("relaxed") or [])
+    if not any(key in relaxed for key in _DESCRIBED):  # only filters a note does not name were dropped
+        return replies.get(language, "relaxed", n=len(output.articles))
+    wanted = describe(requested, language, replies)
+    kept = describe(applied, language, replies)
+    key = "relaxed_colour" if relaxed == ["colour"] and applied.get("product_type") else "relaxed_other"
+    return replies.get(language, key, wanted=wanted, kept=kept)
+
+
+def contradicted_terms(output: ToolOutput | None, vocab: VocabularyMapper) -> set[str]:
+    """Words for the filter values a search had to drop: the products are not these."""
+    if output is None or not output.articles:
+        return set()
+    terms: set[str] = set()
+    for field, value in (output.extra.get("relaxed_values") or {}).items():
+        if field in _DESCRIBED and isinstance(value, str):
+            terms |= vocab.surface_forms(field, value) | {value.lower()}
+    return terms
+
+
+def repeat_note(output: ToolOutput | None, articles: list[Article], language: str, replies: Replies) -> str:
+    """How often the shown history articles were bought, for those bought more than once; "" if none."""
+    if output is None or output.kind != "history":
+        return ""
+    counts = list(output.extra.get("counts") or [])
+    sentences = [replies.get(language, "bought_times", name=a.name, count=count)
+                 for a, count in zip(articles, counts, strict=False) if count > 1]
+    return " ".join(sentences[:MAX_REPEAT_SENTENCES])
