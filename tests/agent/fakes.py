@@ -73,6 +73,12 @@ class FakeCatalog:
                 (Purchase("0100000009", date(2020, 8, 20), 32.99), self.by_id["0100000009"]),
             ],
             "cust-b": [(Purchase("0100000013", date(2020, 7, 2), 9.99), self.by_id["0100000013"])],
+            "cust-c": [  # the same tee three times, newest first
+                (Purchase("0100000010", date(2020, 9, 3), 22.99), self.by_id["0100000010"]),
+                (Purchase("0100000004", date(2020, 8, 30), 49.99), self.by_id["0100000004"]),
+                (Purchase("0100000010", date(2020, 8, 1), 22.99), self.by_id["0100000010"]),
+                (Purchase("0100000010", date(2020, 6, 12), 22.99), self.by_id["0100000010"]),
+            ],
         }
         self.calls: list[tuple[str, Any]] = []
 
