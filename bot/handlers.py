@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from agent.turn import Session
-from bot.i18n import lang_of, t
+from bot.i18n import greeting, lang_of, t
 from bot.media import MAX_IMAGE_BYTES, ImageTooLarge, check_image
 from bot.rendering import esc, history_text
 from bot.runtime import BotRuntime, runtime
@@ -38,7 +38,16 @@ async def _reply(update: Update, text_html: str, **kwargs: object) -> None:
         await send_html(update.get_bot(), chat.id, text_html, **kwargs)  # type: ignore[arg-type]
 
 
-# --- every update: dedupe, then bookkeeping -------------------------------------------------
+# --- every update: drop what is not for the bot, dedupe, then bookkeeping -------------------------
+async def ignore_senderless(update: Update, context: Ctx) -> None:
+    """Group -3: channel posts, polls and other updates without a user or a chat are not for the
+    bot; they stop here, silently (a reply into a channel would go to all its subscribers)."""
+    chat = update.effective_chat
+    if update.effective_user is None or chat is None or chat.type == ChatType.CHANNEL:
+        logger.debug("ignoring update %d: no sender", update.update_id)
+        raise ApplicationHandlerStop
+
+
 async def claim_update(update: Update, context: Ctx) -> None:
     """Group -2: skip an update already taken (after a restart or a webhook retry)."""
     if not await runtime(context).updates.claim(update.update_id):
@@ -69,7 +78,7 @@ async def start(update: Update, context: Ctx) -> None:
         except LinkError as exc:
             logger.info("link attempt by user %d failed: %s", user.id, exc)
             await _reply(update, esc(t(lang, "link_failed")))
-    await _reply(update, esc(t(lang, "greeting", name=user.first_name or "")))
+    await _reply(update, esc(greeting(lang, user.first_name)))
 
 
 async def help_(update: Update, context: Ctx) -> None:
@@ -105,9 +114,13 @@ async def history(update: Update, context: Ctx) -> None:
 
 
 async def stats(update: Update, context: Ctx) -> None:
-    """Admins only; everyone else gets the same refusal as for an unknown command."""
+    """Admins only, in a private chat. Other private chats get a refusal; in groups the bot stays
+    silent, as for any command not meant for it (shop-wide figures are not for every member)."""
     _, chat, user, lang = _who(update)
     rt = runtime(context)
+    if chat.type != ChatType.PRIVATE:
+        logger.info("ignored /stats from user %d in a group chat", user.id)
+        return
     if user.id not in rt.settings.telegram.admin_ids:
         logger.info("refused /stats for user %d", user.id)
         await _reply(update, esc(t(lang, "stats_refused")))
@@ -260,7 +273,7 @@ async def on_error(update: object, context: Ctx) -> None:
             await rt.metrics.error(type(context.error).__name__)
         except Exception:  # noqa: BLE001
             logger.warning("could not record an error", exc_info=True)
-    if isinstance(update, Update) and update.effective_chat is not None:
+    if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type != ChatType.CHANNEL:
         user = update.effective_user
         lang = lang_of(user.language_code if user else None)
         try:

@@ -8,8 +8,10 @@ DEFAULT = "en"
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
+        "hello": "Hi!",
+        "hello_name": "Hi {name}!",
         "greeting": (
-            "Hi {name}! I'm your fashion shopping assistant.\n"
+            "{hello} I'm your fashion shopping assistant.\n"
             "Tell me what you're looking for (\"a black summer dress under 30\"), or send me a photo "
             "of something you like and I'll find look-alikes from our catalog."
         ),
@@ -65,8 +67,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "cmd_cancel": "Stop the current answer",
     },
     "zh": {
+        "hello": "你好！",
+        "hello_name": "{name}，你好！",
         "greeting": (
-            "{name}，你好！我是你的时尚购物助手。\n"
+            "{hello}我是你的时尚购物助手。\n"
             "告诉我你想找什么（例如“30元以下的黑色夏季连衣裙”），或者发一张你喜欢的衣服照片，"
             "我会在商品目录里找相似款。"
         ),
@@ -129,6 +133,13 @@ def lang_of(language_code: str | None) -> str:
         return DEFAULT
     base = language_code.lower().replace("_", "-").split("-")[0]
     return base if base in STRINGS else DEFAULT
+
+
+def greeting(lang: str, first_name: str | None) -> str:
+    """The /start greeting, with the shopper's first name when Telegram gives one."""
+    name = (first_name or "").strip()
+    hello = t(lang, "hello_name", name=name) if name else t(lang, "hello")
+    return t(lang, "greeting", hello=hello)
 
 
 def t(lang: str, key: str, **kwargs: Any) -> str:

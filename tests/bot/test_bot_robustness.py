@@ -1,0 +1,65 @@
+"""What a black-box pass found: updates without a sender, /stats in groups, greetings without a
+name, bursts, buttons during a turn, transient Bot API failures and failed photo downloads.
+End to end through PTB's real HTTP stack against the fake Bot API server (fake shopping service)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from bot.fake_api import BOT_USERNAME, FakeBotApi
+from tests.bot.conftest import ADMIN_ID, Harness
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+async def settle(api: FakeBotApi, s: float = 0.3) -> None:
+    """Wait until no call arrived for ``s`` seconds."""
+    last = -1
+    while last != len(api.calls):
+        last = len(api.calls)
+        await asyncio.sleep(s)
+
+
+async def errors_recorded(h: Harness) -> int:
+    rows = await h.rt.metrics.rows("SELECT COUNT(*) FROM bot_errors")
+    return int(rows[0][0])
+
+
+async def test_updates_without_a_sender_are_ignored_silently(fake_bot: Harness) -> None:
+    api = fake_bot.api
+    channel = -100777
+    errors = await errors_recorded(fake_bot)
+    post = {"message_id": 9, "date": int(time.time()), "chat": {"id": channel, "type": "channel", "title": "c"},
+            "text": "red dress"}
+    api.push({"channel_post": post})
+    api.push({"edited_channel_post": {**post, "text": "blue dress", "edit_date": int(time.time())}})
+    api.send_text(600, "/help")  # a later update, to know the ones above were read
+    await api.wait_for("sendMessage", chat_id=600)
+    await settle(api)
+    assert not [c for c in api.calls if c.chat_id == channel]
+    assert await errors_recorded(fake_bot) == errors
+
+
+async def test_stats_is_private_to_admins(fake_bot: Harness) -> None:
+    api = fake_bot.api
+    group = -610
+    after = len(api.calls)
+    api.send_text(group, "/stats", chat_type="group", user=api.user(ADMIN_ID))
+    api.send_text(group, f"/stats@{BOT_USERNAME}", chat_type="group", user=api.user(611))
+    api.send_text(612, "/help")
+    await api.wait_for("sendMessage", chat_id=612, after=after)
+    await settle(api)
+    assert not [c for c in api.calls[after:] if c.chat_id == group]  # no figures, no refusal in groups
+    api.send_text(613, "/stats", user=api.user(613))
+    assert "isn't available" in (await api.wait_for("sendMessage", chat_id=613, after=after)).text
+
+
+async def test_greeting_without_a_first_name(fake_bot: Harness) -> None:
+    api = fake_bot.api
+    api.send_text(620, "/start", user=api.user(620, first_name=""))
+    assert (await api.wait_for("sendMessage", chat_id=620)).text.startswith("Hi! I'm your")
+    api.send_text(621, "/start", user=api.user(621, "zh", first_name=" "))
+    assert (await api.wait_for("sendMessage", chat_id=621)).text.startswith("你好！我是")
