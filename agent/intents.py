@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-INTENTS = ("search", "similar", "refine", "details", "history", "recommend", "greeting", "thanks", "help")
+INTENTS = ("search", "similar", "refine", "details", "history", "recommend", "greeting", "thanks", "help",
+           "nothing_shown")
 
 _F = re.IGNORECASE | re.UNICODE
 
@@ -60,6 +61,18 @@ _MORE = re.compile(
     r"next( ones| page)?|更多|还有吗|还有别的吗|换一批|más|plus|mehr|ещё|еще)\s*[?!.？！。]*\s*$",
     _F,
 )
+# "Cheaper" as a comparison with something shown ("cheaper ones", "anything cheaper?"), unlike "cheap" or "budget".
+_COMPARATIVE = re.compile(
+    r"(cheaper|less expensive|lower[- ]price|more affordable|更便宜|便宜一?点|便宜些|más barat|moins cher|"
+    r"günstiger|billiger|дешевле|もっと安い)",
+    _F,
+)
+# Words that point back at products ("blue ones", "do you have it in red", "in blue", "but in black").
+_ANAPHORA = re.compile(
+    r"(^\s*(but |and |same |also |what about |how about )?in\s+\w|\b(ones?|them|it|these|those)\b|"
+    r"^\s*(en|in|auf) \w+\s*[?!.]*\s*$)",
+    _F,
+)
 _FOREIGN_CUSTOMER = re.compile(
     r"((customer|user|client|account|cliente|kunde|клиент)\s*(id|#|no\.?|number)?\s*[:=]?\s*[0-9a-f]{6,}|"
     r"someone else|other (customer|user|people)|another (customer|user|person)|"
@@ -85,9 +98,10 @@ _ORDINALS: dict[str, int] = {
     "erste": 0, "ersten": 0, "zweite": 1, "zweiten": 1, "dritte": 2, "dritten": 2, "letzte": -1,
 }
 _ZH_NUM = {"一": 0, "二": 1, "两": 1, "三": 2, "四": 3, "五": 4, "六": 5, "七": 6, "八": 7, "九": 8, "十": 9}
-_ORD = "|".join(sorted(_ORDINALS, key=len, reverse=True))
+_ORD = "|".join([*sorted(_ORDINALS, key=len, reverse=True), r"\d{1,2}(?:st|nd|rd|th)"])  # "the 9th one"
 _ORDINAL_WORD = re.compile(
-    rf"\b(?:the|el|la|le|das|den|der|die)\s+({_ORD})\b(?!\s+(?:time|place|month|week|year|season|night|day))"
+    rf"\b(?:the|el|la|le|das|den|der|die)\s+({_ORD})\b"
+    r"(?!\s+(?:time|place|month|week|year|season|night|day|century|birthday|anniversary|floor|street|of\b))"
     rf"|\b({_ORD})\s+(?:one|item|product|option|look|pick|dress|article)s?\b",
     _F,
 )
@@ -121,7 +135,8 @@ def find_ordinal(text: str) -> int | None:
         return max(0, int(m.group(1)) - 1)
     m = _ORDINAL_WORD.search(text)
     if m:
-        return _ORDINALS[(m.group(1) or m.group(2)).lower()]
+        word = (m.group(1) or m.group(2)).lower()
+        return _ORDINALS[word] if word in _ORDINALS else max(0, int(word[:-2]) - 1)
     return None
 
 
@@ -132,13 +147,22 @@ def _price(match: re.Match[str] | None) -> float | None:
     return float(raw.replace(",", ".")) if raw else None
 
 
+def _follows_up(text: str, c: Classification, has_colour: bool) -> bool:
+    """The message only changes or points at products shown before ("cheaper ones", "in blue", "show me more",
+    "something similar"), rather than asking for something new ("cheap shirts", "blue")."""
+    if c.more or _COMPARATIVE.search(text) or _SIMILAR.search(text):
+        return True
+    return (has_colour or c.max_price is not None) and bool(_ANAPHORA.search(text))
+
+
 def classify(
     text: str, *, has_shown: bool, has_photo: bool, has_type: bool = False, has_colour: bool = False
 ) -> Classification:
     """Rule-based intent and modifiers for one user message.
 
     ``has_shown``: products were shown earlier in the conversation (so "the second one",
-    "cheaper" and "in blue" can refer to them); ``has_type``/``has_colour``: the text names a
+    "cheaper" and "in blue" can refer to them; without any, such a follow-up is "nothing_shown");
+    ``has_type``/``has_colour``: the text names a
     catalog product type / colour (so "recommend a red dress" is a search, not a personal
     pick, and "red dress" after a list is a new search while "in blue" refines it).
     """
@@ -171,5 +195,7 @@ def classify(
         c.intent = "recommend"
     elif has_shown and not has_type and (c.cheaper or c.more or (has_colour and words <= 6) or (c.max_price is not None and words <= 6)):
         c.intent = "refine"
+    elif not has_shown and not has_type and words <= 6 and _follows_up(text, c, has_colour):
+        c.intent = "nothing_shown"  # "cheaper ones", "in blue", "more like this" with nothing to refer to
     c.signals.append(c.intent or "none")
     return c

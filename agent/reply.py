@@ -50,11 +50,11 @@ def is_filler(sentence: str) -> bool:
     return not _FILLER.sub("", sentence.strip().lower())
 
 
-def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, language: str, has_shown: bool) -> str:
-    """The deterministic reply for this outcome, in ``language``."""
+def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, language: str, shown: int) -> str:
+    """The deterministic reply for this outcome, in ``language``; ``shown``: how many products the last list had."""
     r = ctx.replies
     n = len(ctx.record.products)
-    if intent in ("empty", "greeting", "thanks", "help"):
+    if intent in ("empty", "greeting", "thanks", "help", "nothing_shown"):
         return r.get(language, intent)
     if intent == "refused":
         return r.get(language, "foreign_customer")
@@ -64,9 +64,9 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
     if kind == "bad_image":
         return output.observation
     if kind == "error" and "not in the conversation" in output.observation:
-        if not has_shown:
+        if not shown:
             return r.get(language, "nothing_shown")
-        return r.get(language, "no_ordinal", k=output.extra.get("position") or "?")
+        return r.get(language, "no_ordinal", n=shown, k=output.extra.get("position") or "?")
     if kind == "no_customer":
         return r.get(language, "link_first")
     if kind == "history":
@@ -205,7 +205,7 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
                                            grounding, language)
         said += shown
     if not shown and not lead:
-        say(fixed_reply(ctx, intent, output, language, bool(state.get("shown"))))
+        say(fixed_reply(ctx, intent, output, language, len(state.get("shown") or [])))
     if tail:
         say(" " + tail)
     text = "".join(said).strip()

@@ -29,7 +29,7 @@ from reclmms.errors import ReclmmsError
 
 logger = logging.getLogger(__name__)
 
-NO_TOOL_INTENTS = ("greeting", "thanks", "help", "refused", "empty")
+NO_TOOL_INTENTS = ("greeting", "thanks", "help", "refused", "empty", "nothing_shown")
 # The model decides an intent only when no rule fired; the default search runs meanwhile, and the
 # model gets at most this long, so that results stay within ~1 s: a GPU server (vLLM) answers in time,
 # a 1.5B model on 2 CPU cores (2.7-4.2 s a call) does not, and the turn keeps the default search.

@@ -1,0 +1,67 @@
+"""Follow-ups need something shown: without it they say so instead of searching for their words."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.intents import classify, find_ordinal
+from agent.llm.scripted import ScriptedBackend
+from agent.turn import Session
+
+FOLLOW_UPS = ["cheaper ones", "anything cheaper?", "in blue", "blue ones", "do you have them in red?",
+              "show me more", "more like this", "something similar", "更便宜的", "the second one",
+              "more like the second one"]
+
+
+@pytest.mark.parametrize("text", FOLLOW_UPS)
+async def test_a_follow_up_in_a_fresh_session_says_nothing_was_shown(open_service, catalog, text: str) -> None:  # type: ignore[no-untyped-def]
+    backend = ScriptedBackend()
+    async with open_service(backend) as service:
+        turn = await service.ask(Session("fresh"), text)
+    assert turn.products == []
+    assert turn.reply in ("I haven't shown you anything yet. What are you looking for?", "我还没有给您展示商品。您想找什么？")
+    assert not [c for c in catalog.calls if c[0] == "search_text"]  # nothing was searched for the words
+    assert backend.calls == []  # the rules decided; no model call
+
+
+async def test_after_reset_a_follow_up_has_nothing_to_refine(open_service) -> None:  # type: ignore[no-untyped-def]
+    s = Session("reset")
+    async with open_service(ScriptedBackend()) as service:
+        assert (await service.ask(s, "a red dress")).products
+        assert (await service.ask(s, "cheaper ones")).intent == "refine"
+        await service.reset("reset")
+        again = await service.ask(s, "cheaper ones")
+    assert again.intent == "nothing_shown" and again.products == [] and "haven't shown" in again.reply
+
+
+@pytest.mark.parametrize("text", ["blue", "cheap shirts", "something in blue", "a red dress", "budget dresses"])
+async def test_new_requests_in_a_fresh_session_still_search(open_service, text: str) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend()) as service:
+        turn = await service.ask(Session("new"), text)
+    assert turn.intent == "search" and turn.products
+
+
+async def test_an_ordinal_past_the_shown_list_names_its_length(open_service) -> None:  # type: ignore[no-untyped-def]
+    s = Session("short-list")
+    async with open_service(ScriptedBackend(), max_products=1) as service:
+        first = await service.ask(s, "black trousers")
+        ninth = await service.ask(s, "the 9th one")
+        similar = await service.ask(s, "more like the 3rd one")
+        first_again = await service.ask(s, "the 1st one")
+    assert len(first.products) == 1
+    assert ninth.intent == "details" and ninth.products == []
+    assert ninth.reply == "I only showed you 1 product, so there is no number 9."
+    assert similar.products == [] and similar.reply == "I only showed you 1 product, so there is no number 3."
+    assert [p.article_id for p in first_again.products] == [first.products[0].article_id]
+
+
+def test_numeric_ordinals_and_follow_up_rules() -> None:
+    assert find_ordinal("the 9th one") == 8 and find_ordinal("the 12th") == 11 and find_ordinal("2nd item") == 1
+    assert find_ordinal("a look for the 20th century party") is None
+    assert find_ordinal("a dress for the 30th birthday") is None
+    fresh = {"has_shown": False, "has_photo": False}
+    assert classify("cheaper ones", **fresh).intent == "nothing_shown"
+    assert classify("in blue", **fresh, has_colour=True).intent == "nothing_shown"
+    assert classify("blue", **fresh, has_colour=True).intent is None
+    assert classify("cheaper dresses", **fresh, has_type=True).intent is None
+    assert classify("cheaper ones", has_shown=True, has_photo=False).intent == "refine"
