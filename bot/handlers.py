@@ -179,26 +179,30 @@ async def allowed(update: Update, context: Ctx) -> bool:
 
 
 async def shop(update: Update, context: Ctx, text: str, photo: bytes | None) -> None:
-    """Queue behind the chat's running turn, then run the turn (the caller checked the rate limit)."""
+    """Queue behind the chat's running turn, then run the turn (the caller checked the rate limit).
+    One "please wait" notice of each kind per busy stretch, however many messages arrive."""
     _, chat, user, lang = _who(update)
     rt = runtime(context)
-    if rt.turns.waiting(chat.id) > rt.turns.max_waiting:
-        await _reply(update, esc(t(lang, "busy")))
-        return
-    if rt.turns.busy(chat.id):
-        await _reply(update, esc(t(lang, "queued")))
     customer_id = await rt.links.customer_of(user.id) if chat.type == ChatType.PRIVATE else None
     session = Session(session_id_for(chat.id), customer_id=customer_id, language=user.language_code)
-    async with rt.turns.slot(chat.id):
-        try:
-            await rt.turns.run(
-                chat.id,
-                run_turn(rt, context.bot, chat_id=chat.id, user_id=user.id, lang=lang, session=session, text=text, photo=photo),
-            )
-        except BadImageError:
-            await _reply(update, esc(t(lang, "bad_image")))
-        except BadQueryError:
-            await _reply(update, esc(t(lang, "empty_text")))
+    async with rt.turns.line(chat.id) as place:
+        if place is None:
+            if rt.turns.notice_once(chat.id, "busy"):
+                await _reply(update, esc(t(lang, "busy")))
+            return
+        if place.ahead and rt.turns.notice_once(chat.id, "queued"):
+            await _reply(update, esc(t(lang, "queued")))
+        async with place.lock:
+            try:
+                await rt.turns.run(
+                    chat.id,
+                    run_turn(rt, context.bot, chat_id=chat.id, user_id=user.id, lang=lang, session=session,
+                             text=text, photo=photo),
+                )
+            except BadImageError:
+                await _reply(update, esc(t(lang, "bad_image")))
+            except BadQueryError:
+                await _reply(update, esc(t(lang, "empty_text")))
 
 
 async def on_text(update: Update, context: Ctx) -> None:

@@ -58,14 +58,26 @@ class RateLimiter:
         return True
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A message's place in its chat's line: ``ahead`` others were in line when it joined."""
+
+    ahead: int
+    lock: asyncio.Lock
+
+
 class ChatTurns:
-    """One turn at a time per chat; later messages wait their turn (up to ``max_waiting``)."""
+    """One turn at a time per chat; later messages wait their turn (up to ``max_waiting``).
+
+    A chat's *busy stretch* lasts while anything is in its line; ``notice_once`` lets each kind
+    of "please wait" notice go out once per stretch, however many messages arrive."""
 
     def __init__(self, max_waiting: int = 3) -> None:
         self.max_waiting = max_waiting
         self._locks: dict[int, asyncio.Lock] = {}
-        self._users: dict[int, int] = defaultdict(int)
+        self._users: dict[int, int] = {}
         self._running: dict[int, asyncio.Task[Any]] = {}
+        self._noticed: dict[int, set[str]] = {}
 
     def waiting(self, chat_id: int) -> int:
         return self._users.get(chat_id, 0)
@@ -75,17 +87,40 @@ class ChatTurns:
         return bool(lock and lock.locked())
 
     @contextlib.asynccontextmanager
-    async def slot(self, chat_id: int) -> AsyncIterator[None]:
+    async def line(self, chat_id: int, *, limit: bool = True) -> AsyncIterator[Place | None]:
+        """Join the chat's line (yields None when ``limit`` and ``max_waiting`` already wait).
+        The check and the joining happen with no await in between, so a burst cannot slip past
+        the limit; ``async with place.lock`` then waits for the turn."""
+        ahead = self._users.get(chat_id, 0)
+        if limit and ahead > self.max_waiting:
+            yield None
+            return
+        self._users[chat_id] = ahead + 1
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
-        self._users[chat_id] += 1
         try:
-            async with lock:
-                yield
+            yield Place(ahead, lock)
         finally:
             self._users[chat_id] -= 1
             if self._users[chat_id] <= 0:
                 self._users.pop(chat_id, None)
                 self._locks.pop(chat_id, None)
+                self._noticed.pop(chat_id, None)
+
+    @contextlib.asynccontextmanager
+    async def slot(self, chat_id: int) -> AsyncIterator[None]:
+        """Wait for the chat's turn, however long the line (button presses)."""
+        async with self.line(chat_id, limit=False) as place:
+            assert place is not None
+            async with place.lock:
+                yield
+
+    def notice_once(self, chat_id: int, kind: str) -> bool:
+        """True the first time ``kind`` is asked for in the chat's current busy stretch."""
+        seen = self._noticed.setdefault(chat_id, set())
+        if kind in seen:
+            return False
+        seen.add(kind)
+        return True
 
     async def run(self, chat_id: int, work: Awaitable[T]) -> tuple[bool, T | None]:
         """Run ``work`` as the chat's cancellable turn; (False, None) when /cancel stopped it."""

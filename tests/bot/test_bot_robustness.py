@@ -63,3 +63,25 @@ async def test_greeting_without_a_first_name(fake_bot: Harness) -> None:
     assert (await api.wait_for("sendMessage", chat_id=620)).text.startswith("Hi! I'm your")
     api.send_text(621, "/start", user=api.user(621, "zh", first_name=" "))
     assert (await api.wait_for("sendMessage", chat_id=621)).text.startswith("你好！我是")
+
+
+async def test_a_burst_gets_one_notice_of_each_kind(fake_bot: Harness) -> None:
+    api = fake_bot.api
+    chat = 630
+    after = len(api.calls)
+    api.send_text(chat, "a dress, trickle")  # a turn of about 3.5 s
+    await api.wait_for("sendMediaGroup", chat_id=chat, after=after)
+    for k in range(14):
+        api.send_text(chat, f"a red t-shirt {k}")
+    await api.wait_for("sendMessage", chat_id=chat, where=lambda c: "a little fast" in c.text, after=after)
+    deadline = time.monotonic() + 20
+    while fake_bot.rt.turns.waiting(chat):
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.1)
+    await settle(api)
+    texts = [c.text for c in api.calls[after:] if c.chat_id == chat and c.method == "sendMessage"]
+    assert sum("One moment" in x for x in texts) == 1
+    assert sum("can't take more" in x for x in texts) == 1
+    assert sum("a little fast" in x for x in texts) == 1
+    answered = [c for c in api.calls[after:] if c.chat_id == chat and c.method == "sendPhoto"]
+    assert len(answered) == fake_bot.rt.turns.max_waiting  # the ones that waited their turn were answered
