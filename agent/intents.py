@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-INTENTS = ("search", "similar", "refine", "details", "history", "recommend", "greeting", "thanks", "help",
-           "nothing_shown")
+# The intents a model may name; the rules also decide "nothing_shown" (a follow-up with nothing shown yet).
+INTENTS = ("search", "similar", "refine", "details", "history", "recommend", "greeting", "thanks", "help")
 
 _F = re.IGNORECASE | re.UNICODE
 
