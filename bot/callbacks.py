@@ -1,18 +1,48 @@
-"""Inline buttons under product cards: More like this · Details · Cheaper."""
+"""Inline buttons under product cards: More like this · Details · Cheaper.
+
+The press is answered at once (that stops the button's spinner), before any catalog work and
+without waiting for a turn that is running in the chat; the cards follow in the chat's turn.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import CallbackQuery, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.i18n import lang_of, t
-from bot.runtime import runtime
-from bot.sending import send_cards
-from catalog.models import SearchFilters
+from bot.rendering import esc
+from bot.runtime import BotRuntime, runtime
+from bot.sending import send_cards, send_html
+from catalog.models import Article, SearchFilters
 
 logger = logging.getLogger(__name__)
+
+
+async def _answer(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer the press; a late or failed answer (e.g. "query is too old") never stops the work."""
+    try:
+        await query.answer(text)
+    except TelegramError as exc:
+        logger.info("could not answer a button press: %s", exc)
+
+
+async def _items(rt: BotRuntime, action: str, article: Article) -> tuple[list[Article], str]:
+    """The products a button shows, or none and the key of the note that says why."""
+    catalog = rt.services.catalog
+    limit = rt.settings.agent.max_products
+    if action == "details":
+        return [article], ""
+    if action == "cheaper":
+        if article.price is None:
+            return [], "no_cheaper"
+        hits = await catalog.similar_to(article.article_id, SearchFilters(max_price=article.price), k=limit * 3)
+        items = [h.article for h in hits if h.article.price is not None and h.article.price < article.price][:limit]
+        return items, "no_cheaper"
+    hits = await catalog.similar_to(article.article_id, k=limit)
+    return [h.article for h in hits][:limit], "no_similar"
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -26,38 +56,19 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     button = rt.signer.verify(query.data or "", chat.id) if chat is not None else None
     if chat is None or button is None:
         logger.info("stale or forged button data from user %d", user.id)
-        await query.answer(t(lang, "stale_button"), show_alert=False)
+        await _answer(query, t(lang, "stale_button"))
         return
     wait = rt.limiter.hit(user.id)
     if wait:
-        await query.answer(t(lang, "rate_limited", seconds=int(wait) + 1))
+        await _answer(query, t(lang, "rate_limited", seconds=int(wait) + 1))
         return
-    catalog = rt.services.catalog
-    found = await catalog.get_articles([button.article_id])
-    if not found:
-        await query.answer(t(lang, "gone"))
-        return
-    article = found[0]
-    limit = rt.settings.agent.max_products
-    async with rt.turns.slot(chat.id):
-        if button.action == "details":
-            await query.answer()
-            await send_cards(context.bot, chat.id, [article], lang, rt.signer, rt.media, details=True, buttons=False)
-            return
-        if button.action == "cheaper":
-            if article.price is None:
-                await query.answer(t(lang, "no_cheaper"))
-                return
-            hits = await catalog.similar_to(article.article_id, SearchFilters(max_price=article.price), k=limit * 3)
-            items = [h.article for h in hits if h.article.price is not None and h.article.price < article.price][:limit]
-            if not items:
-                await query.answer(t(lang, "no_cheaper"))
-                return
+    await _answer(query)
+    found = await rt.services.catalog.get_articles([button.article_id])
+    items, empty_note = await _items(rt, button.action, found[0]) if found else ([], "gone")
+    async with rt.turns.slot(chat.id):  # after a running turn's answer, never inside it
+        if not items:
+            await send_html(context.bot, chat.id, esc(t(lang, empty_note)))
+        elif button.action == "details":
+            await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media, details=True, buttons=False)
         else:
-            hits = await catalog.similar_to(article.article_id, k=limit)
-            items = [h.article for h in hits][:limit]
-            if not items:
-                await query.answer(t(lang, "no_similar"))
-                return
-        await query.answer()
-        await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media)
+            await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bot.fake_api import BOT_USERNAME, FakeBotApi
+from bot.fake_api import BOT_USERNAME, Failure, FakeBotApi
 from tests.bot.conftest import ADMIN_ID, Harness
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -85,3 +85,30 @@ async def test_a_burst_gets_one_notice_of_each_kind(fake_bot: Harness) -> None:
     assert sum("a little fast" in x for x in texts) == 1
     answered = [c for c in api.calls[after:] if c.chat_id == chat and c.method == "sendPhoto"]
     assert len(answered) == fake_bot.rt.turns.max_waiting  # the ones that waited their turn were answered
+
+
+async def test_a_button_pressed_during_a_turn_is_answered_at_once(fake_bot: Harness) -> None:
+    api = fake_bot.api
+    chat = 640
+    after = len(api.calls)
+    api.send_text(chat, "a dress, trickle")  # a turn of about 3.5 s
+    await api.wait_for("sendMediaGroup", chat_id=chat, after=after)
+    api.fail(Failure("answerCallbackQuery", 400, "Bad Request: query is too old and response timeout expired or query "
+                     "ID is invalid"))
+    pressed = time.monotonic()
+    api.press(chat, fake_bot.rt.signer.sign("details", "0100000001", chat))
+    answer = await api.wait_for("answerCallbackQuery", after=after)
+    assert answer.at - pressed < 1.5  # not after the running turn
+    card = await api.wait_for("sendPhoto", chat_id=chat, after=after, where=lambda c: "A black dress." in c.text)
+    prose = await api.wait_for("editMessageText", chat_id=chat, after=after, where=lambda c: c.text.endswith("word13"))
+    assert prose.at <= card.at  # the card came after the turn's answer, not inside it
+    await settle(api)
+    assert not [c for c in api.calls[after:] if c.chat_id == chat and "went wrong" in c.text]
+
+
+async def test_a_button_for_a_removed_article_says_so(fake_bot: Harness) -> None:
+    api = fake_bot.api
+    after = len(api.calls)
+    api.press(641, fake_bot.rt.signer.sign("cheaper", "0999999999", 641))
+    await api.wait_for("answerCallbackQuery", after=after)
+    assert "no longer in the catalog" in (await api.wait_for("sendMessage", chat_id=641, after=after)).text
