@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 from tqdm import tqdm
 
+from catalog.ingest.inputs import check_csv
 from catalog.ingest.report import MAX_BAD_ROWS_KEPT, IngestReport
 from catalog.models import Article
 from reclmms.errors import DataError
@@ -62,22 +63,6 @@ DUCK_ARTICLE_COLUMNS = (
 
 # article ids: zero-pad short numeric ids to 10 characters (H&M ids lose their leading zero in Excel)
 _PAD_ID = "CASE WHEN length({c}) < 10 AND regexp_full_match({c}, '[0-9]+') THEN lpad({c}, 10, '0') ELSE {c} END"
-
-
-def csv_header(path: Path) -> list[str]:
-    if not path.is_file():
-        raise DataError(f"file not found: {path}")
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        header = next(csv.reader(fh), None)
-    if not header:
-        raise DataError(f"{path} is empty (no header row)")
-    return [h.strip() for h in header]
-
-
-def require_columns(path: Path, header: Sequence[str], required: Sequence[str]) -> None:
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise DataError(f"{path} is missing column(s): {', '.join(missing)}")
 
 
 def open_writer(path: Path, memory_limit: str = "2GB", threads: int = 2) -> duckdb.DuckDBPyConnection:
@@ -154,7 +139,8 @@ def find_empty_field_lines(path: Path, columns: Sequence[str], expected: int) ->
     and stops as soon as it has found them (or enough of them)."""
     wanted = min(expected, MAX_BAD_ROWS_KEPT)
     found: list[int] = []
-    with path.open(newline="", encoding="utf-8-sig") as fh:
+    # lines that are not UTF-8 were rejected by DuckDB already; here they only need to be skipped
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
         reader = csv.reader(fh)
         header = [h.strip() for h in next(reader, [])]
         positions = [header.index(c) for c in columns if c in header]
@@ -199,8 +185,7 @@ async def load_transactions(
     con: duckdb.DuckDBPyConnection, path: Path, report: IngestReport, *, progress: bool = True
 ) -> int:
     """Replace the ``transactions`` table with the rows of a Kaggle-format transactions CSV."""
-    header = csv_header(path)
-    require_columns(path, header, REQUIRED_TRANSACTION_COLUMNS)
+    header = check_csv(path, REQUIRED_TRANSACTION_COLUMNS)
     channel = "sales_channel_id" if "sales_channel_id" in header else "CAST(NULL AS TINYINT)"
     sql = (
         "CREATE OR REPLACE TABLE transactions AS SELECT t_dat, customer_id, "
@@ -221,6 +206,10 @@ async def load_transactions(
                 "DELETE FROM transactions WHERE t_dat IS NULL OR customer_id IS NULL OR customer_id = '' "
                 "OR article_id IS NULL OR article_id = '' OR price IS NULL"
             )
+        bad = con.execute("SELECT count(*) FROM transactions WHERE NOT isfinite(price) OR price < 0").fetchone()
+        n_bad_price = int(bad[0]) if bad else 0
+        if n_bad_price:
+            con.execute("DELETE FROM transactions WHERE NOT isfinite(price) OR price < 0")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -229,6 +218,7 @@ async def load_transactions(
     if n_empty:
         lines = await asyncio.to_thread(find_empty_field_lines, path, REQUIRED_TRANSACTION_COLUMNS, n_empty)
         _add_empty_rows(report, path.name, n_empty, lines, "an empty t_dat, customer_id, article_id or price")
+    report.add_bad_rows(path.name, n_bad_price, "a price that is negative, infinite or not a number")
     row = con.execute("SELECT count(*) FROM transactions").fetchone()
     return int(row[0]) if row else 0
 
@@ -238,8 +228,7 @@ async def load_customers(
     required: Sequence[str] = REQUIRED_CUSTOMER_COLUMNS,
 ) -> int:
     """Replace the ``customers`` table with a Kaggle-format customers CSV (duplicate ids kept once)."""
-    header = csv_header(path)
-    require_columns(path, header, required)
+    header = check_csv(path, required)
 
     def col(name: str, cast: str = "VARCHAR") -> str:
         if name not in header:

@@ -1,4 +1,5 @@
-"""``reclmms ingest catalog FILE``: a shop's own product file (CSV or JSON Lines), and the demo catalog.
+"""``reclmms ingest catalog FILE``: a shop's own product file (CSV, JSON Lines or a JSON array of
+objects, in UTF-8 or UTF-16 with a byte-order mark), and the demo catalog.
 
 Accepted columns (CSV header or JSON keys; case-insensitive, first alias found wins):
 
@@ -15,13 +16,16 @@ Accepted columns (CSV header or JSON keys; case-insensitive, first alias found w
     section       section
     garment_group garment_group
     product_code  product_code, model
-    price         price                                      a number, or empty
+    price         price                                      a finite number >= 0, or empty
     image         image, image_path, image_file, picture     a path relative to FILE's folder (or absolute)
 
-A row without id or name, with an unparsable price, or (JSONL) not an object is a bad row: counted,
-reported with its line number, and skipped. Duplicate ids keep the first row. A missing or corrupt
-image is counted and the product is kept without an image. The file replaces the whole catalog.
-Purchase activity may come with it: ``transactions`` and ``customers`` CSVs in the Kaggle format.
+A row without id or name, with a price that is not a finite number >= 0, with a value that is a
+JSON object or array (or true/false), or (JSON) not an object is a bad row: counted, reported with
+its line number, and skipped. Duplicate ids keep the first row. A missing or corrupt image is
+counted and the product is kept without an image.
+
+The file replaces the whole catalog. Purchase activity may come with it: ``transactions`` and
+``customers`` CSVs in the Kaggle format. Every file is checked before anything is written.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import asyncio
 import csv
 import json
 import logging
+import math
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,8 +42,9 @@ from typing import Any
 
 from catalog.articles import ArticleStore
 from catalog.db import Database
-from catalog.ingest import pipeline
+from catalog.ingest import duck, pipeline
 from catalog.ingest.images import image_ok
+from catalog.ingest.inputs import check_csv, not_text, text_encoding
 from catalog.ingest.report import IngestReport
 from catalog.ingest.state import IngestState, file_signature
 from catalog.models import Article
@@ -79,32 +85,25 @@ def _column_map(keys: list[str]) -> dict[str, str]:
     return mapping
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
-    """(line number, record or None, why it is bad) for each data row of a CSV or JSONL file."""
-    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        with path.open(encoding="utf-8-sig") as fh:
-            for number, text in enumerate(fh, start=1):
-                if not text.strip():
-                    continue
-                try:
-                    record = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    yield number, None, f"not valid JSON ({exc.msg})"
-                    continue
-                if not isinstance(record, dict):
-                    yield number, None, "not a JSON object"
-                    continue
-                yield number, record, ""
+JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
+
+Row = tuple[int, dict[str, Any] | None, str]  # (line number, record or None, why it is bad)
+
+
+def _rows(path: Path, encoding: str) -> Iterator[Row]:
+    """The data rows of a CSV, JSON Lines or JSON array file."""
+    if path.suffix.lower() in JSON_SUFFIXES:
+        text = path.read_text(encoding=encoding)
+        if _is_json_array(path, text):
+            yield from _json_array(text)
+        else:
+            yield from _json_lines(text)
         return
-    with path.open(newline="", encoding="utf-8-sig") as fh:
+    with path.open(newline="", encoding=encoding) as fh:
         reader = csv.DictReader(fh)
         if not reader.fieldnames:
             raise DataError(f"{path} is empty (no header row)")
-        mapping = _column_map(list(reader.fieldnames))
-        missing = [f for f in REQUIRED if f not in mapping]
-        if missing:
-            names = " / ".join(ALIASES[missing[0]])
-            raise DataError(f"{path} is missing column(s): {', '.join(missing)} (accepted names: {names})")
+        _check_columns(path, list(reader.fieldnames))
         for record in reader:
             if None in record:  # more fields than the header
                 yield reader.line_num, None, f"expected {len(reader.fieldnames)} fields, found more"
@@ -112,33 +111,131 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
             yield reader.line_num, record, ""
 
 
-def _require_files(*paths: Path | None) -> None:
-    for p in paths:
-        if p is not None and not Path(p).is_file():
-            raise DataError(f"file not found: {p}")
+def _check_columns(path: Path, header: list[str]) -> None:
+    mapping = _column_map(header)
+    missing = [f for f in REQUIRED if f not in mapping]
+    if missing:
+        names = " / ".join(ALIASES[missing[0]])
+        raise DataError(f"{path} is missing column(s): {', '.join(missing)} (accepted names: {names})")
 
 
-def _text(value: Any) -> str:
+def _record(value: Any) -> tuple[dict[str, Any] | None, str]:
+    if isinstance(value, dict):
+        return value, ""
+    kind = "an array" if isinstance(value, list) else "a string" if isinstance(value, str) else "a value"
+    return None, f"not a JSON object ({kind})"
+
+
+def _json_lines(text: str) -> Iterator[Row]:
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 may be in a string
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, None, f"not valid JSON ({exc.msg})"
+            continue
+        record, why = _record(value)
+        yield number, record, why
+
+
+def _is_json_array(path: Path, text: str) -> bool:
+    """Whether the whole file is one JSON array (else it is read as JSON Lines)."""
+    if not text.lstrip(" \t\r\n").startswith("["):
+        return False
+    try:
+        return isinstance(json.loads(text), list)
+    except json.JSONDecodeError as exc:
+        if path.suffix.lower() == ".json":
+            raise DataError(f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        return False  # JSON Lines whose first line is an array: that line is a bad row
+
+
+def _json_array(text: str) -> Iterator[Row]:
+    """The items of a valid top-level JSON array, each with the line it starts on."""
+    decoder = json.JSONDecoder()
+    pos, line, counted = text.index("[") + 1, 1, 0
+    while True:
+        while text[pos] in " \t\r\n,":  # the array is valid: commas only separate items
+            pos += 1
+        if text[pos] == "]":
+            return
+        line += text.count("\n", counted, pos)
+        counted = pos
+        value, pos = decoder.raw_decode(text, pos)
+        record, why = _record(value)
+        yield line, record, why
+
+
+def check_catalog_file(path: Path) -> str:
+    """Check a product file before anything is written (present, text, id and name columns for a
+    CSV); return the encoding to read it with."""
+    encoding = text_encoding(path, utf16=True)
+    if path.suffix.lower() not in JSON_SUFFIXES:
+        try:
+            with path.open(newline="", encoding=encoding) as fh:
+                header = next(csv.reader(fh), None)
+        except UnicodeDecodeError:
+            raise not_text(path, encoding) from None
+        if not header:
+            raise DataError(f"{path} is empty (no header row)")
+        _check_columns(path, header)
+    return encoding
+
+
+class _BadValue(ValueError):
+    """A value that makes its row a bad row (the message is the reason)."""
+
+
+def _text(key: str, value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, (dict, list, bool)):
+        kind = "an object" if isinstance(value, dict) else "an array" if isinstance(value, list) else "true/false"
+        raise _BadValue(f"{key} is {kind}, not text or a number")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
 
 
-def read_catalog_file(path: Path, report: IngestReport) -> list[Article]:
+def _price(text: str) -> float | None:
+    if not text:
+        return None
+    try:
+        price = float(text)
+    except ValueError:
+        raise _BadValue(f"price is not a number: {text[:40]!r}") from None
+    if not math.isfinite(price) or price < 0:
+        raise _BadValue(f"price is not a finite number >= 0: {text[:40]!r}")
+    return round(price, 2)
+
+
+def read_catalog_file(path: Path, report: IngestReport, encoding: str | None = None) -> list[Article]:
     """Parse a product file into articles (see the module docstring for the accepted columns)."""
+    encoding = encoding or check_catalog_file(path)
+    try:
+        return _parse(path, report, encoding)
+    except UnicodeDecodeError:
+        raise not_text(path, encoding) from None
+
+
+def _parse(path: Path, report: IngestReport, encoding: str) -> list[Article]:
     base = path.parent
     seen: set[str] = set()
     articles: list[Article] = []
     mapping: dict[str, str] | None = None
-    for line, record, why in _rows(path):
+    for line, record, why in _rows(path, encoding):
         if record is None:
             report.add_bad_row(path.name, line, why)
             continue
         if mapping is None or path.suffix.lower() != ".csv":
             mapping = _column_map(list(record.keys()))
-        values = {field: _text(record.get(key)) for field, key in mapping.items()}
+        try:
+            values = {field: _text(key, record.get(key)) for field, key in mapping.items()}
+            price = _price(values.pop("price", ""))
+        except _BadValue as exc:
+            report.add_bad_row(path.name, line, str(exc))
+            continue
         article_id, name = values.get("article_id", ""), values.get("name", "")
         if not article_id or not name:
             report.add_bad_row(path.name, line, "missing id" if not article_id else "missing name")
@@ -146,14 +243,6 @@ def read_catalog_file(path: Path, report: IngestReport) -> list[Article]:
         if article_id in seen:
             report.duplicates_skipped += 1
             continue
-        price_text = values.pop("price", "")
-        price: float | None = None
-        if price_text:
-            try:
-                price = round(float(price_text), 2)
-            except ValueError:
-                report.add_bad_row(path.name, line, f"price is not a number: {price_text[:40]!r}")
-                continue
         image_text = values.pop("image_path", "")
         image_path: str | None = None
         if image_text:
@@ -176,10 +265,15 @@ async def ingest_catalog_file(
     images: bool = True, transactions: Path | None = None, customers: Path | None = None,
     source: str | None = None,
 ) -> IngestReport:
-    """Replace the catalog with the products of a CSV/JSONL file (and optional Kaggle-format activity)."""
+    """Replace the catalog with the products of a product file (and optional Kaggle-format activity)."""
     started = time.monotonic()
     path = Path(path)
-    _require_files(path, transactions, customers)
+    # every input is checked before anything is written
+    encoding = check_catalog_file(path)
+    if transactions is not None:
+        check_csv(Path(transactions), duck.REQUIRED_TRANSACTION_COLUMNS)
+    if customers is not None:
+        check_csv(Path(customers), duck.REQUIRED_CUSTOMER_COLUMNS)
     report = IngestReport(source=source or f"catalog file {path}")
     await ensure_catalog_schema(db)
     store = ArticleStore(db)
@@ -188,9 +282,11 @@ async def ingest_catalog_file(
     if await state.is_done("articles", art_sig):
         report.skipped_steps.append("articles")
     else:
-        articles = await asyncio.to_thread(read_catalog_file, path, report)
+        articles = await asyncio.to_thread(read_catalog_file, path, report, encoding)
         if not articles:
-            raise DataError(f"{path} has no usable products ({report.bad_rows} bad rows)")
+            reasons = report.bad_row_reasons()
+            raise DataError(f"{path} has no usable products ({report.bad_rows} bad rows"
+                            + (f"; {reasons})" if reasons else ")"))
         if not images:
             articles = [Article(**{**a.to_dict(), "image_path": None}) for a in articles]
         await pipeline.replace_articles(db, store, articles, progress=progress)

@@ -25,8 +25,9 @@ from typing import Any
 
 from catalog.articles import ArticleStore
 from catalog.db import Database
-from catalog.ingest import pipeline
+from catalog.ingest import duck, pipeline
 from catalog.ingest.images import hm_image_path, image_ok, scan_image_folders
+from catalog.ingest.inputs import UTF8, check_csv, not_text
 from catalog.ingest.report import IngestReport
 from catalog.ingest.state import IngestState, file_signature
 from catalog.models import Article
@@ -62,46 +63,54 @@ def normalise_article_id(raw: str) -> str:
 
 def read_hm_articles(path: Path, images_dir: Path | None, report: IngestReport) -> list[Article]:
     """Parse articles.csv (bad rows counted with line numbers, duplicate ids kept once)."""
-    with path.open(newline="", encoding="utf-8-sig") as fh:
+    check_csv(path, REQUIRED_ARTICLE_COLUMNS)
+    with path.open(newline="", encoding=UTF8) as fh:
         reader = csv.reader(fh)
-        header = [h.strip() for h in next(reader, [])]
-        missing = [c for c in REQUIRED_ARTICLE_COLUMNS if c not in header]
-        if missing:
-            raise DataError(f"{path} is missing column(s): {', '.join(missing)}")
-        pos = {name: i for i, name in enumerate(header)}
-        id_pos = pos["article_id"]
-        field_pos = {f: pos[c] for f, c in ARTICLE_FIELDS.items()}
-        seen: set[str] = set()
-        articles: list[Article] = []
-        existing = scan_image_folders(images_dir) if images_dir is not None else set()
-        images_root = images_dir.resolve() if images_dir is not None else Path()
-        for row in reader:
-            line = reader.line_num
-            if not row:
-                continue
-            if len(row) != len(header):
-                report.add_bad_row(path.name, line, f"expected {len(header)} fields, found {len(row)}")
-                continue
-            article_id = normalise_article_id(row[id_pos])
-            if not article_id:
-                report.add_bad_row(path.name, line, "empty article_id")
-                continue
-            if article_id in seen:
-                report.duplicates_skipped += 1
-                continue
-            seen.add(article_id)
-            values: dict[str, Any] = {f: row[i].strip() for f, i in field_pos.items()}
-            if not values["name"]:
-                values["name"] = values["product_type"] or article_id
-            image_path = None
-            if images_dir is not None:
-                candidate = hm_image_path(images_dir, article_id)
-                if f"{candidate.parent.name}/{candidate.name}" in existing:
-                    if image_ok(candidate):
-                        image_path = str(images_root / candidate.parent.name / candidate.name)
-                    else:
-                        report.add_corrupt_image(str(candidate))
-            articles.append(Article(article_id=article_id, image_path=image_path, **values))
+        try:
+            return _parse_articles(path, reader, images_dir, report)
+        except UnicodeDecodeError:
+            raise not_text(path, UTF8) from None
+
+
+def _parse_articles(path: Path, reader: Any, images_dir: Path | None, report: IngestReport) -> list[Article]:
+    header = [h.strip() for h in next(reader, [])]
+    missing = [c for c in REQUIRED_ARTICLE_COLUMNS if c not in header]
+    if missing:
+        raise DataError(f"{path} is missing column(s): {', '.join(missing)}")
+    pos = {name: i for i, name in enumerate(header)}
+    id_pos = pos["article_id"]
+    field_pos = {f: pos[c] for f, c in ARTICLE_FIELDS.items()}
+    seen: set[str] = set()
+    articles: list[Article] = []
+    existing = scan_image_folders(images_dir) if images_dir is not None else set()
+    images_root = images_dir.resolve() if images_dir is not None else Path()
+    for row in reader:
+        line = reader.line_num
+        if not row:
+            continue
+        if len(row) != len(header):
+            report.add_bad_row(path.name, line, f"expected {len(header)} fields, found {len(row)}")
+            continue
+        article_id = normalise_article_id(row[id_pos])
+        if not article_id:
+            report.add_bad_row(path.name, line, "empty article_id")
+            continue
+        if article_id in seen:
+            report.duplicates_skipped += 1
+            continue
+        seen.add(article_id)
+        values: dict[str, Any] = {f: row[i].strip() for f, i in field_pos.items()}
+        if not values["name"]:
+            values["name"] = values["product_type"] or article_id
+        image_path = None
+        if images_dir is not None:
+            candidate = hm_image_path(images_dir, article_id)
+            if f"{candidate.parent.name}/{candidate.name}" in existing:
+                if image_ok(candidate):
+                    image_path = str(images_root / candidate.parent.name / candidate.name)
+                else:
+                    report.add_corrupt_image(str(candidate))
+        articles.append(Article(article_id=article_id, image_path=image_path, **values))
     return articles
 
 
@@ -121,6 +130,11 @@ async def ingest_hm(
     if images_dir is not None and not images_dir.is_dir():
         logger.warning("%s has no images/ folder: articles get no image", data_dir)
         images_dir = None
+
+    # every input is checked before anything is written
+    check_csv(data_dir / "articles.csv", REQUIRED_ARTICLE_COLUMNS)
+    check_csv(data_dir / "transactions_train.csv", duck.REQUIRED_TRANSACTION_COLUMNS)
+    check_csv(data_dir / "customers.csv", duck.REQUIRED_CUSTOMER_COLUMNS)
 
     report = IngestReport(source=f"H&M data from {data_dir}")
     await ensure_catalog_schema(db)

@@ -55,6 +55,12 @@ class IngestReport:
         if len(self.corrupt_image_samples) < MAX_BAD_ROWS_KEPT:
             self.corrupt_image_samples.append(path)
 
+    def bad_row_reasons(self, limit: int = 3) -> str:
+        """The first few bad rows, for a one-line message ("line 2: missing name; ...")."""
+        return "; ".join(
+            (f"line {b.line}: " if b.line is not None else "") + b.reason for b in self.bad_row_samples[:limit]
+        )
+
     def summary(self) -> str:
         lines = [
             f"ingested {self.source}" + (f" in {self.seconds:.1f} s" if self.seconds else ""),

@@ -78,3 +78,103 @@ async def test_missing_required_column_and_file(tmp_path: Path, settings, db) ->
         await ingest_catalog_file(settings, db, path, progress=False, index=False)
     with pytest.raises(DataError, match="file not found"):
         await ingest_catalog_file(settings, db, tmp_path / "nope.csv", progress=False, index=False)
+
+
+async def test_prices_must_be_finite_and_not_negative(tmp_path: Path, settings, db) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("id,name,price\n1,Tee,inf\n2,Cap,nan\n3,Hat,-5\n4,Scarf,1e400\n5,Sock,0\n6,Belt,12.499\n",
+                    encoding="utf-8")
+    report = await ingest_catalog_file(settings, db, path, progress=False, index=False)
+    assert report.articles == 2 and report.bad_rows == 4
+    assert [(b.line, b.reason) for b in report.bad_row_samples] == [
+        (2, "price is not a finite number >= 0: 'inf'"),
+        (3, "price is not a finite number >= 0: 'nan'"),
+        (4, "price is not a finite number >= 0: '-5'"),
+        (5, "price is not a finite number >= 0: '1e400'"),
+    ]
+    store = ArticleStore(db)
+    assert [(a.article_id, a.price) for a in await store.get_many(["1", "2", "3", "4", "5", "6"])] == [
+        ("5", 0.0), ("6", 12.5)
+    ]
+    # JSON's own NaN/Infinity literals are caught the same way
+    lines = ['{"id": "7", "name": "A", "price": NaN}', '{"id": "8", "name": "B", "price": -Infinity}',
+             '{"id": "9", "name": "C", "price": 3}']
+    (tmp_path / "p.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    report = await ingest_catalog_file(settings, db, tmp_path / "p.jsonl", progress=False, index=False)
+    assert report.articles == 1 and [b.line for b in report.bad_row_samples] == [1, 2]
+
+
+async def test_json_values_that_are_not_text_are_bad_rows(tmp_path: Path, settings, db) -> None:
+    lines = [
+        '{"id": {"x": 1}, "name": ["a"]}',
+        '{"id": "2", "name": ["a", "b"]}',
+        '{"id": "3", "name": "Tee", "colour": {"r": 1}}',
+        '{"id": "4", "name": "Cap", "price": [1]}',
+        '{"id": "5", "name": true}',
+        '{"id": 6, "name": "Hat", "description": null, "price": 2.0}',
+    ]
+    (tmp_path / "p.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    report = await ingest_catalog_file(settings, db, tmp_path / "p.jsonl", progress=False, index=False)
+    assert report.articles == 1
+    assert [(b.line, b.reason) for b in report.bad_row_samples] == [
+        (1, "id is an object, not text or a number"),
+        (2, "name is an array, not text or a number"),
+        (3, "colour is an object, not text or a number"),
+        (4, "price is an array, not text or a number"),
+        (5, "name is true/false, not text or a number"),
+    ]
+    hat = await ArticleStore(db).get("6")
+    assert hat is not None and (hat.name, hat.description, hat.price) == ("Hat", "", 2.0)
+
+
+async def test_json_array_file(tmp_path: Path, settings, db) -> None:
+    products = [{"id": "1", "name": "Tee", "price": 5}, {"id": "2"}, "text", {"id": "3", "name": "Cap"}]
+    (tmp_path / "arr.json").write_text(json.dumps(products, indent=2), encoding="utf-8")
+    report = await ingest_catalog_file(settings, db, tmp_path / "arr.json", progress=False, index=False)
+    assert report.articles == 2
+    assert [(b.line, b.reason) for b in report.bad_row_samples] == [
+        (7, "missing name"), (10, "not a JSON object (a string)")
+    ]
+    (tmp_path / "broken.json").write_text('[{"id": "1", "name": "Tee"},\n{"id": ]', encoding="utf-8")
+    with pytest.raises(DataError, match=r"broken.json is not valid JSON \(line 2: Expecting value\)"):
+        await ingest_catalog_file(settings, db, tmp_path / "broken.json", progress=False, index=False)
+    (tmp_path / "nothing.json").write_text('[["a"], {"name": "no id"}]', encoding="utf-8")
+    with pytest.raises(DataError, match=r"no usable products \(2 bad rows; line 1: not a JSON object \(an array\); "
+                                        r"line 1: missing id\)"):
+        await ingest_catalog_file(settings, db, tmp_path / "nothing.json", progress=False, index=False)
+    assert {a.article_id for a in await ArticleStore(db).get_many(["1", "3"])} == {"1", "3"}
+
+
+async def test_text_encodings(tmp_path: Path, settings, db) -> None:
+    (tmp_path / "u16.csv").write_text("id,name,colour\n1,Tee,Grün\n2,Café shirt,\n", encoding="utf-16")
+    report = await ingest_catalog_file(settings, db, tmp_path / "u16.csv", progress=False, index=False)
+    assert report.articles == 2 and report.bad_rows == 0
+    tee = await ArticleStore(db).get("1")
+    assert tee is not None and tee.colour == "Grün"
+    (tmp_path / "u16.jsonl").write_text('{"id": "3", "name": "Мяч"}\n', encoding="utf-16")
+    report = await ingest_catalog_file(settings, db, tmp_path / "u16.jsonl", progress=False, index=False)
+    ball = await ArticleStore(db).get("3")
+    assert report.articles == 1 and ball is not None and ball.name == "Мяч"
+
+    cases = {
+        "bin.csv": (bytes(range(256)) * 4, "is not UTF-8 text (it holds NUL bytes"),
+        "latin1.csv": ("id,name\n1,Caf\xe9\n".encode("latin-1"), "is not UTF-8 text (a byte that is not UTF-8 on line 2)"),
+        "u16nobom.csv": ("id,name\n1,Tee\n".encode("utf-16-le"), "is not UTF-8 text (it holds NUL bytes"),
+        "u32.jsonl": ('{"id": "1", "name": "Tee"}\n'.encode("utf-32"), "is not UTF-8 text (it is UTF-32)"),
+    }
+    for name, (data, message) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(DataError) as caught:
+            await ingest_catalog_file(settings, db, tmp_path / name, progress=False, index=False)
+        assert str(caught.value).startswith(f"{tmp_path / name} {message}"), caught.value
+    # a byte that is not UTF-8 beyond the first MiB is found while parsing, before anything is written
+    late = tmp_path / "late.csv"
+    late.write_bytes(b"id,name\n" + b"".join(b"%d,Tee\n" % i for i in range(200_000)) + b"9,Caf\xe9\n")
+    with pytest.raises(DataError, match=r"late.csv is not UTF-8 text \(a byte that is not UTF-8 on line 200002\)"):
+        await ingest_catalog_file(settings, db, late, progress=False, index=False)
+    assert (await ArticleStore(db).get("3")) is not None and await ArticleStore(db).count() == 1
+    # the Kaggle-format files go to DuckDB: UTF-8 only
+    (tmp_path / "c16.csv").write_text("customer_id,age\nc1,30\n", encoding="utf-16")
+    with pytest.raises(DataError, match="c16.csv is not UTF-8 text \\(it is UTF-16\\): save it as UTF-8"):
+        await ingest_catalog_file(settings, db, tmp_path / "u16.csv", customers=tmp_path / "c16.csv",
+                                  progress=False, index=False)

@@ -218,3 +218,26 @@ async def test_analytics_picks_up_a_file_created_after_it_opened(tmp_path: Path,
         assert await analytics.last_date() == date(2020, 9, 22)
     finally:
         analytics.close()
+
+
+async def test_text_checks_and_transaction_prices(tmp_path: Path, settings, db) -> None:
+    hm = write_hm(tmp_path / "hm", bad_rows=False)
+    articles = (hm / "articles.csv").read_bytes()
+    (hm / "articles.csv").write_bytes(articles.replace(b"Baby shorts", b"Baby \xe9 shorts"))
+    with pytest.raises(DataError, match=r"articles.csv is not UTF-8 text \(a byte that is not UTF-8 on line 6\)"):
+        await ingest_hm(settings, db, hm, progress=False, index=False)
+    (hm / "articles.csv").write_bytes(articles)
+    (hm / "customers.csv").write_text((hm / "customers.csv").read_text(), encoding="utf-16")
+    with pytest.raises(DataError, match="customers.csv is not UTF-8 text"):
+        await ingest_hm(settings, db, hm, progress=False, index=False)
+    async with db.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'articles'") as cur:
+        assert tuple(await cur.fetchone()) == (0,)  # checked before anything was written, even the schema
+    write_hm(hm, bad_rows=False)
+    with (hm / "transactions_train.csv").open("a", encoding="utf-8") as fh:
+        fh.write(f"2020-09-05,{CUSTOMERS[1]},{A5},inf,1\n2020-09-05,{CUSTOMERS[1]},{A5},nan,1\n")
+        fh.write(f"2020-09-05,{CUSTOMERS[1]},{A5},-0.5,1\n")
+    report = await ingest_hm(settings, db, hm, progress=False, index=False)
+    assert report.transactions == GOOD_TRANSACTIONS and report.bad_rows == 3
+    assert "3 row(s): a price that is negative, infinite or not a number" in report.summary()
+    a5 = await ArticleStore(db).get(A5)
+    assert a5 is not None and a5.price is None  # never sold at a real price
