@@ -1,8 +1,9 @@
 """Loading the analytics store (DuckDB): transactions, customers and articles tables.
 
 DuckDB parses the CSVs itself (typed ``read_csv`` with a rejects table, so bad rows come back
-with their line numbers) straight into the analytics file. Each table is replaced in one
-transaction: an interrupted load leaves the previous table, and a re-run simply loads again.
+with their line numbers) straight into the analytics file. Each table is written in one
+transaction, under the name the caller gives: the ingest loads ``staged_*`` tables and swaps them
+in at the end (staging.py), so a failed load leaves the live tables as they were.
 
 Measured (bench/ingest.py): a persistent DuckDB table with the default per-column compression
 analysis took ~5x longer to write than the parse itself, so the loader forces dictionary
@@ -16,7 +17,7 @@ import csv
 import logging
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,6 @@ from tqdm import tqdm
 
 from catalog.ingest.inputs import check_csv
 from catalog.ingest.report import MAX_BAD_ROWS_KEPT, IngestReport
-from catalog.models import Article
 from reclmms.errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -181,14 +181,29 @@ def _collect_rejects(con: duckdb.DuckDBPyConnection, name: str, report: IngestRe
         report.add_bad_row(name, int(line), reason[:200])
 
 
+_EMPTY_TX = (
+    "t_dat IS NULL OR customer_id IS NULL OR customer_id = '' OR article_id IS NULL OR article_id = '' "
+    "OR price IS NULL"
+)
+
+
+def _delete_counted(con: duckdb.DuckDBPyConnection, table: str, where: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()
+    n = int(row[0]) if row else 0
+    if n:
+        con.execute(f"DELETE FROM {table} WHERE {where}")
+    return n
+
+
 async def load_transactions(
-    con: duckdb.DuckDBPyConnection, path: Path, report: IngestReport, *, progress: bool = True
+    con: duckdb.DuckDBPyConnection, path: Path, report: IngestReport, *, progress: bool = True,
+    table: str = "transactions",
 ) -> int:
-    """Replace the ``transactions`` table with the rows of a Kaggle-format transactions CSV."""
+    """Replace ``table`` with the rows of a Kaggle-format transactions CSV; return its row count."""
     header = check_csv(path, REQUIRED_TRANSACTION_COLUMNS)
     channel = "sales_channel_id" if "sales_channel_id" in header else "CAST(NULL AS TINYINT)"
     sql = (
-        "CREATE OR REPLACE TABLE transactions AS SELECT t_dat, customer_id, "
+        f"CREATE OR REPLACE TABLE {table} AS SELECT t_dat, customer_id, "
         f"{_PAD_ID.format(c='article_id')} AS article_id, price, {channel} AS sales_channel_id "
         f"FROM {_read_csv_sql(path, header, TRANSACTION_TYPES)}"
     )
@@ -196,20 +211,8 @@ async def load_transactions(
     con.execute("BEGIN TRANSACTION")
     try:
         await run_sql(con, sql, desc=f"loading {path.name}", progress=progress)
-        empty = con.execute(
-            "SELECT count(*) FROM transactions WHERE t_dat IS NULL OR customer_id IS NULL OR customer_id = '' "
-            "OR article_id IS NULL OR article_id = '' OR price IS NULL"
-        ).fetchone()
-        n_empty = int(empty[0]) if empty else 0
-        if n_empty:
-            con.execute(
-                "DELETE FROM transactions WHERE t_dat IS NULL OR customer_id IS NULL OR customer_id = '' "
-                "OR article_id IS NULL OR article_id = '' OR price IS NULL"
-            )
-        bad = con.execute("SELECT count(*) FROM transactions WHERE NOT isfinite(price) OR price < 0").fetchone()
-        n_bad_price = int(bad[0]) if bad else 0
-        if n_bad_price:
-            con.execute("DELETE FROM transactions WHERE NOT isfinite(price) OR price < 0")
+        n_empty = _delete_counted(con, table, _EMPTY_TX)
+        n_bad_price = _delete_counted(con, table, "NOT isfinite(price) OR price < 0")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -219,15 +222,15 @@ async def load_transactions(
         lines = await asyncio.to_thread(find_empty_field_lines, path, REQUIRED_TRANSACTION_COLUMNS, n_empty)
         _add_empty_rows(report, path.name, n_empty, lines, "an empty t_dat, customer_id, article_id or price")
     report.add_bad_rows(path.name, n_bad_price, "a price that is negative, infinite or not a number")
-    row = con.execute("SELECT count(*) FROM transactions").fetchone()
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(row[0]) if row else 0
 
 
 async def load_customers(
     con: duckdb.DuckDBPyConnection, path: Path, report: IngestReport, *, progress: bool = True,
-    required: Sequence[str] = REQUIRED_CUSTOMER_COLUMNS,
+    required: Sequence[str] = REQUIRED_CUSTOMER_COLUMNS, table: str = "customers",
 ) -> int:
-    """Replace the ``customers`` table with a Kaggle-format customers CSV (duplicate ids kept once)."""
+    """Replace ``table`` with a Kaggle-format customers CSV (duplicate ids kept once); return its row count."""
     header = check_csv(path, required)
 
     def col(name: str, cast: str = "VARCHAR") -> str:
@@ -242,7 +245,7 @@ async def load_customers(
          col("fashion_news_frequency"), col("postal_code")]
     )
     sql = (
-        f"CREATE OR REPLACE TABLE customers AS SELECT {select} FROM {_read_csv_sql(path, header, CUSTOMER_TYPES)} "
+        f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM {_read_csv_sql(path, header, CUSTOMER_TYPES)} "
         "WHERE customer_id IS NOT NULL AND customer_id != '' "
         "QUALIFY row_number() OVER (PARTITION BY customer_id) = 1"
     )
@@ -266,24 +269,28 @@ async def load_customers(
             lines = await asyncio.to_thread(find_empty_field_lines, path, REQUIRED_CUSTOMER_COLUMNS, empty)
             _add_empty_rows(report, path.name, empty, lines, "an empty customer_id")
         report.duplicates_skipped += max(0, total - empty - distinct)
-    row = con.execute("SELECT count(*) FROM customers").fetchone()
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(row[0]) if row else 0
 
 
-def write_articles_table(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> int:
-    """Replace the analytics ``articles`` table with the catalog's articles (via a temporary CSV)."""
+def write_articles_table(
+    con: duckdb.DuckDBPyConnection, rows: Iterable[Sequence[Any]], table: str = "articles"
+) -> int:
+    """Replace the analytics ``table`` with article rows (values of DUCK_ARTICLE_COLUMNS, via a temporary CSV)."""
+    n = 0
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "articles.csv"
         with path.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(DUCK_ARTICLE_COLUMNS)
-            for a in articles:
-                writer.writerow([getattr(a, c) for c in DUCK_ARTICLE_COLUMNS])
+            for row in rows:
+                writer.writerow(row)
+                n += 1
         cols = ", ".join(f"'{c}': 'VARCHAR'" for c in DUCK_ARTICLE_COLUMNS)
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(
-                "CREATE OR REPLACE TABLE articles AS SELECT * FROM read_csv("
+                f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv("
                 f"'{_quote(path)}', header = true, auto_detect = false, columns = {{{cols}}}, "
                 "quote = '\"', escape = '\"')"
             )
@@ -291,7 +298,7 @@ def write_articles_table(con: duckdb.DuckDBPyConnection, articles: Sequence[Arti
         except BaseException:
             con.execute("ROLLBACK")
             raise
-    return len(articles)
+    return n
 
 
 def ensure_empty_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -308,9 +315,9 @@ def ensure_empty_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE TABLE IF NOT EXISTS articles ({cols})")
 
 
-def median_prices(con: duckdb.DuckDBPyConnection) -> list[tuple[str, float]]:
+def median_prices(con: duckdb.DuckDBPyConnection, table: str = "transactions") -> list[tuple[str, float]]:
     """Article price = median sale price x 1000, rounded to 2 decimals (H&M prices are scaled)."""
     rows = con.execute(
-        "SELECT article_id, round(median(price) * 1000, 2) FROM transactions GROUP BY article_id"
+        f"SELECT article_id, round(median(price) * 1000, 2) FROM {table} GROUP BY article_id"
     ).fetchall()
     return [(str(a), float(p)) for a, p in rows if p is not None]

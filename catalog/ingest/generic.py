@@ -25,7 +25,9 @@ its line number, and skipped. Duplicate ids keep the first row. A missing or cor
 counted and the product is kept without an image.
 
 The file replaces the whole catalog. Purchase activity may come with it: ``transactions`` and
-``customers`` CSVs in the Kaggle format. Every file is checked before anything is written.
+``customers`` CSVs in the Kaggle format, each replacing what is stored; without them the stored
+customers, transactions and purchase histories are kept (see pipeline.py). Every file is checked
+and the products parsed before anything is written.
 """
 
 from __future__ import annotations
@@ -40,15 +42,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from catalog.articles import ArticleStore
 from catalog.db import Database
 from catalog.ingest import duck, pipeline
 from catalog.ingest.images import image_ok
 from catalog.ingest.inputs import check_csv, not_text, text_encoding
 from catalog.ingest.report import IngestReport
-from catalog.ingest.state import IngestState, file_signature
+from catalog.ingest.state import file_signature
 from catalog.models import Article
-from catalog.schema import ensure_catalog_schema
 from reclmms.errors import DataError
 from reclmms.settings import Settings
 
@@ -265,7 +265,8 @@ async def ingest_catalog_file(
     images: bool = True, transactions: Path | None = None, customers: Path | None = None,
     source: str | None = None,
 ) -> IngestReport:
-    """Replace the catalog with the products of a product file (and optional Kaggle-format activity)."""
+    """Replace the catalog with the products of a product file; replace transactions (and the
+    purchase histories) and customers only when their files are given, else keep them."""
     started = time.monotonic()
     path = Path(path)
     # every input is checked before anything is written
@@ -275,31 +276,22 @@ async def ingest_catalog_file(
     if customers is not None:
         check_csv(Path(customers), duck.REQUIRED_CUSTOMER_COLUMNS)
     report = IngestReport(source=source or f"catalog file {path}")
-    await ensure_catalog_schema(db)
-    store = ArticleStore(db)
-    state = IngestState(db, pipeline.SOURCE)
-    art_sig = file_signature(path, extra=f"images={images}")
-    if await state.is_done("articles", art_sig):
-        report.skipped_steps.append("articles")
-    else:
-        articles = await asyncio.to_thread(read_catalog_file, path, report, encoding)
+
+    def read(report: IngestReport) -> list[Article]:
+        articles = read_catalog_file(path, report, encoding)
         if not articles:
             reasons = report.bad_row_reasons()
             raise DataError(f"{path} has no usable products ({report.bad_rows} bad rows"
                             + (f"; {reasons})" if reasons else ")"))
         if not images:
             articles = [Article(**{**a.to_dict(), "image_path": None}) for a in articles]
-        await pipeline.replace_articles(db, store, articles, progress=progress)
-        await state.mark_done("articles", art_sig)
-    con = await asyncio.to_thread(pipeline.open_analytics_writer, settings)
-    try:
-        await pipeline.write_duck_articles(con, store, state, art_sig, report)
-        await pipeline.load_activity(
-            db, con, state, report, transactions=transactions, customers=customers, progress=progress
-        )
-    finally:
-        await asyncio.to_thread(con.close)
-    await pipeline.finish(settings, db, store, report, images=images, index=index, progress=progress)
+        return articles
+
+    await pipeline.ingest(
+        settings, db, report, articles_signature=file_signature(path, extra=f"images={images}"),
+        read_articles=read, transactions=Path(transactions) if transactions else None,
+        customers=Path(customers) if customers else None, images=images, index=index, progress=progress,
+    )
     report.seconds = time.monotonic() - started
     return report
 

@@ -1,4 +1,8 @@
-"""Filling SQLite's per-customer purchase history from the analytics ``transactions`` table.
+"""Building the per-customer purchase histories of a new transactions file, in staged tables.
+
+The input is DuckDB's ``staged_transactions``; the output is ``staged_customer_codes``,
+``staged_article_codes``, ``staged_purchases_coded`` (DuckDB) and ``staged_purchase_history``,
+``staged_history_articles`` (SQLite), swapped in with the rest of the ingest (staging.py).
 
 One row per customer holds all of that customer's purchases packed as a little-endian array
 (``catalog.history.PURCHASE_DTYPE``: day number, article code, price, channel; oldest first), so a
@@ -21,8 +25,9 @@ import numpy as np
 from tqdm import tqdm
 
 from catalog.db import Database
-from catalog.history import PURCHASE_DTYPE, TOTAL_PART
+from catalog.history import PURCHASE_DTYPE
 from catalog.ingest.duck import run_sql
+from catalog.ingest.staging import create_staged, duck_has, sqlite_has
 from catalog.ingest.state import IngestState
 
 logger = logging.getLogger(__name__)
@@ -31,25 +36,31 @@ logger = logging.getLogger(__name__)
 PART_ROWS = 2_000_000
 
 
+# DuckDB tables made here, swapped in together with ``transactions``
+DUCK_TABLES = ("customer_codes", "article_codes", "purchases_coded")
+# SQLite tables made here
+SQLITE_TABLES = ("purchase_history", "history_articles")
+
 CODE_TABLES_SQL = (
     # integer codes for customers and articles (in id order, so they are deterministic)
-    "CREATE OR REPLACE TABLE customer_codes AS SELECT customer_id, "
+    "CREATE OR REPLACE TABLE staged_customer_codes AS SELECT customer_id, "
     "CAST(row_number() OVER (ORDER BY customer_id) - 1 AS INTEGER) AS cust "
-    "FROM (SELECT DISTINCT customer_id FROM transactions)",
-    "CREATE OR REPLACE TABLE article_codes AS SELECT article_id, "
+    "FROM (SELECT DISTINCT customer_id FROM staged_transactions)",
+    "CREATE OR REPLACE TABLE staged_article_codes AS SELECT article_id, "
     "CAST(row_number() OVER (ORDER BY article_id) - 1 AS INTEGER) AS art "
-    "FROM (SELECT DISTINCT article_id FROM transactions)",
+    "FROM (SELECT DISTINCT article_id FROM staged_transactions)",
     # transactions with integer keys: joins on cust are ~5x faster than on 64-character ids
-    "CREATE OR REPLACE TABLE purchases_coded AS SELECT c.cust, t.t_dat, a.art, t.price, "
-    "coalesce(t.sales_channel_id, 0) AS ch "
-    "FROM transactions t JOIN customer_codes c USING (customer_id) JOIN article_codes a USING (article_id)",
+    "CREATE OR REPLACE TABLE staged_purchases_coded AS SELECT c.cust, t.t_dat, a.art, t.price, "
+    "coalesce(t.sales_channel_id, 0) AS ch FROM staged_transactions t "
+    "JOIN staged_customer_codes c USING (customer_id) JOIN staged_article_codes a USING (article_id)",
 )
 
 
 async def _prepare_codes(
     con: duckdb.DuckDBPyConnection, state: IngestState, signature: str, progress: bool
 ) -> tuple[int, int]:
-    if not await state.is_done("duckdb/codes", signature):
+    have = all(duck_has(con, "staged_" + t) for t in DUCK_TABLES)
+    if not (have and await state.is_done("staged/codes", signature)):
         con.execute("BEGIN TRANSACTION")
         try:
             for sql in CODE_TABLES_SQL:
@@ -58,20 +69,20 @@ async def _prepare_codes(
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        await state.mark_done("duckdb/codes", signature)
-    n_cust = con.execute("SELECT count(*) FROM customer_codes").fetchone()
-    n_tx = con.execute("SELECT count(*) FROM purchases_coded").fetchone()
+        await state.mark_done("staged/codes", signature)
+    n_cust = con.execute("SELECT count(*) FROM staged_customer_codes").fetchone()
+    n_tx = con.execute("SELECT count(*) FROM staged_purchases_coded").fetchone()
     return (int(n_cust[0]) if n_cust else 0), (int(n_tx[0]) if n_tx else 0)
 
 
 def _part_rows(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> list[tuple[str, int, bytes]]:
     got = con.execute(
-        "SELECT cust, CAST(t_dat - DATE '1970-01-01' AS INTEGER) AS day, art, price, ch FROM purchases_coded "
+        "SELECT cust, CAST(t_dat - DATE '1970-01-01' AS INTEGER) AS day, art, price, ch FROM staged_purchases_coded "
         "WHERE cust >= ? AND cust < ? ORDER BY cust, day",
         [lo, hi],
     ).fetchnumpy()
     ids = con.execute(
-        "SELECT customer_id FROM customer_codes WHERE cust >= ? AND cust < ? ORDER BY cust", [lo, hi]
+        "SELECT customer_id FROM staged_customer_codes WHERE cust >= ? AND cust < ? ORDER BY cust", [lo, hi]
     ).fetchnumpy()["customer_id"]
     packed = np.empty(len(got["cust"]), dtype=PURCHASE_DTYPE)
     packed["day"] = got["day"]
@@ -97,35 +108,34 @@ def _parts(con: duckdb.DuckDBPyConnection, n_cust: int, n_tx: int) -> Iterator[t
 async def build_history(
     db: Database, con: duckdb.DuckDBPyConnection, state: IngestState, signature: str, *, progress: bool = True
 ) -> int:
-    """(Re)build ``purchase_history`` from DuckDB's transactions; return the number of customers."""
+    """Build the staged histories from ``staged_transactions`` (made from the file of ``signature``);
+    return the number of purchases they hold."""
     n_cust, n_tx = await _prepare_codes(con, state, signature, progress)
-    if not await state.is_done("history/begin", signature):
-        # a different transactions file: start over
-        await state.forget(prefix="history/")
-        conn = db.conn
-        await conn.execute("DELETE FROM purchase_history")
-        await conn.execute("DELETE FROM history_articles")
+    have = all([await sqlite_has(db, "staged_" + t) for t in SQLITE_TABLES])
+    if not (have and await state.is_done("staged/history/begin", signature)):
+        # a different transactions file, or nothing staged yet: start over
+        await state.forget(prefix="staged/history/")
+        for table in SQLITE_TABLES:
+            await create_staged(db, table)
         arts = await asyncio.to_thread(
-            lambda: con.execute("SELECT art, article_id FROM article_codes ORDER BY art").fetchall()
+            lambda: con.execute("SELECT art, article_id FROM staged_article_codes ORDER BY art").fetchall()
         )
-        await conn.executemany("INSERT INTO history_articles(code, article_id) VALUES (?, ?)", arts)
-        await conn.commit()
-        await state.mark_done("history/begin", signature)
+        await db.conn.executemany("INSERT INTO staged_history_articles(code, article_id) VALUES (?, ?)", arts)
+        await db.conn.commit()
+        await state.mark_done("staged/history/begin", signature)
     parts = list(_parts(con, n_cust, n_tx))
     with tqdm(total=n_cust, desc="purchase histories", unit=" customers", disable=not progress,
               leave=False) as bar:
         for index, (lo, hi) in enumerate(parts):
-            name = f"history/part-{index:04d}-of-{len(parts):04d}"
+            name = f"staged/history/part-{index:04d}-of-{len(parts):04d}"
             if await state.is_done(name, signature):
                 bar.update(hi - lo)
                 continue
             rows = await asyncio.to_thread(_part_rows, con, lo, hi)
             await db.conn.executemany(
-                "INSERT OR REPLACE INTO purchase_history(customer_id, n, purchases) VALUES (?, ?, ?)", rows
+                "INSERT OR REPLACE INTO staged_purchase_history(customer_id, n, purchases) VALUES (?, ?, ?)", rows
             )
             await db.conn.commit()
             await state.mark_done(name, signature)
             bar.update(hi - lo)
-    # read by HistoryStore.transaction_count (summing n over a million rows takes ~0.7 s)
-    await state.mark_done(TOTAL_PART, str(n_tx))
-    return n_cust
+    return n_tx

@@ -12,26 +12,27 @@ department_name->department, index_group_name->index_group, section_name->sectio
 garment_group_name->garment_group, detail_desc->description, product_code (a string).
 H&M articles have no price: ``Article.price`` is the article's median sale price x 1000 (the
 Kaggle prices are scaled down), rounded to 2 decimals, and None when it was never sold.
+
+All three files are checked before anything is written, and the new catalog, customers,
+transactions and histories are swapped in together at the end (pipeline.py): a failed ingest
+leaves the stores as they were.
 """
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import logging
 import time
 from pathlib import Path
 from typing import Any
 
-from catalog.articles import ArticleStore
 from catalog.db import Database
 from catalog.ingest import duck, pipeline
 from catalog.ingest.images import hm_image_path, image_ok, scan_image_folders
 from catalog.ingest.inputs import UTF8, check_csv, not_text
 from catalog.ingest.report import IngestReport
-from catalog.ingest.state import IngestState, file_signature
+from catalog.ingest.state import file_signature
 from catalog.models import Article
-from catalog.schema import ensure_catalog_schema
 from reclmms.errors import DataError
 from reclmms.settings import Settings
 
@@ -132,34 +133,25 @@ async def ingest_hm(
         images_dir = None
 
     # every input is checked before anything is written
-    check_csv(data_dir / "articles.csv", REQUIRED_ARTICLE_COLUMNS)
+    articles_csv = data_dir / "articles.csv"
+    check_csv(articles_csv, REQUIRED_ARTICLE_COLUMNS)
     check_csv(data_dir / "transactions_train.csv", duck.REQUIRED_TRANSACTION_COLUMNS)
     check_csv(data_dir / "customers.csv", duck.REQUIRED_CUSTOMER_COLUMNS)
 
-    report = IngestReport(source=f"H&M data from {data_dir}")
-    await ensure_catalog_schema(db)
-    store = ArticleStore(db)
-    state = IngestState(db, pipeline.SOURCE)
-    articles_csv = data_dir / "articles.csv"
-    art_sig = file_signature(articles_csv, extra=f"images={images_dir is not None}")
-    if await state.is_done("articles", art_sig):
-        report.skipped_steps.append("articles")
-    else:
+    def read(report: IngestReport) -> list[Article]:
         logger.info("reading %s%s", articles_csv, " and checking images" if images_dir else "")
-        articles = await asyncio.to_thread(read_hm_articles, articles_csv, images_dir, report)
-        await pipeline.replace_articles(db, store, articles, progress=progress)
-        await state.mark_done("articles", art_sig)
+        articles = read_hm_articles(articles_csv, images_dir, report)
+        if not articles:
+            reasons = report.bad_row_reasons()
+            raise DataError(f"{articles_csv} has no usable articles ({report.bad_rows} bad rows"
+                            + (f"; {reasons})" if reasons else ")"))
+        return articles
 
-    con = await asyncio.to_thread(pipeline.open_analytics_writer, settings)
-    try:
-        await pipeline.write_duck_articles(con, store, state, art_sig, report)
-        tx_sig = await pipeline.load_activity(
-            db, con, state, report, transactions=data_dir / "transactions_train.csv",
-            customers=data_dir / "customers.csv", progress=progress,
-        )
-        await pipeline.set_median_prices(con, store, state, art_sig + tx_sig, report)
-    finally:
-        await asyncio.to_thread(con.close)
-    await pipeline.finish(settings, db, store, report, images=images, index=index, progress=progress)
+    report = IngestReport(source=f"H&M data from {data_dir}")
+    await pipeline.ingest(
+        settings, db, report, articles_signature=file_signature(articles_csv, extra=f"images={images_dir is not None}"),
+        read_articles=read, transactions=data_dir / "transactions_train.csv", customers=data_dir / "customers.csv",
+        median_prices=True, images=images, index=index, progress=progress,
+    )
     report.seconds = time.monotonic() - started
     return report

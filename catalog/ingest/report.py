@@ -19,7 +19,8 @@ class BadRow:
 @dataclass
 class IngestReport:
     """Counts of one ingest run. ``articles``/``customers``/``transactions``/``images`` are the totals
-    now in the stores for this source; ``skipped_steps`` lists steps already done by an earlier run."""
+    now in the stores for this source; ``skipped_steps`` lists steps already done by an earlier run;
+    ``kept`` what was kept as it was because no new file was given for it."""
 
     source: str = ""
     articles: int = 0
@@ -34,6 +35,7 @@ class IngestReport:
     corrupt_image_samples: list[str] = field(default_factory=list)
     duplicates_skipped: int = 0
     skipped_steps: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
     indexed: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -84,6 +86,8 @@ class IngestReport:
             lines.append(f"    {path}")
         if self.duplicates_skipped:
             lines.append(f"  duplicate rows skipped: {self.duplicates_skipped:,}")
+        if self.kept:
+            lines.append("  kept as they were (no new file given): " + ", ".join(self.kept))
         if self.skipped_steps:
             lines.append("  already done by an earlier run: " + ", ".join(self.skipped_steps))
         for key, value in self.indexed.items():

@@ -81,7 +81,7 @@ async def test_interrupted_ingest_resumes_without_duplicates(tmp_path: Path, set
     monkeypatch.setattr(history_build, "_part_rows", real)
 
     state = IngestState(db, "catalog")
-    async with db.conn.execute("SELECT part FROM ingest_state WHERE part LIKE 'history/part-%'") as cur:
+    async with db.conn.execute("SELECT part FROM ingest_state WHERE part LIKE 'staged/history/part-%'") as cur:
         done_parts = [r[0] for r in await cur.fetchall()]
     assert len(done_parts) == 1  # the first part survived the crash
     assert state.source == "catalog"
