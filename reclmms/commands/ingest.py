@@ -7,17 +7,29 @@ from pathlib import Path
 
 from reclmms.settings import Settings
 
-CATALOG_COLUMNS = """accepted columns (CSV header or JSON keys, case-insensitive; aliases in brackets):
+CATALOG_COLUMNS = """FILE: CSV, JSON Lines (.jsonl/.ndjson/.json) or a JSON array of objects (.json),
+in UTF-8 (or UTF-16 with a byte-order mark).
+
+accepted columns (CSV header or JSON keys, case-insensitive; aliases in brackets):
   id [article_id, sku, product_id]     required, kept as a string
   name [title, prod_name, product_name] required
   description [desc, detail_desc]      category [product_type, type]
   colour [color, colour_group_name]    colour_master [color_master, base_colour]
   product_group [group]                graphical_appearance [pattern]
   index_group [gender, audience]       department, section, garment_group
-  product_code [model]                 price (a number)
+  product_code [model]                 price (a finite number >= 0, or empty)
   image [image_path, image_file, picture]  relative to FILE's folder, or absolute
-Rows without id or name, or with a bad price, are skipped and reported with their line
-numbers. The file replaces the whole catalog."""
+Rows without id or name, with a bad price, or with a JSON object/array as a value are
+skipped and reported with their line numbers.
+
+what is replaced, what is kept:
+  - the catalog: always replaced by FILE's products (products not in FILE are removed);
+  - transactions and the purchase histories built from them: replaced by --transactions,
+    kept as they are without it;
+  - customers: replaced by --customers, kept as they are without it.
+  Kept histories may name products no longer in the catalog; they are shown by id.
+Every file is checked (present, UTF-8 text, required columns) before anything is written,
+and the new data is swapped in at the end: a failed ingest leaves the stores as they were."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "ingest",
         help="load a catalog: the Kaggle H&M files, a product CSV/JSONL, or the demo catalog",
         description="Load a catalog into SQLite, the DuckDB analytics store and the search index. "
-        "Re-running continues an interrupted ingest and skips steps already done.",
+        "Input files are checked before anything is written, and a failed ingest leaves the stores as "
+        "they were. Re-running continues an interrupted ingest and skips steps already done.",
     )
     kinds = parser.add_subparsers(dest="kind", metavar="KIND")
     kinds.required = True
@@ -40,8 +53,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                            "colour, price, image)", epilog=CATALOG_COLUMNS,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     cat.add_argument("file", type=Path, metavar="FILE")
-    cat.add_argument("--transactions", type=Path, metavar="CSV", help="purchases in the Kaggle format")
-    cat.add_argument("--customers", type=Path, metavar="CSV", help="customers in the Kaggle format")
+    cat.add_argument("--transactions", type=Path, metavar="CSV",
+                     help="purchases in the Kaggle format; replace the stored transactions and histories")
+    cat.add_argument("--customers", type=Path, metavar="CSV",
+                     help="customers in the Kaggle format; replace the stored customers")
     cat.add_argument("--no-images", action="store_true", help="ignore image paths")
     cat.add_argument("--no-index", action="store_true", help="skip the search index (embeddings)")
 
