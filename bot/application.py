@@ -19,7 +19,6 @@ from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     CommandHandler,
@@ -34,6 +33,7 @@ from bot.i18n import LANGUAGES, t
 from bot.linking import Linker, load_link_secret
 from bot.logging_redact import install_redaction
 from bot.rendering import ButtonSigner
+from bot.retrying import RetryingRateLimiter
 from bot.runtime import RUNTIME_KEY, BotRuntime, ChatTurns, RateLimiter
 from bot.store import LinkStore, MetricsStore, UpdateLog, UserStore, ensure_bot_schema
 from reclmms.errors import ConfigError
@@ -79,7 +79,9 @@ def build_application(
 ) -> Application:  # type: ignore[type-arg]
     """Build the bot. ``services_factory(settings)`` is an async context manager yielding
     ``reclmms.app.Services`` (default: ``open_services``); ``overall_max_rate`` is the
-    AIORateLimiter's bot-wide messages per second (0 turns it off, e.g. for a local server).
+    rate limiter's bot-wide messages per second (0 turns it off, e.g. for a local server) and
+    ``max_retries`` how often it waits out a 429; transient failures (5xx, network errors,
+    timeouts) are retried too (``bot.retrying``).
 
     ``http_client`` is ``"aiohttp"`` (``bot.aiohttp_request.AiohttpRequest``, the default: its
     connection pool stays cheap under many concurrent turns, see bench/bot_load.py) or ``"httpx"``
@@ -130,7 +132,7 @@ def build_application(
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_file_url)
         .concurrent_updates(True)
-        .rate_limiter(AIORateLimiter(overall_max_rate=overall_max_rate, max_retries=max_retries))
+        .rate_limiter(RetryingRateLimiter(overall_max_rate=overall_max_rate, max_retries=max_retries))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -5,7 +5,8 @@ It speaks the real HTTP protocol that python-telegram-bot uses, so a bot pointed
 serves getMe, getUpdates (long polling), sendMessage, sendPhoto, sendMediaGroup,
 sendChatAction, editMessageText, answerCallbackQuery, getFile plus the file download,
 setMyCommands, deleteWebhook, setWebhook and a few more, records every call, and lets a
-test inject updates and scripted failures::
+test inject updates, scripted failures (``fail``; method ``"file"`` fails file downloads) and
+slow answers (``delays``)::
 
     async with FakeBotApi() as api:
         settings = ...(telegram.base_url=api.base_url, base_file_url=api.base_file_url)
@@ -72,6 +73,7 @@ class FakeBotApi:
         self._by_chat: dict[int | None, list[tuple[int, Call]]] = {}
         self.files: dict[str, bytes] = {}
         self.failures: list[Failure] = []
+        self.delays: dict[str, float] = {}  # method → seconds to wait before answering it
         self.webhook_url = ""
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(first_update_id)  # Telegram's ids only grow, across restarts too
@@ -245,6 +247,19 @@ class FakeBotApi:
     def fail(self, failure: Failure) -> None:
         self.failures.append(failure)
 
+    def unconfirmed(self) -> int:
+        """Updates queued and not yet confirmed by a getUpdates with a higher offset."""
+        return len(self._updates)
+
+    def _failure(self, method: str, params: dict[str, Any]) -> web.Response | None:
+        for failure in list(self.failures):
+            if failure.method == method and (failure.match is None or failure.match(params)):
+                failure.times -= 1
+                if failure.times <= 0:
+                    self.failures.remove(failure)
+                return self._error(failure.code, failure.description, failure.retry_after)
+        return None
+
     # --- the HTTP side ---------------------------------------------------------------------
     async def _params(self, request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
         params: dict[str, Any] = {}
@@ -292,12 +307,11 @@ class FakeBotApi:
         self._by_chat.setdefault(call.chat_id, []).append((len(self.calls), call))
         self.calls.append(call)
         self._new_call.set()
-        for failure in list(self.failures):
-            if failure.method == method and (failure.match is None or failure.match(params)):
-                failure.times -= 1
-                if failure.times <= 0:
-                    self.failures.remove(failure)
-                return self._error(failure.code, failure.description, failure.retry_after)
+        if self.delays.get(method):
+            await asyncio.sleep(self.delays[method])
+        failed = self._failure(method, params)
+        if failed is not None:
+            return failed
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             if method in {"setMyCommands", "deleteWebhook", "sendChatAction", "answerCallbackQuery",
@@ -329,6 +343,9 @@ class FakeBotApi:
         if request.match_info["token"] != self.token:
             return web.Response(status=401)
         file_id = request.match_info["path"].split("/")[-1].split(".")[0]
+        failed = self._failure("file", {"file_id": file_id})
+        if failed is not None:
+            return failed
         data = self.files.get(file_id)
         if data is None:
             return web.Response(status=404)

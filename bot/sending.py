@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # Telegram's sendPhoto limit
+MEDIA_READ_TIMEOUT_S = 30.0  # photos and albums: Telegram may take a while to answer an upload
 _TAG_RE = re.compile(r"<[^>]+>")
 
 
@@ -144,7 +145,7 @@ async def send_cards(
             InputMediaPhoto(item, caption=card_caption(art, lang, i if numbered else None, details=details), parse_mode=ParseMode.HTML)
             for i, art, item in images
         ]
-        msgs = await bot.send_media_group(chat_id, group)
+        msgs = await bot.send_media_group(chat_id, group, read_timeout=MEDIA_READ_TIMEOUT_S)
         for (_, art, _), msg in zip(images, msgs, strict=False):
             media.remember(art.article_id, msg)
         sent += 1
@@ -161,11 +162,13 @@ async def send_cards(
 
 async def _send_photo(bot: Bot, chat_id: int, media: str | bytes, caption: str, keyboard: Any) -> Message:
     try:
-        return await bot.send_photo(chat_id, media, caption=caption, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        return await bot.send_photo(chat_id, media, caption=caption, parse_mode=ParseMode.HTML, reply_markup=keyboard,
+                                    read_timeout=MEDIA_READ_TIMEOUT_S)
     except BadRequest as exc:
         if not _markup_rejected(exc):
             raise
-        return await bot.send_photo(chat_id, media, caption=to_plain(caption), reply_markup=keyboard)
+        return await bot.send_photo(chat_id, media, caption=to_plain(caption), reply_markup=keyboard,
+                                    read_timeout=MEDIA_READ_TIMEOUT_S)
 
 
 class ProseStream:

@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram import Bot
 from telegram.constants import ChatAction
+from telegram.error import TelegramError
 
 from agent.turn import ProductsReady, ReplyDelta, Session, TurnDone, TurnResult
 from bot.i18n import t
@@ -37,6 +38,15 @@ async def _keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event) -> None:
             await bot.send_chat_action(chat_id, ChatAction.TYPING)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), TYPING_EVERY_S)
+
+
+async def _send_cards(rt: BotRuntime, bot: Bot, chat_id: int, products: list[Article], lang: str) -> None:
+    """Cards are optional: when Telegram still refuses them after the retries, the answer goes on."""
+    try:
+        await send_cards(bot, chat_id, products, lang, rt.signer, rt.media)
+    except TelegramError as exc:
+        logger.warning("could not send product cards to chat %d (%s: %s); sending the reply without them",
+                       chat_id, type(exc).__name__, exc)
 
 
 def _tool_name(call: dict[str, Any]) -> str:
@@ -103,7 +113,7 @@ async def run_turn(
                 products = list(event.products)
                 tool_calls = list(event.tool_calls)
                 if products:
-                    await send_cards(bot, chat_id, products, lang, rt.signer, rt.media)
+                    await _send_cards(rt, bot, chat_id, products, lang)
             elif isinstance(event, ReplyDelta):
                 await stream.add(event.text)
             elif isinstance(event, TurnDone):
@@ -113,7 +123,7 @@ async def run_turn(
             raise RuntimeError("the agent's stream ended without TurnDone")
         if result.products and not products:  # a service that skipped ProductsReady
             products = list(result.products)
-            await send_cards(bot, chat_id, products, lang, rt.signer, rt.media)
+            await _send_cards(rt, bot, chat_id, products, lang)
         tool_calls = result.tool_calls or tool_calls
         note = f"<i>{esc(result.note)}</i>" if result.note else ""
         if not products and not result.reply.strip() and not stream.text.strip():

@@ -112,3 +112,46 @@ async def test_a_button_for_a_removed_article_says_so(fake_bot: Harness) -> None
     api.press(641, fake_bot.rt.signer.sign("cheaper", "0999999999", 641))
     await api.wait_for("answerCallbackQuery", after=after)
     assert "no longer in the catalog" in (await api.wait_for("sendMessage", chat_id=641, after=after)).text
+
+
+def _apologies(api: FakeBotApi, chat: int, after: int) -> list[str]:
+    return [c.text for c in api.calls[after:] if c.chat_id == chat and "went wrong" in c.text]
+
+
+async def test_a_passing_bot_api_failure_is_retried(fake_bot: Harness) -> None:
+    api = fake_bot.api
+    after = len(api.calls)
+    api.fail(Failure("sendMessage", 502, "Bad Gateway", match=lambda p: p.get("chat_id") == 650, times=2))
+    api.send_text(650, "/help")
+    await api.wait_for("sendMessage", chat_id=650, after=after, where=lambda c: "What I can do" in c.text)
+    api.fail(Failure("sendMediaGroup", 500, "Internal Server Error", match=lambda p: p.get("chat_id") == 651))
+    api.send_text(651, "a black dress")
+    await api.wait_for("sendMessage", chat_id=651, after=after, where=lambda c: "picks for you" in c.text)
+    await settle(api)
+    groups = [c for c in api.calls[after:] if c.chat_id == 651 and c.method == "sendMediaGroup"]
+    assert len(groups) == 2  # the failed album, then the one that went through
+    assert not _apologies(api, 650, after) and not _apologies(api, 651, after)
+
+
+async def test_cards_that_keep_failing_do_not_stop_the_reply(fake_bot: Harness) -> None:
+    api = fake_bot.api
+    after = len(api.calls)
+    api.fail(Failure("sendMediaGroup", 500, "Internal Server Error", match=lambda p: p.get("chat_id") == 652, times=10))
+    api.send_text(652, "a black dress")
+    prose = await api.wait_for("sendMessage", chat_id=652, after=after, where=lambda c: "picks for you" in c.text)
+    assert prose and not _apologies(api, 652, after)
+    api.failures.clear()
+
+
+async def test_a_slow_album_upload_is_waited_for(fake_bot: Harness) -> None:
+    api = fake_bot.api
+    after = len(api.calls)
+    api.delays["sendMediaGroup"] = 6.0  # longer than the 5 s read timeout of other calls
+    try:
+        api.send_text(653, "a black dress")
+        await api.wait_for("sendMessage", chat_id=653, after=after, where=lambda c: "picks for you" in c.text, wait_s=20)
+    finally:
+        api.delays.clear()
+    await settle(api)
+    assert len([c for c in api.calls[after:] if c.chat_id == 653 and c.method == "sendMediaGroup"]) == 1
+    assert not _apologies(api, 653, after)

@@ -1,0 +1,75 @@
+"""Bot API calls that ride out a passing failure.
+
+``RetryingRateLimiter`` is python-telegram-bot's ``AIORateLimiter`` (flood limits, and waiting
+out a 429's ``retry_after``) plus a bounded retry, with backoff, of transient failures: a 5xx
+answer, a dropped connection, a timeout. Every Bot API call but ``getUpdates`` (which PTB's
+updater retries itself) passes through it, so a reply, a card, an edit or an apology is not
+lost to one bad answer.
+
+A retried send whose first answer was lost can show up twice; a repeated message is better than
+a missing answer. Uploads are the exception: a timeout on a photo or an album is not retried
+(the upload most likely went through, slowly), and those calls get a long read timeout
+(``bot.sending.MEDIA_READ_TIMEOUT_S``) so that a slow upload is not taken for a lost one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.ext import AIORateLimiter
+
+logger = logging.getLogger(__name__)
+
+UPLOADS = frozenset({"sendPhoto", "sendMediaGroup", "sendDocument", "sendVideo", "sendAnimation", "sendAudio"})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A failure that may pass: 5xx answers, network errors and timeouts (not a 400)."""
+    return isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    def __init__(
+        self,
+        *,
+        transient_retries: int = 2,
+        backoff_s: float = 0.5,
+        overall_max_rate: float = 30,
+        max_retries: int = 0,
+    ) -> None:
+        super().__init__(overall_max_rate=overall_max_rate, max_retries=max_retries)
+        self.transient_retries = transient_retries
+        self.backoff_s = backoff_s
+
+    def _retryable(self, endpoint: str, exc: BaseException) -> bool:
+        if not is_transient(exc):
+            return False
+        return not (isinstance(exc, TimedOut) and endpoint in UPLOADS)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        attempt = 0
+        while True:
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except NetworkError as exc:
+                if attempt >= self.transient_retries or not self._retryable(endpoint, exc):
+                    raise
+                attempt += 1
+                delay = self.backoff_s * 3 ** (attempt - 1)
+                logger.warning(
+                    "Bot API %s failed (%s: %s); retry %d of %d in %.1f s",
+                    endpoint, type(exc).__name__, exc, attempt, self.transient_retries, delay,
+                )
+                await asyncio.sleep(delay)
