@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from telegram import Chat, Message, Update, User
+from telegram import Bot, Chat, Message, Update, User
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from agent.turn import Session
 from bot.i18n import greeting, lang_of, t
 from bot.media import MAX_IMAGE_BYTES, ImageTooLarge, check_image
 from bot.rendering import esc, history_text
+from bot.retrying import is_transient
 from bot.runtime import BotRuntime, runtime
 from bot.sending import send_html
 from bot.stats import activity_chart, collect_stats, stats_html
@@ -222,7 +225,7 @@ async def on_text(update: Update, context: Ctx) -> None:
 
 async def on_photo(update: Update, context: Ctx) -> None:
     """A photo, or an image sent as a file: look-alikes, refined by the caption."""
-    msg, _, _, lang = _who(update)
+    msg, _, user, lang = _who(update)
     caption = addressed_text(msg, runtime(context), msg.caption or "")
     if caption is None:
         return
@@ -234,8 +237,12 @@ async def on_photo(update: Update, context: Ctx) -> None:
         return
     if not await allowed(update, context):
         return
-    tg_file = await context.bot.get_file(item.file_id)
-    data = bytes(await tg_file.download_as_bytearray())
+    try:
+        data = await download(context.bot, item.file_id)
+    except TelegramError as exc:
+        logger.warning("could not download a photo from user %d (%s: %s)", user.id, type(exc).__name__, exc)
+        await _reply(update, esc(t(lang, "download_failed")))
+        return
     try:
         await runtime(context).media.run(check_image, data)
     except ImageTooLarge:
@@ -246,6 +253,20 @@ async def on_photo(update: Update, context: Ctx) -> None:
         await _reply(update, esc(t(lang, "bad_image")))
         return
     await shop(update, context, caption[:MAX_TEXT_CHARS].strip(), data)
+
+
+async def download(bot: Bot, file_id: str, attempts: int = 3) -> bytes:
+    """A shopper's file. getFile is retried by the rate limiter; the download itself here, when
+    its failure may pass (a 404, which PTB raises as InvalidToken, is final)."""
+    tg_file = await bot.get_file(file_id)
+    for attempt in range(attempts):
+        try:
+            return bytes(await tg_file.download_as_bytearray())
+        except TelegramError as exc:
+            if attempt == attempts - 1 or not is_transient(exc):
+                raise
+            await asyncio.sleep(0.5 * 3**attempt)
+    raise AssertionError("unreachable")
 
 
 async def on_other_document(update: Update, context: Ctx) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from bot.fake_api import BOT_USERNAME, Failure, FakeBotApi
 from tests.bot.conftest import ADMIN_ID, Harness
+from tests.bot.fakes import png_bytes
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -155,3 +156,23 @@ async def test_a_slow_album_upload_is_waited_for(fake_bot: Harness) -> None:
     await settle(api)
     assert len([c for c in api.calls[after:] if c.chat_id == 653 and c.method == "sendMediaGroup"]) == 1
     assert not _apologies(api, 653, after)
+
+
+@pytest.mark.parametrize("where", ["getFile", "file"])
+async def test_a_failed_photo_download_asks_for_the_photo_again(
+    fake_bot: Harness, where: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = fake_bot.api
+    chat = 660 if where == "getFile" else 661
+    errors = await errors_recorded(fake_bot)
+    if where == "getFile":
+        api.fail(Failure("getFile", 500, "Internal Server Error", times=3))
+    else:
+        api.fail(Failure("file", 404, "Not Found"))
+    with caplog.at_level("WARNING"):
+        api.send_photo(chat, png_bytes("black"))
+        reply = await api.wait_for("sendMessage", chat_id=chat)
+    assert "couldn't download your photo" in reply.text
+    assert await errors_recorded(fake_bot) == errors
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert any("could not download a photo" in r.getMessage() for r in caplog.records)
