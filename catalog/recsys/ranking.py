@@ -287,6 +287,9 @@ def sparse_features(c: Candidates, rid: int) -> tuple[dict[str, dict[str, float]
     for h in hist:  # age-ordered: the first seen is the most recent
         last_type.setdefault((h.product_type, h.department), h.age_days)
         last_colour.setdefault(h.colour, h.age_days)
+    for aid in [a for a in rows if a not in c.attrs]:  # bought once, no longer in the catalog
+        del rows[aid]
+        del reasons[aid]
     for aid, row in rows.items():
         ptype, ig, dept, colour = c.attrs.get(aid, ("", "", "", ""))
         if (ptype, dept) in last_type:

@@ -105,6 +105,8 @@ def test_cli_recommend_and_ask_after_products_left_the_catalog(tmp_path: Path, m
     assert main(["recommend", "--customer", customer, "--json"]) == 0
     recs = json.loads(capsys.readouterr().out)
     assert recs["customer_id"] == customer and recs["recommendations"]
+    assert not {r["article_id"] for r in recs["recommendations"]} & gone  # only products still sold
+    assert all(r["name"] and r["price"] is not None for r in recs["recommendations"])
     assert main(["ask", "what did I buy?", "--customer", customer, "--json"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["intent"] == "history" and answer["products"]
