@@ -38,6 +38,7 @@ class TurnRecord:
     route: str = ""  # "rules" | "llm" | "default"
     tool_path: str = ""  # how the model chose its tool when route == "llm": "native" | "json"
     speculative: Any = None  # (plan, task): the default search, started while the model decides
+    unsold: str = ""  # what the shopper asked for that the shop does not sell ("iPhone")
 
 
 @dataclass
@@ -72,6 +73,7 @@ class AgentContext:
     photo: bytes | None = None
     language_hint: str | None = None
     catalog_names: set[str] = field(default_factory=set)
+    catalog_words: set[str] = field(default_factory=set)  # lower-case words of the catalog's product names
     llm_rerank: bool = False
     record: TurnRecord = field(default_factory=TurnRecord)
 

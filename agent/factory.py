@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from agent.language import LanguageDetector
+from agent.scope import name_words
 from agent.service import ShoppingService
 from agent.vocabulary import VocabularyMapper
 from reclmms.errors import ModelUnavailableError
@@ -53,24 +54,29 @@ class UnavailableBackend:
         return None
 
 
-async def load_catalog_names(catalog: Any) -> set[str]:
-    """Multi-word catalog product names (case kept), for the grounding check; empty if unavailable."""
+async def load_catalog_names(catalog: Any) -> tuple[set[str], set[str]]:
+    """Multi-word catalog product names (case kept), for the grounding check, and the lower-case words of
+    all product names, for the scope check (``agent/scope.py``); empty if unavailable."""
     names: set[str] = set()
+    words: set[str] = set()
     articles = getattr(catalog, "articles", None)
     iter_all = getattr(articles, "iter_all", None)
     if iter_all is None:
-        return names
+        return names, words
     try:
         async for batch in iter_all():
+            seen: set[str] = set()
             for a in batch:
                 name = (a.name or "").strip()
+                seen.add(name)
                 if " " in name and len(name) >= 6:
                     names.add(name)
+            words |= name_words(seen)
             if len(names) > MAX_CATALOG_NAMES:
                 break
     except Exception as exc:
         logger.warning("catalog names unavailable for grounding: %s", exc)
-    return names
+    return names, words
 
 
 async def _warm(start: Any) -> None:
@@ -113,12 +119,12 @@ async def build_shopping_service(
         settings.checkpoints_path.parent.mkdir(parents=True, exist_ok=True)
         load_languages = asyncio.create_task(asyncio.to_thread(languages.load))
         vocab = await VocabularyMapper.load(catalog)
-        names = await load_catalog_names(catalog)
+        names, words = await load_catalog_names(catalog)
         await load_languages
         async with AsyncSqliteSaver.from_conn_string(str(settings.checkpoints_path)) as checkpointer:
             await checkpointer.setup()
             yield ShoppingService(settings, catalog, backend, checkpointer, vocab=vocab, languages=languages,
-                                  catalog_names=names)
+                                  catalog_names=names, catalog_words=words)
     finally:
         if warm is not None and not warm.done():
             warm.cancel()

@@ -24,10 +24,10 @@ _UNCOUNTED = ("wear", "s")  # English types already plural or mass nouns ("Trous
 MAX_REPEAT_SENTENCES = 3
 
 
-def _plural(word: str) -> str:
+def plural(word: str) -> str:
     """The English plural of a catalog product type ("jacket" -> "jackets", "vest top" -> "vest tops")."""
     if "/" in word:
-        return "/".join(_plural(part) for part in word.split("/"))
+        return "/".join(plural(part) for part in word.split("/"))
     head, _, last = word.rpartition(" ")
     if last.endswith("ss") or last.endswith(("sh", "ch", "x", "z")):
         last += "es"
@@ -46,7 +46,7 @@ def describe(filters: dict[str, Any], language: str, replies: Replies) -> str:
     colour, ptype, group = (filters.get(key) for key in _DESCRIBED)
     if language == "en":
         words = [str(colour).lower()] if colour else []
-        words.append(_plural(str(ptype).lower()) if ptype else replies.get(language, "any_products"))
+        words.append(plural(str(ptype).lower()) if ptype else replies.get(language, "any_products"))
         return " ".join(words) + (f" in {group}" if group else "")
     words = [str(v) for v in (colour, ptype) if v] or [replies.get(language, "any_products")]
     return " ".join(words) + (f" ({group})" if group else "")

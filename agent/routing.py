@@ -1,7 +1,7 @@
 """The ``route`` node: what does this message ask for, and which tool call answers it?
 
 Deterministic first (language detection, rules in ``intents``, vocabulary matching in the
-text, ordinals against the shown products); the model picks one of the agent's tools
+text, ordinals against the shown products, requests for things the shop does not sell in ``scope``); the model picks one of the agent's tools
 (``backend.choose_tool``: native tool calls or the JSON protocol, whichever the backend uses)
 only when no rule fires and the text names nothing from the catalog. The chosen tool maps
 back to an intent, and its arguments are validated like any model output: attribute values go
@@ -22,6 +22,7 @@ from langgraph.runtime import Runtime
 from agent.context import AgentContext
 from agent.intents import Classification, classify
 from agent.prompts import render
+from agent.scope import unsold_object
 from agent.state import ConversationState
 from agent.tool_specs import router_tool_specs
 from agent.tools._query import MAX_QUERY_CHARS, clip_query
@@ -29,7 +30,7 @@ from reclmms.errors import ReclmmsError
 
 logger = logging.getLogger(__name__)
 
-NO_TOOL_INTENTS = ("greeting", "thanks", "help", "refused", "empty", "nothing_shown")
+NO_TOOL_INTENTS = ("greeting", "thanks", "help", "refused", "empty", "nothing_shown", "not_sold")
 # The model decides an intent only when no rule fired; the default search runs meanwhile, and the
 # model gets at most this long, so that results stay within ~1 s: a GPU server (vLLM) answers in time,
 # a 1.5B model on 2 CPU cores (2.7-4.2 s a call) does not, and the turn keeps the default search.
@@ -139,6 +140,11 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
     if c.foreign_customer:
         return _decided(ctx, "refused", {}, language)
     intent = c.intent
+    if intent in (None, "recommend") and not (colour or ptype or group or ctx.photo) and c.ordinal is None:
+        unsold = await unsold_object(ctx, text, language)  # "recommend an iPhone" in a fashion shop
+        if unsold:
+            ctx.record.unsold = unsold
+            return _decided(ctx, "not_sold", {}, language)
     slots: dict[str, Any] = {"colour": colour, "product_type": ptype, "index_group": group}
     if intent is None and not (colour or ptype) and text and ctx.backend is not None and ctx.budget.usable(1.0):
         default = _plan(ctx, "search", text, c, slots, state)

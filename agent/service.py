@@ -20,6 +20,7 @@ from agent.context import AgentContext, LLMBudget, TurnRecord
 from agent.graph import build_graph
 from agent.language import LanguageDetector
 from agent.prompts import Replies
+from agent.scope import name_words
 from agent.turn import ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent, TurnResult
 from agent.vocabulary import VocabularyMapper
 
@@ -45,6 +46,7 @@ class ShoppingService:
         vocab: VocabularyMapper | None = None,
         languages: LanguageDetector | None = None,
         catalog_names: set[str] | None = None,
+        catalog_words: set[str] | None = None,
         llm_rerank: bool | None = None,
     ) -> None:
         self.settings = settings
@@ -56,6 +58,7 @@ class ShoppingService:
         self.languages = languages or LanguageDetector()
         self.replies = Replies()
         self.catalog_names = catalog_names if catalog_names is not None else set()
+        self.catalog_words = catalog_words if catalog_words is not None else name_words(self.catalog_names)
         name = getattr(backend, "name", "none")
         self.llm_rerank = llm_rerank if llm_rerank is not None else name not in ("embedded", "none")
         self._locks: dict[str, asyncio.Lock] = {}
@@ -103,7 +106,7 @@ class ShoppingService:
             catalog=self.catalog, backend=self.backend, settings=self.settings, vocab=self.vocab,
             languages=self.languages, replies=self.replies, budget=LLMBudget(deadline=start + llm_window),
             customer_id=session.customer_id, photo=photo or None, language_hint=_hint(session.language),
-            catalog_names=self.catalog_names, llm_rerank=self.llm_rerank, record=TurnRecord(),
+            catalog_names=self.catalog_names, catalog_words=self.catalog_words, llm_rerank=self.llm_rerank, record=TurnRecord(),
         )
         queue: asyncio.Queue[Any] = asyncio.Queue()
         async with self._lock(session.session_id):

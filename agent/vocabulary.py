@@ -85,7 +85,7 @@ _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ses", "xes", "shes", "ches")):
@@ -111,12 +111,12 @@ class VocabularyMapper:
                 if low in STOP_VALUES:
                     continue
                 index.setdefault(low, value)
-                index.setdefault(_singular(low), value)
+                index.setdefault(singular(low), value)
                 for part in re.split(r"[/&,]", low):
                     part = part.strip()
                     if part and part not in index:
                         index[part] = value
-                        index.setdefault(_singular(part), value)
+                        index.setdefault(singular(part), value)
             self._index[field] = index
 
     @classmethod
@@ -147,13 +147,13 @@ class VocabularyMapper:
             return None
         index = self._index.get(field, {})
         low = value.lower().strip()
-        direct = next((index[key] for key in (low, _singular(low)) if key in index), None)
+        direct = next((index[key] for key in (low, singular(low)) if key in index), None)
         if direct and not synonyms_first:
             return direct
-        synonym = SYNONYMS.get(field, {}).get(low) or SYNONYMS.get(field, {}).get(_singular(low))
+        synonym = SYNONYMS.get(field, {}).get(low) or SYNONYMS.get(field, {}).get(singular(low))
         for alternative in (synonym or "").split("|"):  # "a|b": the first one the catalog has
             if alternative:
-                found = index.get(alternative) or index.get(_singular(alternative))
+                found = index.get(alternative) or index.get(singular(alternative))
                 if found:
                     return found
         return direct
@@ -189,6 +189,23 @@ class VocabularyMapper:
         scores = self._vectors[field] @ query
         best = int(np.argmax(scores))
         return values[best] if float(scores[best]) >= self._threshold else None
+
+    def closeness(self, text: str, fields: tuple[str, ...]) -> float | None:
+        """The highest embedding similarity of ``text`` to a vocabulary value of ``fields`` (blocking: call it
+        in a thread); None without an embedder or values."""
+        if self._embedder is None:
+            return None
+        import numpy as np
+
+        key = "|".join(fields)
+        if key not in self._vectors:
+            values = [v for f in fields for v in self.vocab.get(f, []) if v.lower().strip() not in STOP_VALUES]
+            self._vectors[key] = np.asarray(self._embedder.embed(values), dtype="float32") if values else None
+        vectors = self._vectors[key]
+        if vectors is None or not len(vectors):
+            return None
+        query = np.asarray(self._embedder.embed([text]), dtype="float32")[0]
+        return float(np.max(vectors @ query))
 
     def find_in_text(self, field: str, text: str, language: str | None = None) -> str | None:
         """The longest vocabulary value (or synonym) named in free text, else None."""

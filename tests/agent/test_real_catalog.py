@@ -108,3 +108,18 @@ def test_cli_chat_repl_prints_products_then_reply(catalog_copy: Path, monkeypatc
     assert "Conversation forgotten." in out
     assert "haven't shown you anything" in out  # memory was reset
     assert "unknown customer: 'abc'" in out  # an unknown id is refused and the REPL goes on
+
+
+async def test_requests_for_what_the_shop_does_not_sell(demo_catalog: Settings, tmp_path: Path) -> None:
+    unsold = ["recommend an iPhone", "do you sell laptops?", "I want a new phone", "有卖手机吗"]
+    clothing = ["a tuxedo", "a kimono", "do you have swimwear?", "recommend a summer dress", "a gift for my mum",
+                "an outfit for a wedding", "new arrivals"]
+    async with open_catalog(demo_catalog) as (_db, catalog):
+        async with build_shopping_service(_agent_settings(demo_catalog, tmp_path), catalog,
+                                          backend=ScriptedBackend()) as service:
+            turns = {text: await service.ask(Session(f"scope-{i}"), text) for i, text in enumerate(unsold + clothing)}
+    for text in unsold:
+        assert turns[text].intent == "not_sold" and turns[text].products == [], text
+    assert turns["recommend an iPhone"].reply.startswith("Sorry, we don't sell iPhones")
+    for text in clothing:
+        assert turns[text].intent != "not_sold" and turns[text].products, text

@@ -1,0 +1,133 @@
+"""Requests for things the shop does not sell ("recommend an iPhone"), found without a model.
+
+A message that names no catalog value (colour, product type, group) and asks for a product (an
+article or a verb of selling: "recommend an iPhone", "do you sell sofas?") is reduced to its
+object: the request words around it are removed ("iPhone"). A message with context words
+("something for a wedding", "a gift for my mum"), generic ones ("something", "clothes",
+"outfit") or no product frame ("sale", "new arrivals") is left to the usual search. The object is out of the
+catalog when all three hold:
+
+- none of its words appears in a product name of the catalog;
+- its text embedding is far from every value of the catalog's vocabulary (product types,
+  garment groups, sections, index groups): below ``VOCABULARY_THRESHOLD``;
+- its best text-search score over the articles is below ``ARTICLE_THRESHOLD``.
+
+The thresholds were measured with the default multilingual USE embedder on the demo catalog:
+non-clothing objects (iPhone, laptop, sofa, pizza, headphones, 手机) score at most 0.45 against
+the vocabulary and 0.18 against the articles; clothing words the catalog lacks score higher on
+at least one (tuxedo 0.51, school uniform 0.30 on the articles, beachwear 0.66). Without an
+embedder (a catalog that has none) nothing is judged out of the catalog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from agent.vocabulary import singular
+from reclmms.errors import ReclmmsError
+
+if TYPE_CHECKING:
+    from agent.context import AgentContext
+
+logger = logging.getLogger(__name__)
+
+VOCABULARY_THRESHOLD = 0.45
+ARTICLE_THRESHOLD = 0.2
+MAX_OBJECT_WORDS = 4
+SCOPE_FIELDS = ("product_type", "garment_group", "section", "index_group")
+
+# Request words around the object, per language (lower case).
+_REQUEST_WORDS = {
+    "en": "a an the some any one new good nice best cheap recommend recommended suggest show find get give buy sell "
+          "sells selling carry stock me us i i'm im i'd id am is are want wanted need would like love please can "
+          "could will you do does have has got looking search searching order shop where what about how "
+          "there here hi hello hey ok okay".split(),
+    "es": "un una unos unas el la los las me recomienda recomiéndame recomiendame quiero busco buscando necesito "
+          "comprar vendes venden tienes tienen hay por favor puedes dame muéstrame muestrame".split(),
+    "fr": "un une des le la les me recommande recommandez recommande-moi je veux voudrais cherche besoin "
+          "d'un d'une acheter vendez vends avez as vous tu montre montrez-moi s'il te plaît vous plaît".split(),
+    "de": "ein eine einen einem der die das mir empfiehl empfehlen ich will möchte suche brauche kaufen verkauft "
+          "verkaufen habt hast ihr du zeig zeige bitte".split(),
+}
+# A product is asked for with an article ("an iPhone") or a verb of selling ("do you sell sofas?").
+_ARTICLES = {"a", "an", "un", "une", "ein", "eine", "einen", "einem", "una", "uno"}
+_SELL = re.compile(r"\b(do you (have|sell|carry|stock)|have you got|sell|sells|selling|buy|vend\w*|compr\w*|"
+                   r"achet\w*|verkauf\w*|kauf\w*)\b", re.IGNORECASE | re.UNICODE)
+# Short requests are often detected as another language ("pizza": Italian): the lists are used together.
+_ALL_REQUEST_WORDS = {word for words in _REQUEST_WORDS.values() for word in words}
+# Words that give the object a context or make it generic: the request is left to the search.
+_CONTEXT_WORDS = set(
+    "for to with without that which who my your his her our their from at on in under over below above "
+    "something anything everything stuff thing things clothes clothing outfit outfits look looks gift gifts "
+    "present wear style styles fashion idea ideas item items product products piece pieces brand brands label "
+    "para con sin algo ropa regalo pour avec sans quelque chose vêtements cadeau für mit ohne etwas kleidung "
+    "geschenk".split()
+)
+_ZH_REQUEST = re.compile(r"推荐|建议|给我|帮我|我想要|我想买|想要|想买|我要|买|找|有没有|有卖|卖|你们|吗|呢|请|一下|"
+                         r"一部|一台|一个|一款|一件|一只|一双|个|部|台|款|的")
+_ZH_FRAME = re.compile(r"一部|一台|一个|一款|一件|一只|一双|卖|买")
+_ZH_CONTEXT = re.compile(r"东西|衣服|服装|礼物|什么|适合|穿|搭配")
+_WORD = re.compile(r"[\w'-]+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def request_object(text: str, language: str) -> str | None:
+    """What the message asks for, in the shopper's words ("recommend an iPhone" -> "iPhone"), or None
+    when it is not framed as a product request, has context or generic words, or is long."""
+    if _CJK.search(text):
+        if language not in ("zh", "ja") or _ZH_CONTEXT.search(text):
+            return None
+        if not _ZH_FRAME.search(text):
+            return None
+        rest = _ZH_REQUEST.sub(" ", re.sub(r"[\s,，。.!！?？~]+", " ", text)).strip()
+        return rest if rest and len(rest) <= 12 and len(rest.split()) <= MAX_OBJECT_WORDS else None
+    words = _WORD.findall(text)
+    kept = [w for w in words if w.lower() not in _ALL_REQUEST_WORDS]
+    if not kept or len(kept) > MAX_OBJECT_WORDS or any(w.lower() in _CONTEXT_WORDS for w in kept):
+        return None
+    if any(w.lower() in ("one", "ones") for w in words):
+        return None  # "a cute one": a shown product, not an object
+    before = words[: words.index(kept[0])]
+    if not any(w.lower() in _ARTICLES for w in before) and not _SELL.search(text):
+        return None  # not framed as a product ("sale", "new arrivals", "maternity" are not objects)
+    if not any(re.search(r"[^\W\d_]", w) for w in kept):  # "the 9th", numbers only
+        return None
+    return " ".join(kept)
+
+
+def name_words(names: set[str]) -> set[str]:
+    """The lower-case words (three letters or more) of product names."""
+    return {w for name in names for w in _WORD.findall(name.lower()) if len(w) >= 3 and not w.isdigit()}
+
+
+def _named_in_catalog(obj: str, catalog_words: set[str]) -> bool:
+    for word in _WORD.findall(obj.lower()):
+        if word in catalog_words or (len(word) > 3 and word.endswith("s") and word[:-1] in catalog_words):
+            return True
+    return False
+
+
+async def unsold_object(ctx: AgentContext, text: str, language: str) -> str | None:
+    """The object of a request the catalog has nothing like ("iPhone"), else None."""
+    obj = request_object(text, language)
+    if obj is None or _named_in_catalog(obj, ctx.catalog_words):
+        return None
+    head, _, last = obj.rpartition(" ")
+    base = f"{head} {singular(last)}".strip()  # "sofas" sits closer to "Socks" than "sofa" does
+    try:
+        closeness = await asyncio.to_thread(ctx.vocab.closeness, base, SCOPE_FIELDS)
+        if closeness is None or closeness >= VOCABULARY_THRESHOLD:
+            return None
+        hits = await ctx.catalog.search_text(base, None, 1)
+    except ReclmmsError as exc:
+        logger.info("scope check skipped: %s", exc)
+        return None
+    except Exception as exc:  # the check is an extra: it must not end the turn
+        logger.warning("scope check failed: %s", exc, exc_info=True)
+        return None
+    best = float(hits[0].score) if hits else 0.0
+    logger.debug("scope of %r: vocabulary %.3f, articles %.3f", obj, closeness, best)
+    return obj if best < ARTICLE_THRESHOLD else None

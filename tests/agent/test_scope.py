@@ -1,0 +1,77 @@
+"""Requests for things a fashion shop does not sell get a polite "we don't sell X", never products."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from agent.llm.scripted import ScriptedBackend
+from agent.scope import request_object
+from agent.turn import Session
+from tests.agent.fakes import FakeCatalog
+
+
+class TrigramEmbedder:
+    """Unit vectors of hashed character trigrams: words that share spelling are close, others are not."""
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), 256), dtype="float32")
+        for row, text in enumerate(texts):
+            padded = f"  {text.lower()} "
+            for i in range(len(padded) - 2):
+                out[row, hashlib.md5(padded[i : i + 3].encode()).digest()[0]] += 1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+class FakeSearch:
+    text_embedder = TrigramEmbedder()
+
+
+class EmbeddingCatalog(FakeCatalog):
+    """The fake catalog with a text embedder, as the real one has."""
+
+    search = FakeSearch()
+
+
+@pytest.mark.parametrize(("text", "language", "obj"), [
+    ("recommend an iPhone", "en", "iPhone"),
+    ("do you sell laptops?", "en", "laptops"),
+    ("I want a new phone", "en", "phone"),
+    ("recomiéndame un iPhone", "es", "iPhone"),
+    ("推荐一部iPhone", "zh", "iPhone"),
+    ("有卖手机吗", "zh", "手机"),
+    ("recommend something for me", "en", None),  # generic
+    ("a gift for my mum", "en", None),  # context
+    ("an outfit for a party", "en", None),
+    ("new arrivals", "en", None),  # not framed as a product
+    ("sale", "en", None),
+    ("a cute one", "en", None),  # points at a shown product
+    ("推荐适合我的衣服", "zh", None),
+])
+def test_the_object_of_a_request(text: str, language: str, obj: str | None) -> None:
+    assert request_object(text, language) == obj
+
+
+async def test_an_out_of_catalog_request_gets_a_polite_no_and_no_products(open_service) -> None:  # type: ignore[no-untyped-def]
+    backend = ScriptedBackend()
+    async with open_service(backend, cat=EmbeddingCatalog()) as service:
+        iphone = await service.ask(Session("phone"), "recommend an iPhone")
+        zh = await service.ask(Session("phone-zh"), "推荐一部iPhone")
+        dress = await service.ask(Session("dress"), "recommend a summer dress")
+        linen = await service.ask(Session("linen"), "do you sell linen?")  # a word of the catalog's names
+        mine = await service.ask(Session("mine"), "recommend something for me")
+    assert iphone.intent == "not_sold" and iphone.products == [] and iphone.tool_calls == []
+    assert iphone.reply == "Sorry, we don't sell iPhones; this is a fashion shop. Can I help you find something to wear?"
+    assert zh.intent == "not_sold" and zh.products == [] and zh.reply.startswith("抱歉，我们不卖iPhone")
+    assert [c for c in backend.calls if c["messages"] and "iPhone" in str(c["messages"])] == []  # no model call
+    assert dress.intent == "search" and dress.products
+    assert linen.intent == "search" and linen.products
+    assert mine.intent == "recommend" and mine.products
+
+
+async def test_without_an_embedder_nothing_is_refused(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend()) as service:
+        turn = await service.ask(Session("plain"), "recommend an iPhone")
+    assert turn.intent != "not_sold"
