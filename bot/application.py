@@ -36,6 +36,7 @@ from bot.rendering import ButtonSigner
 from bot.retrying import RetryingRateLimiter
 from bot.runtime import RUNTIME_KEY, BotRuntime, ChatTurns, RateLimiter
 from bot.store import LinkStore, MetricsStore, UpdateLog, UserStore, ensure_bot_schema
+from bot.warmup import WarmUp
 from reclmms.errors import ConfigError
 from reclmms.settings import Settings
 
@@ -116,13 +117,16 @@ def build_application(
             bot_id=me.id,
             turns=ChatTurns(),
             limiter=RateLimiter(settings.telegram.rate_limit_per_minute),
+            warmup=WarmUp(services),
         )
+        app.bot_data[RUNTIME_KEY].warmup.start()  # in the background: polling starts at once
         await set_commands(app)
         logger.info("bot @%s ready (LLM backend: %s)", me.username, getattr(services.agent, "backend_name", "?"))
 
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         rt = app.bot_data.pop(RUNTIME_KEY, None)
         if rt is not None:
+            await rt.warmup.close()
             rt.media.close()
         await stack.aclose()
 

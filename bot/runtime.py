@@ -18,6 +18,7 @@ from bot.linking import Linker
 from bot.rendering import ButtonSigner
 from bot.sending import ProductMedia
 from bot.store import LinkStore, MetricsStore, UpdateLog, UserStore
+from bot.warmup import WarmUp
 from reclmms.settings import Settings
 
 if TYPE_CHECKING:
@@ -162,6 +163,7 @@ class BotRuntime:
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20))
     media: ProductMedia = field(default_factory=ProductMedia)  # product photos / uploaded file_ids
     started_at: float = field(default_factory=time.time)
+    warmup: WarmUp = field(default_factory=WarmUp)  # models and indexes loading in the background
     background: set[asyncio.Task[Any]] = field(default_factory=set)  # fire-and-forget tasks, kept referenced
 
     @property

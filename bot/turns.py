@@ -108,6 +108,8 @@ async def run_turn(
     result: TurnResult | None = None
     ok = False
     try:
+        if not rt.warmup.done:  # the first turns after a start wait for the models, within their budget
+            await rt.warmup.wait(rt.settings.agent.turn_timeout_s)
         async for event in rt.agent.stream(session, text, photo=photo):
             if isinstance(event, ProductsReady):
                 products = list(event.products)

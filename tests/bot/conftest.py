@@ -72,4 +72,5 @@ async def fake_bot(tmp_path_factory: Any) -> AsyncIterator[Harness]:
         async with running(app, poll_timeout=0.5):
             h = Harness(api, app, settings)
             h.services = h.rt.services
+            await h.rt.warmup.wait(30)  # its turn must not mix with the tests' own
             yield h

@@ -49,6 +49,7 @@ async def agent_bot(tmp_path_factory: Any) -> AsyncIterator[Harness]:
         settings = bot_settings(tmp, api)
         app = build_application(settings, agent_services_factory(catalog, ScriptedBackend()), overall_max_rate=0)
         async with running(app, poll_timeout=0.5):
+            await app.bot_data["runtime"].warmup.wait(30)  # its turn must not mix with the tests' own
             yield Harness(api, app, settings, app.bot_data["runtime"].services)
 
 

@@ -1,0 +1,69 @@
+"""Warm-up at start: the first turn gets the model's answer, and polling does not wait for the warm-up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.turn import ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent, TurnResult
+from bot.application import build_application, running
+from bot.fake_api import FakeBotApi
+from tests.bot.conftest import bot_settings, fake_services_factory
+from tests.bot.fakes import FakeCatalog, FakeShoppingService, make_articles
+
+
+class SlowLoadingModel:
+    """A chat model that takes a while to load and is not loaded by anything but ``start()``."""
+
+    def __init__(self, load_s: float) -> None:
+        self.load_s = load_s
+        self.loaded = False
+        self.loaded_at = 0.0
+
+    async def start(self) -> None:
+        if not self.loaded:
+            await asyncio.sleep(self.load_s)
+            self.loaded = True
+            self.loaded_at = asyncio.get_running_loop().time()
+
+
+class ModelService(FakeShoppingService):
+    """Answers with the model when it is loaded, else with a fixed text (as the agent does)."""
+
+    def __init__(self, catalog: FakeCatalog, backend: SlowLoadingModel) -> None:
+        super().__init__(catalog)
+        self.backend = backend
+
+    async def stream(self, session: Session, text: str | None, photo: bytes | None = None) -> AsyncIterator[TurnEvent]:
+        self.seen.append((session, text or "", photo))
+        reply = "the model says: try the black one" if self.backend.loaded else "answered without the model"
+        yield ProductsReady(products=[], tool_calls=[], language="en")
+        yield ReplyDelta(reply)
+        yield TurnDone(TurnResult(reply=reply, language="en"))
+
+
+async def test_the_first_turn_waits_for_the_warm_up(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot.warmup")
+    catalog = FakeCatalog(make_articles(tmp_path / "images"))
+    model = SlowLoadingModel(load_s=1.5)
+    service = ModelService(catalog, model)
+    async with FakeBotApi() as api:
+        settings = bot_settings(tmp_path, api)
+        app = build_application(settings, fake_services_factory(catalog, service, []), overall_max_rate=0)
+        async with running(app, poll_timeout=0.2):
+            api.send_text(801, "a black dress")
+            api.send_text(802, "/help")
+            help_reply = await api.wait_for("sendMessage", chat_id=802)
+            assert not model.loaded  # polling and commands did not wait for the warm-up
+            answer = await api.wait_for("sendMessage", chat_id=801, wait_s=15)
+            assert answer.text == "the model says: try the black one"
+            assert help_reply.at < answer.at
+            warm_session: Any = service.seen[0][0]
+            assert warm_session.session_id not in {s.session_id for s, _, _ in service.seen[1:]}
+            assert service.resets == [warm_session.session_id]  # the warm-up's conversation is forgotten
+    assert any("warm-up done" in r.getMessage() for r in caplog.records)
