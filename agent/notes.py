@@ -1,7 +1,8 @@
 """Deterministic sentences built from a tool's result, said whatever the model writes.
 
 - ``relaxation_note``: a search that found nothing for every filter and dropped some says so
-  ("I have no black jackets; here are jackets in other colours."), and ``contradicted_terms``
+  ("I have no black jackets; here are jackets in other colours.", "I found nothing similar that is
+  red; here are the closest look-alikes."), and ``contradicted_terms``
   lists the words (any language) for the dropped values, which the prose may then not use.
 - ``repeat_note``: a purchase history that shows an article once says how often it was bought.
 
@@ -52,6 +53,14 @@ def describe(filters: dict[str, Any], language: str, replies: Replies) -> str:
     return " ".join(words) + (f" ({group})" if group else "")
 
 
+def _similar_wanted(requested: dict[str, Any], language: str) -> str:
+    colour, price = requested.get("colour"), requested.get("max_price")
+    if language == "en":
+        parts = [str(colour).lower()] if colour else []
+        return " and ".join(parts + ([f"under {float(price):.2f}"] if price else []))
+    return ", ".join(([str(colour)] if colour else []) + ([f"≤ {float(price):.2f}"] if price else []))
+
+
 def relaxation_note(output: ToolOutput | None, language: str, replies: Replies) -> str:
     """What a relaxed search could not match and what its products still match; "" if nothing was relaxed."""
     if output is None or not output.articles or not output.extra.get("relaxed"):
@@ -59,6 +68,8 @@ def relaxation_note(output: ToolOutput | None, language: str, replies: Replies) 
     requested = dict(output.extra.get("filters") or {})
     applied = dict(output.extra.get("applied") or {})
     relaxed = list(output.extra.get("relaxed") or [])
+    if output.extra.get("source"):  # look-alikes of a product: nothing alike had the colour or price asked for
+        return replies.get(language, "similar_relaxed", wanted=_similar_wanted(requested, language))
     if not any(key in relaxed for key in _DESCRIBED):  # only filters a note does not name were dropped
         return replies.get(language, "relaxed", n=len(output.articles))
     wanted = describe(requested, language, replies)

@@ -113,10 +113,12 @@ def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: 
     extra = "Say briefly why they fit the shopper's past purchases." if intent == "recommend" else ""
     if output.extra.get("relaxed"):
         # the shopper is told what is missing by a fixed sentence before this reply (``notes.relaxation_note``)
-        dropped = " or ".join(str(v).lower() for v in (output.extra.get("relaxed_values") or {}).values())
-        extra = (f"The shop has no {describe(output.extra.get('filters') or {}, 'en', ctx.replies)} and the "
-                 f"shopper was already told so. These are the closest products: present them as they are listed"
-                 + (f" and never call them {dropped}." if dropped else "."))
+        values = (output.extra.get("relaxed_values") or {}).values()
+        dropped = " or ".join(v.lower() for v in values if isinstance(v, str))
+        missing = ("nothing similar matched every wish" if output.extra.get("source") else
+                   f"the shop has no {describe(output.extra.get('filters') or {}, 'en', ctx.replies)}")
+        extra = (f"Note: {missing}, and the shopper was already told so. These are the closest products: "
+                 "present them as they are listed" + (f" and never call them {dropped}." if dropped else "."))
     system = render("system", max_sentences=MAX_REPLY_SENTENCES)
     user = render("reply", language=language, language_name=ctx.replies.language_name(language),
                   request=(state.get("text") or "(a photo)")[:300], action=action,

@@ -58,6 +58,13 @@ async def _speculated_or_invoke(name: str, args: dict[str, Any], plan: dict[str,
     return await invoke_tool(name, args, state, runtime, limit_s)
 
 
+def _new_items(output: ToolOutput, seen: set[str], cheaper: bool) -> list[Any]:
+    """The articles not shown yet; none for "cheaper" when the tool had to drop the price cap to find any."""
+    if cheaper and "max_price" in (output.extra.get("relaxed") or ()):
+        return []
+    return [a for a in output.articles if a.article_id not in seen]
+
+
 async def _has_matches(name: str, args: dict[str, Any], state: ConversationState, runtime: Runtime[AgentContext],
                        limit_s: float) -> bool:
     """Whether the refined request matches anything at all without its price cap: only then are the
@@ -80,11 +87,12 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
         try:
             output = await _speculated_or_invoke(name, args, plan, state, runtime, timeout)
             seen = set(plan.get("shown_ids") or ())
-            output.articles = [a for a in output.articles if a.article_id not in seen]  # "cheaper" = new items
-            if not output.articles and plan.get("fallback_max_price"):
+            cheaper = bool(plan.get("fallback_max_price"))
+            output.articles = _new_items(output, seen, cheaper)  # "cheaper" = new items
+            if not output.articles and cheaper:
                 args["max_price"] = plan["fallback_max_price"]
                 output = await invoke_tool(name, args, state, runtime, timeout)
-                output.articles = [a for a in output.articles if a.article_id not in seen]
+                output.articles = _new_items(output, seen, cheaper)
                 if not output.articles:
                     output.extra["no_cheaper"] = await _has_matches(name, args, state, runtime, timeout)
         except BadImageError as exc:

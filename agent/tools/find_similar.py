@@ -43,7 +43,14 @@ async def find_similar(
         return ToolOutput(kind="error", observation="that product is not in the conversation",
                           extra={"position": position})
     hits = await ctx.catalog.similar_to(target, filters, k)
-    if not hits and not filters.is_empty():
+    requested = filters.to_dict()
+    relaxed: list[str] = []
+    if not hits and requested:  # nothing alike passes the filters: the closest look-alikes, and the reply says so
+        relaxed = list(requested)
         hits = await ctx.catalog.similar_to(target, SearchFilters(), k)
-    return ToolOutput(articles=[h.article for h in hits], observation=f"{len(hits)} items similar to {target}",
-                      extra={"source": target, "filters": filters.to_dict()})
+    observation = f"{len(hits)} items similar to {target}"
+    if relaxed:
+        observation += "; nothing similar matched, so these ignore " + ", ".join(relaxed)
+    return ToolOutput(articles=[h.article for h in hits], observation=observation,
+                      extra={"source": target, "filters": requested, "applied": {} if relaxed else requested,
+                             "relaxed": relaxed, "relaxed_values": {key: requested[key] for key in relaxed}})

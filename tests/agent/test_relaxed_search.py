@@ -61,3 +61,18 @@ def test_contradicted_words_cover_the_value_in_every_language() -> None:
     shown = f.feed(text) + f.flush()
     assert "".join(shown).strip() == "The Black-tie Blazer is smart. Blackberry trim is fine."  # names stay
     assert f.dropped == 2
+
+
+async def test_look_alikes_that_miss_the_price_asked_for_say_so(open_service) -> None:  # type: ignore[no-untyped-def]
+    s = Session("similar-cheap")
+    async with open_service(ScriptedBackend(mode="down")) as service:
+        first = await service.ask(s, "black trousers")
+        turn = await service.ask(s, "more like the first one but under 5")
+        cheaper = await service.ask(s, "cheaper ones")
+    assert turn.tool_calls[0]["tool"] == "find_similar" and turn.tool_calls[0]["args"]["max_price"] == 5
+    assert turn.products and all(p.price > 5 for p in turn.products)
+    assert turn.reply == "I found nothing similar that is under 5.00; here are the closest look-alikes."
+    # "cheaper" look-alikes of the same trousers are really cheaper than those shown, never the closest ones
+    assert cheaper.tool_calls[0]["args"]["article_id"] == first.products[0].article_id
+    shown = min(p.price for p in turn.products)
+    assert cheaper.products and all(p.price < shown for p in cheaper.products)
