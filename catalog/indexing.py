@@ -1,16 +1,21 @@
 """Embedding the catalog into the vector store: article texts and article images.
 
-``index_catalog`` is idempotent and resumable: it skips ids already in a collection,
-so an interrupted run continues where it stopped. It works in batches (bounded
-memory) and shows tqdm progress bars on stderr. Unreadable images are counted and
-skipped, never fatal.
+``index_catalog`` is idempotent and resumable: it skips articles whose vector is already
+there and still computed from the same input (each vector records a fingerprint of its text,
+or its image path, as ``source``), so an interrupted run continues where it stopped, and an
+article whose text or image changed is embedded again. Vectors of articles no longer in the
+catalog are removed, and the search's on-disk copy of a changed collection is dropped. It works
+in batches (bounded memory) and shows tqdm progress bars on stderr. Unreadable images are
+counted and skipped, never fatal.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +28,7 @@ from catalog.db import Database
 from catalog.embedders import ImageEmbedder, TextEmbedder, build_image_embedder, build_text_embedder
 from catalog.images import load_image_file
 from catalog.models import Article
+from catalog.search_index import VectorMatrix
 from catalog.vectors import VectorCollection, VectorStore
 from reclmms.errors import BadImageError
 from reclmms.settings import Settings
@@ -40,6 +46,7 @@ class IndexReport:
     images_indexed: int = 0
     corrupt_images: int = 0
     skipped_existing: int = 0
+    removed: int = 0  # vectors of articles no longer in the catalog (or no longer with an image)
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -73,23 +80,31 @@ async def index_catalog(
     text_embedder: TextEmbedder | None = None,
     image_embedder: ImageEmbedder | None = None,
 ) -> IndexReport:
-    """Embed every article not yet indexed (texts, and images when ``images``) into Chroma."""
+    """Embed every article not yet indexed, or changed since (texts, and images when ``images``)
+    into Chroma, and remove the vectors of articles no longer in the catalog."""
     text_embedder = text_embedder or build_text_embedder(settings)
     image_embedder = image_embedder or build_image_embedder(settings)
     if store is None:
         store = await asyncio.to_thread(VectorStore, settings, text_embedder.name, image_embedder.name)
     report = IndexReport()
     total = await articles.count()
+    catalog_ids: set[str] = set()
     with tqdm(total=total, desc="text vectors", unit="art", file=sys.stderr, disable=not progress) as bar:
         async for batch in articles.iter_all(batch_size=TEXT_BATCH):
-            todo = await _missing(store.text, batch, report)
+            catalog_ids.update(a.article_id for a in batch)
+            todo = await _stale(store.text, batch, report, text_source)
             if todo:
                 vectors = await asyncio.to_thread(text_embedder.embed, [article_text(a) for a in todo])
-                await asyncio.to_thread(_add, store.text, todo, vectors)
+                await asyncio.to_thread(_add, store.text, todo, vectors, text_source)
                 report.text_indexed += len(todo)
             bar.update(len(batch))
+    changed = report.text_indexed + await _prune(store.text, catalog_ids, report)
+    _drop_cached_matrix(store.text, settings.chroma_path, changed)
     if images:
-        await _index_images(articles, store.image, image_embedder, report, progress, settings.data_dir)
+        done = report.images_indexed
+        with_images = await _index_images(articles, store.image, image_embedder, report, progress, settings.data_dir)
+        changed = report.images_indexed - done + await _prune(store.image, with_images, report)
+        _drop_cached_matrix(store.image, settings.chroma_path, changed)
     logger.info("indexing done: %s", report.to_dict())
     return report
 
@@ -101,28 +116,62 @@ async def _index_images(
     report: IndexReport,
     progress: bool,
     base_dir: Path,
-) -> None:
+) -> set[str]:
+    """Embed the images not yet indexed or changed; the ids of every article with an image."""
     total = await articles.count_with_images()
+    seen: set[str] = set()
     with tqdm(total=total, desc="image vectors", unit="img", file=sys.stderr, disable=not progress) as bar:
         async for batch in articles.iter_all(batch_size=IMAGE_BATCH):
             with_images = [a for a in batch if a.image_path]
             if not with_images:
                 continue
-            todo = await _missing(collection, with_images, report)
+            seen.update(a.article_id for a in with_images)
+            todo = await _stale(collection, with_images, report, image_source)
             if todo:
                 loaded, pictures, corrupt = await asyncio.to_thread(_load_images, todo, base_dir)
                 report.corrupt_images += corrupt
                 if loaded:
                     vectors = await asyncio.to_thread(embedder.embed_images, pictures)
-                    await asyncio.to_thread(_add, collection, loaded, vectors)
+                    await asyncio.to_thread(_add, collection, loaded, vectors, image_source)
                     report.images_indexed += len(loaded)
             bar.update(len(with_images))
+    return seen
 
 
-async def _missing(collection: VectorCollection, batch: list[Article], report: IndexReport) -> list[Article]:
-    present = await asyncio.to_thread(collection.existing_ids, [a.article_id for a in batch])
-    report.skipped_existing += len(present)
-    return [a for a in batch if a.article_id not in present]
+def text_source(article: Article) -> str:
+    """The fingerprint of what an article's text vector is computed from."""
+    return hashlib.sha1(article_text(article).encode("utf-8")).hexdigest()[:16]
+
+
+def image_source(article: Article) -> str:
+    return article.image_path or ""
+
+
+async def _stale(
+    collection: VectorCollection, batch: list[Article], report: IndexReport, source: Callable[[Article], str]
+) -> list[Article]:
+    """Articles without a vector, or whose vector was computed from other input (vectors written
+    before fingerprints were recorded count as current)."""
+    stored = await asyncio.to_thread(collection.sources, [a.article_id for a in batch])
+    todo = [a for a in batch if a.article_id not in stored or stored[a.article_id] not in (None, source(a))]
+    report.skipped_existing += len(batch) - len(todo)
+    return todo
+
+
+async def _prune(collection: VectorCollection, keep: set[str], report: IndexReport) -> int:
+    gone = [i for i in await asyncio.to_thread(collection.all_ids) if i not in keep]
+    if gone:
+        await asyncio.to_thread(collection.delete, gone)
+        report.removed += len(gone)
+        logger.info("removed %d vectors of %s no longer in the catalog", len(gone), collection.name)
+    return len(gone)
+
+
+def _drop_cached_matrix(collection: VectorCollection, cache_dir: Path, changed: int) -> None:
+    """The search reuses its on-disk copy of the vectors while the count matches: drop it on change."""
+    if changed:
+        for path in VectorMatrix.cache_files(collection, cache_dir):
+            path.unlink(missing_ok=True)
 
 
 def _load_images(batch: list[Article], base_dir: Path) -> tuple[list[Article], list[Any], int]:
@@ -145,5 +194,8 @@ def _load_images(batch: list[Article], base_dir: Path) -> tuple[list[Article], l
     return loaded, pictures, corrupt
 
 
-def _add(collection: VectorCollection, batch: list[Article], vectors: np.ndarray) -> None:
-    collection.add([a.article_id for a in batch], vectors, [article_metadata(a) for a in batch])
+def _add(
+    collection: VectorCollection, batch: list[Article], vectors: np.ndarray, source: Callable[[Article], str]
+) -> None:
+    metadatas = [{**article_metadata(a), "source": source(a)} for a in batch]
+    collection.add([a.article_id for a in batch], vectors, metadatas)

@@ -212,11 +212,16 @@ class VectorMatrix:
         """Vector row i belongs to metadata row i, for every row."""
         return bool(np.array_equal(self.article_rows, np.arange(len(self.article_rows))))
 
+    @staticmethod
+    def cache_files(collection: VectorCollection, cache_dir: Path) -> tuple[Path, Path]:
+        """The on-disk copy of a collection's vectors (ids, matrix), reused while its count matches."""
+        stem = cache_dir / f"{collection.name}-{collection.model_tag}"
+        return stem.with_suffix(".ids.npy"), stem.with_suffix(".vectors.npy")
+
     @classmethod
     def load(cls, collection: VectorCollection, cache_dir: Path, meta: MetadataTable) -> VectorMatrix:
         count = collection.count()
-        stem = cache_dir / f"{collection.name}-{collection.model_tag}"
-        ids_path, mat_path = stem.with_suffix(".ids.npy"), stem.with_suffix(".vectors.npy")
+        ids_path, mat_path = cls.cache_files(collection, cache_dir)
         ids: list[str] | None = None
         matrix: np.ndarray | None = None
         if ids_path.exists() and mat_path.exists():
@@ -226,7 +231,7 @@ class VectorMatrix:
                     ids = [str(i) for i in cached_ids]
                     matrix = np.load(mat_path, allow_pickle=False)
             except (OSError, ValueError) as exc:
-                logger.warning("ignoring unreadable vector cache %s: %s", stem, exc)
+                logger.warning("ignoring unreadable vector cache %s: %s", mat_path, exc)
         if ids is None or matrix is None or len(matrix) != len(ids):
             logger.info("loading %d vectors of %s from Chroma", count, collection.name)
             ids, matrix = collection.all_vectors()
@@ -235,7 +240,7 @@ class VectorMatrix:
                 np.save(mat_path, matrix)
                 np.save(ids_path, np.asarray(ids, dtype=str))
             except OSError as exc:
-                logger.warning("cannot write vector cache %s: %s", stem, exc)
+                logger.warning("cannot write vector cache %s: %s", mat_path, exc)
         rows = np.asarray([meta.row_of.get(i, -1) for i in ids], dtype=np.int64)
         if len(ids) == len(meta) and (rows >= 0).all() and len(np.unique(rows)) == len(rows):
             # Every article has a vector: store them in metadata order, so an article mask

@@ -87,6 +87,23 @@ class VectorCollection:
         got = self._collection.get(ids=list(ids), include=[])
         return set(got["ids"])
 
+    def sources(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """The stored ``source`` fingerprint (what a vector was computed from) of those ``ids`` present."""
+        if not ids:
+            return {}
+        got = self._collection.get(ids=list(ids), include=["metadatas"])
+        return {i: (m or {}).get("source") for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+
+    def all_ids(self) -> list[str]:
+        ids: list[str] = []
+        for offset in range(0, self.count(), _GET_BATCH):
+            ids.extend(self._collection.get(include=[], limit=_GET_BATCH, offset=offset)["ids"])
+        return ids
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), _GET_BATCH):
+            self._collection.delete(ids=list(ids[start : start + _GET_BATCH]))
+
     def add(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[dict[str, Any]]) -> None:
         if not ids:
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -12,6 +13,7 @@ from catalog.embedders import build_image_embedder, build_text_embedder
 from catalog.indexing import article_text, index_catalog
 from catalog.models import Article
 from catalog.schema import ensure_catalog_schema
+from catalog.search_index import VectorMatrix
 from catalog.vectors import VectorStore
 from reclmms.settings import Settings
 
@@ -88,3 +90,38 @@ def test_article_text_has_the_searchable_fields() -> None:
     text = article_text(article)
     for word in ("Strap top", "Vest top", "Black", "Ladieswear", "Womens Everyday Basics", "Narrow straps."):
         assert word in text
+
+
+async def test_reindex_follows_changed_and_removed_articles(demo_settings_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings: Settings = demo_settings_factory()
+    articles = make_articles(tmp_path / "images")[:6]
+    models = {"text_embedder": build_text_embedder(settings), "image_embedder": build_image_embedder(settings)}
+    async with Database(settings.sqlite_path) as db:
+        await ensure_catalog_schema(db)
+        store = ArticleStore(db)
+        await store.upsert_many(articles)
+        first = await index_catalog(settings, db, store, progress=False, **models)
+        assert (first.text_indexed, first.images_indexed, first.removed) == (6, 6, 0)
+        vectors = VectorStore(settings, "use-m3", "efficientnet-lite0")
+        before = vectors.text.get_vectors([articles[0].article_id])[articles[0].article_id]
+        cache = VectorMatrix.cache_files(vectors.text, settings.chroma_path)
+        for path in cache:  # the search's copy of the vectors, as a running search leaves it
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"stale")
+
+        changed = replace(articles[0], description="A quilted winter coat with a hood.")
+        await store.upsert_many([changed])  # a new description; the price alone of another
+        await store.upsert_many([replace(articles[1], price=99.0)])
+        await db.conn.execute("DELETE FROM articles WHERE article_id = ?", (articles[5].article_id,))
+        await db.conn.commit()
+        second = await index_catalog(settings, db, store, progress=False, **models)
+        assert second.text_indexed == 1 and second.images_indexed == 0
+        assert second.removed == 2  # its text vector and its image vector
+        after = vectors.text.get_vectors([articles[0].article_id])[articles[0].article_id]
+        assert float(before @ after) < 0.999  # embedded again from the new text
+        assert vectors.text.count() == 5 and vectors.image.count() == 5
+        assert articles[5].article_id not in vectors.text.all_ids()
+        assert not any(path.exists() for path in cache)
+
+        again = await index_catalog(settings, db, store, progress=False, **models)
+        assert (again.text_indexed, again.images_indexed, again.removed) == (0, 0, 0)
