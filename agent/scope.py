@@ -4,8 +4,8 @@ A message that names no catalog value (colour, product type, group) and asks for
 article or a verb of selling: "recommend an iPhone", "do you sell sofas?") is reduced to its
 object: the request words around it are removed ("iPhone"). A message with context words
 ("something for a wedding", "a gift for my mum"), generic ones ("something", "clothes",
-"outfit") or no product frame ("sale", "new arrivals") is left to the usual search. The object is out of the
-catalog when all three hold:
+"outfit") or no product frame ("sale", "new arrivals") is left to the usual search. The object
+is out of the catalog when all three hold:
 
 - none of its words appears in a product name of the catalog;
 - its text embedding is far from every value of the catalog's vocabulary (product types,
@@ -116,7 +116,7 @@ async def unsold_object(ctx: AgentContext, text: str, language: str) -> str | No
     if obj is None or _named_in_catalog(obj, ctx.catalog_words):
         return None
     head, _, last = obj.rpartition(" ")
-    base = f"{head} {singular(last)}".strip()  # "sofas" sits closer to "Socks" than "sofa" does
+    base = f"{head} {singular(last)}".strip()  # plurals sit closer to clothing words ("sofas" 0.50, "sofa" 0.44)
     try:
         closeness = await asyncio.to_thread(ctx.vocab.closeness, base, SCOPE_FIELDS)
         if closeness is None or closeness >= VOCABULARY_THRESHOLD:
