@@ -7,9 +7,11 @@ inside an existing event loop (tests, benches).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import hmac
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
@@ -29,12 +31,14 @@ from telegram.ext import (
 
 from bot import handlers
 from bot.callbacks import on_button
-from bot.i18n import LANGUAGES, t
+from bot.i18n import LANGUAGES, lang_of, t
 from bot.linking import Linker, load_link_secret
 from bot.logging_redact import install_redaction
-from bot.rendering import ButtonSigner
+from bot.pending import Pending, PendingTurns, describe
+from bot.rendering import ButtonSigner, esc
 from bot.retrying import RetryingRateLimiter
 from bot.runtime import RUNTIME_KEY, BotRuntime, ChatTurns, RateLimiter
+from bot.sending import send_html
 from bot.store import LinkStore, MetricsStore, UpdateLog, UserStore, ensure_bot_schema
 from bot.warmup import WarmUp
 from reclmms.errors import ConfigError
@@ -67,6 +71,26 @@ async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
     for lang in LANGUAGES:
         commands = [BotCommand(name, t(lang, f"cmd_{name}")) for name in BOT_COMMANDS]
         await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+
+
+async def give_up(app: Application, rt: BotRuntime, row: Pending) -> None:  # type: ignore[type-arg]
+    """A message accepted before a crash that will not run again: ask the shopper to resend it
+    (in the background, so that a start never waits on Telegram)."""
+    lang = lang_of(row.language_code)
+    try:
+        what = describe(Update.de_json(json.loads(row.update_json), app.bot), lang)
+    except Exception:  # noqa: BLE001 - the note goes out with a generic description
+        what = t(lang, "msg_quoted", quote=row.summary)
+
+    async def send() -> None:
+        try:
+            await send_html(app.bot, row.chat_id, esc(t(lang, "restart_lost", what=what)))
+        except Exception:  # noqa: BLE001
+            logger.warning("could not tell chat %d to resend a message", row.chat_id, exc_info=True)
+
+    task = asyncio.create_task(send())
+    rt.background.add(task)
+    task.add_done_callback(rt.background.discard)
 
 
 def build_application(
@@ -103,14 +127,17 @@ def build_application(
         metrics.also_flush.append(updates.flush)
         metrics.start()
         stack.push_async_callback(metrics.close)
+        pending = PendingTurns(services.db)
+        stack.push_async_callback(pending.close)
         me = app.bot.bot
-        app.bot_data[RUNTIME_KEY] = BotRuntime(
+        app.bot_data[RUNTIME_KEY] = rt = BotRuntime(
             settings=settings,
             services=services,
             users=UserStore(services.db),
             links=links,
             metrics=metrics,
             updates=updates,
+            pending=pending,
             linker=Linker(links, secret, settings.linking.code_ttl_s),
             signer=ButtonSigner(hmac.new(secret, b"inline-buttons", hashlib.sha256).digest()),
             bot_username=me.username or "",
@@ -119,7 +146,17 @@ def build_application(
             limiter=RateLimiter(settings.telegram.rate_limit_per_minute),
             warmup=WarmUp(services),
         )
-        app.bot_data[RUNTIME_KEY].warmup.start()  # in the background: polling starts at once
+        rt.warmup.start()  # in the background: polling starts at once
+
+        async def recover() -> None:  # messages accepted before a crash go first in the queue
+            await pending.recover(app.bot, app.update_queue.put, lambda row: give_up(app, rt, row))
+
+        async def adopt_orphans() -> None:  # rows left by another process that is gone
+            if app.running:
+                await recover()
+
+        await recover()
+        pending.start(adopt_orphans)
         await set_commands(app)
         logger.info("bot @%s ready (LLM backend: %s)", me.username, getattr(services.agent, "backend_name", "?"))
 

@@ -13,6 +13,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from agent.turn import Session
 from bot.i18n import greeting, lang_of, t
 from bot.media import MAX_IMAGE_BYTES, ImageTooLarge, check_image
+from bot.pending import describe
 from bot.rendering import esc, history_text
 from bot.retrying import is_transient
 from bot.runtime import BotRuntime, runtime
@@ -53,7 +54,10 @@ async def ignore_senderless(update: Update, context: Ctx) -> None:
 
 async def claim_update(update: Update, context: Ctx) -> None:
     """Group -2: skip an update already taken (after a restart or a webhook retry)."""
-    if not await runtime(context).updates.claim(update.update_id):
+    rt = runtime(context)
+    if update.update_id in rt.pending.resumed:  # accepted before a restart, and not answered yet
+        return
+    if not await rt.updates.claim(update.update_id):
         logger.info("skipping update %d: already processed", update.update_id)
         raise ApplicationHandlerStop
 
@@ -61,9 +65,9 @@ async def claim_update(update: Update, context: Ctx) -> None:
 async def note_user(update: Update, context: Ctx) -> None:
     """Group -1: remember the user and count the message for /stats."""
     user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None or user.is_bot:
-        return
     rt = runtime(context)
+    if user is None or chat is None or user.is_bot or update.update_id in rt.pending.resumed:
+        return
     await rt.metrics.seen_user(user.id, user.username, user.first_name, user.language_code)
     kind = "callback" if update.callback_query else "photo" if (update.effective_message and update.effective_message.photo) else "message"
     await rt.metrics.message(user.id, chat.id, kind)
@@ -173,6 +177,8 @@ async def allowed(update: Update, context: Ctx) -> bool:
     """Count one request against the user's per-minute budget; a friendly note when over it."""
     _, _, user, lang = _who(update)
     rt = runtime(context)
+    if update.update_id in rt.pending.resumed:  # counted before the restart
+        return True
     wait = rt.limiter.hit(user.id)
     if wait:
         if rt.limiter.should_warn(user.id, wait):
@@ -196,6 +202,9 @@ async def shop(update: Update, context: Ctx, text: str, photo: bytes | None) -> 
         if place.ahead and rt.turns.notice_once(chat.id, "queued"):
             await _reply(update, esc(t(lang, "queued")))
         async with place.lock:
+            await rt.pending.started(update.update_id)
+            if update.update_id in rt.pending.resumed:
+                await _reply(update, esc(t(lang, "restart_resumed", what=describe(update, lang))))
             try:
                 await rt.turns.run(
                     chat.id,
@@ -220,12 +229,13 @@ async def on_text(update: Update, context: Ctx) -> None:
         await _reply(update, esc(t(lang, "too_long", limit=MAX_TEXT_CHARS)))
         return
     if await allowed(update, context):
-        await shop(update, context, text.strip(), None)
+        async with runtime(context).pending.holding(update):  # kept until answered, across a crash
+            await shop(update, context, text.strip(), None)
 
 
 async def on_photo(update: Update, context: Ctx) -> None:
     """A photo, or an image sent as a file: look-alikes, refined by the caption."""
-    msg, _, user, lang = _who(update)
+    msg, _, _, lang = _who(update)
     caption = addressed_text(msg, runtime(context), msg.caption or "")
     if caption is None:
         return
@@ -237,8 +247,14 @@ async def on_photo(update: Update, context: Ctx) -> None:
         return
     if not await allowed(update, context):
         return
+    async with runtime(context).pending.holding(update):  # kept until answered, across a crash
+        await _photo_turn(update, context, item.file_id, caption)
+
+
+async def _photo_turn(update: Update, context: Ctx, file_id: str, caption: str) -> None:
+    _, _, user, lang = _who(update)
     try:
-        data = await download(context.bot, item.file_id)
+        data = await download(context.bot, file_id)
     except TelegramError as exc:
         logger.warning("could not download a photo from user %d (%s: %s)", user.id, type(exc).__name__, exc)
         await _reply(update, esc(t(lang, "download_failed")))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.linking import Linker
+from bot.pending import PendingTurns
 from bot.rendering import ButtonSigner
 from bot.sending import ProductMedia
 from bot.store import LinkStore, MetricsStore, UpdateLog, UserStore
@@ -155,6 +156,7 @@ class BotRuntime:
     links: LinkStore
     metrics: MetricsStore
     updates: UpdateLog
+    pending: PendingTurns
     linker: Linker
     signer: ButtonSigner
     bot_username: str = ""

@@ -1,8 +1,8 @@
 """The bot's SQLite tables (component ``bot``) behind small async repositories.
 
 Tables: users, account links, link codes, messages, turns (metrics), turn terms
-(searched categories and colours), errors and processed update ids. All timestamps are
-Unix seconds (UTC).
+(searched categories and colours), errors, processed update ids, and messages accepted but
+not answered yet (``bot_pending``, used by ``bot.pending``). All timestamps are Unix seconds (UTC).
 """
 
 from __future__ import annotations
@@ -88,6 +88,20 @@ BOT_MIGRATIONS: list[str] = [
     CREATE TABLE bot_updates (
         update_id INTEGER PRIMARY KEY,
         at REAL NOT NULL
+    );
+    """,
+    # 2: messages accepted and not answered yet (bot/pending.py)
+    """
+    CREATE TABLE bot_pending (
+        update_id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL,
+        language_code TEXT,
+        summary TEXT NOT NULL,
+        update_json TEXT NOT NULL,
+        accepted_at REAL NOT NULL,
+        starts INTEGER NOT NULL DEFAULT 0,
+        owner TEXT NOT NULL,
+        alive_at REAL NOT NULL
     );
     """,
 ]
