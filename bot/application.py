@@ -148,8 +148,12 @@ def build_application(
         )
         rt.warmup.start()  # in the background: polling starts at once
 
+        async def resume(update: Update) -> None:
+            await updates.claim(update.update_id)  # a copy that Telegram sends again is skipped
+            await app.update_queue.put(update)
+
         async def recover() -> None:  # messages accepted before a crash go first in the queue
-            await pending.recover(app.bot, app.update_queue.put, lambda row: give_up(app, rt, row))
+            await pending.recover(app.bot, resume, lambda row: give_up(app, rt, row))
 
         async def adopt_orphans() -> None:  # rows left by another process that is gone
             if app.running:

@@ -55,7 +55,7 @@ async def ignore_senderless(update: Update, context: Ctx) -> None:
 async def claim_update(update: Update, context: Ctx) -> None:
     """Group -2: skip an update already taken (after a restart or a webhook retry)."""
     rt = runtime(context)
-    if update.update_id in rt.pending.resumed:  # accepted before a restart, and not answered yet
+    if rt.pending.is_resumed(update):  # accepted before a restart, and not answered yet
         return
     if not await rt.updates.claim(update.update_id):
         logger.info("skipping update %d: already processed", update.update_id)
@@ -66,7 +66,7 @@ async def note_user(update: Update, context: Ctx) -> None:
     """Group -1: remember the user and count the message for /stats."""
     user, chat = update.effective_user, update.effective_chat
     rt = runtime(context)
-    if user is None or chat is None or user.is_bot or update.update_id in rt.pending.resumed:
+    if user is None or chat is None or user.is_bot or rt.pending.is_resumed(update):
         return
     await rt.metrics.seen_user(user.id, user.username, user.first_name, user.language_code)
     kind = "callback" if update.callback_query else "photo" if (update.effective_message and update.effective_message.photo) else "message"
@@ -177,7 +177,7 @@ async def allowed(update: Update, context: Ctx) -> bool:
     """Count one request against the user's per-minute budget; a friendly note when over it."""
     _, _, user, lang = _who(update)
     rt = runtime(context)
-    if update.update_id in rt.pending.resumed:  # counted before the restart
+    if rt.pending.is_resumed(update):  # counted before the restart
         return True
     wait = rt.limiter.hit(user.id)
     if wait:
@@ -203,7 +203,7 @@ async def shop(update: Update, context: Ctx, text: str, photo: bytes | None) -> 
             await _reply(update, esc(t(lang, "queued")))
         async with place.lock:
             await rt.pending.started(update.update_id)
-            if update.update_id in rt.pending.resumed:
+            if rt.pending.is_resumed(update):
                 await _reply(update, esc(t(lang, "restart_resumed", what=describe(update, lang))))
             try:
                 await rt.turns.run(

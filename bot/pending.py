@@ -100,8 +100,14 @@ class PendingTurns:
     def __init__(self, db: Database) -> None:
         self._db = db
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-        self.resumed: set[int] = set()  # update ids put back on the queue by this process
+        self._resumed: dict[int, Update] = {}  # updates this process put back on the queue
+        self._held: set[int] = set()  # ids of this process's rows
         self._task: asyncio.Task[None] | None = None
+
+    def is_resumed(self, update: Update) -> bool:
+        """True for an update put back on the queue after a restart (that very object: a copy
+        that Telegram sends again is a duplicate, for the update log to skip)."""
+        return self._resumed.get(update.update_id) is update
 
     # --- the life of one accepted message -------------------------------------------------
     @contextlib.asynccontextmanager
@@ -117,7 +123,7 @@ class PendingTurns:
         else:
             await self._write(self._finish(update.update_id))
         finally:
-            self.resumed.discard(update.update_id)
+            self._resumed.pop(update.update_id, None)
 
     async def started(self, update_id: int) -> None:
         """The message's turn begins (counted, so that a message that crashes the bot is not run forever)."""
@@ -127,6 +133,7 @@ class PendingTurns:
         chat = update.effective_chat
         user = update.effective_user
         now = time.time()
+        self._held.add(update.update_id)
         await self._execute(
             "INSERT OR IGNORE INTO bot_pending(update_id, chat_id, language_code, summary, update_json, accepted_at,"
             " owner, alive_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -135,6 +142,7 @@ class PendingTurns:
         )
 
     async def _finish(self, update_id: int) -> None:
+        self._held.discard(update_id)
         await self._execute("DELETE FROM bot_pending WHERE update_id = ?", (update_id,))
 
     async def _execute(self, sql: str, params: tuple[object, ...]) -> int:
@@ -176,9 +184,12 @@ class PendingTurns:
             )
             if changed == 1:
                 adopted.add(int(update_id))
+                self._held.add(int(update_id))
         return [row for row in await self.rows() if row.update_id in adopted]
 
     async def heartbeat(self) -> None:
+        if not self._held:
+            return
         await self._execute("UPDATE bot_pending SET alive_at = ? WHERE owner = ?", (time.time(), self.owner))
 
     async def recover(
@@ -201,7 +212,7 @@ class PendingTurns:
                 logger.warning("could not read pending message %d; dropping it", row.update_id, exc_info=True)
                 await self._write(self._finish(row.update_id))
                 continue
-            self.resumed.add(update.update_id)
+            self._resumed[update.update_id] = update
             await resume(update)
             kept += 1
         if kept or given_up:

@@ -63,7 +63,7 @@ def texts(api: FakeBotApi, chat: int, after: int = 0) -> list[str]:
 async def test_messages_accepted_before_a_crash_are_answered_after_it(tmp_path: Path) -> None:
     async with FakeBotApi() as api:
         bot = await start_bot(api, tmp_path, hang=True)
-        api.send_text(900, "hang: a black dress")
+        first = api.send_text(900, "hang: a black dress")
         await api.wait_for("sendMediaGroup", chat_id=900)  # the turn is halfway: cards sent, no words yet
         api.send_text(900, "a red t-shirt")
         await api.wait_for("sendMessage", chat_id=900, where=lambda c: "One moment" in c.text)
@@ -73,6 +73,8 @@ async def test_messages_accepted_before_a_crash_are_answered_after_it(tmp_path: 
         await kill(bot)
 
         restart = len(api.calls)
+        # as if the crash came before Telegram had the update confirmed: it hands it out again
+        api.push({"update_id": first, "message": api.message(900, text="hang: a black dress")})
         bot = await start_bot(api, tmp_path, hang=False)
         await api.wait_for("sendPhoto", chat_id=900, after=restart, wait_s=20)  # the t-shirt, asked second
         await api.wait_for("sendMessage", chat_id=900, after=restart, where=lambda c: "Here are 1 picks" in c.text)
