@@ -194,16 +194,17 @@ async def shop(update: Update, context: Ctx, text: str, photo: bytes | None) -> 
     rt = runtime(context)
     customer_id = await rt.links.customer_of(user.id) if chat.type == ChatType.PRIVATE else None
     session = Session(session_id_for(chat.id), customer_id=customer_id, language=user.language_code)
-    async with rt.turns.line(chat.id) as place:
+    resumed = rt.pending.is_resumed(update)  # accepted before a restart: admitted, and told so in its turn
+    async with rt.turns.line(chat.id, limit=not resumed) as place:
         if place is None:
             if rt.turns.notice_once(chat.id, "busy"):
                 await _reply(update, esc(t(lang, "busy")))
             return
-        if place.ahead and rt.turns.notice_once(chat.id, "queued"):
+        if place.ahead and not resumed and rt.turns.notice_once(chat.id, "queued"):
             await _reply(update, esc(t(lang, "queued")))
         async with place.lock:
             await rt.pending.started(update.update_id)
-            if rt.pending.is_resumed(update):
+            if resumed:
                 await _reply(update, esc(t(lang, "restart_resumed", what=describe(update, lang))))
             try:
                 await rt.turns.run(
