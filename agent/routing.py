@@ -125,8 +125,8 @@ async def _llm_intent(ctx: AgentContext, text: str, shown: list[dict[str, Any]])
 async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     ctx = runtime.context
     text = (state.get("text") or "").strip()
-    previous = state.get("language") or ctx.language_hint or "en"
-    language = ctx.languages.detect(text, fallback=previous) if text else previous
+    # the text's own language when the detector is sure; else the client's hint, the conversation's, English
+    language = ctx.languages.reply_language(text, hint=ctx.language_hint, previous=state.get("language"))
     ctx.record.language = language
     shown = state.get("shown") or []
     if not text and not ctx.photo:

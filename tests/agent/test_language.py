@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import pytest
+
 from agent.language import LanguageDetector
 from agent.llm.scripted import ScriptedBackend
 from agent.turn import Session
+from tests.agent.language_cases import CASES
 
 
 def test_detector_handles_scripts_and_short_text() -> None:
@@ -41,3 +44,42 @@ async def test_wrong_script_reply_falls_back_to_template(open_service) -> None:
     async with open_service(backend) as service:
         result = await service.ask(Session("zh4"), "红色连衣裙")
     assert "为您找到" in result.reply
+
+
+def test_reply_language_on_the_evaluation_set() -> None:
+    """Short shopper messages (tests/agent/language_cases.py): 78.6% right before hints and confidence
+    were combined (159 cases), 98.7% after."""
+    d = LanguageDetector()
+    misses = [(text[:40], hint, previous, expected, got) for text, hint, previous, expected in CASES
+              if (got := d.reply_language(text, hint=hint, previous=previous)) != expected]
+    accuracy = 1 - len(misses) / len(CASES)
+    print(f"reply language: {len(CASES) - len(misses)}/{len(CASES)} = {accuracy:.1%}; misses: {misses}")
+    assert len(CASES) >= 150 and accuracy >= 0.97, misses
+
+
+@pytest.mark.parametrize(("text", "hint", "previous", "expected"), [
+    ("cardigan in beige", "en", None, "en"),  # lingua: Swedish 0.22
+    ("leggings", "en", None, "en"),  # Dutch 0.62
+    ("culottes", "en", None, "en"),  # French 0.50
+    ("blue jeans " * 180, "en", None, "en"),  # French 0.46 said over and over
+    ("👍", "en", "fr", "en"),  # the previous turn's language no longer beats the hint
+    ("<b>hi</b><script>alert(1)</script>", "en", "fr", "en"),
+    ("", "en", "es", "en"),  # a photo without a caption
+    ("leggings noirs", "fr", None, "fr"),  # Dutch 0.52 because of one loanword
+    ("quiero unos vaqueros negros", "en", "en", "es"),  # a clear sentence still switches
+    ("leggings", None, "es", "es"),  # no hint: the conversation's language
+    ("leggings", "pl", None, "en"),  # a hint the assistant does not speak
+])
+def test_unclear_text_follows_the_hint_then_the_conversation(text: str, hint: str | None, previous: str | None,
+                                                             expected: str) -> None:
+    assert LanguageDetector().reply_language(text, hint=hint, previous=previous) == expected
+
+
+async def test_an_english_client_keeps_english_replies_until_a_clear_sentence(open_service) -> None:  # type: ignore[no-untyped-def]
+    session = Session("hinted", language="en-GB")
+    async with open_service(ScriptedBackend(mode="down")) as service:
+        turns = [await service.ask(session, text) for text in ("red dress", "quiero un vestido azul para una boda")]
+        turns.append(await service.ask(session, None, photo=b"\x89PNG\r\n\x1a\nfake"))
+        turns += [await service.ask(session, text) for text in ("😍😍", "blue dress " * 150)]
+    assert [t.language for t in turns] == ["en", "es", "en", "en", "en"]
+    assert "productos" in turns[1].reply and "productos" not in turns[2].reply
