@@ -6,10 +6,12 @@ answer, a dropped connection, a timeout. Every Bot API call but ``getUpdates`` (
 updater retries itself) passes through it, so a reply, a card, an edit or an apology is not
 lost to one bad answer.
 
-A retried send whose first answer was lost can show up twice; a repeated message is better than
-a missing answer. Uploads are the exception: a timeout on a photo or an album is not retried
-(the upload most likely went through, slowly), and those calls get a long read timeout
-(``bot.sending.MEDIA_READ_TIMEOUT_S``) so that a slow upload is not taken for a lost one.
+A timeout is retried only where that is safe: when the request never left (a connect or pool
+timeout), or for calls that do not post a message (edits, chat actions, getFile...). A send
+whose answer timed out may well have been delivered, so it is not sent again (no duplicate
+messages); uploads get a long read timeout instead (``bot.sending.MEDIA_READ_TIMEOUT_S``) so
+that a slow upload is not taken for a lost one. A 5xx answer or a broken connection is retried
+for every call: Telegram did not take the request, or very rarely did.
 """
 
 from __future__ import annotations
@@ -19,17 +21,29 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import aiohttp
+import httpx
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
 
 logger = logging.getLogger(__name__)
 
-UPLOADS = frozenset({"sendPhoto", "sendMediaGroup", "sendDocument", "sendVideo", "sendAnimation", "sendAudio"})
+_POSTS = frozenset({"forwardMessage", "forwardMessages", "copyMessage", "copyMessages"})
 
 
 def is_transient(exc: BaseException) -> bool:
     """A failure that may pass: 5xx answers, network errors and timeouts (not a 400)."""
     return isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
+
+
+def posts_a_message(endpoint: str) -> bool:
+    """A call that, done twice, shows the shopper two messages."""
+    return (endpoint.startswith("send") and endpoint != "sendChatAction") or endpoint in _POSTS
+
+
+def never_sent(exc: BaseException) -> bool:
+    """A timeout before the request reached Telegram (connecting, or waiting for a connection)."""
+    return isinstance(exc.__cause__, aiohttp.ConnectionTimeoutError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -48,7 +62,9 @@ class RetryingRateLimiter(AIORateLimiter):
     def _retryable(self, endpoint: str, exc: BaseException) -> bool:
         if not is_transient(exc):
             return False
-        return not (isinstance(exc, TimedOut) and endpoint in UPLOADS)
+        if isinstance(exc, TimedOut):
+            return never_sent(exc) or not posts_a_message(endpoint)
+        return True
 
     async def process_request(
         self,

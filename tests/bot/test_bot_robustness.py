@@ -176,3 +176,16 @@ async def test_a_failed_photo_download_asks_for_the_photo_again(
     assert await errors_recorded(fake_bot) == errors
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
     assert any("could not download a photo" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_message_whose_answer_timed_out_is_not_sent_twice(fake_bot: Harness) -> None:
+    api = fake_bot.api
+    after = len(api.calls)
+    api.delays["sendMessage"] = 5.5  # Telegram takes the message, but answers after the 5 s read timeout
+    try:
+        api.send_text(654, "/help")
+        await api.wait_for("sendMessage", chat_id=654, after=after, where=lambda c: "went wrong" in c.text, wait_s=15)
+    finally:
+        api.delays.clear()
+    await settle(api)
+    assert len([c for c in api.calls[after:] if c.chat_id == 654 and "What I can do" in c.text]) == 1
