@@ -72,6 +72,7 @@ class AgentContext:
     customer_id: str | None = None
     photo: bytes | None = None
     language_hint: str | None = None
+    channel: str | None = None  # the session's ``agent.turn.CHANNELS`` value, if known
     catalog_names: set[str] = field(default_factory=set)
     catalog_words: set[str] = field(default_factory=set)  # lower-case words of the catalog's product names
     llm_rerank: bool = False

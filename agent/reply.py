@@ -72,8 +72,8 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
         if not shown:
             return r.get(language, "nothing_shown")
         return r.get(language, "no_ordinal", n=shown, k=output.extra.get("position") or "?")
-    if kind == "no_customer":
-        return r.get(language, "link_first")
+    if kind == "no_customer":  # how to link depends on where the shopper talks from
+        return r.get(language, f"link_first_{ctx.channel}" if ctx.channel else "link_first")
     if kind == "history":
         return r.get(language, "history", n=n) if n else r.get(language, "history_none")
     if kind == "popular":

@@ -21,7 +21,7 @@ from agent.graph import build_graph
 from agent.language import LanguageDetector
 from agent.prompts import Replies
 from agent.scope import name_words
-from agent.turn import ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent, TurnResult
+from agent.turn import CHANNELS, ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent, TurnResult
 from agent.vocabulary import VocabularyMapper
 
 if TYPE_CHECKING:
@@ -106,6 +106,7 @@ class ShoppingService:
             catalog=self.catalog, backend=self.backend, settings=self.settings, vocab=self.vocab,
             languages=self.languages, replies=self.replies, budget=LLMBudget(deadline=start + llm_window),
             customer_id=session.customer_id, photo=photo or None, language_hint=_hint(session.language),
+            channel=session.channel if session.channel in CHANNELS else None,
             catalog_names=self.catalog_names, catalog_words=self.catalog_words, llm_rerank=self.llm_rerank, record=TurnRecord(),
         )
         queue: asyncio.Queue[Any] = asyncio.Queue()
