@@ -7,7 +7,7 @@ import logging
 
 from telegram import Bot, Chat, Message, Update, User
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from agent.turn import Session
@@ -256,8 +256,9 @@ async def _photo_turn(update: Update, context: Ctx, file_id: str, caption: str) 
     _, _, user, lang = _who(update)
     try:
         data = await download(context.bot, file_id)
-    except TelegramError as exc:
-        logger.warning("could not download a photo from user %d (%s: %s)", user.id, type(exc).__name__, exc)
+    except TelegramError as exc:  # PTB raises a file server's 404 as InvalidToken: say what it is
+        reason = "not found (HTTP 404)" if isinstance(exc, InvalidToken) else f"{type(exc).__name__}: {exc}"
+        logger.warning("could not download a photo from user %d: %s", user.id, reason)
         await _reply(update, esc(t(lang, "download_failed")))
         return
     try:
