@@ -132,8 +132,8 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
     if not text and not ctx.photo:
         return _decided(ctx, "empty", {}, language)
 
-    colour = ctx.vocab.find_in_text("colour", text, language)
-    ptype = ctx.vocab.find_in_text("product_type", text, language)
+    colour = await ctx.vocab.find("colour", text, language)
+    ptype = await ctx.vocab.find("product_type", text, language)
     group = ctx.vocab.find_in_text("index_group", text, language)
     c = classify(text, has_shown=bool(shown), has_photo=bool(ctx.photo), has_type=bool(ptype), has_colour=bool(colour))
     ctx.record.route = "rules"

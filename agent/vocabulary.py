@@ -4,6 +4,12 @@ Filters only ever carry values the catalog has (``CatalogService.vocabulary``). 
 mapped by, in order: an exact (case-insensitive, singular/plural) match, a small multilingual
 synonym table, and the catalog's text embedder (nearest vocabulary value above a threshold).
 Anything else is dropped, never passed through.
+
+In a shopper's message (``find``), the embedder looks at each word on its own: the whole
+message ("quiero unos vaqueros negros") is far from every product type, but "vaqueros" is close
+to "Jeans". A word maps when it is close enough (``WORD_THRESHOLDS``) and clearly closer than to
+any unrelated value (``WORD_MARGIN``: "chaqueta" is about as close to "Sweater" as to "Jacket",
+and maps onto neither).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -61,7 +68,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "robe": "dress", "jupe": "skirt", "pantalon": "trousers", "chemise": "shirt", "veste": "jacket",
         "manteau": "coat", "kleid": "dress", "rock": "skirt", "hose": "trousers", "hemd": "shirt",
         "jacke": "jacket", "mantel": "coat", "платье": "dress", "юбка": "skirt", "брюки": "trousers",
-        "jeans": "trousers", "handbag": "bag", "purse": "bag", "swimwear": "swimsuit",
+        "jeans": "jeans|trousers", "handbag": "bag", "purse": "bag", "swimwear": "swimsuit",
         "running shoes": "sneakers", "pyjama": "pyjama set|pyjamas", "pyjamas": "pyjama set|pyjamas",
         "pajamas": "pyjama set|pyjamas", "pjs": "pyjama set|pyjamas", "raincoat": "jacket|coat", "pants": "trousers", "tee": "t-shirt", "tshirt": "t-shirt", "jumper": "sweater",
         "pullover": "sweater", "sweatshirt": "sweater", "trainers": "sneakers", "tank top": "vest top",
@@ -78,10 +85,21 @@ SYNONYMS: dict[str, dict[str, str]] = {
     },
 }
 
+# Single words of a message, through the text embedder (multilingual USE, the demo catalog's vocabulary,
+# tests/agent/vocabulary_cases.py): product-type words of seven languages score 0.45-0.87 against their
+# type, request words ("quiero", "wedding", "cotton") at most 0.57 against any type; colour words 0.70-0.93,
+# other words at most 0.45 against any colour. A value sharing a word with the best one ("Light Blue" for
+# "Blue") is no rival for the margin.
+WORD_THRESHOLDS = {"product_type": 0.6, "colour": 0.7}
+WORD_MARGIN = 0.08
+MAX_TEXT_WORDS = 12  # the words of one message looked up
+MAX_LEARNED = 20_000  # words remembered with the value they mapped onto
+
 # Catalog values that name no attribute ("Other", "Unknown"): never matched from text.
 STOP_VALUES = {"other", "unknown", "undefined", "none", "n/a", "na", "mixed", "various", "misc"}
 
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -104,6 +122,9 @@ class VocabularyMapper:
         self._threshold = threshold
         self._index: dict[str, dict[str, str]] = {}
         self._vectors: dict[str, Any] = {}
+        # (field, word) -> (value, similarity) or None: what the embedder made of one word of a message
+        self._learned: dict[tuple[str, str], tuple[str, float] | None] = {}
+        self._lock = threading.Lock()
         for field, values in vocab.items():
             index: dict[str, str] = {}
             for value in values:
@@ -164,6 +185,9 @@ class VocabularyMapper:
         search had to drop."""
         forms = {key for key, found in self._index.get(field, {}).items() if found == value}
         forms.update(word for word in SYNONYMS.get(field, {}) if self.exact(field, word) == value)
+        with self._lock:
+            learned = list(self._learned.items())
+        forms.update(word for (f, word), found in learned if f == field and found is not None and found[0] == value)
         return forms
 
     async def map_value(self, field: str, value: Any) -> str | None:
@@ -189,6 +213,80 @@ class VocabularyMapper:
         scores = self._vectors[field] @ query
         best = int(np.argmax(scores))
         return values[best] if float(scores[best]) >= self._threshold else None
+
+    async def find(self, field: str, text: str, language: str | None = None) -> str | None:
+        """The vocabulary value of ``field`` that ``text`` names: ``find_in_text``, else, in a language other
+        than the catalog's English, the word of the text that the embedder maps onto a value ("vaqueros" ->
+        "Jeans"); None when nothing fits. An English word the vocabulary lacks more often names another
+        garment than the nearest value ("jumpsuit" is no "Swimsuit"), and is left to the search."""
+        found = self.find_in_text(field, text, language)
+        if (found or language in (None, "en") or field not in WORD_THRESHOLDS or self._embedder is None
+                or not self.vocab.get(field)):
+            return found
+        words = self._words_to_embed(field, text)
+        if not words:
+            return None
+        try:
+            return await asyncio.to_thread(self._nearest_word, field, words)
+        except Exception as exc:
+            logger.warning("vocabulary embedding failed for %s in %r: %s", field, text[:80], exc)
+            return None
+
+    def _words_to_embed(self, field: str, text: str) -> list[str]:
+        """The distinct words of ``text`` that may name a value of ``field``: not digits, not too short, and
+        not a value of another field ("negros" is a colour, not a product type)."""
+        others = [f for f in self._index if f != field]
+        words: list[str] = []
+        for word in dict.fromkeys(_WORD.findall(text.lower())):
+            word = word.strip("'-")
+            letters = "".join(_LETTERS.findall(word))
+            if len(letters) < (1 if _CJK.search(word) else 3) or any(self.exact(f, word) for f in others):
+                continue
+            words.append(word)
+            if len(words) >= MAX_TEXT_WORDS:
+                break
+        return words
+
+    def _value_vectors(self, field: str) -> tuple[list[str], Any]:
+        import numpy as np
+
+        key = f"{field}:values"
+        if key not in self._vectors:
+            values = [v for v in self.vocab.get(field, []) if v.lower().strip() not in STOP_VALUES]
+            vectors = np.asarray(self._embedder.embed(values), dtype="float32") if values else None
+            self._vectors[key] = (values, vectors)
+        return self._vectors[key]  # type: ignore[no-any-return]
+
+    def _nearest_word(self, field: str, words: list[str]) -> str | None:
+        """The value the closest of ``words`` maps onto (blocking: call it in a thread); learned per word."""
+        import numpy as np
+
+        values, vectors = self._value_vectors(field)
+        new = [w for w in words if (field, w) not in self._learned]
+        if new and vectors is not None:
+            scores = np.asarray(self._embedder.embed(new), dtype="float32") @ vectors.T
+            for word, row in zip(new, scores, strict=True):
+                self._learn(field, word, self._accept(field, values, row))
+        found = [hit for hit in (self._learned.get((field, w)) for w in words) if hit is not None]
+        return max(found, key=lambda hit: hit[1])[0] if found else None
+
+    def _accept(self, field: str, values: list[str], row: Any) -> tuple[str, float] | None:
+        """The best value of one word's scores, if it is close enough and clearly ahead of unrelated values."""
+        order = sorted(range(len(values)), key=lambda i: -float(row[i]))
+        top = order[0]
+        top_words = set(_LETTERS.findall(values[top].lower()))
+        rival = next((float(row[i]) for i in order[1:] if not top_words & set(_LETTERS.findall(values[i].lower()))),
+                     0.0)
+        score = float(row[top])
+        if score >= WORD_THRESHOLDS[field] and score - rival >= WORD_MARGIN:
+            return values[top], score
+        return None
+
+    def _learn(self, field: str, word: str, found: tuple[str, float] | None) -> None:
+        with self._lock:
+            if len(self._learned) >= MAX_LEARNED:
+                self._learned.pop(next(iter(self._learned)))
+            self._learned[(field, word)] = found
 
     def closeness(self, text: str, fields: tuple[str, ...]) -> float | None:
         """The highest embedding similarity of ``text`` to a vocabulary value of ``fields`` (blocking: call it

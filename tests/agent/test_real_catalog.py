@@ -11,6 +11,7 @@ import pytest
 from agent.factory import build_shopping_service
 from agent.llm.scripted import ScriptedBackend
 from agent.turn import ProductsReady, ReplyDelta, Session, TurnDone
+from catalog.models import SearchFilters
 from reclmms.app import open_catalog
 from reclmms.settings import Settings, StorageSettings
 
@@ -123,3 +124,16 @@ async def test_requests_for_what_the_shop_does_not_sell(demo_catalog: Settings, 
     assert turns["recommend an iPhone"].reply.startswith("Sorry, we don't sell iPhones")
     for text in clothing:
         assert turns[text].intent != "not_sold" and turns[text].products, text
+
+
+async def test_a_spanish_request_finds_the_type_it_names(demo_catalog: Settings, tmp_path: Path) -> None:
+    """"vaqueros" is in no synonym table: it maps onto the catalog's "Jeans" through the text embedder."""
+    async with open_catalog(demo_catalog) as (_db, catalog):
+        jeans = await catalog.search_text("jeans", SearchFilters(product_type="Jeans"), 5)
+        async with build_shopping_service(_agent_settings(demo_catalog, tmp_path), catalog,
+                                          backend=ScriptedBackend()) as service:
+            turn = await service.ask(Session("es-jeans", language="en"), "quiero unos vaqueros negros")
+    assert jeans  # the demo catalog sells jeans
+    assert turn.language == "es"
+    assert turn.tool_calls[0]["args"]["product_type"] == "Jeans" and turn.tool_calls[0]["args"]["colour"] == "Black"
+    assert turn.products and all(p.product_type == "Jeans" for p in turn.products)
