@@ -3,7 +3,9 @@
 - ``relaxation_note``: a search that found nothing for every filter and dropped some says so
   ("I have no black jackets; here are jackets in other colours.", "I found nothing similar that is
   red; here are the closest look-alikes."), and ``contradicted_terms``
-  lists the words (any language) for the dropped values, which the prose may then not use.
+  lists the words (any language) for the dropped values, which the prose may then not use; the
+  same goes for a colour or product type the message named that none of the products has
+  (``missing_values``: "vaqueros negros" answered with look-alikes of a photo that are dresses).
 - ``repeat_note``: a purchase history that shows an article once says how often it was bought.
 
 They come from the tool result, never from the model, so they hold when the model is weak,
@@ -78,14 +80,34 @@ def relaxation_note(output: ToolOutput | None, language: str, replies: Replies) 
     return replies.get(language, key, wanted=wanted, kept=kept)
 
 
-def contradicted_terms(output: ToolOutput | None, vocab: VocabularyMapper) -> set[str]:
-    """Words for the filter values a search had to drop: the products are not these."""
+def _has(article: Article, field: str, value: str) -> bool:
+    low = value.lower()
+    if field == "colour":
+        return low in ((article.colour or "").lower(), (article.colour_master or "").lower())
+    return (getattr(article, field, None) or "").lower() == low
+
+
+def missing_values(output: ToolOutput | None, requested: dict[str, str] | None) -> dict[str, str]:
+    """The requested colour and product type (catalog values) that none of the output's products has."""
+    if output is None or not output.articles:
+        return {}
+    return {field: value for field, value in (requested or {}).items()
+            if field in ("colour", "product_type") and isinstance(value, str)
+            and not any(_has(a, field, value) for a in output.articles)}
+
+
+def contradicted_terms(output: ToolOutput | None, vocab: VocabularyMapper,
+                       requested: dict[str, str] | None = None) -> set[str]:
+    """Words for the filter values a search had to drop, and for the requested values none of the
+    products has: the products are not these."""
     if output is None or not output.articles:
         return set()
+    values = [(field, value) for field, value in (output.extra.get("relaxed_values") or {}).items()
+              if field in _DESCRIBED and isinstance(value, str)]
+    values += list(missing_values(output, requested).items())
     terms: set[str] = set()
-    for field, value in (output.extra.get("relaxed_values") or {}).items():
-        if field in _DESCRIBED and isinstance(value, str):
-            terms |= vocab.surface_forms(field, value) | {value.lower()}
+    for field, value in values:
+        terms |= vocab.surface_forms(field, value) | {value.lower()}
     return terms
 
 

@@ -19,7 +19,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
 from agent.grounding import Grounding, SentenceFilter
-from agent.notes import contradicted_terms, describe, plural, relaxation_note, repeat_note
+from agent.notes import contradicted_terms, describe, missing_values, plural, relaxation_note, repeat_note
 from agent.prompts import render
 from agent.state import MAX_HISTORY, ConversationState
 from agent.tools import ToolOutput
@@ -119,6 +119,11 @@ def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: 
                    f"the shop has no {describe(output.extra.get('filters') or {}, 'en', ctx.replies)}")
         extra = (f"Note: {missing}, and the shopper was already told so. These are the closest products: "
                  "present them as they are listed" + (f" and never call them {dropped}." if dropped else "."))
+    else:
+        missing_words = [v.lower() for v in missing_values(output, ctx.record.requested).values()]
+        if missing_words:
+            extra = (f"{extra} None of these products is {' or '.join(missing_words)}: describe them as they are "
+                     "listed and never call them that.").strip()
     system = render("system", max_sentences=MAX_REPLY_SENTENCES)
     user = render("reply", language=language, language_name=ctx.replies.language_name(language),
                   request=(state.get("text") or "(a photo)")[:300], action=action,
@@ -207,7 +212,7 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
     elif wanted:
         assert output is not None
         grounding = Grounding(state.get("grounded") or {}, ctx.catalog_names,
-                              contradicted=contradicted_terms(output, ctx.vocab))
+                              contradicted=contradicted_terms(output, ctx.vocab, ctx.record.requested))
         shown, failed = await _model_prose(ctx, runtime, _messages(ctx, state, intent, output, language),
                                            grounding, language)
         said += shown

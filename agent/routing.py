@@ -166,6 +166,8 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
     if intent is None:
         ctx.record.route = ctx.record.route if ctx.record.route == "llm" else "default"
         intent = "search"
+    # what the message named: the prose may not call products that are none of it so (``notes.missing_values``)
+    ctx.record.requested = {key: slots[key] for key in ("colour", "product_type") if slots[key]}
     plan = _plan(ctx, intent, text, c, slots, state)
     if not plan and ctx.record.speculative is not None:  # small talk after all: the default search is not needed
         ctx.record.speculative[1].cancel()

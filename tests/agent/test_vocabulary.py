@@ -1,12 +1,16 @@
 """A shopper's words in any language map onto the catalog's vocabulary, word by word through the text
-embedder."""
+embedder, and the prose never calls the products a type or colour they are not."""
 
 from __future__ import annotations
 
 import pytest
 
+from agent.llm.scripted import ScriptedBackend
+from agent.turn import Session
 from agent.vocabulary import VocabularyMapper
 from tests.agent.vocabulary_cases import COLOUR_WORDS, DEMO_COLOURS, DEMO_TYPES, OTHER_WORDS, TYPE_WORDS
+
+PNG = b"\x89PNG\r\n\x1a\nfake"
 
 
 @pytest.fixture(scope="module")
@@ -43,3 +47,18 @@ async def test_a_word_in_a_sentence_maps_and_is_remembered_for_the_prose(demo_vo
     assert await m.find("product_type", "a jumpsuit for the summer", "en") is None
     assert await m.find("product_type", "jeans", "it") == "Jeans"  # the synonym prefers the catalog's own type
 
+
+async def test_the_prose_never_calls_the_products_a_type_the_message_named_but_none_of_them_is(open_service) -> None:  # type: ignore[no-untyped-def]
+    # the fake catalog's photo search finds dresses, whatever the caption asks for
+    prose = "Estos pantalones negros son perfectos. El Night Satin Dress es elegante."
+    backend = ScriptedBackend(text_replies=[prose, prose])
+    async with open_service(backend) as service:
+        turn = await service.ask(Session("photo-es", language="es"), "unos pantalones negros como este", photo=PNG)
+        same = await service.ask(Session("search-es", language="es"), "un vestido negro")
+    assert turn.language == "es" and turn.products and all(p.product_type == "Dress" for p in turn.products)
+    assert "pantalones" not in turn.reply and "El Night Satin Dress es elegante." in turn.reply
+    assert turn.ungrounded_dropped >= 1
+    assert "never call them" in backend.calls[0]["messages"][-1]["content"]
+    # products that are what was asked for may be called so
+    assert same.products and all(p.product_type == "Dress" for p in same.products)
+    assert "never call them" not in backend.calls[-1]["messages"][-1]["content"]
