@@ -64,7 +64,11 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     session_id = args.session or f"ask-{uuid.uuid4().hex}"
     async with open_services(settings, backend=backend_override(settings, args.backend)) as services:
         await require_catalog(settings, services.catalog)
-        session = Session(session_id=session_id, customer_id=await check_customer(services.catalog, args.customer))
+        session = Session(
+            session_id=session_id,
+            customer_id=await check_customer(services.catalog, args.customer),
+            channel="terminal",
+        )
         agent = services.agent
         assert agent is not None
         try:

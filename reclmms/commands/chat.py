@@ -60,7 +60,11 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     require_store(settings)
     async with open_services(settings, backend=backend_override(settings, args.backend)) as services:
         await require_catalog(settings, services.catalog)
-        session = Session(session_id=args.session, customer_id=await check_customer(services.catalog, args.customer))
+        session = Session(
+            session_id=args.session,
+            customer_id=await check_customer(services.catalog, args.customer),
+            channel="terminal",
+        )
         agent = services.agent
         assert agent is not None
         print(f"RecLMMs chat (model: {agent.backend_name}). /help for commands, /quit to leave.")
@@ -89,7 +93,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                     except NotFoundError as exc:
                         print(f"error: {exc}")
                         continue
-                    session = Session(session.session_id, customer, session.language)
+                    session = Session(session.session_id, customer, session.language, session.channel)
                     print(f"Customer: {session.customer_id or '(none)'}")
                 elif command == "/photo":
                     if not rest:

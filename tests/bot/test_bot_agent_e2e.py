@@ -111,8 +111,9 @@ async def test_multi_turn_cheaper_and_reset(agent_bot: Harness) -> None:
 
 async def test_linked_history_is_private(agent_bot: Harness) -> None:
     api, rt = agent_bot.api, agent_bot.rt
-    stranger, _, _ = await turn(agent_bot, 304, "what did I buy last month?")
+    stranger, told, _ = await turn(agent_bot, 304, "what did I buy last month?")
     assert "0100000006" not in stranger  # cust-a's jeans are never shown to someone else
+    assert "/start" in told and "--customer" not in told  # how to link, in Telegram's terms
     code = await rt.linker.issue("cust-a")
     api.send_text(305, f"/start {code.code}")
     await api.wait_for("sendMessage", chat_id=305, where=lambda c: "linked" in c.text)

@@ -136,6 +136,9 @@ def test_unknown_customer_is_rejected_by_ask_and_chat(store: str, capsys: pytest
                  "--backend", "scripted"]) == 0
     bought = {p["article_id"] for p in json.loads(capsys.readouterr().out)["products"]}
     assert bought == {"0100000001", "0100000002"}
+    assert main(["--config", store, "ask", "what did I buy?", "--json", "--backend", "scripted"]) == 0
+    told = json.loads(capsys.readouterr().out)
+    assert not told["products"] and "--customer" in told["reply"]  # how to link, in the terminal's terms
 
 
 @pytest.mark.parametrize(
