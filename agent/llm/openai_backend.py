@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable
@@ -343,6 +344,7 @@ class OpenAIBackend:
         deadline = started + timeout
         body = self._request(messages, max_tokens, stream=True)
         stream: Any = None
+        chunks: Any = None
         try:
             # The deadline wraps each wait, never a yield: the consumer's own time is not cancelled.
             async with asyncio.timeout_at(deadline):
@@ -362,6 +364,12 @@ class OpenAIBackend:
         except Exception as exc:  # noqa: BLE001
             raise self._map_error(exc, timeout) from exc
         finally:
+            # Close the chunk iterator here, in this task, when the reader stops early (a timeout,
+            # or the turn has what it needs): left to the garbage collector, its generators are
+            # closed later from whatever code is running then.
+            if chunks is not None:
+                with contextlib.suppress(Exception):
+                    await chunks.aclose()
             if stream is not None:
                 await stream.close()
         self._last_latency_s = loop.time() - started
