@@ -215,6 +215,13 @@ class FakeBotApi:
             if (method is None or c.method == method) and (chat_id is None or c.chat_id == chat_id)
         ]
 
+    async def settle(self, quiet_s: float = 0.3) -> None:
+        """Wait until no call has arrived for ``quiet_s`` seconds."""
+        last = -1
+        while last != len(self.calls):
+            last = len(self.calls)
+            await asyncio.sleep(quiet_s)
+
     async def wait_for(
         self,
         method: str,

@@ -49,12 +49,6 @@ async def confirmed(api: FakeBotApi) -> None:
     raise AssertionError("updates were never confirmed")
 
 
-async def settle(api: FakeBotApi, s: float = 0.5) -> None:
-    last = -1
-    while last != len(api.calls):
-        last = len(api.calls)
-        await asyncio.sleep(s)
-
 
 def texts(api: FakeBotApi, chat: int, after: int = 0) -> list[str]:
     return [c.text for c in api.calls[after:] if c.chat_id == chat and c.method in ("sendMessage", "editMessageText")]
@@ -78,7 +72,7 @@ async def test_messages_accepted_before_a_crash_are_answered_after_it(tmp_path: 
         bot = await start_bot(api, tmp_path, hang=False)
         await api.wait_for("sendPhoto", chat_id=900, after=restart, wait_s=20)  # the t-shirt, asked second
         await api.wait_for("sendMessage", chat_id=900, after=restart, where=lambda c: "Here are 1 picks" in c.text)
-        await settle(api)
+        await api.settle(0.5)
         after = texts(api, 900, restart)
         notices = [t for t in after if "I was restarted" in t]
         assert len(notices) == 2 and not [t for t in after if "One moment" in t]  # told once, not twice
@@ -92,7 +86,7 @@ async def test_messages_accepted_before_a_crash_are_answered_after_it(tmp_path: 
         bot = await start_bot(api, tmp_path, hang=False)
         api.send_text(902, "/help")
         await api.wait_for("sendMessage", chat_id=902, after=again)
-        await settle(api)
+        await api.settle(0.5)
         assert not [c for c in api.calls[again:] if c.chat_id in (900, 901)]  # nothing answered twice
         await stop(bot)
 
@@ -112,6 +106,6 @@ async def test_a_message_that_crashes_the_bot_twice_is_not_run_a_third_time(tmp_
         bot = await start_bot(api, tmp_path, hang=False)
         lost = await api.wait_for("sendMessage", chat_id=910, after=third, where=lambda c: "send it again" in c.text)
         assert "“hang: a black dress”" in lost.text
-        await settle(api)
+        await api.settle(0.5)
         assert not [c for c in api.calls[third:] if c.chat_id == 910 and c.method == "sendMediaGroup"]
         await stop(bot)

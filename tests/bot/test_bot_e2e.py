@@ -20,13 +20,6 @@ def sent_texts(api: FakeBotApi, chat_id: int, after: int = 0) -> list[str]:
     return [c.text for c in api.calls[after:] if c.chat_id == chat_id and c.method in ("sendMessage", "editMessageText")]
 
 
-async def settle(api: FakeBotApi, s: float = 0.3) -> None:
-    """Wait until no call arrived for ``s`` seconds."""
-    last = -1
-    while last != len(api.calls):
-        last = len(api.calls)
-        await asyncio.sleep(s)
-
 
 async def test_startup_uses_the_bot_api(fake_bot: Harness) -> None:
     api = fake_bot.api
@@ -50,7 +43,7 @@ async def test_start_greets_in_the_users_language(fake_bot: Harness) -> None:
     api.send_text(104, "/start summer-promo")  # a deep link that is not a link code: just a greeting
     greet = await api.wait_for("sendMessage", chat_id=104)
     assert "shopping assistant" in greet.text
-    await settle(api)
+    await api.settle()
     assert len(api.calls_to("sendMessage", 104)) == 1
     api.send_text(103, "/help", user=api.user(103, "zh"))
     assert "/reset" in (await api.wait_for("sendMessage", chat_id=103)).text
@@ -166,7 +159,7 @@ async def test_group_messages_need_to_address_the_bot(fake_bot: Harness) -> None
     api.push({"message": api.message(group, chat_type="group", user=api.user(501),
                                       sticker={"file_id": "S", "file_unique_id": "S", "width": 1, "height": 1,
                                                "is_animated": False, "is_video": False, "type": "regular"})})
-    await settle(api)
+    await api.settle()
     assert not [c for c in api.calls[after:] if c.chat_id == group]
     api.send_text(group, f"@{BOT_USERNAME} a black dress", chat_type="group", user=api.user(501))
     await api.wait_for("sendMediaGroup", chat_id=group, after=after)
@@ -292,7 +285,7 @@ async def test_rate_limit_is_friendly(fake_bot: Harness) -> None:
         api.send_text(chat, "nothing special")
     warn = await api.wait_for("sendMessage", chat_id=chat, where=lambda c: "a little fast" in c.text)
     assert warn
-    await settle(api)
+    await api.settle()
     assert sum("a little fast" in t for t in sent_texts(api, chat)) == 1
 
 
@@ -326,7 +319,7 @@ async def test_long_prose_is_split_at_4096(fake_bot: Harness) -> None:
     after = len(api.calls)
     api.send_text(190, "tell me everything")
     await api.wait_for("sendMessage", chat_id=190, after=after)
-    await settle(api)
+    await api.settle()
     msgs = [c for c in api.calls[after:] if c.chat_id == 190 and c.method == "sendMessage"]
     assert len(msgs) >= 3
     assert all(len(c.text) <= 4096 for c in msgs)
@@ -341,7 +334,7 @@ async def test_duplicate_update_is_processed_once(fake_bot: Harness) -> None:
                                                        entities=[{"type": "bot_command", "offset": 0, "length": 5}])})
     api.send_text(196, "/help")  # a later update, to know the duplicate was read
     await api.wait_for("sendMessage", chat_id=196)
-    await settle(api)
+    await api.settle()
     assert len(api.calls_to("sendMessage", 195)) == 1
 
 

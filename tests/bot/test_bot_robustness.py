@@ -16,13 +16,6 @@ from tests.bot.fakes import png_bytes
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-async def settle(api: FakeBotApi, s: float = 0.3) -> None:
-    """Wait until no call arrived for ``s`` seconds."""
-    last = -1
-    while last != len(api.calls):
-        last = len(api.calls)
-        await asyncio.sleep(s)
-
 
 async def errors_recorded(h: Harness) -> int:
     rows = await h.rt.metrics.rows("SELECT COUNT(*) FROM bot_errors")
@@ -39,7 +32,7 @@ async def test_updates_without_a_sender_are_ignored_silently(fake_bot: Harness) 
     api.push({"edited_channel_post": {**post, "text": "blue dress", "edit_date": int(time.time())}})
     api.send_text(600, "/help")  # a later update, to know the ones above were read
     await api.wait_for("sendMessage", chat_id=600)
-    await settle(api)
+    await api.settle()
     assert not [c for c in api.calls if c.chat_id == channel]
     assert await errors_recorded(fake_bot) == errors
 
@@ -52,7 +45,7 @@ async def test_stats_is_private_to_admins(fake_bot: Harness) -> None:
     api.send_text(group, f"/stats@{BOT_USERNAME}", chat_type="group", user=api.user(611))
     api.send_text(612, "/help")
     await api.wait_for("sendMessage", chat_id=612, after=after)
-    await settle(api)
+    await api.settle()
     assert not [c for c in api.calls[after:] if c.chat_id == group]  # no figures, no refusal in groups
     api.send_text(613, "/stats", user=api.user(613))
     assert "isn't available" in (await api.wait_for("sendMessage", chat_id=613, after=after)).text
@@ -79,7 +72,7 @@ async def test_a_burst_gets_one_notice_of_each_kind(fake_bot: Harness) -> None:
     while fake_bot.rt.turns.waiting(chat):
         assert time.monotonic() < deadline
         await asyncio.sleep(0.1)
-    await settle(api)
+    await api.settle()
     texts = [c.text for c in api.calls[after:] if c.chat_id == chat and c.method == "sendMessage"]
     assert sum("One moment" in x for x in texts) == 1
     assert sum("can't take more" in x for x in texts) == 1
@@ -103,7 +96,7 @@ async def test_a_button_pressed_during_a_turn_is_answered_at_once(fake_bot: Harn
     card = await api.wait_for("sendPhoto", chat_id=chat, after=after, where=lambda c: "A black dress." in c.text)
     prose = await api.wait_for("editMessageText", chat_id=chat, after=after, where=lambda c: c.text.endswith("word13"))
     assert prose.at <= card.at  # the card came after the turn's answer, not inside it
-    await settle(api)
+    await api.settle()
     assert not [c for c in api.calls[after:] if c.chat_id == chat and "went wrong" in c.text]
 
 
@@ -128,7 +121,7 @@ async def test_a_passing_bot_api_failure_is_retried(fake_bot: Harness) -> None:
     api.fail(Failure("sendMediaGroup", 500, "Internal Server Error", match=lambda p: p.get("chat_id") == 651))
     api.send_text(651, "a black dress")
     await api.wait_for("sendMessage", chat_id=651, after=after, where=lambda c: "picks for you" in c.text)
-    await settle(api)
+    await api.settle()
     groups = [c for c in api.calls[after:] if c.chat_id == 651 and c.method == "sendMediaGroup"]
     assert len(groups) == 2  # the failed album, then the one that went through
     assert not _apologies(api, 650, after) and not _apologies(api, 651, after)
@@ -153,7 +146,7 @@ async def test_a_slow_album_upload_is_waited_for(fake_bot: Harness) -> None:
         await api.wait_for("sendMessage", chat_id=653, after=after, where=lambda c: "picks for you" in c.text, wait_s=20)
     finally:
         api.delays.clear()
-    await settle(api)
+    await api.settle()
     assert len([c for c in api.calls[after:] if c.chat_id == 653 and c.method == "sendMediaGroup"]) == 1
     assert not _apologies(api, 653, after)
 
@@ -188,5 +181,5 @@ async def test_a_message_whose_answer_timed_out_is_not_sent_twice(fake_bot: Harn
         await api.wait_for("sendMessage", chat_id=654, after=after, where=lambda c: "went wrong" in c.text, wait_s=15)
     finally:
         api.delays.clear()
-    await settle(api)
+    await api.settle()
     assert len([c for c in api.calls[after:] if c.chat_id == 654 and "What I can do" in c.text]) == 1

@@ -6,7 +6,6 @@ once per module with ``reclmms ingest catalog --no-index`` (no embedders needed)
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -14,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from reclmms.cli import main
+from tests.bad_photos import bad_photos
 
 CUSTOMER = "c-known-1"
 PRODUCTS = """id,name,category,colour,price
@@ -71,34 +70,10 @@ def fresh(tmp_path: Path) -> tuple[str, Path]:
     return _config(tmp_path / "config.toml", data), data
 
 
-def _photos(tmp_path: Path) -> dict[str, tuple[Path, str]]:
-    text = tmp_path / "notes.jpg"
-    text.write_text("not a photo at all", encoding="utf-8")
-    buf = io.BytesIO()
-    Image.new("RGB", (200, 300), "red").save(buf, "JPEG")
-    corrupt = tmp_path / "broken.jpg"
-    corrupt.write_bytes(buf.getvalue()[:400])
-    bomb = tmp_path / "bomb.png"
-    Image.new("1", (9000, 9000)).save(bomb)
-    big = tmp_path / "big.jpg"
-    with big.open("wb") as fh:
-        fh.truncate(21 * 1024 * 1024)
-    empty = tmp_path / "empty.jpg"
-    empty.write_bytes(b"")
-    return {
-        "text": (text, "is not an image"),
-        "corrupt": (corrupt, "corrupt or truncated"),
-        "bomb": (bomb, "megapixels"),
-        "big": (big, "too large"),
-        "empty": (empty, "the photo is empty"),
-        "missing": (tmp_path / "nope.jpg", "photo file not found"),
-    }
-
-
 @pytest.mark.parametrize("kind", ["text", "corrupt", "bomb", "big", "empty", "missing"])
 def test_ask_rejects_a_bad_photo(fresh: tuple[str, Path], tmp_path: Path, capsys, kind: str) -> None:  # type: ignore[no-untyped-def]
     config, data = fresh
-    path, message = _photos(tmp_path)[kind]
+    path, message = bad_photos(tmp_path)[kind]
     code = main(["--config", config, "ask", "dress", "--photo", str(path), "--json", "--backend", "scripted"])
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
@@ -109,7 +84,7 @@ def test_ask_rejects_a_bad_photo(fresh: tuple[str, Path], tmp_path: Path, capsys
 def test_chat_photo_and_customer_commands_print_a_message_and_continue(
     store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    photos = _photos(tmp_path)
+    photos = bad_photos(tmp_path)
     lines = iter([
         f"/photo {photos['text'][0]}",
         f"/photo {photos['empty'][0]}",

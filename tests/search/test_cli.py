@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from PIL import Image
 
 from reclmms.cli import main
 from reclmms.settings import Settings
+from tests.bad_photos import bad_photos
 
 
 @pytest.fixture
@@ -75,18 +75,7 @@ def test_bad_input_is_one_clear_line(config: str, args: list[str], message: str,
 
 
 def test_bad_photos(config: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    text = tmp_path / "notes.jpg"
-    text.write_text("not a photo at all", encoding="utf-8")
-    corrupt = tmp_path / "broken.jpg"
-    buf = io.BytesIO()
-    Image.new("RGB", (200, 300), "red").save(buf, "JPEG")
-    corrupt.write_bytes(buf.getvalue()[:400])
-    bomb = tmp_path / "bomb.png"
-    Image.new("1", (9000, 9000)).save(bomb)
-    big = tmp_path / "big.jpg"
-    with big.open("wb") as fh:
-        fh.truncate(21 * 1024 * 1024)
-    for path, message in ((text, "not an image"), (corrupt, "corrupt"), (bomb, "megapixels"), (big, "too large")):
+    for path, message in bad_photos(tmp_path).values():
         code, _, err = _run(config, "--photo", str(path), capsys=capsys)
         assert code == 2, err
         assert message in err and len(err.strip().splitlines()) == 1
