@@ -73,6 +73,30 @@ _ANAPHORA = re.compile(
     r"^\s*(en|in|auf) \w+\s*[?!.]*\s*$)",
     _F,
 )
+# Words that point at the products shown ("blue ones", "do you have them in red"): a refinement even with
+# other words in it ("blue ones with long sleeves").
+_POINTER = re.compile(r"\b(ones?|them|these|those)\b", _F)
+# The words a bare refinement is made of besides colours, prices and sizes ("the same in black", "anything
+# cheaper?", "más baratos", "en negro por favor"). A message with a word outside these, a colour and an
+# audience ("cardigan in beige", "socks in black") names a product of its own and starts a new search.
+_REFINEMENT_WORDS = frozenset("""
+    a an the in on of for with and but or also too same one ones it them these those this that
+    what about how do does did you have has got any anything something some show me give see let
+    please pls maybe instead just only now ok okay yes no not i want would like prefer need can could get find
+    is are there is there's colour color shade tone version light dark pale bright deep off
+    cheaper cheap cheapest less expensive lower price prices affordable budget more other others else
+    another different next page options under below than max maximum up to at most over above least min
+    similar alike look looks style alternative alternatives first second third fourth fifth last item items
+    product products option
+    minimum dollars dollar euros euro eur usd size sizes xs xl xxl xxxl small medium large
+    en el la los las lo un una unos unas mismo misma mismos mismas pero y tambien también qué que tal tienes
+    tiene tienen hay algo más mas barato barata baratos baratas menos de del color por favor quiero otro otra
+    otros otras con ese esa esos esas este esta estos estas talla
+    le les une des même mêmes mais et aussi avez vous plus moins cher chers chère chères couleur autre
+    autres ce cette ces du taille
+    auf der die das den dem ein eine einen gleiche gleichen aber und auch habt ihr haben sie mehr
+    günstiger billiger farbe andere anderen bitte noch größe
+""".split())
 _FOREIGN_CUSTOMER = re.compile(
     r"((customer|user|client|account|cliente|kunde|клиент)\s*(id|#|no\.?|number)?\s*[:=]?\s*[0-9a-f]{6,}|"
     r"someone else|other (customer|user|people)|another (customer|user|person)|"
@@ -147,6 +171,16 @@ def _price(match: re.Match[str] | None) -> float | None:
     return float(raw.replace(",", ".")) if raw else None
 
 
+def own_words(text: str) -> list[str]:
+    """The words of ``text`` (lower case) that are not refinement words, digits or single letters: what
+    may name a product ("cardigan" in "cardigan in beige"). Colours are left to the caller, which knows the
+    catalog's. Text in Chinese, Japanese or Korean gives none (its words are not separated)."""
+    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", text):
+        return []
+    words = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text.lower())
+    return [w for w in dict.fromkeys(words) if len(w) > 1 and w not in _REFINEMENT_WORDS]
+
+
 def _follows_up(text: str, c: Classification, has_colour: bool) -> bool:
     """The message only changes or points at products shown before ("cheaper ones", "in blue", "show me more",
     "something similar"), rather than asking for something new ("cheap shirts", "blue")."""
@@ -156,7 +190,8 @@ def _follows_up(text: str, c: Classification, has_colour: bool) -> bool:
 
 
 def classify(
-    text: str, *, has_shown: bool, has_photo: bool, has_type: bool = False, has_colour: bool = False
+    text: str, *, has_shown: bool, has_photo: bool, has_type: bool = False, has_colour: bool = False,
+    names_product: bool = False,
 ) -> Classification:
     """Rule-based intent and modifiers for one user message.
 
@@ -164,7 +199,9 @@ def classify(
     "cheaper" and "in blue" can refer to them; without any, such a follow-up is "nothing_shown");
     ``has_type``/``has_colour``: the text names a
     catalog product type / colour (so "recommend a red dress" is a search, not a personal
-    pick, and "red dress" after a list is a new search while "in blue" refines it).
+    pick, and "red dress" after a list is a new search while "in blue" refines it);
+    ``names_product``: the text has a word that is no colour or refinement word, catalog type or not
+    ("cardigan in beige", "socks in black"): a new search, unless it points at the shown ones ("blue ones").
     """
     c = Classification()
     text = text.strip()
@@ -174,6 +211,7 @@ def classify(
     c.cheaper = bool(_CHEAPER.search(text))
     c.more = bool(_MORE.search(text))
     c.foreign_customer = bool(_FOREIGN_CUSTOMER.search(text))
+    new_item = has_type or (names_product and not _POINTER.search(text))
     words = len(re.findall(r"\w+", text)) if not re.search(r"[\u4e00-\u9fff]", text) else len(text) // 2
     if has_photo:
         c.intent = "similar"
@@ -193,9 +231,9 @@ def classify(
         c.intent = "details"
     elif _RECOMMEND.search(text) and not (has_type or has_colour):
         c.intent = "recommend"
-    elif has_shown and not has_type and (c.cheaper or c.more or (has_colour and words <= 6) or (c.max_price is not None and words <= 6)):
+    elif has_shown and not new_item and (c.cheaper or c.more or (has_colour and words <= 6) or (c.max_price is not None and words <= 6)):
         c.intent = "refine"
-    elif not has_shown and not has_type and words <= 6 and _follows_up(text, c, has_colour):
+    elif not has_shown and not new_item and words <= 6 and _follows_up(text, c, has_colour):
         c.intent = "nothing_shown"  # "cheaper ones", "in blue", "more like this" with nothing to refer to
     c.signals.append(c.intent or "none")
     return c

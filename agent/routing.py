@@ -20,7 +20,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
-from agent.intents import Classification, classify
+from agent.intents import Classification, classify, own_words
 from agent.prompts import render
 from agent.scope import unsold_object
 from agent.state import ConversationState
@@ -135,7 +135,9 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
     colour = await ctx.vocab.find("colour", text, language)
     ptype = await ctx.vocab.find("product_type", text, language)
     group = ctx.vocab.find_in_text("index_group", text, language)
-    c = classify(text, has_shown=bool(shown), has_photo=bool(ctx.photo), has_type=bool(ptype), has_colour=bool(colour))
+    names_product = bool(_product_words(ctx, text, colour))
+    c = classify(text, has_shown=bool(shown), has_photo=bool(ctx.photo), has_type=bool(ptype), has_colour=bool(colour),
+                 names_product=names_product)
     ctx.record.route = "rules"
     if c.foreign_customer:
         return _decided(ctx, "refused", {}, language)
@@ -161,7 +163,7 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
                 c.min_price = c.min_price or _number(out.get("min_price"))
             if c.ordinal is None:
                 c.ordinal = out.get("ordinal")
-            if intent in ("similar", "refine", "details") and not shown:
+            if intent in ("similar", "refine", "details") and not shown or intent == "refine" and names_product:
                 intent = "search"
     if intent is None:
         ctx.record.route = ctx.record.route if ctx.record.route == "llm" else "default"
@@ -180,6 +182,14 @@ async def speculate(plan: dict[str, Any], state: ConversationState, runtime: Run
 
     return await invoke_tool(plan["tool"], dict(plan["args"]), state, runtime,
                              max(1.0, float(runtime.context.settings.agent.turn_timeout_s) / 2))
+
+
+def _product_words(ctx: AgentContext, text: str, colour: str | None) -> list[str]:
+    """The words of ``text`` that may name a product of its own: no refinement word, colour or audience
+    ("cardigan" in "cardigan in beige", none in "the same in black" or "azules")."""
+    forms = ctx.vocab.surface_forms("colour", colour) if colour else set()
+    return [w for w in own_words(text) if w not in forms
+            and not any(ctx.vocab.exact(f, w) for f in ("colour", "index_group"))]
 
 
 def _number(value: Any) -> float | None:

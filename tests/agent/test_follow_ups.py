@@ -65,3 +65,28 @@ def test_numeric_ordinals_and_follow_up_rules() -> None:
     assert classify("blue", **fresh, has_colour=True).intent is None
     assert classify("cheaper dresses", **fresh, has_type=True).intent is None
     assert classify("cheaper ones", has_shown=True, has_photo=False).intent == "refine"
+
+
+@pytest.mark.parametrize(("first", "second", "colour"), [
+    ("a red summer dress", "socks in black", "Black"),  # a product the catalog lacks
+    ("a red dress", "shirt in white", "White"),  # a product the catalog has
+    ("a red dress", "cardigan in blue", "Blue"),
+])
+async def test_a_new_item_with_a_colour_is_a_new_search(open_service, first: str, second: str, colour: str) -> None:  # type: ignore[no-untyped-def]
+    s = Session("new-item")
+    async with open_service(ScriptedBackend()) as service:
+        assert (await service.ask(s, first)).products
+        turn = await service.ask(s, second)
+    args = turn.tool_calls[0]["args"]
+    assert turn.intent == "search" and args.get("product_type") != "Dress" and args["colour"] == colour
+    assert second in args["query"]
+
+
+@pytest.mark.parametrize("text", ["in blue", "blue ones", "cheaper", "the same in black", "do you have them in red?",
+                                  "blue ones with long sleeves"])
+async def test_bare_refinements_still_refine_the_shown_list(open_service, text: str) -> None:  # type: ignore[no-untyped-def]
+    s = Session("bare")
+    async with open_service(ScriptedBackend()) as service:
+        assert (await service.ask(s, "a red dress")).products
+        turn = await service.ask(s, text)
+    assert turn.intent == "refine" and turn.tool_calls[0]["args"].get("product_type") == "Dress"
