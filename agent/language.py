@@ -2,8 +2,9 @@
 
 A detection is trusted only when it is confident: text in a script of its own (Chinese,
 Japanese, Korean, Cyrillic, Arabic), or Latin text of at least ``MIN_WORDS`` distinct words whose
-best language scores ``MIN_CONFIDENCE`` or more and ``MIN_RATIO`` times the fallback's score
-(for short texts, also without any one of their words).
+best language scores ``MIN_CONFIDENCE`` (``MIN_CONFIDENCE_LONG`` from ``LONG_WORDS`` words) or more and
+``MIN_RATIO`` times the fallback's score (for short texts, also without any one of their words, unless
+that word is the language's own: "bañador").
 Everything else is no evidence: single words (fashion words such as "leggings", "jeans" or
 "culottes" are the same in many languages, and lingua calls them Dutch, Swedish or French),
 emoji, markup, links, digits, and a word said over and over (it counts once). Then the reply
@@ -31,6 +32,13 @@ DEFAULT_LANGUAGE = "en"
 # one of their words.
 MIN_WORDS = 2
 MIN_CONFIDENCE = 0.4
+# A sentence of this many distinct words or more is evidence at a lower score: lingua spreads short Spanish
+# sentences over the Romance languages ("un regalo para mi madre": Spanish 0.39, Italian 0.25, English 0.05).
+LONG_WORDS = 4
+MIN_CONFIDENCE_LONG = 0.3
+# A word that scores this much for one language on its own is that language's own ("bañador": Spanish 1.0),
+# unlike a loanword ("leggings": Dutch 0.62), so a short text need not beat the fallback without it.
+OWN_WORD_SCORE = 0.95
 MIN_RATIO = 2.0
 MAX_CHECKED_WORDS = 3
 MAX_WORDS = 40  # distinct words given to the detector: enough for any language, bounded time
@@ -117,14 +125,21 @@ class LanguageDetector:
             return fallback
         best = values[0]
         code = self._by_lingua.get(best.language, fallback)
-        if code == fallback or best.value < self._min_confidence or not self._beats(code, fallback, values):
+        needed = min(self._min_confidence, MIN_CONFIDENCE_LONG) if len(words) >= LONG_WORDS else self._min_confidence
+        if code == fallback or best.value < needed or not self._beats(code, fallback, values):
             return fallback
         if len(words) <= MAX_CHECKED_WORDS:
             for i in range(len(words)):
+                if self._own_word(words[i], code):
+                    continue
                 rest = " ".join(words[:i] + words[i + 1 :])
                 if not self._beats(code, fallback, self._detector.compute_language_confidence_values(rest)):
                     return fallback
         return code
+
+    def _own_word(self, word: str, code: str) -> bool:
+        values = self._detector.compute_language_confidence_values(word)
+        return bool(values) and self._by_lingua.get(values[0].language) == code and values[0].value >= OWN_WORD_SCORE
 
     def _beats(self, code: str, fallback: str, values: list[Any]) -> bool:
         scores = {self._by_lingua.get(v.language): float(v.value) for v in values}

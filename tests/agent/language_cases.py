@@ -180,4 +180,22 @@ CASES: list[Case] = [
     ("top", None, None, "en"),
     ("blue jeans", None, "fr", "fr"),
     ("a denim jacket please", None, "fr", "en"),
+    # added with the lower bar for sentences of 4+ words and a language's own letters ("ñ"); a shopper's
+    # client hint ("es") answers for single words and short phrases
+    ("un regalo para mi madre", None, None, "es"),
+    ("un regalo para mi madre", "es", None, "es"),
+    ("un regalo para mi madre", "en", None, "es"),
+    ("algo bonito para mi novia", None, None, "es"),
+    ("busco un regalo para mi hermana", "en", None, "es"),
+    ("un bañador", None, None, "es"),
+    ("un bañador", "es", None, "es"),
+    ("calcetines", "es", None, "es"),
+    ("calcetines", None, None, "en"),
+    ("gafas de sol", "es", None, "es"),
+    ("una sudadera con capucha", "es", None, "es"),
+    ("un cadeau pour ma mère", None, None, "fr"),
+    ("ein Geschenk für meine Mutter", None, None, "de"),
+    ("a gift for my mother please", "es", None, "en"),
+    ("I need a dress for my sister", "es", None, "en"),
+    ("a hoodie", "es", "es", "es"),
 ]
