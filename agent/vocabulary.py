@@ -227,7 +227,10 @@ class VocabularyMapper:
         if not words:
             return None
         try:
-            return await asyncio.to_thread(self._nearest_word, field, words)
+            found = await asyncio.to_thread(self._nearest_word, field, words)
+            if found and field == "product_type":
+                found = await asyncio.to_thread(self._qualified, field, text, found)
+            return found
         except Exception as exc:
             logger.warning("vocabulary embedding failed for %s in %r: %s", field, text[:80], exc)
             return None
@@ -269,6 +272,26 @@ class VocabularyMapper:
                 self._learn(field, word, self._accept(field, values, row))
         found = [hit for hit in (self._learned.get((field, w)) for w in words) if hit is not None]
         return max(found, key=lambda hit: hit[1])[0] if found else None
+
+    def _qualified(self, field: str, text: str, found: str) -> str:
+        """``found`` unless a phrase of 2-3 words around the word that named it is closer to another value
+        than to ``found`` and close enough on its own ("sudadera con capucha": Hoodie 0.65, Sweater 0.61,
+        while "sudadera" alone is a Sweater; "pantalones cortos" are Shorts)."""
+        import numpy as np
+
+        words = [w.strip("'-") for w in _WORD.findall(text.lower())][:MAX_TEXT_WORDS]
+        with self._lock:
+            heads = {i for i, w in enumerate(words) if (hit := self._learned.get((field, w))) and hit[0] == found}
+        phrases = list(dict.fromkeys(" ".join(words[i:i + n]) for n in (3, 2) for h in heads
+                                     for i in range(max(0, h - n + 1), min(h, len(words) - n) + 1)))
+        values, vectors = self._value_vectors(field)
+        if not phrases or vectors is None or found not in values:
+            return found
+        rows = np.asarray(self._embedder.embed(phrases), dtype="float32") @ vectors.T
+        base = values.index(found)
+        rivals = [(values[int(np.argmax(row))], float(np.max(row))) for row in rows
+                  if float(np.max(row)) >= WORD_THRESHOLDS[field] and float(np.max(row)) > float(row[base])]
+        return max(rivals, key=lambda hit: hit[1])[0] if rivals else found
 
     def _accept(self, field: str, values: list[str], row: Any) -> tuple[str, float] | None:
         """The best value of one word's scores, if it is close enough and clearly ahead of unrelated values."""

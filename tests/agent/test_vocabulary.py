@@ -62,3 +62,13 @@ async def test_the_prose_never_calls_the_products_a_type_the_message_named_but_n
     # products that are what was asked for may be called so
     assert same.products and all(p.product_type == "Dress" for p in same.products)
     assert "never call them" not in backend.calls[-1]["messages"][-1]["content"]
+
+
+async def test_a_phrase_around_the_word_can_name_a_closer_type(demo_vocabulary: VocabularyMapper) -> None:
+    """"sudadera" alone is a Sweater; "sudadera con capucha" (a hooded one) is closer to Hoodie than to Sweater."""
+    m = demo_vocabulary
+    assert await m.find("product_type", "una sudadera", "es") == "Sweater"
+    assert await m.find("product_type", "una sudadera con capucha", "es") == "Hoodie"
+    assert await m.find("product_type", "sudadera con capucha negra", "es") == "Hoodie"
+    assert await m.find("product_type", "quiero unos vaqueros negros", "es") == "Jeans"
+    assert await m.find("product_type", "camiseta sin mangas blanca", "es") == "T-shirt"
