@@ -150,10 +150,15 @@ def image_source(article: Article) -> str:
 async def _stale(
     collection: VectorCollection, batch: list[Article], report: IndexReport, source: Callable[[Article], str]
 ) -> list[Article]:
-    """Articles without a vector, or whose vector was computed from other input (vectors written
-    before fingerprints were recorded count as current)."""
+    """Articles without a vector, or whose vector was computed from other input. A vector written
+    before fingerprints were recorded counts as current, and gets its fingerprint now, so later
+    changes to that article are seen."""
     stored = await asyncio.to_thread(collection.sources, [a.article_id for a in batch])
     todo = [a for a in batch if a.article_id not in stored or stored[a.article_id] not in (None, source(a))]
+    unrecorded = [a for a in batch if a.article_id in stored and stored[a.article_id] is None]
+    if unrecorded:
+        metadatas = [{**article_metadata(a), "source": source(a)} for a in unrecorded]
+        await asyncio.to_thread(collection.set_metadata, [a.article_id for a in unrecorded], metadatas)
     report.skipped_existing += len(batch) - len(todo)
     return todo
 

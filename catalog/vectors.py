@@ -94,6 +94,11 @@ class VectorCollection:
         got = self._collection.get(ids=list(ids), include=["metadatas"])
         return {i: (m or {}).get("source") for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
+    def set_metadata(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
+        """Replace the metadata of existing records (their vectors stay)."""
+        if ids:
+            self._collection.update(ids=list(ids), metadatas=list(metadatas))
+
     def all_ids(self) -> list[str]:
         ids: list[str] = []
         for offset in range(0, self.count(), _GET_BATCH):

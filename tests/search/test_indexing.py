@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 from catalog.articles import ArticleStore
@@ -125,3 +126,26 @@ async def test_reindex_follows_changed_and_removed_articles(demo_settings_factor
 
         again = await index_catalog(settings, db, store, progress=False, **models)
         assert (again.text_indexed, again.images_indexed, again.removed) == (0, 0, 0)
+
+
+async def test_an_index_without_fingerprints_records_them_and_then_sees_changes(demo_settings_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings: Settings = demo_settings_factory()
+    articles = make_articles(tmp_path / "images")[:3]
+    models = {"text_embedder": build_text_embedder(settings), "image_embedder": build_image_embedder(settings)}
+    async with Database(settings.sqlite_path) as db:
+        await ensure_catalog_schema(db)
+        store = ArticleStore(db)
+        await store.upsert_many(articles)
+        await index_catalog(settings, db, store, images=False, progress=False, **models)
+        vectors = VectorStore(settings, "use-m3", "efficientnet-lite0")
+        ids = [a.article_id for a in articles]
+        stored = vectors.text.get_vectors(ids)
+        vectors.text.delete(ids)  # written again as an older index left them: no fingerprint
+        vectors.text.add(ids, np.stack([stored[i] for i in ids]), [{"name": a.name} for a in articles])
+        assert set(vectors.text.sources(ids).values()) == {None}
+
+        upgraded = await index_catalog(settings, db, store, images=False, progress=False, **models)
+        assert upgraded.text_indexed == 0 and None not in vectors.text.sources(ids).values()
+        await store.upsert_many([replace(articles[0], description="A long wool coat.")])
+        changed = await index_catalog(settings, db, store, images=False, progress=False, **models)
+        assert changed.text_indexed == 1
