@@ -72,6 +72,8 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
         if not shown:
             return r.get(language, "nothing_shown")
         return r.get(language, "no_ordinal", n=shown, k=output.extra.get("position") or "?")
+    if kind == "gone":
+        return r.get(language, "gone")
     if kind == "no_customer":  # how to link depends on where the shopper talks from
         return r.get(language, f"link_first_{ctx.channel}" if ctx.channel else "link_first")
     if kind == "history":

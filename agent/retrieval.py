@@ -97,7 +97,9 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
                     output.extra["no_cheaper"] = await _has_matches(name, args, state, runtime, timeout)
         except BadImageError as exc:
             output = ToolOutput(kind="bad_image", observation=str(exc))
-        except (BadQueryError, NotFoundError) as exc:
+        except NotFoundError as exc:  # e.g. a purchase of a product no longer in the catalog
+            output = ToolOutput(kind="gone", observation=str(exc))
+        except BadQueryError as exc:
             output = ToolOutput(kind="error", observation=str(exc))
         except (ReclmmsError, TimeoutError) as exc:
             logger.warning("tool %s failed: %s", name, exc)

@@ -12,7 +12,7 @@ from typing import Any
 
 from catalog.models import Article, Purchase, Recommendation, SearchFilters, SearchHit
 from catalog.search import MAX_QUERY_CHARS
-from reclmms.errors import BadImageError, BadQueryError
+from reclmms.errors import BadImageError, BadQueryError, NotFoundError
 
 _TRANSLATE = {
     "连衣裙": "dress", "裙子": "skirt", "红色": "red", "红": "red", "蓝色": "blue", "黑色": "black",
@@ -123,6 +123,8 @@ class FakeCatalog:
 
     async def similar_to(self, article_id: str, filters: SearchFilters | None = None, k: int = 10) -> list[SearchHit]:
         self.calls.append(("similar_to", (article_id, filters)))
+        if article_id not in self.by_id:  # as the catalog's search says it
+            raise NotFoundError(f"no article with id '{article_id}'")
         base = self.by_id[article_id]
         f = filters or SearchFilters()
         hits = [SearchHit(a, 1.0 if a.product_type == base.product_type else 0.1) for a in self.items

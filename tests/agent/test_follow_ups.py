@@ -90,3 +90,14 @@ async def test_bare_refinements_still_refine_the_shown_list(open_service, text: 
         assert (await service.ask(s, "a red dress")).products
         turn = await service.ask(s, text)
     assert turn.intent == "refine" and turn.tool_calls[0]["args"].get("product_type") == "Dress"
+
+
+async def test_more_like_a_product_that_left_the_catalog_says_so(open_service, catalog) -> None:  # type: ignore[no-untyped-def]
+    s = Session("gone")
+    async with open_service(ScriptedBackend()) as service:
+        shown = await service.ask(s, "a red dress")
+        gone = shown.products[0].article_id
+        del catalog.by_id[gone]  # removed by a catalog update since it was shown
+        similar = await service.ask(s, "more like the first one")
+    assert similar.products == []
+    assert similar.reply.startswith("That product is no longer in our catalog")
