@@ -19,7 +19,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
 from agent.grounding import Grounding, SentenceFilter
-from agent.notes import contradicted_terms, describe, missing_values, plural, relaxation_note, repeat_note
+from agent.notes import contradicted_terms, describe, missing_values, relaxation_note, repeat_note
 from agent.prompts import render
 from agent.state import MAX_HISTORY, ConversationState
 from agent.tools import ToolOutput
@@ -58,11 +58,8 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
         return r.get(language, intent)
     if intent == "refused":
         return r.get(language, "foreign_customer")
-    if intent == "not_sold":
-        item = ctx.record.unsold
-        if language == "en" and re.fullmatch(r"[A-Za-z][A-Za-z' -]*", item):
-            item = plural(item)  # "we don't sell iPhones"
-        return r.get(language, "not_sold", item=item)
+    if intent == "not_sold":  # the item is not echoed: the reply never names a product outside the catalog
+        return r.get(language, "not_sold")
     if output is None:
         return r.get(language, "none")
     kind = output.kind

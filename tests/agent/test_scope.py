@@ -63,8 +63,9 @@ async def test_an_out_of_catalog_request_gets_a_polite_no_and_no_products(open_s
         linen = await service.ask(Session("linen"), "do you sell linen?")  # a word of the catalog's names
         mine = await service.ask(Session("mine"), "recommend something for me")
     assert iphone.intent == "not_sold" and iphone.products == [] and iphone.tool_calls == []
-    assert iphone.reply == "Sorry, we don't sell iPhones; this is a fashion shop. Can I help you find something to wear?"
-    assert zh.intent == "not_sold" and zh.products == [] and zh.reply.startswith("抱歉，我们不卖iPhone")
+    assert iphone.reply == "Sorry, that is not something we sell: this is a fashion shop. Can I help you find something to wear?"
+    assert "iphone" not in iphone.reply.lower()  # the refusal never names the product
+    assert zh.intent == "not_sold" and zh.products == [] and zh.reply.startswith("抱歉，我们不卖这类商品") and "iPhone" not in zh.reply
     assert [c for c in backend.calls if c["messages"] and "iPhone" in str(c["messages"])] == []  # no model call
     assert dress.intent == "search" and dress.products
     assert linen.intent == "search" and linen.products
