@@ -42,12 +42,13 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
 from catalog.recsys.candidates import Candidates, HistoryRow
 from catalog.recsys.learned import TreeRanker
+from catalog.recsys.reasons import Why, explain
 
 FEATURES = (
     "rep_recent",
@@ -151,32 +152,6 @@ class ScoredItem:
     score: float
     sources: tuple[str, ...]
     reason: str
-
-
-def _when(as_of: date, age_days: int) -> str:
-    if age_days <= 1:
-        return "yesterday"
-    if age_days < 7:
-        return f"{age_days} days ago"
-    return f"in {(as_of - timedelta(days=age_days)).strftime('%B %Y')}"
-
-
-Why = dict[str, tuple[str, int]]  # source -> (related article or index group, age in days)
-
-
-def explain(c: Candidates, rid: int, source: str, detail: tuple[str, int]) -> str:
-    """The one-line reason for a candidate of ``source`` (formatted lazily: only the top k need it)."""
-    as_of = c.as_of[rid]
-    ref, age = detail
-    if source == "repurchase":
-        return f"you bought this {_when(as_of, age)}"
-    if source == "variant":
-        return f"another colour of the {c.names.get(ref, ref)} you bought {_when(as_of, age)}"
-    if source == "copurchase":
-        return f"often bought with the {c.names.get(ref, ref)}"
-    if source == "new":
-        return f"new in {ref}" if ref else "new this fortnight"
-    return f"popular{f' in {ref}' if ref else ''} over the last two weeks"
 
 
 def sparse_features(c: Candidates, rid: int) -> tuple[dict[str, dict[str, float]], dict[str, Why]]:
