@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from telegram import Bot, Update
 
 from bot.i18n import t
+from bot.store import stop_task
 from catalog.db import Database
 
 logger = logging.getLogger(__name__)
@@ -234,8 +235,5 @@ class PendingTurns:
             self._task = asyncio.create_task(loop(), name="bot-pending-heartbeat")
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await stop_task(self._task)
+        self._task = None

@@ -107,6 +107,14 @@ BOT_MIGRATIONS: list[str] = [
 ]
 
 
+async def stop_task(task: asyncio.Task[None] | None) -> None:
+    """Cancel a background loop and wait until it has stopped."""
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 async def ensure_bot_schema(db: Database) -> int:
     return await db.migrate("bot", BOT_MIGRATIONS)
 
@@ -252,11 +260,8 @@ class MetricsStore:
             self._task = asyncio.create_task(self._flush_loop())
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await stop_task(self._task)
+        self._task = None
         await self.flush()
 
     async def _flush_loop(self) -> None:
