@@ -39,6 +39,7 @@ class TurnRecord:
     tool_path: str = ""  # how the model chose its tool when route == "llm": "native" | "json"
     speculative: Any = None  # (plan, task): the default search, started while the model decides
     unsold: str = ""  # what the shopper asked for that the shop does not sell ("iPhone")
+    absent: str = ""  # a kind of clothing the shopper named that the catalog has none of ("socks")
     requested: dict[str, str] = field(default_factory=dict)  # the colour and product type the message named
 
 

@@ -18,12 +18,14 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
+from agent.garments import english_kind
 from agent.grounding import Grounding, SentenceFilter
 from agent.notes import contradicted_terms, describe, missing_values, relaxation_note, repeat_note
 from agent.prompts import render
 from agent.state import MAX_HISTORY, ConversationState
 from agent.tools import ToolOutput
 from agent.turn import ReplyDelta
+from agent.vocabulary import SYNONYMS, singular
 from reclmms.errors import ReclmmsError
 
 logger = logging.getLogger(__name__)
@@ -89,6 +91,22 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
     return r.get(language, {"similar": "similar", "refine": "refine"}.get(intent, "found"), n=n)
 
 
+def _absent_note(ctx: AgentContext, intent: str, language: str) -> str:
+    """"I have no socks in the shop right now…" for a search that named a kind the catalog has none of."""
+    if intent != "search" or not ctx.record.absent:
+        return ""
+    key = "unstocked" if ctx.record.products else "unstocked_none"
+    return ctx.replies.get(language, key, item=ctx.record.absent)
+
+
+def _absent_terms(ctx: AgentContext, intent: str) -> set[str]:
+    """The shopper's words for the absent kind and its English name: the prose may not use them."""
+    if intent != "search" or not ctx.record.absent:
+        return set()
+    english = english_kind(ctx.record.absent, SYNONYMS.get("product_type", {}))
+    return {ctx.record.absent, *((english, singular(english)) if english else ())}
+
+
 def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: ToolOutput, language: str) -> list[dict[str, Any]]:
     products = ctx.record.products
     counts = list(output.extra.get("counts") or []) if output.kind == "history" else []
@@ -118,6 +136,10 @@ def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: 
                    f"the shop has no {describe(output.extra.get('filters') or {}, 'en', ctx.replies)}")
         extra = (f"Note: {missing}, and the shopper was already told so. These are the closest products: "
                  "present them as they are listed" + (f" and never call them {dropped}." if dropped else "."))
+    elif _absent_terms(ctx, intent):
+        absent = ctx.record.absent
+        extra = (f"Note: the shop has no {absent} at all, and the shopper was already told so. These are the closest "
+                 f"products: present them as they are listed and never call them {absent}.")
     else:
         missing_words = [v.lower() for v in missing_values(output, ctx.record.requested).values()]
         if missing_words:
@@ -194,7 +216,8 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
     output: ToolOutput | None = ctx.record.output
     shown: list[str] = []
     failed = ctx.budget.failed
-    lead = relaxation_note(output, language, ctx.replies)  # said first, whatever the model writes
+    # said first, whatever the model writes
+    lead = " ".join(filter(None, (_absent_note(ctx, intent, language), relaxation_note(output, language, ctx.replies))))
     tail = repeat_note(output, ctx.record.products, language, ctx.replies)
     said: list[str] = []
 
@@ -210,8 +233,8 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
         ctx.budget.reason = ctx.budget.reason or "no time left"
     elif wanted:
         assert output is not None
-        grounding = Grounding(state.get("grounded") or {}, ctx.catalog_names,
-                              contradicted=contradicted_terms(output, ctx.vocab, ctx.record.requested))
+        contradicted = contradicted_terms(output, ctx.vocab, ctx.record.requested) | _absent_terms(ctx, intent)
+        grounding = Grounding(state.get("grounded") or {}, ctx.catalog_names, contradicted=contradicted)
         shown, failed = await _model_prose(ctx, runtime, _messages(ctx, state, intent, output, language),
                                            grounding, language)
         said += shown

@@ -20,6 +20,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
+from agent.garments import absent_type
 from agent.intents import Classification, classify, own_words
 from agent.prompts import render
 from agent.scope import unsold_object
@@ -142,6 +143,10 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
     if c.foreign_customer:
         return _decided(ctx, "refused", {}, language)
     intent = c.intent
+    if intent in (None, "search") and not ptype and not ctx.photo and c.ordinal is None:
+        # a kind of clothing the catalog has none of ("socks"): the closest products, said so first
+        ctx.record.absent = absent_type(ctx.vocab, text, ctx.catalog_words) or ""
+        intent = "search" if ctx.record.absent else intent
     if intent in (None, "recommend") and not (colour or ptype or group or ctx.photo) and c.ordinal is None:
         unsold = await unsold_object(ctx, text, language)  # "recommend an iPhone" in a fashion shop
         if unsold:

@@ -20,6 +20,8 @@ import re
 import threading
 from typing import Any
 
+from agent.garments import FOREIGN_TYPES
+
 logger = logging.getLogger(__name__)
 
 FIELDS = ("product_type", "colour", "index_group", "garment_group", "section")
@@ -55,6 +57,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "violet": "purple", "lilac": "light purple", "denim": "blue",
     },
     "product_type": {
+        **FOREIGN_TYPES,  # kinds of clothing and accessories (``agent/garments.py``); the entries below win
         "连衣裙": "dress", "裙子": "skirt", "半身裙": "skirt", "裤子": "trousers", "长裤": "trousers",
         "牛仔裤": "jeans|trousers", "短裤": "shorts", "衬衫": "shirt", "t恤": "t-shirt", "毛衣": "sweater",
         "针织衫": "sweater", "卫衣": "hoodie", "外套": "jacket", "夹克": "jacket", "大衣": "coat",

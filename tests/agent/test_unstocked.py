@@ -1,0 +1,76 @@
+"""A kind of clothing the catalog has none of ("socks") gets the closest products, said so first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agent.garments import absent_type
+from agent.llm.scripted import ScriptedBackend
+from agent.turn import Session
+from agent.vocabulary import VocabularyMapper
+
+VOCAB = {"product_type": ["Dress", "Trousers", "Underwear Tights", "Sweater"], "colour": ["Black", "Red"]}
+NAME_WORDS = {"belt", "dress", "sunny", "midi"}
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("socks", "socks"),
+    ("black socks please", "socks"),
+    ("do you have sunglasses?", "sunglasses"),
+    ("I need a bow tie", "bow tie"),
+    ("calcetines negros", "calcetines"),
+    ("lunettes de soleil", "lunettes de soleil"),
+    ("我想买袜子", "袜子"),
+    ("носки", "носки"),
+    ("a red dress", None),  # a type the catalog has
+    ("tights", None),  # a word of the catalog's type "Underwear Tights"
+    ("a belt", None),  # a word of a product name
+    ("something for a wedding", None),  # names no kind
+    ("I want to watch", None),  # words that are also verbs are not kinds
+    ("that would suit me", None),
+])
+def test_a_kind_the_catalog_lacks(text: str, absent: str | None) -> None:
+    assert absent_type(VocabularyMapper(VOCAB), text, NAME_WORDS) == absent
+
+
+def test_an_empty_catalog_judges_nothing_absent() -> None:
+    assert absent_type(VocabularyMapper({}), "socks", set()) is None
+
+
+def test_a_catalog_with_the_kind_maps_foreign_words_onto_it() -> None:
+    mapper = VocabularyMapper({"product_type": ["Socks", "Sunglasses"]})
+    assert mapper.find_in_text("product_type", "unos calcetines negros", "es") == "Socks"
+    assert mapper.find_in_text("product_type", "我想买墨镜", "zh") == "Sunglasses"
+    assert absent_type(mapper, "calcetines", set()) is None
+
+
+def _calls_them_socks(messages: list[dict[str, Any]]) -> str:
+    return "These socks are lovely. I picked them for you."
+
+
+async def test_the_reply_says_first_that_there_are_none_and_never_calls_the_products_so(open_service) -> None:  # type: ignore[no-untyped-def]
+    backend = ScriptedBackend(text_rule=_calls_them_socks)
+    async with open_service(backend) as service:
+        socks = await service.ask(Session("socks"), "black socks please")
+        zh = await service.ask(Session("zh"), "我想买袜子")
+        dress = await service.ask(Session("dress"), "a red dress")
+    assert socks.intent == "search" and socks.products
+    assert socks.reply.startswith("I have no socks in the shop right now; here are the closest products I found.")
+    assert socks.reply.lower().count("socks") == 1  # the model's "These socks are lovely" was dropped
+    assert "I picked them for you." in socks.reply
+    assert not any("socks" in str(c.get("messages")).lower() and c["kind"] in ("tool", "json") for c in backend.calls)
+    assert zh.reply.startswith("店里目前没有袜子") and zh.products
+    assert dress.products and "I have no" not in dress.reply
+    assert all(p.product_type == "Dress" for p in dress.products)
+
+
+async def test_without_the_model_the_note_is_the_reply(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend(mode="down")) as service:
+        turn = await service.ask(Session("down"), "black sunglasses")
+        none = await service.ask(Session("none"), "do you have sunglasses?")  # the search finds nothing at all
+    assert turn.reply == "I have no sunglasses in the shop right now; here are the closest products I found."
+    assert turn.products and turn.intent == "search"
+    assert none.reply == "I have no sunglasses in the shop right now. Can I help you find something else?"
+    assert none.products == []
