@@ -46,3 +46,27 @@ def hit(predicted: Sequence[str], actual: Collection[str], k: int = 12) -> bool:
     """True when any of the first ``k`` distinct predictions is relevant."""
     truth = set(actual)
     return any(p in truth for p in list(dict.fromkeys(predicted))[:k])
+
+
+def paired_ratio_interval(
+    ours: Sequence[float], base: Sequence[float], *, resamples: int = 2000, level: float = 0.95, seed: int = 0
+) -> tuple[float, float] | None:
+    """A percentile bootstrap interval of mean(ours) / mean(base) over the same cases, resampled in pairs.
+
+    Both lists hold one score per case (AP@12 of two methods). None when there are fewer than two
+    cases or the base scores nothing (the ratio is undefined)."""
+    import numpy as np
+
+    a, b = np.asarray(ours, dtype="float64"), np.asarray(base, dtype="float64")
+    if len(a) != len(b):
+        raise ValueError("ours and base must have the same length")
+    if len(a) < 2 or not b.sum():
+        return None
+    rows = np.random.default_rng(seed).integers(0, len(a), size=(resamples, len(a)))
+    num, den = a[rows].sum(axis=1), b[rows].sum(axis=1)
+    ratios = num[den > 0] / den[den > 0]
+    if not len(ratios):
+        return None
+    tail = (1.0 - level) / 2 * 100
+    lo, hi = np.percentile(ratios, [tail, 100 - tail])
+    return float(lo), float(hi)

@@ -82,6 +82,11 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"  {'method':34s} {'MAP@12':>8s} {'HR@12':>8s}")
         for method, m in part["methods"].items():
             lines.append(f"  {method:34s} {m['map12']:8.4f} {m['hr12']:8.4f}")
+        versus = part.get("vs_best_baseline") or {}
+        if versus.get("ratio") is not None:
+            ci = versus.get("ratio_ci95")
+            interval = f" (95% paired bootstrap interval {ci[0]:.2f}-{ci[1]:.2f}x)" if ci else ""
+            lines.append(f"  ours / best baseline ({versus['baseline']}): {versus['ratio']:.2f}x{interval}")
     return "\n".join(lines)
 
 

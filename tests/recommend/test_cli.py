@@ -146,6 +146,16 @@ def test_eval_recs_json(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     }
     for m in primary["methods"].values():
         assert 0.0 <= m["map12"] <= 1.0 and 0.0 <= m["hr12"] <= 1.0
+    versus = primary["vs_best_baseline"]
+    best = max((m for m in primary["methods"] if m.startswith(("repurchase", "other", "14-day"))),
+               key=lambda m: primary["methods"][m]["map12"])
+    assert versus["baseline"] == best
+    if primary["methods"][best]["map12"] > 0:
+        ratio = primary["methods"]["palr (ours)"]["map12"] / primary["methods"][best]["map12"]
+        assert versus["ratio"] == pytest.approx(ratio, abs=0.05)
+        assert versus["ratio_ci95"] is None or versus["ratio_ci95"][0] <= versus["ratio"] <= versus["ratio_ci95"][1]
+    else:
+        assert versus["ratio"] is None and versus["ratio_ci95"] is None
     assert report["final_week"]["users"] == 0
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from catalog.recsys.metrics import average_precision, hit, mean_average_precision
+from catalog.recsys.metrics import average_precision, hit, mean_average_precision, paired_ratio_interval
 
 
 def test_ap_hand_computed() -> None:
@@ -34,3 +34,19 @@ def test_ap_empty_truth_and_map() -> None:
 def test_hit_rate() -> None:
     assert hit(["x", "a"], {"a"})
     assert not hit([f"n{i}" for i in range(12)] + ["a"], {"a"})
+
+
+def test_paired_ratio_interval() -> None:
+    base = [0.0, 0.5, 1.0, 0.25, 0.0, 0.1]
+    assert paired_ratio_interval([2 * b for b in base], base) == pytest.approx((2.0, 2.0))  # pairs move together
+    rng = __import__("random").Random(1)
+    ours = [rng.random() for _ in range(200)]
+    other = [rng.random() * 0.8 for _ in range(200)]
+    lo, hi = paired_ratio_interval(ours, other)  # type: ignore[misc]
+    assert lo < sum(ours) / sum(other) < hi and hi - lo < 0.5
+    wide_lo, wide_hi = paired_ratio_interval(ours[:20], other[:20])  # type: ignore[misc]
+    assert wide_hi - wide_lo > hi - lo  # fewer cases, a wider interval
+    assert paired_ratio_interval([0.5, 0.2], [0.0, 0.0]) is None  # the ratio is undefined
+    assert paired_ratio_interval([0.5], [0.5]) is None
+    with pytest.raises(ValueError):
+        paired_ratio_interval([0.1, 0.2], [0.1])
