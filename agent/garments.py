@@ -103,7 +103,8 @@ def _stocked(vocab: VocabularyMapper, phrase: str, english: str, catalog_words: 
 
 
 def absent_type(vocab: VocabularyMapper, text: str, catalog_words: set[str]) -> str | None:
-    """The shopper's words for a kind of clothing or accessory the catalog has none of, else None.
+    """The shopper's words for the first kind of clothing or accessory the text names, if the catalog has
+    none of it, else None ("a belt for my jeans" -> "belt" when there are no belts).
 
     Without a product-type vocabulary (an empty catalog) nothing is judged absent."""
     from agent.vocabulary import SYNONYMS
@@ -113,8 +114,8 @@ def absent_type(vocab: VocabularyMapper, text: str, catalog_words: set[str]) -> 
     synonyms = SYNONYMS.get("product_type", {})
     low = text.lower()
     words = [w.strip("'-") for w in _WORD.findall(low)]
-    for n in range(MAX_PHRASE_WORDS, 0, -1):
-        for i in range(len(words) - n + 1):
+    for i in range(len(words)):  # the first kind named, in its longest wording
+        for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
             phrase = " ".join(words[i:i + n])
             english = english_kind(phrase, synonyms)
             if english:

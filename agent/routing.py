@@ -143,10 +143,12 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
     if c.foreign_customer:
         return _decided(ctx, "refused", {}, language)
     intent = c.intent
-    if intent in (None, "search") and not ptype and not ctx.photo and c.ordinal is None:
-        # a kind of clothing the catalog has none of ("socks"): the closest products, said so first
+    if intent in (None, "search") and not ctx.photo and c.ordinal is None:
+        # the first kind of clothing the message names is one the catalog has none of ("socks", "a belt for
+        # my jeans"): the closest products, said so first
         ctx.record.absent = absent_type(ctx.vocab, text, ctx.catalog_words) or ""
-        intent = "search" if ctx.record.absent else intent
+        if ctx.record.absent:
+            intent, ptype = "search", None
     if intent in (None, "recommend") and not (colour or ptype or group or ctx.photo) and c.ordinal is None:
         unsold = await unsold_object(ctx, text, language)  # "recommend an iPhone" in a fashion shop
         if unsold:

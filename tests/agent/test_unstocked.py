@@ -25,6 +25,9 @@ NAME_WORDS = {"belt", "dress", "sunny", "midi"}
     ("我想买袜子", "袜子"),
     ("носки", "носки"),
     ("a red dress", None),  # a type the catalog has
+    ("a belt for my trousers", None),  # a word of a product name ("belt")
+    ("a scarf to go with my dress", "scarf"),  # the first kind named is the one asked for
+    ("a dress to go with my scarf", None),
     ("tights", None),  # a word of the catalog's type "Underwear Tights"
     ("a belt", None),  # a word of a product name
     ("something for a wedding", None),  # names no kind
@@ -56,6 +59,7 @@ async def test_the_reply_says_first_that_there_are_none_and_never_calls_the_prod
         socks = await service.ask(Session("socks"), "black socks please")
         zh = await service.ask(Session("zh"), "我想买袜子")
         dress = await service.ask(Session("dress"), "a red dress")
+        scarf = await service.ask(Session("scarf"), "a scarf to go with my red dress")
     assert socks.intent == "search" and socks.products
     assert socks.reply.startswith("I have no socks in the shop right now; here are the closest products I found.")
     assert socks.reply.lower().count("socks") == 1  # the model's "These socks are lovely" was dropped
@@ -64,6 +68,7 @@ async def test_the_reply_says_first_that_there_are_none_and_never_calls_the_prod
     assert zh.reply.startswith("店里目前没有袜子") and zh.products
     assert dress.products and "I have no" not in dress.reply
     assert all(p.product_type == "Dress" for p in dress.products)
+    assert scarf.reply.startswith("I have no scarf in the shop right now") and scarf.products
 
 
 async def test_without_the_model_the_note_is_the_reply(open_service) -> None:  # type: ignore[no-untyped-def]
