@@ -1,5 +1,6 @@
 """Validation and decoding of photos: uploaded bytes and catalog image files.
 
+Both are turned upright by their EXIF Orientation tag before anything embeds them.
 A photo is rejected with ``BadImageError`` (and a message for the user) when it is
 empty, over 20 MB, not an image, truncated/corrupt, or a decompression bomb. Pillow's
 own bomb guard is a process-wide global; here the pixel limit is checked explicitly
@@ -12,7 +13,7 @@ import io
 import warnings
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from reclmms.errors import BadImageError
 
@@ -46,6 +47,17 @@ def load_image_file(path: str | Path, *, max_pixels: int = MAX_PHOTO_PIXELS) -> 
     return _decode(io.BytesIO(data), f"image {Path(path).name}", max_pixels)
 
 
+def _upright(image: Image.Image) -> Image.Image:
+    """The image turned as its EXIF Orientation tag says (phone photos are often stored sideways).
+
+    A broken EXIF block is not a reason to refuse a photo: it is then used as stored.
+    """
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds on malformed EXIF
+        return image
+
+
 def _decode(buf: io.BytesIO, what: str, max_pixels: int) -> Image.Image:
     try:
         with warnings.catch_warnings():
@@ -62,7 +74,7 @@ def _decode(buf: io.BytesIO, what: str, max_pixels: int) -> Image.Image:
             if getattr(image, "n_frames", 1) > 1:
                 image.seek(0)
             image.load()
-            rgb = image.convert("RGB")
+            rgb = _upright(image).convert("RGB")
     except BadImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -66,3 +66,26 @@ def test_catalog_image_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
         load_image_file(bad)
     with pytest.raises(BadImageError, match="cannot read"):
         load_image_file(tmp_path / "missing.jpg")
+
+
+def _sideways_jpeg() -> tuple[Image.Image, bytes]:
+    """A photo with a red top half, stored rotated 90° with EXIF Orientation=6, as phones do."""
+    upright = Image.new("RGB", (60, 100), (255, 255, 255))
+    upright.paste((220, 20, 20), (0, 0, 60, 50))
+    stored = upright.transpose(Image.Transpose.ROTATE_90)  # what the camera wrote: 100x60, sideways
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+    buf = io.BytesIO()
+    stored.save(buf, "JPEG", quality=95, exif=exif)
+    return upright, buf.getvalue()
+
+
+def test_photos_are_turned_upright_by_their_exif_orientation(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    upright, data = _sideways_jpeg()
+    file = tmp_path / "sideways.jpg"
+    file.write_bytes(data)
+    for image in (load_photo(data), load_image_file(file)):
+        assert image.size == upright.size == (60, 100)
+        top, bottom = image.getpixel((30, 10)), image.getpixel((30, 90))
+        assert top[0] > 180 and top[1] < 80, top  # red on top, as the shopper saw it
+        assert min(bottom) > 200, bottom
