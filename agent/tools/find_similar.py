@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import cast
 
 from langchain.tools import ToolRuntime, tool
@@ -20,11 +21,13 @@ async def find_similar(
     use_photo: bool = False,
     colour: str | None = None,
     max_price: float | None = None,
+    cheaper: bool = False,
     k: int = 5,
 ) -> ToolOutput:
     """Find products similar to the shopper's photo (use_photo=true) or to a product already
     shown: position is its 1-based number in the last list (-1 = the last one). Optional
-    colour and max_price narrow the results ("more like the second one but in blue")."""
+    colour and max_price narrow the results ("more like the second one but in blue"); cheaper=true
+    asks for items priced below the photo's closest match ("like this but cheaper")."""
     ctx = cast(AgentContext, runtime.context)
     state = runtime.state or {}
     mapped_colour = await ctx.vocab.map_value("colour", colour) if colour else None
@@ -34,10 +37,7 @@ async def find_similar(
     if use_photo:
         if not ctx.photo:
             return ToolOutput(kind="error", observation="no photo was sent")
-        text = clip_query(state.get("text") or "") or None
-        hits = await ctx.catalog.search_photo(ctx.photo, filters, k, text=text)
-        return ToolOutput(articles=[h.article for h in hits], observation=f"{len(hits)} look-alikes of the photo",
-                          extra={"source": "photo", "filters": filters.to_dict()})
+        return await _photo_look_alikes(ctx, filters, bool(cheaper), k, clip_query(state.get("text") or "") or None)
     target = resolve_position(state.get("shown") or [], position, article_id, state.get("grounded") or {})
     if target is None:
         return ToolOutput(kind="error", observation="that product is not in the conversation",
@@ -54,3 +54,35 @@ async def find_similar(
     return ToolOutput(articles=[h.article for h in hits], observation=observation,
                       extra={"source": target, "filters": requested, "applied": {} if relaxed else requested,
                              "relaxed": relaxed, "relaxed_values": {key: requested[key] for key in relaxed}})
+
+
+async def _photo_look_alikes(ctx: AgentContext, filters: SearchFilters, cheaper: bool, k: int,
+                             text: str | None) -> ToolOutput:
+    """Look-alikes of the photo. With a wish ("in blue", "cheaper") they keep the kind of the photo's closest
+    match (a dress in blue, not anything blue) and, for "cheaper", cost less than it; when nothing is left, the
+    kind is dropped, then the wishes, and the reply says so."""
+    wished = not filters.is_empty() or cheaper
+    anchor = (await ctx.catalog.search_photo(ctx.photo or b"", SearchFilters(), 1)) if wished else []
+    match = anchor[0].article if anchor else None
+    requested = filters
+    if cheaper and match is not None and match.price:
+        cap = float(match.price) * 0.999
+        requested = replace(filters, max_price=min(cap, filters.max_price) if filters.max_price else cap)
+    attempts = [requested]
+    if match is not None and match.product_type:
+        attempts.insert(0, replace(requested, product_type=match.product_type))
+    hits = []
+    for attempt in attempts:
+        hits = await ctx.catalog.search_photo(ctx.photo or b"", attempt, k, text=text)
+        if hits:
+            break
+    wanted = requested.to_dict()
+    relaxed = list(wanted) if not hits and wanted else []
+    if relaxed:  # nothing alike has the wished colour or price: the closest look-alikes, said so
+        hits = await ctx.catalog.search_photo(ctx.photo or b"", SearchFilters(), k, text=text)
+    observation = f"{len(hits)} look-alikes of the photo"
+    if relaxed:
+        observation += "; nothing alike matched, so these ignore " + ", ".join(relaxed)
+    return ToolOutput(articles=[h.article for h in hits], observation=observation,
+                      extra={"source": "photo", "filters": wanted, "applied": {} if relaxed else wanted,
+                             "relaxed": relaxed, "relaxed_values": {key: wanted[key] for key in relaxed}})
