@@ -43,7 +43,8 @@ _RECOMMEND = re.compile(
 _SIMILAR = re.compile(
     r"(more like|similar|like (this|that|these|those|it|the (first|second|third|fourth|fifth|last))|"
     r"looks? like|same style|alternatives?|类似|相似|差不多|一样的|像这|像第|同款|parecid|similaire|"
-    r"comme (celui|celle|ça)|ähnlich|simil|похож)",
+    r"comme (celui|celle|ça|le|la)\b|como (el|la|este|esta|ese|esa)\b|ähnlich|simil|mehr wie|so wie|"
+    r"wie (das|die|der|den) (erste|zweite|dritte|letzte)|похож|как (у )?(перв|втор|трет|последн))",
     _F,
 )
 _DETAILS = re.compile(
@@ -58,7 +59,9 @@ _CHEAPER = re.compile(
 )
 _MORE = re.compile(
     r"^\s*(show me more|more( options| please| of these| of them)?|any others?|other ones|something else|"
-    r"next( ones| page)?|更多|还有吗|还有别的吗|换一批|más|plus|mehr|ещё|еще)\s*[?!.？！。]*\s*$",
+    r"next( ones| page)?|更多|还有吗|还有别的吗|换一批|más|plus|mehr|ещё|еще|(muéstrame|muestrame|enséñame) más|"
+    r"(montre|montrez)-moi plus|encore|(zeig|zeige|zeigen sie)( mir)? (noch )?mehr|mehr davon|noch mehr|"
+    r"(покажи|покажите)( мне)? (ещё|еще)|(ещё|еще) варианты)\s*[?!.？！。]*\s*$",
     _F,
 )
 # "Cheaper" as a comparison with something shown ("cheaper ones", "anything cheaper?"), unlike "cheap" or "budget".
@@ -95,7 +98,12 @@ _REFINEMENT_WORDS = frozenset("""
     le les une des même mêmes mais et aussi avez vous plus moins cher chers chère chères couleur autre
     autres ce cette ces du taille
     auf der die das den dem ein eine einen gleiche gleichen aber und auch habt ihr haben sie mehr
-    günstiger billiger farbe andere anderen bitte noch größe
+    günstiger billiger farbe andere anderen bitte noch größe günstigere günstigeren billigere billigeren
+    preiswerter preiswertere zeig zeige zeigen mir wie etwas davon so
+    muéstrame muestrame enséñame montre montrez moi
+    подешевле дешевле дешевые дешёвые покажи покажите ещё еще другие другой другая такие такой такая же но
+    в и а цвете цвета пожалуйста что-нибудь есть можно мне похожие похожий как вот это эти этот эта те
+    варианты вариант размер
 """.split())
 _FOREIGN_CUSTOMER = re.compile(
     r"((customer|user|client|account|cliente|kunde|клиент)\s*(id|#|no\.?|number)?\s*[:=]?\s*[0-9a-f]{6,}|"
@@ -121,6 +129,9 @@ _ORDINALS: dict[str, int] = {
     "premier": 0, "première": 0, "deuxième": 1, "troisième": 2, "dernier": -1, "dernière": -1,
     "erste": 0, "ersten": 0, "zweite": 1, "zweiten": 1, "dritte": 2, "dritten": 2, "letzte": -1,
 }
+_ORDINAL_RU = re.compile(r"(?<!\w)(перв|втор|трет|последн)(ый|ая|ое|ую|ой|ий|ья|ье|ью|ее|яя|юю)(?!\w)"
+                         r"(?!\s+(раз|день|дня|год|года|месяц|неделю|недели|час|этаж|класс))", _F)
+_RU_STEMS = {"перв": 0, "втор": 1, "трет": 2, "последн": -1}
 _ZH_NUM = {"一": 0, "二": 1, "两": 1, "三": 2, "四": 3, "五": 4, "六": 5, "七": 6, "八": 7, "九": 8, "十": 9}
 _ORD = "|".join([*sorted(_ORDINALS, key=len, reverse=True), r"\d{1,2}(?:st|nd|rd|th)"])  # "the 9th one"
 _ORDINAL_WORD = re.compile(
@@ -157,6 +168,9 @@ def find_ordinal(text: str) -> int | None:
     m = _ORDINAL_NUM.search(text)
     if m:
         return max(0, int(m.group(1)) - 1)
+    m = _ORDINAL_RU.search(text)
+    if m:
+        return _RU_STEMS[m.group(1).lower()]
     m = _ORDINAL_WORD.search(text)
     if m:
         word = (m.group(1) or m.group(2)).lower()

@@ -65,6 +65,14 @@ def _new_items(output: ToolOutput, seen: set[str], cheaper: bool) -> list[Any]:
     return [a for a in output.articles if a.article_id not in seen]
 
 
+def _keep_new(output: ToolOutput, seen: set[str], cheaper: bool) -> None:
+    """Keep ``_new_items`` of the output; its observation then says how many were left out."""
+    before = len(output.articles)
+    output.articles = _new_items(output, seen, cheaper)
+    if len(output.articles) < before:
+        output.observation += f"; {before - len(output.articles)} left out as shown already, {len(output.articles)} new"
+
+
 async def _has_matches(name: str, args: dict[str, Any], state: ConversationState, runtime: Runtime[AgentContext],
                        limit_s: float) -> bool:
     """Whether the refined request matches anything at all without its price cap: only then are the
@@ -88,11 +96,11 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
             output = await _speculated_or_invoke(name, args, plan, state, runtime, timeout)
             seen = set(plan.get("shown_ids") or ())
             cheaper = bool(plan.get("fallback_max_price"))
-            output.articles = _new_items(output, seen, cheaper)  # "cheaper" = new items
+            _keep_new(output, seen, cheaper)  # "cheaper" and "more" = new items
             if not output.articles and cheaper:
                 args["max_price"] = plan["fallback_max_price"]
                 output = await invoke_tool(name, args, state, runtime, timeout)
-                output.articles = _new_items(output, seen, cheaper)
+                _keep_new(output, seen, cheaper)
                 if not output.articles:
                     output.extra["no_cheaper"] = await _has_matches(name, args, state, runtime, timeout)
         except BadImageError as exc:

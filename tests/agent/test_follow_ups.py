@@ -101,3 +101,47 @@ async def test_more_like_a_product_that_left_the_catalog_says_so(open_service, c
         similar = await service.ask(s, "more like the first one")
     assert similar.products == []
     assert similar.reply.startswith("That product is no longer in our catalog")
+
+
+@pytest.mark.parametrize(("text", "intent", "ordinal", "cheaper", "more"), [
+    ("подешевле", "refine", None, True, False),
+    ("такие же, но дешевле", "refine", None, True, False),
+    ("покажи ещё", "refine", None, False, True),
+    ("günstigere bitte", "refine", None, True, False),
+    ("zeig mir mehr", "refine", None, False, True),
+    ("muéstrame más", "refine", None, False, True),
+    ("mehr wie das zweite", "similar", 1, False, False),
+    ("más como el segundo", "similar", 1, False, False),
+    ("как второй", "similar", 1, False, False),
+    ("покажи второй", "details", 1, False, False),
+    ("последний", "details", -1, False, False),
+    ("первый раз здесь", None, None, False, False),  # "the first time here" points at nothing
+])
+def test_follow_ups_in_other_languages(text: str, intent: str | None, ordinal: int | None, cheaper: bool,
+                                       more: bool) -> None:
+    from agent.intents import own_words
+
+    c = classify(text, has_shown=True, has_photo=False, names_product=bool(own_words(text)))
+    assert (c.intent, c.ordinal, c.cheaper, c.more) == (intent, ordinal, cheaper, more)
+
+
+async def test_a_russian_cheaper_refines_the_shown_products(open_service) -> None:  # type: ignore[no-untyped-def]
+    s = Session("ru")
+    async with open_service(ScriptedBackend(), max_products=3) as service:
+        first = await service.ask(s, "a dress")
+        cheaper = await service.ask(s, "подешевле")
+        more = await service.ask(s, "покажи ещё")
+    assert cheaper.intent == "refine" and cheaper.products
+    assert max(p.price for p in cheaper.products) < min(p.price for p in first.products)
+    assert all(p.product_type == "Dress" for p in cheaper.products)
+    assert more.intent == "refine" and cheaper.tool_calls[0]["tool"] == "search_catalog"
+
+
+async def test_a_tool_record_counts_only_the_products_it_shows(open_service) -> None:  # type: ignore[no-untyped-def]
+    s = Session("counted")
+    async with open_service(ScriptedBackend()) as service:
+        await service.ask(s, "a red dress")  # every red dress is shown
+        cheaper = await service.ask(s, "cheaper ones")
+    call = cheaper.tool_calls[-1]
+    assert call["results"] == [] and cheaper.products == []
+    assert call["observation"].endswith("left out as shown already, 0 new")
