@@ -116,6 +116,9 @@ def repeat_note(output: ToolOutput | None, articles: list[Article], language: st
     if output is None or output.kind != "history":
         return ""
     counts = list(output.extra.get("counts") or [])
-    sentences = [replies.get(language, "bought_times", name=a.name, count=count)
-                 for a, count in zip(articles, counts, strict=False) if count > 1]
+    names = [a.name for a in articles]
+    # colours of one product share its name: "Essential shirt dress (Dark Red)" says which one was bought
+    labels = [f"{a.name} ({a.colour})" if names.count(a.name) > 1 and a.colour else a.name for a in articles]
+    sentences = [replies.get(language, "bought_times", name=label, count=count)
+                 for label, count in zip(labels, counts, strict=False) if count > 1]
     return " ".join(sentences[:MAX_REPEAT_SENTENCES])

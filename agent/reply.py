@@ -99,6 +99,13 @@ def _absent_note(ctx: AgentContext, intent: str, language: str) -> str:
     return ctx.replies.get(language, key, item=ctx.record.absent)
 
 
+def _unlinked_note(ctx: AgentContext, output: ToolOutput | None, language: str) -> str:
+    """Popular items instead of personal picks: no account is linked, and the shopper is told how to link one."""
+    if output is None or output.kind != "popular" or ctx.customer_id or not ctx.record.products:
+        return ""
+    return ctx.replies.get(language, "no_customer")
+
+
 def _absent_terms(ctx: AgentContext, intent: str) -> set[str]:
     """The shopper's words for the absent kind and its English name: the prose may not use them."""
     if intent != "search" or not ctx.record.absent:
@@ -125,9 +132,11 @@ def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: 
         "details": "looked up one product",
         "refine": "updated the last search",
     }.get(intent, "searched the catalog")
+    extra = "Say briefly why they fit the shopper's past purchases." if intent == "recommend" else ""
     if output.kind == "popular":
         action = "listed popular items (no purchase history is linked)"
-    extra = "Say briefly why they fit the shopper's past purchases." if intent == "recommend" else ""
+        extra = ("The shopper has no linked purchase history and was already told so: never mention past "
+                 "purchases or personal picks; say briefly that these are popular right now.")
     if output.extra.get("relaxed"):
         # the shopper is told what is missing by a fixed sentence before this reply (``notes.relaxation_note``)
         values = (output.extra.get("relaxed_values") or {}).values()
@@ -217,7 +226,8 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
     shown: list[str] = []
     failed = ctx.budget.failed
     # said first, whatever the model writes
-    lead = " ".join(filter(None, (_absent_note(ctx, intent, language), relaxation_note(output, language, ctx.replies))))
+    lead = " ".join(filter(None, (_absent_note(ctx, intent, language), _unlinked_note(ctx, output, language),
+                                  relaxation_note(output, language, ctx.replies))))
     tail = repeat_note(output, ctx.record.products, language, ctx.replies)
     said: list[str] = []
 

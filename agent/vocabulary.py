@@ -102,6 +102,7 @@ MAX_LEARNED = 20_000  # words remembered with the value they mapped onto
 STOP_VALUES = {"other", "unknown", "undefined", "none", "n/a", "na", "mixed", "various", "misc"}
 
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s?$")
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 
@@ -170,7 +171,7 @@ class VocabularyMapper:
         if not value:
             return None
         index = self._index.get(field, {})
-        low = value.lower().strip()
+        low = _POSSESSIVE.sub("", value.lower().strip()) or value.lower().strip()  # "women's" -> "women"
         direct = next((index[key] for key in (low, singular(low)) if key in index), None)
         if direct and not synonyms_first:
             return direct

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from agent.llm.scripted import ScriptedBackend
 from agent.turn import Session
 
@@ -37,3 +39,31 @@ async def test_how_to_link_an_account_depends_on_the_channel(open_service) -> No
     assert "--customer ID" in terminal.reply and "/customer ID" in terminal.reply
     assert "link" in unknown.reply and "--customer" not in unknown.reply and "/start" not in unknown.reply
     assert zh.language == "zh" and "绑定" in zh.reply and "--customer" not in zh.reply
+
+
+async def test_recommendations_without_a_linked_account_say_so_and_never_claim_a_history(open_service) -> None:  # type: ignore[no-untyped-def]
+    def claims_history(messages: list[dict[str, Any]]) -> str:
+        prompt = str(messages[-1]["content"])
+        assert "never mention past purchases" in prompt  # the model is told there is no history
+        return "These are popular right now."
+
+    async with open_service(ScriptedBackend(text_rule=claims_history)) as service:
+        turn = await service.ask(Session("anon"), "recommend something for me")
+    assert turn.intent == "recommend" and turn.products
+    assert turn.reply.startswith("Link your customer account first to see your purchases and personal picks.")
+    assert turn.reply.endswith("These are popular right now.")
+
+
+def test_colours_of_one_product_are_told_apart_in_the_counts() -> None:
+    from agent.notes import repeat_note
+    from agent.prompts import Replies
+    from agent.tools import ToolOutput
+    from catalog.models import Article
+
+    red = Article(article_id="0200000001", name="Essential shirt dress", colour="Dark Red")
+    blue = Article(article_id="0200000002", name="Essential shirt dress", colour="Light Blue")
+    scarf = Article(article_id="0200000003", name="Check scarf", colour="Red")
+    output = ToolOutput(articles=[red, blue, scarf], kind="history", extra={"counts": [3, 4, 2]})
+    assert repeat_note(output, [red, blue, scarf], "en", Replies()) == (
+        "You bought Essential shirt dress (Dark Red) 3 times. You bought Essential shirt dress (Light Blue) 4 times. "
+        "You bought Check scarf 2 times.")

@@ -72,3 +72,10 @@ async def test_a_phrase_around_the_word_can_name_a_closer_type(demo_vocabulary: 
     assert await m.find("product_type", "sudadera con capucha negra", "es") == "Hoodie"
     assert await m.find("product_type", "quiero unos vaqueros negros", "es") == "Jeans"
     assert await m.find("product_type", "camiseta sin mangas blanca", "es") == "T-shirt"
+
+
+def test_possessive_audience_words_map() -> None:
+    mapper = VocabularyMapper({"index_group": ["Ladieswear", "Menswear", "Baby/Children"]})
+    assert mapper.find_in_text("index_group", "women's sweaters", "en") == "Ladieswear"
+    assert mapper.find_in_text("index_group", "a men's jacket", "en") == "Menswear"
+    assert mapper.find_in_text("index_group", "kids' shoes", "en") == "Baby/Children"
