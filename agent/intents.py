@@ -166,8 +166,8 @@ def find_ordinal(text: str) -> int | None:
     if _ORDINAL_ZH_LAST.search(text):
         return -1
     m = _ORDINAL_NUM.search(text)
-    if m:
-        return max(0, int(m.group(1)) - 1)
+    if m and int(m.group(1)) > 0:  # "number 0" names no position
+        return int(m.group(1)) - 1
     m = _ORDINAL_RU.search(text)
     if m:
         return _RU_STEMS[m.group(1).lower()]

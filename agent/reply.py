@@ -132,7 +132,7 @@ def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: 
         "details": "looked up one product",
         "refine": "updated the last search",
     }.get(intent, "searched the catalog")
-    extra = "Say briefly why they fit the shopper's past purchases." if intent == "recommend" else ""
+    extra = "Say briefly why they fit \"your past purchases\"." if intent == "recommend" else ""
     if output.kind == "popular":
         action = "listed popular items (no purchase history is linked)"
         extra = ("The shopper has no linked purchase history and was already told so: never mention past "
@@ -159,6 +159,25 @@ def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: 
                   request=(state.get("text") or "(a photo)")[:300], action=action,
                   products="\n".join(lines), extra=extra)
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+_THIRD_PERSON = (
+    (re.compile(r"\b(the|this) (shopper|customer)'s\b", re.IGNORECASE), "your"),
+    (re.compile(r"\b(for|to) (the|this) (shopper|customer)\b", re.IGNORECASE), r"\1 you"),
+    (re.compile(r"\b(the|this) (shopper|customer) is\b", re.IGNORECASE), "you are"),
+    (re.compile(r"\b(the|this) (shopper|customer) was\b", re.IGNORECASE), "you were"),
+    (re.compile(r"\b(the|this) (shopper|customer) has\b", re.IGNORECASE), "you have"),
+    (re.compile(r"\b(the|this) (shopper|customer) (likes|loves|wants|needs|prefers)\b", re.IGNORECASE),
+     lambda m: "you " + m.group(3)[:-1]),
+    (re.compile(r"\b(the|this) (shopper|customer)\b", re.IGNORECASE), "you"),
+)
+
+
+def _second_person(sentence: str) -> str:
+    """English prose that calls the reader "the shopper" (an echo of the prompt) speaks to them instead."""
+    for pattern, repl in _THIRD_PERSON:
+        sentence = pattern.sub(repl, sentence)
+    return sentence[:1].upper() + sentence[1:] if sentence[:1].islower() else sentence
 
 
 def _looks_wrong(sentence: str, language: str) -> bool:
@@ -188,6 +207,7 @@ async def _model_prose(ctx: AgentContext, runtime: Runtime[AgentContext], messag
                 continue
             if not shown and _looks_wrong(sentence, language):
                 raise ValueError("garbage")
+            sentence = _second_person(sentence) if language == "en" else sentence
             shown.append(sentence)
             chars += len(sentence)
             runtime.stream_writer(ReplyDelta(sentence))

@@ -59,6 +59,7 @@ def test_numeric_ordinals_and_follow_up_rules() -> None:
     assert find_ordinal("the 9th one") == 8 and find_ordinal("the 12th") == 11 and find_ordinal("2nd item") == 1
     assert find_ordinal("a look for the 20th century party") is None
     assert find_ordinal("a dress for the 30th birthday") is None
+    assert find_ordinal("red dress number 0") is None and find_ordinal("number 3") == 2
     fresh = {"has_shown": False, "has_photo": False}
     assert classify("cheaper ones", **fresh).intent == "nothing_shown"
     assert classify("in blue", **fresh, has_colour=True).intent == "nothing_shown"

@@ -67,3 +67,13 @@ def test_colours_of_one_product_are_told_apart_in_the_counts() -> None:
     assert repeat_note(output, [red, blue, scarf], "en", Replies()) == (
         "You bought Essential shirt dress (Dark Red) 3 times. You bought Essential shirt dress (Light Blue) 4 times. "
         "You bought Check scarf 2 times.")
+
+
+async def test_english_prose_speaks_to_the_shopper(open_service) -> None:  # type: ignore[no-untyped-def]
+    def third_person(messages: list[dict[str, Any]]) -> str:
+        assert 'as "you" (never "the shopper")' in str(messages[-1]["content"])
+        return "The shopper has good taste. These are the shopper's recent purchases."
+
+    async with open_service(ScriptedBackend(text_rule=third_person)) as service:
+        turn = await service.ask(Session("you", customer_id="cust-c"), "what did I buy?")
+    assert turn.reply.startswith("You have good taste. These are your recent purchases.")
