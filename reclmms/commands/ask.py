@@ -1,7 +1,8 @@
 """`reclmms ask "TEXT"`: one turn of the shopping assistant, as text or JSON.
 
 ``--session ID`` continues a conversation across invocations (the checkpointer keeps it);
-without it each call is a fresh conversation that is forgotten afterwards.
+without it each call is a fresh conversation that is forgotten afterwards. ``--reset`` (or the
+text ``/reset``) forgets the session's conversation first, as ``/reset`` does in ``reclmms chat``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from reclmms.errors import BadQueryError, NotFoundError
 from reclmms.settings import Settings
 
 if TYPE_CHECKING:
+    from agent.turn import TurnResult
     from catalog.service import CatalogService
 
 
@@ -26,6 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument("--photo", metavar="FILE", help="a photo to find look-alikes of")
     parser.add_argument("--session", metavar="ID", help="continue this conversation (kept across invocations)")
     parser.add_argument("--customer", metavar="ID", help="the linked customer id (for history and personal picks)")
+    parser.add_argument(
+        "--reset", action="store_true",
+        help="forget the --session conversation first (then answer TEXT, if given); the text /reset does the same",
+    )
     parser.add_argument("--json", action="store_true", help="print the turn as JSON")
     parser.add_argument("--backend", choices=["scripted"], help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
@@ -50,6 +56,10 @@ def backend_override(settings: Settings, name: str | None):  # type: ignore[no-u
     return None
 
 
+RESET_DONE = "Conversation forgotten."
+RESET_COMMAND = "/reset"
+
+
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     from agent.render import product_lines
     from agent.turn import Session
@@ -57,8 +67,14 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     from reclmms.cli import require_catalog, require_store
     from reclmms.commands.search import read_photo
 
+    text = args.text
+    reset = args.reset or text.strip() == RESET_COMMAND
+    if text.strip() == RESET_COMMAND:
+        text = ""
+    if reset and not args.session:
+        raise BadQueryError("--reset forgets a conversation kept with --session ID: give the --session to forget")
     photo = await asyncio.to_thread(read_photo, args.photo) if args.photo is not None else None
-    if not args.text.strip() and photo is None:
+    if not text.strip() and photo is None and not reset:
         raise BadQueryError('say what you are looking for, e.g. reclmms ask "a red summer dress", or pass --photo FILE')
     require_store(settings)
     session_id = args.session or f"ask-{uuid.uuid4().hex}"
@@ -71,14 +87,26 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         )
         agent = services.agent
         assert agent is not None
-        try:
-            result = await agent.ask(session, args.text, photo)
-        finally:
-            if not args.session:
-                await agent.reset(session_id)
+        result: TurnResult | None = None
+        if reset:
+            await agent.reset(session_id)
+        if text.strip() or photo is not None:
+            try:
+                result = await agent.ask(session, text, photo)
+            finally:
+                if not args.session:
+                    await agent.reset(session_id)
+    if result is None:
+        if args.json:
+            print(json.dumps({"session": args.session, "reset": True}, ensure_ascii=False))
+        else:
+            print(RESET_DONE)
+        return 0
     if args.json:
         data = result.to_json()
         data["session"] = args.session
+        if reset:
+            data["reset"] = True
         json.dump(data, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0

@@ -54,7 +54,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     from agent.turn import Session
     from reclmms.app import open_services
     from reclmms.cli import require_catalog, require_store
-    from reclmms.commands.ask import backend_override, check_customer
+    from reclmms.commands.ask import RESET_DONE, backend_override, check_customer
     from reclmms.commands.search import read_photo
 
     require_store(settings)
@@ -86,7 +86,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                     print(HELP)
                 elif command == "/reset":
                     await agent.reset(session.session_id)
-                    print("Conversation forgotten.")
+                    print(RESET_DONE)
                 elif command == "/customer":
                     try:
                         customer = await check_customer(services.catalog, rest[0] if rest else None)
