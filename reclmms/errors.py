@@ -6,6 +6,7 @@ ReclmmsError
 ├── BadQueryError        a user query or filter that cannot be served (empty, unknown filter key)
 ├── BadImageError        an uploaded photo that is not an image, is corrupt, too large, or a bomb
 ├── NotFoundError        an article, customer or session that does not exist
+├── SessionBusyError     a conversation whose turn another process is running
 ├── ModelError           a model backend failed (down, slow, garbage)
 │   └── ModelUnavailableError  weights or a server are not there
 └── LinkError            an account-link code that is bad, expired or reused
@@ -38,6 +39,10 @@ class BadImageError(BadQueryError):
 
 
 class NotFoundError(ReclmmsError):
+    pass
+
+
+class SessionBusyError(ReclmmsError):
     pass
 
 

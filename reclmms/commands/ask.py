@@ -3,12 +3,15 @@
 ``--session ID`` continues a conversation across invocations (the checkpointer keeps it);
 without it each call is a fresh conversation that is forgotten afterwards. ``--reset`` (or the
 text ``/reset``) forgets the session's conversation first, as ``/reset`` does in ``reclmms chat``.
+A named session's turn holds its lock (``reclmms.session_lock``), so two processes on one
+session take turns instead of losing one.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 import uuid
@@ -60,12 +63,18 @@ RESET_DONE = "Conversation forgotten."
 RESET_COMMAND = "/reset"
 
 
+def turn_wait_s(settings: Settings) -> float:
+    """How long a turn waits for another process's turn of the same session: about one turn."""
+    return float(settings.agent.turn_timeout_s) + 5.0
+
+
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     from agent.render import product_lines
     from agent.turn import Session
     from reclmms.app import open_services
     from reclmms.cli import require_catalog, require_store
     from reclmms.commands.search import read_photo
+    from reclmms.session_lock import session_turn
 
     text = args.text
     reset = args.reset or text.strip() == RESET_COMMAND
@@ -87,15 +96,21 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         )
         agent = services.agent
         assert agent is not None
+        one_turn = (
+            session_turn(settings.data_dir, session_id, wait_s=turn_wait_s(settings))
+            if args.session
+            else contextlib.nullcontext()
+        )
         result: TurnResult | None = None
-        if reset:
-            await agent.reset(session_id)
-        if text.strip() or photo is not None:
-            try:
-                result = await agent.ask(session, text, photo)
-            finally:
-                if not args.session:
-                    await agent.reset(session_id)
+        async with one_turn:
+            if reset:
+                await agent.reset(session_id)
+            if text.strip() or photo is not None:
+                try:
+                    result = await agent.ask(session, text, photo)
+                finally:
+                    if not args.session:
+                        await agent.reset(session_id)
     if result is None:
         if args.json:
             print(json.dumps({"session": args.session, "reset": True}, ensure_ascii=False))

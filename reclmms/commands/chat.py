@@ -1,7 +1,8 @@
 """`reclmms chat`: the shopping assistant in the terminal.
 
 Product lines print as soon as retrieval finishes; the reply streams after them.
-Commands: /photo PATH [caption], /reset, /customer ID, /help, /quit.
+Commands: /photo PATH [caption], /reset, /customer ID, /help, /quit. Each turn (and /reset)
+holds the session's lock (``reclmms.session_lock``), shared with ``reclmms ask --session``.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import argparse
 import asyncio
 import shlex
 import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from reclmms.errors import BadQueryError, NotFoundError
+from reclmms.errors import BadQueryError, NotFoundError, SessionBusyError
 from reclmms.settings import Settings
 
 HELP = (
@@ -50,6 +53,20 @@ async def _turn(agent, session, text: str, photo: bytes | None) -> None:  # type
                 print(event.result.note)
 
 
+async def _locked(settings: Settings, session_id: str, work: Callable[..., Awaitable[None]], *args: Any) -> bool:
+    """Run ``work(*args)`` holding the session's lock; a session busy in another process is a message."""
+    from reclmms.commands.ask import turn_wait_s
+    from reclmms.session_lock import session_turn
+
+    try:
+        async with session_turn(settings.data_dir, session_id, wait_s=turn_wait_s(settings)):
+            await work(*args)
+    except SessionBusyError as exc:
+        print(f"error: {exc}")
+        return False
+    return True
+
+
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     from agent.turn import Session
     from reclmms.app import open_services
@@ -85,8 +102,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                 if command == "/help":
                     print(HELP)
                 elif command == "/reset":
-                    await agent.reset(session.session_id)
-                    print(RESET_DONE)
+                    if await _locked(settings, session.session_id, agent.reset, session.session_id):
+                        print(RESET_DONE)
                 elif command == "/customer":
                     try:
                         customer = await check_customer(services.catalog, rest[0] if rest else None)
@@ -104,8 +121,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                     except BadQueryError as exc:
                         print(f"error: {exc}")
                         continue
-                    await _turn(agent, session, " ".join(rest[1:]), photo)
+                    await _locked(settings, session.session_id, _turn, agent, session, " ".join(rest[1:]), photo)
                 else:
                     print(f"unknown command {command}; /help lists them")
                 continue
-            await _turn(agent, session, line, None)
+            await _locked(settings, session.session_id, _turn, agent, session, line, None)

@@ -1,17 +1,27 @@
-"""Conversations kept with ``reclmms ask --session``: forgetting one."""
+"""Conversations kept with ``reclmms ask --session``: forgetting one, and turns of one session
+from several processes.
+
+Processes run ``tests/core/slow_ask.py``: the real command line with a scripted model that
+waits before each answer, so a turn is still under way when the test acts.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from reclmms.cli import main
+from reclmms.errors import SessionBusyError
+from reclmms.session_lock import lock_path, session_turn
 from tests.core.conftest import CUSTOMER, err_line
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,3 +84,52 @@ def test_reset_needs_a_session(store: str, capsys: pytest.CaptureFixture[str]) -
     for args in (["--reset"], ["/reset"], ["dress", "--reset"]):
         assert main(_ask(store, *args)) == 2
         assert "--reset forgets a conversation kept with --session ID" in err_line(capsys)
+
+
+def test_two_processes_on_one_session_keep_both_turns(store: str) -> None:
+    session = "twice"
+    first = _spawn(2.0, _ask(store, "what did I buy?", "--session", session, "--json"))
+    second = _spawn(2.0, _ask(store, "show me my purchases", "--session", session, "--json"))
+    for proc in (first, second):
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert json.loads(out)["products"]
+    assert sorted(_said(store, session)) == ["show me my purchases", "what did I buy?"]
+
+
+def test_a_session_busy_in_another_process_is_one_line(store: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "quick.toml"
+    config.write_text(
+        Path(store).read_text(encoding="utf-8") + "[agent]\nturn_timeout_s = 0.1\n", encoding="utf-8"
+    )
+    path = lock_path(_data_dir(store), "held")
+    path.parent.mkdir(exist_ok=True)
+    with path.open("a") as held:  # another process's turn of session "held" (a lock of another open file)
+        fcntl.flock(held, fcntl.LOCK_EX)
+        started = time.monotonic()
+        assert main(_ask(str(config), "what did I buy?", "--session", "held")) == 2
+        assert err_line(capsys) == "error: session held is busy in another process"
+        assert 5.0 <= time.monotonic() - started < 30
+    assert main(_ask(str(config), "what did I buy?", "--session", "held")) == 0
+
+
+def test_session_lock_waits_for_the_other_turn(tmp_path: Path) -> None:
+    async def scenario() -> list[Any]:
+        events: list[Any] = []
+
+        async def turn(name: str, hold_s: float, wait_s: float) -> None:
+            try:
+                async with session_turn(tmp_path, "s", wait_s=wait_s):
+                    events.append(f"{name} in")
+                    await asyncio.sleep(hold_s)
+                    events.append(f"{name} out")
+            except SessionBusyError as exc:
+                events.append(str(exc))
+
+        await asyncio.gather(turn("a", 0.3, 1.0), turn("b", 0.0, 2.0), turn("c", 0.0, 0.1))
+        async with session_turn(tmp_path, "another session", wait_s=0):
+            events.append("other")
+        return events
+
+    events = asyncio.run(scenario())
+    assert events == ["a in", "session s is busy in another process", "a out", "b in", "b out", "other"]
