@@ -40,6 +40,7 @@ from bot.retrying import RetryingRateLimiter
 from bot.runtime import RUNTIME_KEY, BotRuntime, ChatTurns, RateLimiter
 from bot.sending import send_html
 from bot.store import LinkStore, MetricsStore, UpdateLog, UserStore, ensure_bot_schema
+from bot.updates_request import ReadableUpdates
 from bot.warmup import WarmUp
 from reclmms.errors import ConfigError
 from reclmms.settings import Settings
@@ -185,10 +186,16 @@ def build_application(
         from bot.aiohttp_request import AiohttpRequest
 
         builder = builder.request(AiohttpRequest(connection_limit=connection_pool_size)).get_updates_request(
-            AiohttpRequest(connection_limit=2)
+            ReadableUpdates(AiohttpRequest(connection_limit=2))
         )
     else:
-        builder = builder.connection_pool_size(connection_pool_size).pool_timeout(30.0)
+        from telegram.request import HTTPXRequest
+
+        builder = (
+            builder.connection_pool_size(connection_pool_size)
+            .pool_timeout(30.0)
+            .get_updates_request(ReadableUpdates(HTTPXRequest()))
+        )
     app = builder.build()
     register_handlers(app)
     return app
