@@ -108,7 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReclmmsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C: asyncio.run cancelled the command and re-raised it here
+        print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

@@ -1,5 +1,5 @@
-"""Conversations kept with ``reclmms ask --session``: forgetting one, and turns of one session
-from several processes.
+"""Conversations kept with ``reclmms ask --session``: forgetting one, turns of one session from
+several processes, and Ctrl-C in the middle of a turn.
 
 Processes run ``tests/core/slow_ask.py``: the real command line with a scripted model that
 waits before each answer, so a turn is still under way when the test acts.
@@ -11,6 +11,7 @@ import asyncio
 import fcntl
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -133,3 +134,20 @@ def test_session_lock_waits_for_the_other_turn(tmp_path: Path) -> None:
 
     events = asyncio.run(scenario())
     assert events == ["a in", "session s is busy in another process", "a out", "b in", "b out", "other"]
+
+
+def test_ctrl_c_stops_the_turn_and_the_session_goes_on(store: str, tmp_path: Path) -> None:
+    marker = tmp_path / "turn-started"
+    proc = _spawn(20.0, _ask(store, "what did I buy?", "--session", "cc", "--json"), MARKER=str(marker))
+    deadline = time.monotonic() + 60
+    while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), proc.communicate()
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert time.monotonic() - started < 10
+    assert proc.returncode == 130
+    assert out == "" and err == "interrupted\n"
+    assert main(_ask(store, "show me my purchases", "--session", "cc")) == 0
+    assert _said(store, "cc")[-1] == "show me my purchases"
