@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -30,6 +31,7 @@ from telegram.ext import (
 )
 
 from bot import handlers
+from bot.api_check import api_error, check_bot_api
 from bot.callbacks import on_button
 from bot.i18n import LANGUAGES, lang_of, t
 from bot.linking import Linker, load_link_secret
@@ -264,25 +266,33 @@ async def running(
 
 
 def serve(settings: Settings, mode: str | None = None) -> None:
-    """Run the bot until interrupted: long polling (default) or a webhook."""
+    """Run the bot until interrupted: long polling (default) or a webhook. A token the Bot API
+    rejects, or an API that cannot be reached, stops it at once with ``ConfigError``."""
     app = build_application(settings)
+    token = bot_token(settings)
     mode = mode or settings.telegram.mode
+    cfg = settings.telegram
+    secret = settings.secrets.telegram_webhook_secret
     if mode == "webhook":
-        cfg = settings.telegram
         if not cfg.webhook_url:
             raise ConfigError("telegram.webhook_url must be set for webhook mode (RECLMMS_TELEGRAM_WEBHOOK_URL)")
-        secret = settings.secrets.telegram_webhook_secret
         if secret is None:
             raise ConfigError("RECLMMS_TELEGRAM_WEBHOOK_SECRET must be set for webhook mode")
-        logger.info("serving by webhook on %s:%d", cfg.webhook_listen, cfg.webhook_port)
-        app.run_webhook(
-            listen=cfg.webhook_listen,
-            port=cfg.webhook_port,
-            url_path=urlparse(cfg.webhook_url).path.lstrip("/"),
-            webhook_url=cfg.webhook_url,
-            secret_token=secret.get_secret_value(),
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        logger.info("serving by long polling")
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    asyncio.run(check_bot_api(settings, token))
+    try:
+        if mode == "webhook":
+            assert secret is not None
+            logger.info("serving by webhook on %s:%d", cfg.webhook_listen, cfg.webhook_port)
+            app.run_webhook(
+                listen=cfg.webhook_listen,
+                port=cfg.webhook_port,
+                url_path=urlparse(cfg.webhook_url).path.lstrip("/"),
+                webhook_url=cfg.webhook_url,
+                secret_token=secret.get_secret_value(),
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            logger.info("serving by long polling")
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except (InvalidToken, NetworkError) as exc:  # the API went away between the check and the start
+        raise api_error(exc, cfg.base_url, token) from None

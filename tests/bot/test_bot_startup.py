@@ -1,12 +1,20 @@
 """Start and stop as an operator sees them, in child processes against the fake Bot API server in
-this one: an update the bot cannot read does not wedge polling."""
+this one: an update the bot cannot read does not wedge polling, and ``reclmms serve`` with a
+rejected token or an unreachable Bot API stops with one line, exit code 2, and no token shown."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import socket
+import sys
+import time
 from pathlib import Path
 
 from bot.fake_api import FakeBotApi
-from tests.bot.test_bot_crash_recovery import confirmed, start_bot, stop
+from tests.bot.test_bot_crash_recovery import ROOT, confirmed, start_bot, stop
+
+TOKEN = "123456:AAFsecret-token-of-the-operator-0123456789"
 
 
 def old_poll() -> dict[str, object]:
@@ -33,3 +41,42 @@ async def test_an_unreadable_update_is_skipped_and_the_next_one_answered(tmp_pat
     assert log.count(f"skipping update {poisoned}") == 1, log
     assert "Error while parsing updates" not in log and "Traceback" not in log
     assert not [c for c in api.calls if c.chat_id == 920]
+
+
+async def serve(tmp_path: Path, base_url: str) -> tuple[int, str, str]:
+    config = tmp_path / "config.toml"
+    config.write_text(f'[storage]\ndata_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
+    env = {**os.environ, "RECLMMS_CONFIG": str(config), "RECLMMS_TELEGRAM_TOKEN": TOKEN,
+           "RECLMMS_TELEGRAM_BASE_URL": base_url, "RECLMMS_TELEGRAM_BASE_FILE_URL": base_url.replace("/bot", "/file/bot")}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "reclmms.cli", "serve", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+def assert_one_line_error(rc: int, out: str, err: str, words: str) -> None:
+    assert rc == 2, (out, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and words in lines[0], err
+    assert TOKEN not in out + err and TOKEN.split(":")[1] not in out + err
+    assert "Unclosed" not in err and "Traceback" not in err
+
+
+async def test_serve_with_a_rejected_token_says_so_in_one_line(tmp_path: Path) -> None:
+    async with FakeBotApi() as api:  # its own token differs: every call gets 401 Unauthorized
+        rc, out, err = await serve(tmp_path, api.base_url)
+    assert_one_line_error(rc, out, err, "rejected the token (check RECLMMS_TELEGRAM_TOKEN)")
+    assert not (tmp_path / "data").exists()  # stopped before opening anything
+
+
+async def test_serve_with_an_unreachable_bot_api_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = time.monotonic()
+    rc, out, err = await serve(tmp_path, f"http://127.0.0.1:{port}/bot")
+    assert_one_line_error(rc, out, err, f"cannot reach the Bot API at http://127.0.0.1:{port}/bot: ")
+    assert time.monotonic() - started < 30
