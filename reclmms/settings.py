@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 
 from reclmms.errors import ConfigError
 
@@ -22,8 +22,23 @@ ENV_PREFIX = "RECLMMS_"
 DEFAULT_CONFIG = "config.toml"
 
 
+_NUMBERS = (int, float, tuple[int, ...])
+
+
 class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # allow_inf_nan=False: "inf", 1e400 or nan for a float setting is "Input should be a finite number"
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """``max_products = true`` is a mistake, not 1 (pydantic would take it as 1)."""
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and field.annotation in _NUMBERS:
+            items = value if isinstance(value, list | tuple) else [value]
+            if any(isinstance(item, bool) for item in items):
+                raise ValueError("must be a number, not true or false")
+        return value
 
 
 class StorageSettings(_Section):
@@ -99,6 +114,11 @@ class LinkingSettings(_Section):
 
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _any_case(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
 
 
 class Secrets(_Section):

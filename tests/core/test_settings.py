@@ -144,3 +144,29 @@ def test_config_path_that_is_a_directory(tmp_path, capsys):
     assert main(["--config", str(tmp_path), "stats"]) == 2
     err = capsys.readouterr().err
     assert err == f"error: cannot read the config file {tmp_path}: Is a directory\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "message"),
+    [
+        ("[agent]\nmax_products = true\n", {}, "bad value for 'agent.max_products': must be a number, not true or false"),
+        ("[llm]\ntimeout_s = false\n", {}, "bad value for 'llm.timeout_s': must be a number, not true or false"),
+        ("[telegram]\nadmin_ids = [1, true]\n", {}, "bad value for 'telegram.admin_ids': must be a number"),
+        ("[agent]\nturn_timeout_s = 1e400\n", {}, "bad value for 'agent.turn_timeout_s': Input should be a finite number"),
+        ("", {"RECLMMS_AGENT_TURN_TIMEOUT_S": "inf"}, "(RECLMMS_AGENT_TURN_TIMEOUT_S): bad value for "
+         "'agent.turn_timeout_s': Input should be a finite number"),
+        ("", {"RECLMMS_LLM_TIMEOUT_S": "-Infinity"}, "'llm.timeout_s': Input should be a finite number"),
+        ("[llm]\ntemperature = nan\n", {}, "bad value for 'llm.temperature': Input should be a finite number"),
+    ],
+)
+def test_booleans_and_non_finite_numbers_are_not_numbers(tmp_path, text, env, message):
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, text), env=env)
+    assert message in str(info.value)
+
+
+def test_log_levels_in_any_case(tmp_path):
+    assert load_settings(write(tmp_path, ""), env={"RECLMMS_LOGGING_LEVEL": "debug"}).logging.level == "DEBUG"
+    assert load_settings(write(tmp_path, "[logging]\nlevel = 'Warning '\n"), env={}).logging.level == "WARNING"
+    with pytest.raises(ConfigError, match="logging.level"):
+        load_settings(write(tmp_path, "[logging]\nlevel = 'loud'\n"), env={})
