@@ -6,6 +6,8 @@
   lists the words (any language) for the dropped values, which the prose may then not use; the
   same goes for a colour or product type the message named that none of the products has
   (``missing_values``: "vaqueros negros" answered with look-alikes of a photo that are dresses).
+  Other languages name the catalog's values in their own words (``agent/terms.py``: "Ich habe keine
+  Jacken in Schwarz; hier sind Jacken in anderen Farben.").
 - ``repeat_note``: a purchase history that shows an article once says how often it was bought.
 
 They come from the tool result, never from the model, so they hold when the model is weak,
@@ -16,7 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.prompts import Replies
+from agent.prompts import DEFAULT_LANGUAGE, Replies
+from agent.terms import CatalogTerms, shipped_terms
 from agent.tools import ToolOutput
 from agent.vocabulary import VocabularyMapper
 from catalog.models import Article
@@ -43,41 +46,54 @@ def plural(word: str) -> str:
     return f"{head} {last}" if head else last
 
 
-def describe(filters: dict[str, Any], language: str, replies: Replies) -> str:
-    """Catalog filter values as words: "black jackets in Menswear" in English, the catalog's own
-    words elsewhere ("Black Jacket (Menswear)"); the language's word for products when none are set."""
+def describe(filters: dict[str, Any], language: str, replies: Replies, *, missing: bool = False,
+             terms: CatalogTerms | None = None) -> str:
+    """Catalog filter values as words: "black jackets in Menswear" in English, the language's own words
+    elsewhere ("Jacken in Schwarz für Herren"; ``missing`` picks the form that follows "I have no",
+    Russian "курток чёрного цвета"); the language's word for products when none are set."""
     colour, ptype, group = (filters.get(key) for key in _DESCRIBED)
     if language == "en":
         words = [str(colour).lower()] if colour else []
         words.append(plural(str(ptype).lower()) if ptype else replies.get(language, "any_products"))
         return " ".join(words) + (f" in {group}" if group else "")
+    terms = terms or shipped_terms()
+    if language in terms.languages:
+        return terms.phrase(filters, language, missing=missing)
     words = [str(v) for v in (colour, ptype) if v] or [replies.get(language, "any_products")]
     return " ".join(words) + (f" ({group})" if group else "")
 
 
-def _similar_wanted(requested: dict[str, Any], language: str) -> str:
+def _similar_wanted(requested: dict[str, Any], language: str, terms: CatalogTerms) -> str:
     colour, price = requested.get("colour"), requested.get("max_price")
     if language == "en":
         parts = [str(colour).lower()] if colour else []
         return " and ".join(parts + ([f"under {float(price):.2f}"] if price else []))
+    if language in terms.languages:
+        return terms.wish(str(colour) if colour else None, float(price) if price else None, language)
     return ", ".join(([str(colour)] if colour else []) + ([f"≤ {float(price):.2f}"] if price else []))
 
 
-def relaxation_note(output: ToolOutput | None, language: str, replies: Replies) -> str:
+def relaxation_note(output: ToolOutput | None, language: str, replies: Replies,
+                    terms: CatalogTerms | None = None) -> str:
     """What a relaxed search could not match and what its products still match; "" if nothing was relaxed."""
     if output is None or not output.articles or not output.extra.get("relaxed"):
         return ""
+    terms = terms or shipped_terms()
+    if language not in replies.languages:  # the sentence is the English one, so are its words
+        language = DEFAULT_LANGUAGE
     requested = dict(output.extra.get("filters") or {})
     applied = dict(output.extra.get("applied") or {})
     relaxed = list(output.extra.get("relaxed") or [])
     if output.extra.get("source"):  # look-alikes of a product: nothing alike had the colour or price asked for
-        return replies.get(language, "similar_relaxed", wanted=_similar_wanted(requested, language))
-    if not any(key in relaxed for key in _DESCRIBED):  # only filters a note does not name were dropped
+        note = replies.get(language, "similar_relaxed", wanted=_similar_wanted(requested, language, terms))
+    elif not any(key in relaxed for key in _DESCRIBED):  # only filters a note does not name were dropped
         return replies.get(language, "relaxed", n=len(output.articles))
-    wanted = describe(requested, language, replies)
-    kept = describe(applied, language, replies)
-    key = "relaxed_colour" if relaxed == ["colour"] and applied.get("product_type") else "relaxed_other"
-    return replies.get(language, key, wanted=wanted, kept=kept)
+    else:
+        wanted = describe(requested, language, replies, missing=True, terms=terms)
+        kept = describe(applied, language, replies, terms=terms)
+        key = "relaxed_colour" if relaxed == ["colour"] and applied.get("product_type") else "relaxed_other"
+        note = replies.get(language, key, wanted=wanted, kept=kept)
+    return terms.finish(note, language) if language in terms.languages else note
 
 
 def _has(article: Article, field: str, value: str) -> bool:

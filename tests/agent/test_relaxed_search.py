@@ -33,7 +33,7 @@ async def test_the_note_stands_alone_without_the_model_and_in_other_languages(op
         en = await service.ask(Session("down"), "a yellow dress")
         zh = await service.ask(Session("down-zh"), "黄色的连衣裙")
     assert en.reply == NOTE
-    assert zh.language == "zh" and zh.reply.startswith("目前没有Yellow Dress，这里是其他颜色的Dress")
+    assert zh.language == "zh" and zh.reply.startswith("目前没有黄色连衣裙，这里是其他颜色的连衣裙。")
 
 
 async def test_follow_ups_refine_the_relaxed_search_that_was_shown(open_service) -> None:  # type: ignore[no-untyped-def]
