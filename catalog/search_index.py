@@ -129,7 +129,7 @@ class MetadataTable:
         close += [k for k in lowered if _norm(value) in k and k not in close]
         hint = [lowered[c] for c in close[:6]] or known[:8]
         label = "close known values" if close else "some known values"
-        return BadQueryError(f"unknown {f} '{value}'; {label}: {', '.join(hint)}")
+        return BadQueryError(f"unknown {f} '{value}'; {label}: {', '.join(repr(v) for v in hint)}")
 
     def _select(self, f: str, codes: list[int]) -> np.ndarray:
         if len(codes) == 1:

@@ -40,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def parse_filters(items: list[str]) -> SearchFilters:
     values: dict[str, Any] = {}
+    given: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
         key = key.strip().lower().replace("-", "_")
@@ -50,6 +51,11 @@ def parse_filters(items: list[str]) -> SearchFilters:
             raise BadQueryError(f"unknown filter key '{key}'; known keys: {', '.join(FILTER_KEYS)}")
         if not value:
             raise BadQueryError(f"empty value for filter '{key}'")
+        if key in given:
+            raise BadQueryError(
+                f"filter '{key}' is given twice ('{given[key]}' and '{value}'): give each filter key once"
+            )
+        given[key] = value
         if key in _PRICE_KEYS:
             try:
                 number = float(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -81,8 +82,12 @@ async def test_filtered_search_matches_brute_force(
 async def test_bad_queries_get_clear_messages(cat) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(BadQueryError, match="empty"):
         await cat.search_text("   ", None, 5)
-    with pytest.raises(BadQueryError, match="unknown colour 'blu'.*Blue"):
+    with pytest.raises(BadQueryError, match="unknown colour 'blu'.*'Blue'"):
         await cat.search_text("shirt", SearchFilters(colour="blu"), 5)
+    with pytest.raises(BadQueryError) as info:  # values of several words stay readable: quoted, comma-separated
+        await cat.search_text("shirt", SearchFilters(colour="dark rd"), 5)
+    close = str(info.value).split("close known values: ")[1]
+    assert re.fullmatch(r"'[^']+'(, '[^']+')*", close) and "'Dark Red'" in close, close
     with pytest.raises(BadQueryError, match="unknown product_type"):
         await cat.search_text("shirt", SearchFilters(product_type="spaceship"), 5)
     with pytest.raises(BadQueryError, match="min_price"):
