@@ -140,6 +140,12 @@ class Recommender:
             logger.debug("history store unavailable, scanning transactions: %s", exc)
             return None
 
+    async def first_sale(self) -> date | None:
+        """The day of the first transaction, or None when there are none: an ``as_of`` on or before it
+        has no sales data to go on."""
+        async with self.engine() as engine:
+            return await asyncio.to_thread(engine.first_date)
+
     async def known_customers(self, customer_ids: Sequence[str]) -> set[str]:
         """Those ids with a customers row or any transaction."""
         async with self.engine() as engine:

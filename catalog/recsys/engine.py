@@ -68,6 +68,15 @@ class RecEngine:
             self._end = last + timedelta(days=1)
         return self._end
 
+    def first_date(self) -> date | None:
+        """The day of the first transaction, or None when there are none."""
+        cur = self._conn.cursor()
+        try:
+            row = cur.execute("SELECT min(t_dat) FROM transactions").fetchone()
+        finally:
+            cur.close()
+        return row[0] if row and row[0] else None
+
     def known_customers(self, customer_ids: Sequence[str]) -> set[str]:
         """Those of ``customer_ids`` with at least one transaction or a customers row."""
         if not customer_ids:

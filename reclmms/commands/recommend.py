@@ -134,6 +134,15 @@ def _print_table(customer_id: str, recs: list[Any], out: TextIO) -> None:
         print(f"      {r.reason}  [{', '.join(r.sources)}; score {r.score:.4f}]", file=out)
 
 
+def _before_sales(as_of: date, first: date | None) -> bool:
+    """True when nothing was sold before ``as_of`` (transactions on ``as_of`` itself are not used)."""
+    return first is None or as_of <= first
+
+
+def _no_sales_yet(first: date | None) -> str:
+    return "the store has no transactions" if first is None else f"the first sale is on {first}"
+
+
 def _check_writable(path: Path) -> None:
     """Open ``path`` for appending, as writing it will; an OSError names it (a folder, no such folder)."""
     with path.open("a", encoding="utf-8"):
@@ -154,6 +163,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             results = await rec.recommend_many(rows, k=args.k)
             known = await rec.known_customers([c for c, _ in rows])
             seconds = time.perf_counter() - t0
+            first = await rec.first_sale()
         text = "".join(
             json.dumps(_line(customer, as_of, recs), ensure_ascii=False) + "\n"
             for (customer, as_of), recs in zip(rows, results, strict=True)
@@ -163,9 +173,11 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
         unknown = sum(1 for c, _ in rows if c not in known)
+        too_early = sum(1 for _, as_of in rows if as_of is not None and _before_sales(as_of, first))
         print(
             f"{len(rows)} rows in {seconds:.2f} s"
-            + (f"; {unknown} unknown customer(s) got best sellers" if unknown else ""),
+            + (f"; {unknown} unknown customer(s) got best sellers" if unknown else "")
+            + (f"; {too_early} row(s) had no sales data before their as_of ({_no_sales_yet(first)})" if too_early else ""),
             file=sys.stderr,
         )
         return 0
@@ -177,7 +189,10 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     async with open_recommender(settings, args.data) as rec:
         recs = await rec.recommend(customer, as_of=as_of, k=args.k)
         known = await rec.known_customers([customer])
-    if customer not in known:
+        first = await rec.first_sale() if as_of is not None else None
+    if as_of is not None and _before_sales(as_of, first):
+        print(f"warning: there is no sales data before {as_of} ({_no_sales_yet(first)})", file=sys.stderr)
+    elif customer not in known:
         print(f"warning: customer {customer} is unknown; showing best sellers", file=sys.stderr)
     if args.json:
         print(json.dumps(_line(customer, as_of, recs), ensure_ascii=False))

@@ -171,3 +171,18 @@ def test_eval_recs_missing_column(data: Path, capsys: pytest.CaptureFixture[str]
     tx.write_text(tx.read_text().replace("t_dat,", "day,", 1))
     assert main(["eval", "recs", "--data", str(data)]) == 2
     assert "lacks column(s): t_dat" in capsys.readouterr().err
+
+
+def test_as_of_before_any_sale_warns(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "--customer", "alice", "--as-of", "1990-01-01", "--json", "--data", str(data)]) == 0
+    cap = capsys.readouterr()
+    assert json.loads(cap.out) == {"customer_id": "alice", "as_of": "1990-01-01", "recommendations": []}
+    lines = cap.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warning: there is no sales data before 1990-01-01 (the first sale is on ")
+    # a date with sales before it: no such warning
+    assert main(["recommend", "--customer", "alice", "--as-of", "2020-09-01", "--json", "--data", str(data)]) == 0
+    assert capsys.readouterr().err == ""
+    batch = tmp_path / "b.csv"
+    batch.write_text("customer_id,as_of\nalice,1990-01-01\nbob,2020-09-01\n")
+    assert main(["recommend", "--batch", str(batch), "--data", str(data)]) == 0
+    assert "1 row(s) had no sales data before their as_of (the first sale is on " in capsys.readouterr().err
