@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 from PIL import Image
@@ -23,6 +24,11 @@ def bad_photos(folder: Path) -> dict[str, tuple[Path, str]]:
         fh.truncate(21 * 1024 * 1024)
     empty = folder / "empty.jpg"
     empty.write_bytes(b"")
+    a_folder = folder / "album.jpg"
+    a_folder.mkdir(exist_ok=True)
+    fifo = folder / "pipe.jpg"  # reading it would wait for a writer forever
+    if not fifo.exists():
+        os.mkfifo(fifo)
     return {
         "text": (text, "is not an image"),
         "corrupt": (corrupt, "corrupt or truncated"),
@@ -30,4 +36,7 @@ def bad_photos(folder: Path) -> dict[str, tuple[Path, str]]:
         "big": (big, "too large"),
         "empty": (empty, "the photo is empty"),
         "missing": (folder / "nope.jpg", "photo file not found"),
+        "folder": (a_folder, f"the photo {a_folder} is not a regular file"),
+        "fifo": (fifo, f"the photo {fifo} is not a regular file"),
+        "device": (Path("/dev/zero"), "the photo /dev/zero is not a regular file"),
     }

@@ -27,7 +27,9 @@ def text_encoding(path: Path, *, utf16: bool = False) -> str:
     Raises DataError for a missing file, a binary file, UTF-16 without a mark (or when not
     ``utf16``), and anything else whose first MiB is not UTF-8."""
     path = Path(path)
-    if not path.is_file():
+    if not path.is_file():  # never opened: a FIFO or a device could block or never end
+        if path.exists():
+            raise DataError(f"{path} is not a regular file")
         raise DataError(f"file not found: {path}")
     with path.open("rb") as fh:
         sample = fh.read(SAMPLE_BYTES)

@@ -63,7 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def read_batch(path: str) -> list[tuple[str, date | None]]:
     """Rows of a batch CSV; raises DataError/BadQueryError naming the file and line."""
     p = Path(path)
-    if not p.is_file():
+    if not p.is_file():  # never opened: a FIFO or a device could block or never end
+        if p.exists():
+            raise DataError(f"batch file {path} is not a regular file")
         raise DataError(f"batch file not found: {path}")
     with p.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)

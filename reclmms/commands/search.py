@@ -87,7 +87,9 @@ def read_photo(path: str) -> bytes:
     (``catalog.images.load_photo``, the check every photo goes through).
     """
     file = Path(path).expanduser()
-    if not file.is_file():
+    if not file.is_file():  # never opened: a FIFO or a device could block or never end
+        if file.exists():
+            raise BadImageError(f"the photo {path} is not a regular file")
         raise BadImageError(f"photo file not found: {path}")
     try:
         size = file.stat().st_size

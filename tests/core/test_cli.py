@@ -26,7 +26,7 @@ def fresh(tmp_path: Path) -> tuple[str, Path]:
     return _config(tmp_path / "config.toml", data), data
 
 
-@pytest.mark.parametrize("kind", ["text", "corrupt", "bomb", "big", "empty", "missing"])
+@pytest.mark.parametrize("kind", ["text", "corrupt", "bomb", "big", "empty", "missing", "folder", "fifo", "device"])
 def test_ask_rejects_a_bad_photo(fresh: tuple[str, Path], tmp_path: Path, capsys, kind: str) -> None:  # type: ignore[no-untyped-def]
     config, data = fresh
     path, message = bad_photos(tmp_path)[kind]

@@ -78,6 +78,10 @@ async def test_missing_required_column_and_file(tmp_path: Path, settings, db) ->
         await ingest_catalog_file(settings, db, path, progress=False, index=False)
     with pytest.raises(DataError, match="file not found"):
         await ingest_catalog_file(settings, db, tmp_path / "nope.csv", progress=False, index=False)
+    folder = tmp_path / "products.csv"
+    folder.mkdir()
+    with pytest.raises(DataError, match="products.csv is not a regular file"):
+        await ingest_catalog_file(settings, db, folder, progress=False, index=False)
 
 
 async def test_prices_must_be_finite_and_not_negative(tmp_path: Path, settings, db) -> None:

@@ -1,4 +1,5 @@
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,14 @@ def test_batch_output_to_a_bad_path(data: Path, tmp_path: Path, capsys: pytest.C
     out = tmp_path / "out.jsonl"
     assert main(["recommend", "--batch", str(batch), "--output", str(out), "--data", str(data)]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["customer_id"] == "alice"
+
+
+def test_batch_that_is_not_a_regular_file(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = tmp_path / "rows.csv"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever
+    for path in (tmp_path, fifo, Path("/dev/zero")):
+        assert main(["recommend", "--batch", str(path), "--data", str(data)]) == 2
+        assert capsys.readouterr().err == f"error: batch file {path} is not a regular file\n"
 
 
 def test_bad_arguments(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
