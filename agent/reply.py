@@ -81,7 +81,7 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
         key = "popular" if ctx.customer_id else "no_customer"
         return r.get(language, key, n=n)
     if not n:
-        return r.get(language, "no_cheaper" if output.extra.get("no_cheaper") else "none")
+        return r.get(language, next((key for key in ("no_cheaper", "no_more") if output.extra.get(key)), "none"))
     if kind == "recommend":
         return r.get(language, "recommend", n=n)
     if kind == "details":
@@ -160,6 +160,9 @@ def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: 
                   products="\n".join(lines), extra=extra)
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
+
+# Failure reasons that mean the model was too slow, not down ("TimeoutError", "timed out after 20.0s").
+_SLOW = re.compile(r"time ?out|timed out|no time left|within", re.IGNORECASE)
 
 _THIRD_PERSON = (
     (re.compile(r"\b(the|this) (shopper|customer)'s\b", re.IGNORECASE), "your"),
@@ -276,7 +279,8 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
     if failed and not shown:
         # the note is separate from the reply: the bot and the CLI show it after the prose; a model that
         # wrote some grounded sentences before its time ran out just gave a shorter reply
-        ctx.record.note = ctx.replies.get(language, "llm_note")
+        slow = _SLOW.search(ctx.budget.reason or "") is not None
+        ctx.record.note = ctx.replies.get(language, "llm_slow_note" if slow else "llm_note")
         logger.info("turn answered without the model: %s", ctx.budget.reason or "failed")
     ctx.record.reply = text
     history = list(state.get("history") or [])

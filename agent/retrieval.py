@@ -65,12 +65,14 @@ def _new_items(output: ToolOutput, seen: set[str], cheaper: bool) -> list[Any]:
     return [a for a in output.articles if a.article_id not in seen]
 
 
-def _keep_new(output: ToolOutput, seen: set[str], cheaper: bool) -> None:
-    """Keep ``_new_items`` of the output; its observation then says how many were left out."""
+def _keep_new(output: ToolOutput, seen: set[str], cheaper: bool) -> int:
+    """Keep ``_new_items`` of the output; its observation then says how many were left out. Returns how many
+    the tool found."""
     before = len(output.articles)
     output.articles = _new_items(output, seen, cheaper)
     if len(output.articles) < before:
         output.observation += f"; {before - len(output.articles)} left out as shown already, {len(output.articles)} new"
+    return before
 
 
 async def _has_matches(name: str, args: dict[str, Any], state: ConversationState, runtime: Runtime[AgentContext],
@@ -96,7 +98,8 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
             output = await _speculated_or_invoke(name, args, plan, state, runtime, timeout)
             seen = set(plan.get("shown_ids") or ())
             cheaper = bool(plan.get("fallback_max_price"))
-            _keep_new(output, seen, cheaper)  # "cheaper" and "more" = new items
+            found = _keep_new(output, seen, cheaper)  # "cheaper" and "more" = new items
+            output.extra["no_more"] = bool(plan.get("more") and found and not output.articles)
             if not output.articles and cheaper:
                 args["max_price"] = plan["fallback_max_price"]
                 output = await invoke_tool(name, args, state, runtime, timeout)

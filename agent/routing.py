@@ -258,6 +258,7 @@ def _refine(text: str, c: Classification, slots: dict[str, Any], state: Conversa
             changes["max_price"] = min(prices) * 0.999
             plan["fallback_max_price"] = sum(prices) / len(prices)
     plan["shown_ids"] = [s["article_id"] for s in shown] if c.cheaper or c.more else []
+    plan["more"] = c.more
     if c.more:
         k = min(10, k + len(shown))  # fetch past the shown ones
     if origin.get("tool") == "find_similar" and origin.get("source"):

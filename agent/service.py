@@ -122,7 +122,7 @@ class ShoppingService:
                     except TimeoutError:
                         logger.warning("turn of session %s ran past its time limit", session.session_id)
                         task.cancel()
-                        ctx.record.note = self.replies.get(ctx.record.language, "llm_note")
+                        ctx.record.note = self.replies.get(ctx.record.language, "llm_slow_note")
                         break
                     if item is _DONE:
                         break

@@ -146,3 +146,21 @@ async def test_a_tool_record_counts_only_the_products_it_shows(open_service) -> 
     call = cheaper.tool_calls[-1]
     assert call["results"] == [] and cheaper.products == []
     assert call["observation"].endswith("left out as shown already, 0 new")
+
+
+async def test_show_me_more_after_everything_was_shown_says_so(open_service) -> None:  # type: ignore[no-untyped-def]
+    s = Session("all-shown")
+    async with open_service(ScriptedBackend()) as service:
+        first = await service.ask(s, "a red dress")  # every red dress
+        more = await service.ask(s, "show me more")
+    assert first.products and more.products == [] and more.intent == "refine"
+    assert more.reply == "That is everything I have for this search. Want to try something else?"
+
+
+async def test_a_slow_model_is_not_called_unavailable(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend(mode="slow"), llm_timeout=0.3, turn_timeout=1.5) as service:
+        slow = await service.ask(Session("slow"), "a red dress")
+    async with open_service(ScriptedBackend(mode="down")) as service:
+        down = await service.ask(Session("down"), "a red dress")
+    assert slow.products and slow.note == "(Short answer: the language model took too long this time.)"
+    assert down.products and down.note == "(Short answer: the language model is unavailable right now.)"
