@@ -1,6 +1,6 @@
 """`reclmms recommend`: PALR-style recommendations from purchase history.
 
-    reclmms recommend --customer ID [--as-of YYYY-MM-DD] [--k 12] [--json]
+    reclmms recommend --customer ID [--as-of YYYY-MM-DD] [--k 12] [--json] [--output FILE]
     reclmms recommend --batch FILE [--k 12] [--output FILE]
 
 ``--batch`` reads a CSV with columns ``customer_id,as_of`` and writes one JSON object per row
@@ -54,7 +54,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument("--k", type=int, default=12, help="how many articles (default 12)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument(
-        "--output", metavar="FILE", help="with --batch: write JSON lines here instead of stdout"
+        "--output", metavar="FILE",
+        help="write the JSON here instead of stdout (with --customer: one object, as --json prints; "
+        "with --batch: JSON lines)",
     )
     parser.add_argument("--data", metavar="DIR", help="read Kaggle-format CSVs from DIR instead of the store")
     parser.set_defaults(func=run)
@@ -188,6 +190,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     if not customer:
         raise BadQueryError("--customer must not be empty")
     as_of = parse_day(args.as_of) if args.as_of else None
+    if args.output:
+        await asyncio.to_thread(_check_writable, Path(args.output))
     async with open_recommender(settings, args.data) as rec:
         recs = await rec.recommend(customer, as_of=as_of, k=args.k)
         known = await rec.known_customers([customer])
@@ -196,7 +200,10 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         print(f"warning: there is no sales data before {as_of} ({_no_sales_yet(first)})", file=sys.stderr)
     elif customer not in known:
         print(f"warning: customer {customer} is unknown; showing best sellers", file=sys.stderr)
-    if args.json:
+    if args.output:
+        text = json.dumps(_line(customer, as_of, recs), ensure_ascii=False) + "\n"
+        await asyncio.to_thread(Path(args.output).write_text, text, encoding="utf-8")
+    elif args.json:
         print(json.dumps(_line(customer, as_of, recs), ensure_ascii=False))
     else:
         _print_table(customer, recs, sys.stdout)

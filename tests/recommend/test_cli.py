@@ -195,3 +195,19 @@ def test_as_of_before_any_sale_warns(data: Path, tmp_path: Path, capsys: pytest.
     batch.write_text("customer_id,as_of\nalice,1990-01-01\nbob,2020-09-01\n")
     assert main(["recommend", "--batch", str(batch), "--data", str(data)]) == 0
     assert "1 row(s) had no sales data before their as_of (the first sale is on " in capsys.readouterr().err
+
+
+def test_customer_output_writes_the_json_to_the_file(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "alice.json"
+    args = ["recommend", "--customer", "alice", "--as-of", "2020-09-01", "--k", "3", "--data", str(data)]
+    assert main([*args, "--output", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert main([*args, "--json"]) == 0
+    assert written == json.loads(capsys.readouterr().out)
+    assert written["customer_id"] == "alice" and len(written["recommendations"]) == 3
+    missing = tmp_path / "nowhere" / "x.json"
+    assert main([*args, "--output", str(missing)]) == 2
+    assert capsys.readouterr().err == f"error: {missing}: the folder {missing.parent} does not exist\n"
