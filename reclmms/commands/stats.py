@@ -1,4 +1,8 @@
-"""`reclmms stats`: the bot's usage figures (the same as the admin /stats command)."""
+"""`reclmms stats`: the Telegram bot's usage figures (the same as the admin /stats command).
+
+They count what the bot handled: turns run in the terminal (``reclmms ask``/``chat``) are not
+in them, and the text output says so in its first line.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,13 @@ from typing import Any
 
 from reclmms.settings import Settings
 
+HEADER = "Telegram bot statistics (turns in reclmms ask/chat are not counted)"
+
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("stats", help="print the bot's usage figures (users, turns, latency, tools, errors)")
+    parser = sub.add_parser(
+        "stats", help="print the Telegram bot's usage figures (users, turns, latency, tools, errors)"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--health", action="store_true", help="also open the LLM backend and report its health")
     parser.add_argument("--chart", metavar="PNG", type=Path, help="write the daily-activity chart to this file")
@@ -46,5 +54,6 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:
+        print(HEADER)
         print(stats_text(figures))
     return 0

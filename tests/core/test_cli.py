@@ -177,3 +177,13 @@ def test_recommend_text_prices_have_two_decimals(store: str, capsys: pytest.Capt
     prices = re.findall(r"  (\d+\.\d+)$", out, flags=re.MULTILINE)
     assert prices and all(len(p.split(".")[1]) == 2 for p in prices), out
     assert "49.50" in prices
+
+
+def test_stats_are_the_bots_and_say_so(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", store, "ask", "what did I buy?", "--customer", CUSTOMER, "--backend", "scripted"]) == 0
+    capsys.readouterr()
+    assert main(["--config", store, "stats"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Telegram bot statistics (turns in reclmms ask/chat are not counted)"
+    assert any(line.split() == ["turns", "0", "(failed", "0)"] for line in lines), lines
+
