@@ -54,7 +54,9 @@ class Call:
 
 @dataclass
 class Failure:
-    """Answer the next matching call with an error instead of success."""
+    """Answer the next matching call with an error instead of success. ``delay_s`` waits first (past
+    the client's read timeout: a hang, and with ``code`` 200 the call is still carried out);
+    ``raw_body`` answers with that text instead of JSON (a garbled answer)."""
 
     method: str
     code: int
@@ -62,6 +64,13 @@ class Failure:
     match: Callable[[dict[str, Any]], bool] | None = None
     retry_after: int | None = None
     times: int = 1
+    delay_s: float = 0.0
+    raw_body: str | None = None
+
+
+def _bad_request(what: str) -> web.HTTPBadRequest:
+    body = {"ok": False, "error_code": 400, "description": f"Bad Request: {what}"}
+    return web.HTTPBadRequest(text=json.dumps(body), content_type="application/json")
 
 
 class FakeBotApi:
@@ -137,9 +146,8 @@ class FakeBotApi:
         self._new_update.set()
         return int(update["update_id"])
 
-    def message(
-        self, chat_id: int, *, user: dict[str, Any] | None = None, chat_type: str = "private", **fields: Any
-    ) -> dict[str, Any]:
+    def message(self, chat_id: int, *, user: dict[str, Any] | None = None, chat_type: str = "private",
+                **fields: Any) -> dict[str, Any]:
         sender = user or self.user(chat_id)
         chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
         if chat_type == "private":
@@ -163,13 +171,8 @@ class FakeBotApi:
 
     def send_photo(self, chat_id: int, data: bytes, caption: str | None = None, *, file_size: int | None = None, **kw: Any) -> int:
         info = self.add_file(data)
-        size = {
-            "file_id": info["file_id"],
-            "file_unique_id": info["file_unique_id"],
-            "width": 640,
-            "height": 640,
-            "file_size": file_size if file_size is not None else len(data),
-        }
+        size = {"file_id": info["file_id"], "file_unique_id": info["file_unique_id"], "width": 640, "height": 640,
+                "file_size": file_size if file_size is not None else len(data)}
         fields: dict[str, Any] = {"photo": [size]}
         if caption is not None:
             fields["caption"] = caption
@@ -179,13 +182,8 @@ class FakeBotApi:
         self, chat_id: int, data: bytes, mime_type: str, file_name: str = "file.bin", caption: str | None = None, *, file_size: int | None = None
     ) -> int:
         info = self.add_file(data)
-        doc = {
-            "file_id": info["file_id"],
-            "file_unique_id": info["file_unique_id"],
-            "file_name": file_name,
-            "mime_type": mime_type,
-            "file_size": file_size if file_size is not None else len(data),
-        }
+        doc = {"file_id": info["file_id"], "file_unique_id": info["file_unique_id"], "file_name": file_name,
+               "mime_type": mime_type, "file_size": file_size if file_size is not None else len(data)}
         fields: dict[str, Any] = {"document": doc}
         if caption is not None:
             fields["caption"] = caption
@@ -258,14 +256,23 @@ class FakeBotApi:
         """Updates queued and not yet confirmed by a getUpdates with a higher offset."""
         return len(self._updates)
 
-    def _failure(self, method: str, params: dict[str, Any]) -> web.Response | None:
+    def _take(self, method: str, params: dict[str, Any]) -> Failure | None:
         for failure in list(self.failures):
             if failure.method == method and (failure.match is None or failure.match(params)):
                 failure.times -= 1
                 if failure.times <= 0:
                     self.failures.remove(failure)
-                return self._error(failure.code, failure.description, failure.retry_after)
+                return failure
         return None
+
+    async def _failure(self, method: str, params: dict[str, Any]) -> web.Response | None:
+        failure = self._take(method, params)
+        if failure is None:
+            return None
+        await asyncio.sleep(failure.delay_s)
+        if failure.raw_body is not None:
+            return web.Response(text=failure.raw_body, status=failure.code, content_type="application/json")
+        return None if failure.code == 200 else self._error(failure.code, failure.description, failure.retry_after)
 
     # --- the HTTP side ---------------------------------------------------------------------
     async def _params(self, request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
@@ -316,7 +323,7 @@ class FakeBotApi:
         self._new_call.set()
         if self.delays.get(method):
             await asyncio.sleep(self.delays[method])
-        failed = self._failure(method, params)
+        failed = await self._failure(method, params)
         if failed is not None:
             return failed
         handler = getattr(self, f"_m_{method}", None)
@@ -350,7 +357,7 @@ class FakeBotApi:
         if request.match_info["token"] != self.token:
             return web.Response(status=401)
         file_id = request.match_info["path"].split("/")[-1].split(".")[0]
-        failed = self._failure("file", {"file_id": file_id})
+        failed = await self._failure("file", {"file_id": file_id})
         if failed is not None:
             return failed
         data = self.files.get(file_id)
@@ -424,10 +431,7 @@ class FakeBotApi:
         key = (int(params["chat_id"]), int(params["message_id"]))
         msg = self._messages.get(key)
         if msg is None:
-            raise web.HTTPBadRequest(
-                text=json.dumps({"ok": False, "error_code": 400, "description": "Bad Request: message to edit not found"}),
-                content_type="application/json",
-            )
+            raise _bad_request("message to edit not found")
         msg = {**msg, "text": params.get("text", ""), "edit_date": int(time.time())}
         if params.get("reply_markup"):
             msg["reply_markup"] = params["reply_markup"]
@@ -437,9 +441,6 @@ class FakeBotApi:
     def _m_getFile(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         file_id = str(params.get("file_id"))
         if file_id not in self.files:
-            raise web.HTTPBadRequest(
-                text=json.dumps({"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}),
-                content_type="application/json",
-            )
+            raise _bad_request("invalid file_id")
         return {"file_id": file_id, "file_unique_id": f"U{file_id}", "file_size": len(self.files[file_id]),
                 "file_path": f"photos/{file_id}.jpg"}

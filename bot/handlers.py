@@ -15,7 +15,7 @@ from bot.i18n import greeting, lang_of, t
 from bot.media import MAX_IMAGE_BYTES, ImageTooLarge, check_image
 from bot.pending import describe
 from bot.rendering import esc, history_text
-from bot.retrying import is_transient
+from bot.retrying import is_transient, maybe_delivered
 from bot.runtime import BotRuntime, runtime
 from bot.sending import send_html
 from bot.stats import activity_chart, collect_stats, stats_html
@@ -310,14 +310,22 @@ async def on_edited(update: Update, context: Ctx) -> None:
 
 # --- errors ---------------------------------------------------------------------------------------
 async def on_error(update: object, context: Ctx) -> None:
-    """The one error handler: log with the traceback, count it, apologise briefly."""
-    logger.error("error while handling an update", exc_info=context.error)
+    """The one error handler: log with the traceback, count it, apologise briefly. A message whose
+    answer timed out or came back garbled most likely arrived, so that gets no apology."""
+    silent = context.error is not None and maybe_delivered(context.error)
+    if silent:
+        logger.warning("a message may not have arrived (%s: %s); it is not sent again",
+                       type(context.error).__name__, context.error)
+    else:
+        logger.error("error while handling an update", exc_info=context.error)
     rt = context.bot_data.get("runtime")
     if rt is not None:
         try:
             await rt.metrics.error(type(context.error).__name__)
         except Exception:  # noqa: BLE001
             logger.warning("could not record an error", exc_info=True)
+    if silent:
+        return
     if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type != ChatType.CHANNEL:
         user = update.effective_user
         lang = lang_of(user.language_code if user else None)

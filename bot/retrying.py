@@ -23,7 +23,7 @@ from typing import Any
 
 import aiohttp
 import httpx
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,14 @@ def posts_a_message(endpoint: str) -> bool:
 def never_sent(exc: BaseException) -> bool:
     """A timeout before the request reached Telegram (connecting, or waiting for a connection)."""
     return isinstance(exc.__cause__, aiohttp.ConnectionTimeoutError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+def maybe_delivered(exc: BaseException) -> bool:
+    """A failure after which Telegram may well have carried the call out: its answer timed out
+    after the request left, or could not be read (PTB's "Invalid server response")."""
+    if isinstance(exc, TimedOut):
+        return not never_sent(exc)
+    return type(exc) is TelegramError and exc.message == "Invalid server response"
 
 
 class RetryingRateLimiter(AIORateLimiter):

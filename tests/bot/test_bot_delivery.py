@@ -1,0 +1,38 @@
+"""Messages that may or may not have arrived: a lost edit while the reply streams, a reply whose
+answer timed out or came back garbled, a stored photo id Telegram no longer knows. None of them
+fails the turn or brings an apology. End to end against the fake Bot API server."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.fake_api import Failure
+from tests.bot.conftest import Harness
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+APOLOGY = "something went wrong"
+WORDS = " ".join(f"word{i}" for i in range(14))
+
+
+def apologies(h: Harness, chat: int) -> list[str]:
+    return [c.text for c in h.api.calls_to("sendMessage", chat) if APOLOGY in c.text]
+
+
+@pytest.mark.parametrize(("chat", "failure"), [
+    (1310, Failure("sendMessage", 200, "", delay_s=6)),  # answered after the client gave up
+    (1311, Failure("sendMessage", 200, "", raw_body="{not json")),  # a garbled answer
+])
+async def test_a_reply_that_may_have_arrived_gets_no_apology(fake_bot: Harness, chat: int, failure: Failure) -> None:
+    api = fake_bot.api
+    failure.match = lambda p: int(p["chat_id"]) == chat
+    api.fail(failure)
+    errors = len(await fake_bot.rt.metrics.rows("SELECT * FROM bot_errors"))
+    api.send_text(chat, "/help")
+    await api.wait_for("sendMessage", chat_id=chat)
+    for _ in range(100):  # until the error handler has seen it (a hang takes the read timeout)
+        if len(await fake_bot.rt.metrics.rows("SELECT * FROM bot_errors")) > errors:
+            break
+        await api.settle(0.2)
+    await api.settle(0.5)
+    assert len(api.calls_to("sendMessage", chat)) == 1 and not apologies(fake_bot, chat)
