@@ -1,11 +1,18 @@
-"""Article rows in SQLite: lookups by id, vocabularies for filters, bulk upserts."""
+"""Article rows in SQLite: lookups by id, vocabularies for filters, bulk upserts.
+
+Given the data dir, the store keeps image paths inside it relative to it and gives them back as
+paths to open (``catalog/image_paths.py``), so a moved data dir keeps its pictures.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from catalog.db import Database
+from catalog.image_paths import ImagePaths
 from catalog.models import Article
 from catalog.schema import ARTICLE_COLUMNS
 from reclmms.errors import BadQueryError
@@ -33,13 +40,26 @@ def article_to_row(article: Article) -> tuple[Any, ...]:
 
 
 class ArticleStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, data_dir: Path | None = None) -> None:
         self._db = db
+        self.images = ImagePaths(data_dir)
+
+    def _article(self, row: Sequence[Any]) -> Article:
+        article = article_from_row(row)
+        if article.image_path:
+            article = dataclasses.replace(article, image_path=self.images.resolve(article.image_path))
+        return article
+
+    def to_row(self, article: Article) -> tuple[Any, ...]:
+        """The row to write: the image path as stored (relative inside the data dir)."""
+        if article.image_path:
+            article = dataclasses.replace(article, image_path=self.images.to_stored(article.image_path))
+        return article_to_row(article)
 
     async def get(self, article_id: str) -> Article | None:
         async with self._db.conn.execute(_SELECT + " WHERE article_id = ?", (article_id,)) as cur:
             row = await cur.fetchone()
-        return article_from_row(row) if row else None
+        return self._article(row) if row else None
 
     async def get_many(self, article_ids: Iterable[str]) -> list[Article]:
         """Articles in the order of ``article_ids``; unknown ids are skipped, duplicates kept once."""
@@ -50,7 +70,7 @@ class ArticleStore:
             marks = ",".join("?" for _ in chunk)
             async with self._db.conn.execute(_SELECT + f" WHERE article_id IN ({marks})", chunk) as cur:
                 for row in await cur.fetchall():
-                    article = article_from_row(row)
+                    article = self._article(row)
                     found[article.article_id] = article
         return [found[i] for i in ids if i in found]
 
@@ -85,12 +105,12 @@ class ArticleStore:
                 rows = await cur.fetchall()
             if not rows:
                 return
-            batch = [article_from_row(r) for r in rows]
+            batch = [self._article(r) for r in rows]
             last = batch[-1].article_id
             yield batch
 
     async def upsert_many(self, articles: Iterable[Article]) -> int:
-        rows = [article_to_row(a) for a in articles]
+        rows = [self.to_row(a) for a in articles]
         if rows:
             await self._db.conn.executemany(_UPSERT, rows)
             await self._db.conn.commit()

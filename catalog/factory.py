@@ -56,7 +56,7 @@ async def build_catalog(settings: Settings) -> AsyncIterator[tuple[Database, Cat
     async with contextlib.AsyncExitStack() as stack:
         db = await stack.enter_async_context(Database(settings.sqlite_path))
         await ensure_catalog_schema(db)
-        articles = ArticleStore(db)
+        articles = ArticleStore(db, settings.data_dir)
 
         history: Any
         try:

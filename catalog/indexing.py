@@ -26,6 +26,7 @@ from tqdm import tqdm
 from catalog.articles import ArticleStore
 from catalog.db import Database
 from catalog.embedders import ImageEmbedder, TextEmbedder, build_image_embedder, build_text_embedder
+from catalog.image_paths import to_stored
 from catalog.images import load_image_file
 from catalog.models import Article
 from catalog.search_index import VectorMatrix
@@ -120,19 +121,23 @@ async def _index_images(
     """Embed the images not yet indexed or changed; the ids of every article with an image."""
     total = await articles.count_with_images()
     seen: set[str] = set()
+
+    def source(article: Article) -> str:
+        return image_source(article, base_dir)
+
     with tqdm(total=total, desc="image vectors", unit="img", file=sys.stderr, disable=not progress) as bar:
         async for batch in articles.iter_all(batch_size=IMAGE_BATCH):
             with_images = [a for a in batch if a.image_path]
             if not with_images:
                 continue
             seen.update(a.article_id for a in with_images)
-            todo = await _stale(collection, with_images, report, image_source)
+            todo = await _stale(collection, with_images, report, source, also_current=_absolute_image)
             if todo:
                 loaded, pictures, corrupt = await asyncio.to_thread(_load_images, todo, base_dir)
                 report.corrupt_images += corrupt
                 if loaded:
                     vectors = await asyncio.to_thread(embedder.embed_images, pictures)
-                    await asyncio.to_thread(_add, collection, loaded, vectors, image_source)
+                    await asyncio.to_thread(_add, collection, loaded, vectors, source)
                     report.images_indexed += len(loaded)
             bar.update(len(with_images))
     return seen
@@ -143,18 +148,31 @@ def text_source(article: Article) -> str:
     return hashlib.sha1(article_text(article).encode("utf-8")).hexdigest()[:16]
 
 
-def image_source(article: Article) -> str:
+def image_source(article: Article, data_dir: Path | None = None) -> str:
+    """The fingerprint of what an article's image vector is computed from: its image path, relative to
+    the data dir when inside it (so moving the data dir changes nothing)."""
+    return to_stored(article.image_path, data_dir) or ""
+
+
+def _absolute_image(article: Article) -> str:
+    """The fingerprint image vectors were given before image paths were stored relative: still current."""
     return article.image_path or ""
 
 
 async def _stale(
-    collection: VectorCollection, batch: list[Article], report: IndexReport, source: Callable[[Article], str]
+    collection: VectorCollection, batch: list[Article], report: IndexReport, source: Callable[[Article], str],
+    also_current: Callable[[Article], str] | None = None,
 ) -> list[Article]:
     """Articles without a vector, or whose vector was computed from other input. A vector written
     before fingerprints were recorded counts as current, and gets its fingerprint now, so later
     changes to that article are seen."""
     stored = await asyncio.to_thread(collection.sources, [a.article_id for a in batch])
-    todo = [a for a in batch if a.article_id not in stored or stored[a.article_id] not in (None, source(a))]
+
+    def current(a: Article) -> bool:
+        was = stored[a.article_id]
+        return was is None or was == source(a) or (also_current is not None and was == also_current(a))
+
+    todo = [a for a in batch if a.article_id not in stored or not current(a)]
     unrecorded = [a for a in batch if a.article_id in stored and stored[a.article_id] is None]
     if unrecorded:
         metadatas = [{**article_metadata(a), "source": source(a)} for a in unrecorded]

@@ -29,7 +29,7 @@ from typing import Any
 import duckdb
 from tqdm import tqdm
 
-from catalog.articles import ArticleStore, article_to_row
+from catalog.articles import ArticleStore
 from catalog.db import Database
 from catalog.history import TOTAL_PART
 from catalog.ingest import duck, history_build, staging
@@ -72,7 +72,8 @@ async def ingest(
         if await state.is_done("articles", articles_signature):
             report.skipped_steps.append("articles")
         else:
-            await stage_articles(db, state, plan, report, articles_signature, read_articles, progress)
+            await stage_articles(db, state, plan, report, articles_signature, read_articles, progress,
+                                 data_dir=settings.data_dir)
         await stage_activity(db, con, state, plan, report, transactions=transactions, customers=customers,
                              progress=progress)
         if median_prices:
@@ -83,33 +84,36 @@ async def ingest(
         report.transactions = await asyncio.to_thread(_count, con, "transactions")
     finally:
         await asyncio.to_thread(con.close)
-    return await finish(settings, db, ArticleStore(db), report, images=images, index=index, progress=progress)
+    return await finish(settings, db, ArticleStore(db, settings.data_dir), report, images=images, index=index,
+                        progress=progress)
 
 
 async def stage_articles(
     db: Database, state: IngestState, plan: Staging, report: IngestReport, signature: str,
-    read_articles: Callable[[IngestReport], list[Article]], progress: bool,
+    read_articles: Callable[[IngestReport], list[Article]], progress: bool, data_dir: Path | None = None,
 ) -> None:
     if await state.is_done("staged/articles", signature) and await staging.sqlite_has(db, "staged_articles"):
         report.skipped_steps.append("articles")  # staged by an interrupted run
     else:
         articles = await asyncio.to_thread(read_articles, report)
-        await write_staged_articles(db, articles, progress=progress)
+        await write_staged_articles(db, articles, progress=progress, data_dir=data_dir)
         await state.mark_done("staged/articles", signature)
     plan.sqlite.append("articles")
     plan.steps["articles"] = signature
 
 
 async def write_staged_articles(
-    db: Database, articles: Sequence[Article], *, progress: bool = True, batch: int = 5000
+    db: Database, articles: Sequence[Article], *, progress: bool = True, batch: int = 5000,
+    data_dir: Path | None = None,
 ) -> None:
-    """``staged_articles`` = exactly ``articles``."""
+    """``staged_articles`` = exactly ``articles`` (image paths inside ``data_dir`` stored relative to it)."""
+    store = ArticleStore(db, data_dir)
     table = await staging.create_staged(db, "articles")
     sql = f"INSERT INTO {table} ({', '.join(ARTICLE_COLUMNS)}) VALUES ({', '.join('?' for _ in ARTICLE_COLUMNS)})"
     with tqdm(total=len(articles), desc="articles", unit=" articles", disable=not progress, leave=False) as bar:
         for start in range(0, len(articles), batch):
             chunk = articles[start : start + batch]
-            await db.conn.executemany(sql, [article_to_row(a) for a in chunk])
+            await db.conn.executemany(sql, [store.to_row(a) for a in chunk])
             bar.update(len(chunk))
     await db.conn.commit()
 
