@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from telegram import Bot, InputMediaPhoto, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.i18n import t
 from bot.rendering import (
@@ -25,6 +25,7 @@ from bot.rendering import (
     product_keyboard,
     split_text,
 )
+from bot.retrying import maybe_delivered
 from catalog.models import Article
 
 logger = logging.getLogger(__name__)
@@ -174,16 +175,22 @@ async def _send_photo(bot: Bot, chat_id: int, media: str | bytes, caption: str, 
 class ProseStream:
     """Streams the reply into messages: the first send waits up to ``first_delay_s`` (so a fast
     reply goes out whole), then at most one edit per ``min_interval_s``; pieces over the
-    message limit continue in new messages."""
+    message limit continue in new messages.
 
-    def __init__(self, bot: Bot, chat_id: int, min_interval_s: float = 1.0, first_delay_s: float = 1.0) -> None:
+    A lost edit (a timeout, any failure) or a send that may have arrived without an answer stops
+    the streaming: the final text then goes out once more, whole, in new messages."""
+
+    def __init__(self, bot: Bot, chat_id: int, min_interval_s: float = 1.0, first_delay_s: float = 1.0,
+                 **send_kwargs: Any) -> None:
         self.bot = bot
         self.chat_id = chat_id
         self.min_interval_s = min_interval_s
         self.first_delay_s = first_delay_s
+        self.send_kwargs = send_kwargs  # e.g. message_thread_id, reply_parameters
         self.text = ""
         self.sent: list[tuple[int, str]] = []  # (message_id, html)
         self.edits = 0
+        self.lost = False  # an edit or a send went wrong: no more streaming
         self._started: float | None = None
         self._last_io = 0.0
 
@@ -191,6 +198,8 @@ class ProseStream:
         if not delta:
             return
         self.text += delta
+        if self.lost:
+            return
         now = time.monotonic()
         if self._started is None:
             self._started = now
@@ -205,13 +214,17 @@ class ProseStream:
             self.text = final_text
         if not self.text.strip() and not note_html:
             return
-        if self.sent:
+        if self.sent and not self.lost:
             wait = self.min_interval_s - (time.monotonic() - self._last_io)
             if wait > 0:
                 await asyncio.sleep(wait)
-        await self._flush(note_html)
+            await self._flush(note_html)
+            if not self.lost:
+                return
+        self.sent = []  # streaming was cut off: the whole reply, in new messages
+        await self._flush(note_html, final=True)
 
-    async def _flush(self, note_html: str = "") -> None:
+    async def _flush(self, note_html: str = "", final: bool = False) -> None:
         pieces = [esc(p) for p in split_text(self.text.strip())] if self.text.strip() else []
         if note_html:
             if pieces and len(pieces[-1]) + len(note_html) + 2 <= 4096:
@@ -222,10 +235,23 @@ class ProseStream:
             if idx < len(self.sent):
                 message_id, old = self.sent[idx]
                 if old != piece:
-                    await edit_html(self.bot, self.chat_id, message_id, piece)
+                    try:
+                        await edit_html(self.bot, self.chat_id, message_id, piece)
+                    except TelegramError as exc:
+                        return self._cut_off("edit", exc)
                     self.sent[idx] = (message_id, piece)
                     self.edits += 1
             else:
-                msg = await send_html(self.bot, self.chat_id, piece)
+                try:
+                    msg = await send_html(self.bot, self.chat_id, piece, **self.send_kwargs)
+                except TelegramError as exc:
+                    if final or not maybe_delivered(exc):
+                        raise
+                    return self._cut_off("send", exc)
                 self.sent.append((msg.message_id, piece))
         self._last_io = time.monotonic()
+
+    def _cut_off(self, what: str, exc: TelegramError) -> None:
+        logger.warning("could not %s the reply in chat %d (%s: %s); the whole reply follows in a new message",
+                       what, self.chat_id, type(exc).__name__, exc)
+        self.lost = True

@@ -19,6 +19,19 @@ def apologies(h: Harness, chat: int) -> list[str]:
     return [c.text for c in h.api.calls_to("sendMessage", chat) if APOLOGY in c.text]
 
 
+async def test_a_lost_edit_sends_the_whole_reply_in_a_new_message(fake_bot: Harness) -> None:
+    api, chat = fake_bot.api, 1300
+    # every try of the first edit hangs past the client's read timeout
+    api.fail(Failure("editMessageText", 200, "", match=lambda p: int(p["chat_id"]) == chat, delay_s=6, times=3))
+    api.send_text(chat, "trickle please")
+    final = await api.wait_for("sendMessage", chat_id=chat, where=lambda c: c.text == WORDS, wait_s=40)
+    first = api.calls_to("sendMessage", chat)[0]
+    assert first is not final and first.text.startswith("word0") and first.text != WORDS  # the streamed start
+    await api.settle(0.5)
+    assert len(api.calls_to("editMessageText", chat)) == 3  # the one edit and its two retries: then no more
+    assert not apologies(fake_bot, chat)
+
+
 @pytest.mark.parametrize(("chat", "failure"), [
     (1310, Failure("sendMessage", 200, "", delay_s=6)),  # answered after the client gave up
     (1311, Failure("sendMessage", 200, "", raw_body="{not json")),  # a garbled answer
