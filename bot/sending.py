@@ -90,6 +90,10 @@ class ProductMedia:
                 self.file_ids.clear()
             self.file_ids[article_id] = message.photo[-1].file_id
 
+    def forget(self, article_ids: list[str]) -> None:
+        for article_id in article_ids:
+            self.file_ids.pop(article_id, None)
+
     async def media_for(self, article: Article) -> str | bytes | None:
         known = self.file_ids.get(article.article_id)
         if known is not None:
@@ -109,6 +113,12 @@ class ProductMedia:
         return await self.run(read)
 
 
+def _file_id_refused(exc: BadRequest) -> bool:
+    """Telegram no longer knows a photo's file_id ("wrong file identifier/HTTP URL specified")."""
+    text = str(exc).lower()
+    return "file identifier" in text or "file_id" in text or "file reference" in text
+
+
 async def send_cards(
     bot: Bot,
     chat_id: int,
@@ -118,12 +128,37 @@ async def send_cards(
     media: ProductMedia,
     details: bool = False,
     buttons: bool = True,
+    **send_kwargs: Any,
 ) -> int:
     """Product cards: photos with captions (one media group when several), text for those without
-    an image, and the More like this / Details / Cheaper buttons. Returns messages sent."""
+    an image, and the More like this / Details / Cheaper buttons. Returns messages sent. A photo
+    file_id that Telegram refuses is forgotten and the photo uploaded again."""
     products = products[:MEDIA_GROUP_MAX]
     if not products:
         return 0
+    args = (bot, chat_id, products, lang, signer, media, details, buttons)
+    try:
+        return await _send_cards(*args, **send_kwargs)
+    except BadRequest as exc:
+        cached = [art.article_id for art in products if art.article_id in media.file_ids]
+        if not cached or not _file_id_refused(exc):
+            raise
+        logger.warning("Telegram refused %d stored photo id(s) (%s); uploading the photos again", len(cached), exc)
+        media.forget(cached)
+        return await _send_cards(*args, **send_kwargs)
+
+
+async def _send_cards(
+    bot: Bot,
+    chat_id: int,
+    products: list[Article],
+    lang: str,
+    signer: ButtonSigner,
+    media: ProductMedia,
+    details: bool,
+    buttons: bool,
+    **send_kwargs: Any,
+) -> int:
     numbered = len(products) > 1
     images: list[tuple[int, Article, str | bytes]] = []
     texts: list[tuple[int, Article]] = []
@@ -139,37 +174,37 @@ async def send_cards(
         i, art, item = images[0]
         caption = card_caption(art, lang, i if numbered else None, details=details)
         attach = keyboard if not texts else None
-        media.remember(art.article_id, await _send_photo(bot, chat_id, item, caption, attach))
+        media.remember(art.article_id, await _send_photo(bot, chat_id, item, caption, attach, **send_kwargs))
         sent += 1
     elif images:
         group = [
             InputMediaPhoto(item, caption=card_caption(art, lang, i if numbered else None, details=details), parse_mode=ParseMode.HTML)
             for i, art, item in images
         ]
-        msgs = await bot.send_media_group(chat_id, group, read_timeout=MEDIA_READ_TIMEOUT_S)
+        msgs = await bot.send_media_group(chat_id, group, read_timeout=MEDIA_READ_TIMEOUT_S, **send_kwargs)
         for (_, art, _), msg in zip(images, msgs, strict=False):
             media.remember(art.article_id, msg)
         sent += 1
     if texts:
         body = "\n\n".join(card_caption(art, lang, i if numbered else None, details=details) for i, art in texts)
         for piece in split_text(body, escaped=False):
-            await send_html(bot, chat_id, piece, reply_markup=keyboard)
+            await send_html(bot, chat_id, piece, reply_markup=keyboard, **send_kwargs)
             sent += 1
     elif len(images) > 1 and keyboard is not None:
-        await send_html(bot, chat_id, esc(t(lang, "pick")), reply_markup=keyboard)
+        await send_html(bot, chat_id, esc(t(lang, "pick")), reply_markup=keyboard, **send_kwargs)
         sent += 1
     return sent
 
 
-async def _send_photo(bot: Bot, chat_id: int, media: str | bytes, caption: str, keyboard: Any) -> Message:
+async def _send_photo(bot: Bot, chat_id: int, media: str | bytes, caption: str, keyboard: Any, **kwargs: Any) -> Message:
     try:
         return await bot.send_photo(chat_id, media, caption=caption, parse_mode=ParseMode.HTML, reply_markup=keyboard,
-                                    read_timeout=MEDIA_READ_TIMEOUT_S)
+                                    read_timeout=MEDIA_READ_TIMEOUT_S, **kwargs)
     except BadRequest as exc:
         if not _markup_rejected(exc):
             raise
         return await bot.send_photo(chat_id, media, caption=to_plain(caption), reply_markup=keyboard,
-                                    read_timeout=MEDIA_READ_TIMEOUT_S)
+                                    read_timeout=MEDIA_READ_TIMEOUT_S, **kwargs)
 
 
 class ProseStream:

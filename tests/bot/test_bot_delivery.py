@@ -49,3 +49,17 @@ async def test_a_reply_that_may_have_arrived_gets_no_apology(fake_bot: Harness, 
         await api.settle(0.2)
     await api.settle(0.5)
     assert len(api.calls_to("sendMessage", chat)) == 1 and not apologies(fake_bot, chat)
+
+
+async def test_a_stored_photo_id_telegram_refuses_is_uploaded_again(fake_bot: Harness) -> None:
+    api, chat = fake_bot.api, 1320
+    media = fake_bot.rt.media
+    media.file_ids["0100000005"] = "GONE-FILE-ID"  # the red tee: its only image card
+    api.fail(Failure("sendPhoto", 400, "Bad Request: wrong file identifier/HTTP URL specified",
+                     match=lambda p: p.get("photo") == "GONE-FILE-ID"))
+    api.send_text(chat, "a red tee")
+    upload = await api.wait_for("sendPhoto", chat_id=chat, where=lambda c: "photo" in c.files)
+    assert upload.files["photo"].startswith(b"\x89PNG") and "Tee" in upload.text
+    await api.wait_for("sendMessage", chat_id=chat, where=lambda c: "picks" in c.text)
+    await api.settle(0.5)
+    assert not apologies(fake_bot, chat) and media.file_ids["0100000005"] != "GONE-FILE-ID"
