@@ -40,7 +40,7 @@ from bot.pending import Pending, PendingTurns, describe
 from bot.rendering import ButtonSigner, esc
 from bot.retrying import RetryingRateLimiter
 from bot.runtime import RUNTIME_KEY, BotRuntime, ChatTurns, RateLimiter
-from bot.sending import send_html
+from bot.sending import reply_kwargs, send_html
 from bot.store import LinkStore, MetricsStore, UpdateLog, UserStore, ensure_bot_schema
 from bot.updates_request import ReadableUpdates
 from bot.warmup import WarmUp
@@ -80,14 +80,16 @@ async def give_up(app: Application, rt: BotRuntime, row: Pending) -> None:  # ty
     """A message accepted before a crash that will not run again: ask the shopper to resend it
     (in the background, so that a start never waits on Telegram)."""
     lang = lang_of(row.language_code)
+    reply: dict[str, Any] = {}
     try:
-        what = describe(Update.de_json(json.loads(row.update_json), app.bot), lang)
+        update = Update.de_json(json.loads(row.update_json), app.bot)
+        what, reply = describe(update, lang), reply_kwargs(update.effective_message)
     except Exception:  # noqa: BLE001 - the note goes out with a generic description
         what = t(lang, "msg_quoted", quote=row.summary)
 
     async def send() -> None:
         try:
-            await send_html(app.bot, row.chat_id, esc(t(lang, "restart_lost", what=what)))
+            await send_html(app.bot, row.chat_id, esc(t(lang, "restart_lost", what=what)), **reply)
         except Exception:  # noqa: BLE001
             logger.warning("could not tell chat %d to resend a message", row.chat_id, exc_info=True)
 

@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 from bot.i18n import lang_of, t
 from bot.rendering import esc
 from bot.runtime import BotRuntime, runtime
-from bot.sending import send_cards, send_html
+from bot.sending import reply_kwargs, send_cards, send_html
 from catalog.models import Article, SearchFilters
 
 logger = logging.getLogger(__name__)
@@ -65,10 +65,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer(query)
     found = await rt.services.catalog.get_articles([button.article_id])
     items, empty_note = await _items(rt, button.action, found[0]) if found else ([], "gone")
+    reply = reply_kwargs(query.message)  # its topic; in a group, a reply to the cards pressed
     async with rt.turns.slot(chat.id):  # after a running turn's answer, never inside it
         if not items:
-            await send_html(context.bot, chat.id, esc(t(lang, empty_note)))
+            await send_html(context.bot, chat.id, esc(t(lang, empty_note)), **reply)
         elif button.action == "details":
-            await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media, details=True, buttons=False)
+            await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media, details=True, buttons=False, **reply)
         else:
-            await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media)
+            await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media, **reply)

@@ -17,7 +17,7 @@ from bot.pending import describe
 from bot.rendering import esc, history_text
 from bot.retrying import is_transient, maybe_delivered
 from bot.runtime import BotRuntime, runtime
-from bot.sending import send_html
+from bot.sending import reply_kwargs, send_html
 from bot.stats import activity_chart, collect_stats, stats_html
 from bot.turns import run_turn, session_id_for
 from reclmms.errors import BadImageError, BadQueryError, LinkError
@@ -36,10 +36,11 @@ def _who(update: Update) -> tuple[Message, Chat, User, str]:
     return msg, chat, user, lang_of(user.language_code)
 
 
-async def _reply(update: Update, text_html: str, **kwargs: object) -> None:
+async def _reply(update: Update, text_html: str) -> None:
+    """Answer in the update's chat: in its forum topic, and in a group as a reply to the message."""
     chat = update.effective_chat
     if chat is not None:
-        await send_html(update.get_bot(), chat.id, text_html, **kwargs)  # type: ignore[arg-type]
+        await send_html(update.get_bot(), chat.id, text_html, **reply_kwargs(update.effective_message))
 
 
 # --- every update: drop what is not for the bot, dedupe, then bookkeeping -------------------------
@@ -212,7 +213,7 @@ async def shop(update: Update, context: Ctx, text: str, photo: bytes | None) -> 
                 await rt.turns.run(
                     chat.id,
                     run_turn(rt, context.bot, chat_id=chat.id, user_id=user.id, lang=lang, session=session,
-                             text=text, photo=photo),
+                             text=text, photo=photo, reply=reply_kwargs(update.effective_message)),
                 )
             except BadImageError:
                 await _reply(update, esc(t(lang, "bad_image")))
@@ -330,6 +331,7 @@ async def on_error(update: object, context: Ctx) -> None:
         user = update.effective_user
         lang = lang_of(user.language_code if user else None)
         try:
-            await context.bot.send_message(update.effective_chat.id, t(lang, "error"))
+            await context.bot.send_message(update.effective_chat.id, t(lang, "error"),
+                                           **reply_kwargs(update.effective_message))
         except Exception:  # noqa: BLE001
             logger.warning("could not send the apology", exc_info=True)

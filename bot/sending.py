@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from telegram import Bot, InputMediaPhoto, Message
-from telegram.constants import ParseMode
+from telegram import Bot, InputMediaPhoto, MaybeInaccessibleMessage, Message, ReplyParameters
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.i18n import t
@@ -43,6 +43,19 @@ def to_plain(html_text: str) -> str:
 def _markup_rejected(exc: BadRequest) -> bool:
     text = str(exc).lower()
     return "parse" in text or "entit" in text or "tag" in text
+
+
+def reply_kwargs(message: MaybeInaccessibleMessage | None) -> dict[str, Any]:
+    """Where an answer to ``message`` goes: into its forum topic, and in a group as a reply to it
+    (sent all the same if that message was deleted meanwhile)."""
+    if not isinstance(message, Message):
+        return {}
+    kwargs: dict[str, Any] = {}
+    if message.is_topic_message and message.message_thread_id:
+        kwargs["message_thread_id"] = message.message_thread_id
+    if message.chat.type != ChatType.PRIVATE:
+        kwargs["reply_parameters"] = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+    return kwargs
 
 
 async def send_html(bot: Bot, chat_id: int, text: str, **kwargs: Any) -> Message:

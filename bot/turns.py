@@ -31,19 +31,20 @@ def session_id_for(chat_id: int) -> str:
     return f"tg:{chat_id}"
 
 
-async def _keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event) -> None:
+async def _keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event, thread_id: int | None = None) -> None:
     """The typing action until ``stop``; never cut short mid-request (that would drop a connection)."""
     while not stop.is_set():
         with contextlib.suppress(Exception):
-            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+            await bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=thread_id)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), TYPING_EVERY_S)
 
 
-async def _send_cards(rt: BotRuntime, bot: Bot, chat_id: int, products: list[Article], lang: str) -> None:
+async def _send_cards(rt: BotRuntime, bot: Bot, chat_id: int, products: list[Article], lang: str,
+                      reply: dict[str, Any]) -> None:
     """Cards are optional: when Telegram still refuses them after the retries, the answer goes on."""
     try:
-        await send_cards(bot, chat_id, products, lang, rt.signer, rt.media)
+        await send_cards(bot, chat_id, products, lang, rt.signer, rt.media, **reply)
     except TelegramError as exc:
         logger.warning("could not send product cards to chat %d (%s: %s); sending the reply without them",
                        chat_id, type(exc).__name__, exc)
@@ -95,14 +96,17 @@ async def run_turn(
     session: Session,
     text: str,
     photo: bytes | None = None,
+    reply: dict[str, Any] | None = None,
 ) -> TurnResult | None:
-    """Run the agent for one message and render it. Records the turn's metrics."""
+    """Run the agent for one message and render it. Records the turn's metrics. ``reply`` goes
+    with every message sent (``bot.sending.reply_kwargs``: the forum topic, the message replied to)."""
+    reply = reply or {}
     started = time.monotonic()
     stop_typing = asyncio.Event()
-    typing = asyncio.create_task(_keep_typing(bot, chat_id, stop_typing))
+    typing = asyncio.create_task(_keep_typing(bot, chat_id, stop_typing, reply.get("message_thread_id")))
     rt.background.add(typing)
     typing.add_done_callback(rt.background.discard)
-    stream = ProseStream(bot, chat_id)
+    stream = ProseStream(bot, chat_id, **reply)
     products: list[Article] = []
     tool_calls: list[dict[str, Any]] = []
     result: TurnResult | None = None
@@ -115,7 +119,7 @@ async def run_turn(
                 products = list(event.products)
                 tool_calls = list(event.tool_calls)
                 if products:
-                    await _send_cards(rt, bot, chat_id, products, lang)
+                    await _send_cards(rt, bot, chat_id, products, lang, reply)
             elif isinstance(event, ReplyDelta):
                 await stream.add(event.text)
             elif isinstance(event, TurnDone):
@@ -125,11 +129,11 @@ async def run_turn(
             raise RuntimeError("the agent's stream ended without TurnDone")
         if result.products and not products:  # a service that skipped ProductsReady
             products = list(result.products)
-            await _send_cards(rt, bot, chat_id, products, lang)
+            await _send_cards(rt, bot, chat_id, products, lang, reply)
         tool_calls = result.tool_calls or tool_calls
         note = f"<i>{esc(result.note)}</i>" if result.note else ""
         if not products and not result.reply.strip() and not stream.text.strip():
-            await send_html(bot, chat_id, esc(t(lang, "no_results")))
+            await send_html(bot, chat_id, esc(t(lang, "no_results")), **reply)
         else:
             await stream.finish(result.reply, note)
         ok = True
