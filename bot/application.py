@@ -210,12 +210,10 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(TypeHandler(Update, handlers.claim_update), group=-2)
     app.add_handler(TypeHandler(Update, handlers.note_user), group=-1)
     app.add_handler(MessageHandler(filters.UpdateType.EDITED, handlers.on_edited))
-    app.add_handler(CommandHandler("start", handlers.start))
-    app.add_handler(CommandHandler("help", handlers.help_))
-    app.add_handler(CommandHandler("reset", handlers.reset))
-    app.add_handler(CommandHandler("history", handlers.history))
-    app.add_handler(CommandHandler("cancel", handlers.cancel))
-    app.add_handler(CommandHandler("stats", handlers.stats))
+    for name, command in (("start", handlers.start), ("help", handlers.help_), ("reset", handlers.reset),
+                          ("history", handlers.history), ("cancel", handlers.cancel)):
+        app.add_handler(CommandHandler(name, handlers.rate_limited(command)))
+    app.add_handler(CommandHandler("stats", handlers.stats))  # silent in groups, then rate-limited
     app.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(MessageHandler(filters.PHOTO | filters.Document.IMAGE, handlers.on_photo))

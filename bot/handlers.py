@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Bot, Chat, Message, Update, User
 from telegram.constants import ChatType
@@ -26,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 2000
 Ctx = ContextTypes.DEFAULT_TYPE
+Handler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 
 
 def _who(update: Update) -> tuple[Message, Chat, User, str]:
@@ -75,6 +79,17 @@ async def note_user(update: Update, context: Ctx) -> None:
 
 
 # --- commands ---------------------------------------------------------------------------------
+def rate_limited(handler: Handler) -> Handler:
+    """A command that counts against the user's per-minute budget, as messages and buttons do."""
+
+    @functools.wraps(handler)
+    async def limited(update: Update, context: Ctx) -> None:
+        if await allowed(update, context):
+            await handler(update, context)
+
+    return limited
+
+
 async def start(update: Update, context: Ctx) -> None:
     msg, chat, user, lang = _who(update)
     rt = runtime(context)
@@ -129,6 +144,8 @@ async def stats(update: Update, context: Ctx) -> None:
     if chat.type != ChatType.PRIVATE:
         logger.info("ignored /stats from user %d in a group chat", user.id)
         return
+    if not await allowed(update, context):
+        return
     if user.id not in rt.settings.telegram.admin_ids:
         logger.info("refused /stats for user %d", user.id)
         await _reply(update, esc(t(lang, "stats_refused")))
@@ -149,6 +166,8 @@ async def stats(update: Update, context: Ctx) -> None:
 async def unknown_command(update: Update, context: Ctx) -> None:
     _, chat, _, lang = _who(update)
     if chat.type != ChatType.PRIVATE and not _addressed_command(update, runtime(context)):
+        return
+    if not await allowed(update, context):
         return
     await _reply(update, esc(t(lang, "unknown_command")))
 

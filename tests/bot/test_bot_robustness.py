@@ -188,3 +188,13 @@ async def test_a_message_whose_answer_timed_out_is_not_sent_twice(fake_bot: Harn
     await api.settle()
     sent = [c.text for c in api.calls[after:] if c.chat_id == 654 and c.method == "sendMessage"]
     assert len(sent) == 1 and "What I can do" in sent[0]  # most likely delivered: no second copy, no apology
+
+
+async def test_commands_count_against_the_rate_limit(fake_bot: Harness) -> None:
+    api, chat = fake_bot.api, 655
+    for _ in range(25):  # a burst of /help (the tests' limit is 8 a minute)
+        api.send_text(chat, "/help")
+    await api.wait_for("sendMessage", chat_id=chat, where=lambda c: "a little fast" in c.text)
+    await api.settle()
+    sent = [c.text for c in api.calls_to("sendMessage", chat)]
+    assert sum("What I can do" in t for t in sent) == 8 and sum("a little fast" in t for t in sent) == 1
