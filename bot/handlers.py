@@ -94,6 +94,9 @@ async def start(update: Update, context: Ctx) -> None:
     msg, chat, user, lang = _who(update)
     rt = runtime(context)
     payload = context.args[0] if context.args else ""
+    if payload and chat.type != ChatType.PRIVATE and rt.linker.looks_like_code(payload):
+        await _reply(update, esc(t(lang, "link_private_only", bot=rt.bot_username)))  # the code stays unused
+        return
     if payload and chat.type == ChatType.PRIVATE and rt.linker.looks_like_code(payload):
         try:
             await rt.linker.redeem(payload, user.id)
@@ -124,7 +127,10 @@ async def cancel(update: Update, context: Ctx) -> None:
 async def history(update: Update, context: Ctx) -> None:
     _, chat, user, lang = _who(update)
     rt = runtime(context)
-    customer_id = await rt.links.customer_of(user.id) if chat.type == ChatType.PRIVATE else None
+    if chat.type != ChatType.PRIVATE:  # never shown to a group, linked or not (and not said which)
+        await _reply(update, esc(t(lang, "history_private_only", bot=rt.bot_username)))
+        return
+    customer_id = await rt.links.customer_of(user.id)
     if customer_id is None:
         await _reply(update, esc(t(lang, "history_unlinked")))
         return

@@ -34,6 +34,8 @@ STRINGS: dict[str, dict[str, str]] = {
             "Ask the shop for a personal link. Meanwhile I'm happy to help you find anything!"
         ),
         "history_empty": "I don't see any purchases on your account yet.",
+        "history_private_only": "I show purchase history only in a private chat with me: open a chat with @{bot} and send /history.",
+        "link_private_only": "Please open your personal link in a private chat with me (@{bot}), not in a group. The link still works there.",
         "history_title": "<b>Your recent purchases</b>",
         "stats_refused": "Sorry, that command isn't available.",
         "unknown_command": "I don't know that command. Try /help.",
@@ -96,6 +98,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "nothing_to_cancel": "现在没有正在进行的回答。",
         "history_unlinked": "关联商店账户后才能查看购买记录。请向商店索取专属链接。在此之前，我也很乐意帮你找任何商品！",
         "history_empty": "你的账户还没有购买记录。",
+        "history_private_only": "购买记录只在与我的私聊中显示：请打开与 @{bot} 的私聊并发送 /history。",
+        "link_private_only": "请在与我（@{bot}）的私聊中打开你的专属链接，而不是在群组里。链接在私聊中仍然有效。",
         "history_title": "<b>你最近的购买</b>",
         "stats_refused": "抱歉，这个命令不可用。",
         "unknown_command": "我不认识这个命令。试试 /help。",

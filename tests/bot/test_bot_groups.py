@@ -50,3 +50,23 @@ async def test_group_answers_reply_to_the_asker_and_private_ones_do_not(fake_bot
     api.send_text(1412, "/help")
     private = await api.wait_for("sendMessage", chat_id=1412)
     assert "reply_parameters" not in private.params and "message_thread_id" not in private.params
+
+
+async def test_history_in_a_group_points_to_a_private_chat(fake_bot: Harness) -> None:
+    api, rt, chat, user = fake_bot.api, fake_bot.rt, -1420, 1421
+    await rt.linker.redeem((await rt.linker.issue("cust-2")).code, user)  # a linked shopper
+    ask(fake_bot, chat, "/history", user)
+    answer = await api.wait_for("sendMessage", chat_id=chat)
+    assert "only in a private chat" in answer.text and f"@{BOT_USERNAME}" in answer.text
+    assert "link" not in answer.text.lower()
+
+
+async def test_a_link_opened_in_a_group_is_kept_for_the_private_chat(fake_bot: Harness) -> None:
+    api, rt, chat, user = fake_bot.api, fake_bot.rt, -1430, 1431
+    code = (await rt.linker.issue("cust-1")).code
+    ask(fake_bot, chat, f"/start {code}", user)
+    note = await api.wait_for("sendMessage", chat_id=chat)
+    assert "private chat" in note.text and await rt.links.customer_of(user) is None
+    api.send_text(user, f"/start {code}", user=api.user(user))  # the code was not used up
+    assert "now linked" in (await api.wait_for("sendMessage", chat_id=user)).text
+    assert await rt.links.customer_of(user) == "cust-1"
