@@ -96,30 +96,59 @@ def _fmt_top(pairs: list[list[Any]]) -> str:
     return ", ".join(f"{v} ({n})" for v, n in pairs) or "–"
 
 
+def _seconds(x: Any) -> str | None:
+    return f"{x:.1f} s" if isinstance(x, int | float) and not isinstance(x, bool) else None
+
+
+def _llm_lines(backend: str, health: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The model, its backend and health, for a person: "qwen2.5-coder-1.5b · embedded · ok ·
+    loaded in 4.2 s", then what the running backend counted since the bot (re)started."""
+    if health is None:
+        return [("LLM backend", f"{backend or '?'} · not checked")]
+    down = health.get("ok") is False or health.get("status") in ("down", "none")
+    state = "down" if down else "loading" if health.get("loading") else "ok"
+    error = health.get("error") or health.get("last_error")
+    if down and error:
+        state += f" ({error})"
+    parts = [str(p) for p in (health.get("model"), health.get("backend") or backend or "?") if p]
+    parts.append(state)
+    if _seconds(health.get("load_seconds")):
+        parts.append(f"loaded in {_seconds(health['load_seconds'])}")
+    if _seconds(health.get("last_latency_s")):
+        parts.append(f"last answer {_seconds(health['last_latency_s'])}")
+    counts = []
+    if isinstance(health.get("turns"), int):
+        counts.append(f"{health['turns']} turns, model failures {health.get('llm_failures', 0)}")
+    tool_stats = health.get("tool_stats")
+    if isinstance(tool_stats, dict) and tool_stats:
+        counts.append("tool choice " + " · ".join(f"{k} {v}" for k, v in tool_stats.items()))
+    lines = [("LLM backend", " · ".join(parts))]
+    if counts:
+        lines.append(("LLM since restart", "; ".join(counts)))
+    return lines
+
+
 def stats_lines(stats: dict[str, Any]) -> list[tuple[str, str]]:
+    """Label and value per line; counts are all time (the bot's database) unless the label says
+    "since restart" (the running model backend's own counters)."""
     lat = stats["turn_latency_s"]
 
     def sec(x: float | None) -> str:
         return "–" if x is None else f"{x:.2f} s"
 
-    health = stats["llm"]["health"]
-    if health is None:
-        health_text = "not checked"
-    else:
-        health_text = ", ".join(f"{k}={v}" for k, v in health.items()) or "ok"
     return [
         ("users", f"{stats['users']} (linked {stats['linked_users']})"),
         ("active 24h / 7d", f"{stats['active_24h']} / {stats['active_7d']}"),
-        ("messages", str(stats["messages"])),
-        ("turns", f"{stats['turns']} (failed {stats['failed_turns']})"),
+        ("messages (all time)", str(stats["messages"])),
+        ("turns (all time)", f"{stats['turns']} (failed {stats['failed_turns']})"),
         ("turn latency p50 / p95", f"{sec(lat['p50'])} / {sec(lat['p95'])}"),
-        ("tool usage", ", ".join(f"{k} {v}" for k, v in stats["tool_usage"].items()) or "–"),
+        ("tool usage (all time)", ", ".join(f"{k} {v}" for k, v in stats["tool_usage"].items()) or "–"),
         ("top categories", _fmt_top(stats["top_categories"])),
         ("top colours", _fmt_top(stats["top_colours"])),
         ("photos handled", str(stats["photos"])),
         ("ungrounded dropped", str(stats["ungrounded_dropped"])),
-        ("errors", str(stats["errors"])),
-        ("LLM backend", f"{stats['llm']['backend'] or '?'} ({health_text})"),
+        ("errors (all time)", str(stats["errors"])),
+        *_llm_lines(stats["llm"]["backend"], stats["llm"]["health"]),
     ]
 
 

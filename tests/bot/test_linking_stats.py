@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.linking import Linker, load_link_secret
-from bot.stats import activity_chart, collect_stats, percentile, stats_text
+from bot.stats import activity_chart, collect_stats, percentile, stats_lines, stats_text
 from bot.store import LinkStore, MetricsStore, TurnRecord, UpdateLog, ensure_bot_schema
 from catalog.db import Database
 from reclmms.cli import main
@@ -99,9 +99,31 @@ async def test_stats_figures(db: Database) -> None:
     assert figures["top_categories"] == [["dress", 4]] and figures["top_colours"][0] == ["black", 3]
     assert figures["ungrounded_dropped"] == 4 and figures["errors"] == 1
     assert figures["daily"][-1]["messages"] == 3 and figures["daily"][-1]["turns"] == 4
-    assert "scripted (status=ok)" in stats_text(figures)
+    assert dict(stats_lines(figures))["LLM backend"] == "scripted · ok" and "scripted · ok" in stats_text(figures)
     assert (await activity_chart(figures)).startswith(b"\x89PNG")
     assert percentile([], 50) is None and percentile([4.0], 95) == 4.0
+
+
+def test_stats_text_is_written_for_a_person() -> None:
+    health = {"backend": "embedded", "turns": 12, "llm_failures": 1, "model": "qwen2.5-coder-1.5b",
+              "model_path": "/data/models/qwen2.5-coder-1.5b-q4_k_m.gguf", "model_present": True, "loaded": True,
+              "loading": False, "load_seconds": 4.219259097997565, "threads": 2, "tool_mode": "json",
+              "tool_stats": {"native": 0, "json": 3, "salvaged": 0, "repaired": 1}, "ok": True, "last_error": None,
+              "last_latency_s": 0.8412, "status": "ok"}
+    figures = {"users": 2, "linked_users": 1, "active_24h": 1, "active_7d": 2, "messages": 30, "turns": 20,
+               "failed_turns": 1, "turn_latency_s": {"p50": 1.5, "p95": 3.0}, "tool_usage": {"search_catalog": 20},
+               "top_categories": [], "top_colours": [], "photos": 0, "ungrounded_dropped": 0, "errors": 1,
+               "llm": {"backend": "embedded", "health": health}}
+    lines = dict(stats_lines(figures))
+    assert lines["LLM backend"] == "qwen2.5-coder-1.5b · embedded · ok · loaded in 4.2 s · last answer 0.8 s"
+    assert lines["LLM since restart"] == "12 turns, model failures 1; tool choice native 0 · json 3 · salvaged 0 · repaired 1"
+    assert lines["tool usage (all time)"] == "search_catalog 20" and lines["turns (all time)"] == "20 (failed 1)"
+    text = stats_text(figures)
+    assert "gguf" not in text and "4.219" not in text and "{" not in text and "=" not in text
+    down = {**figures, "llm": {"backend": "openai", "health": {"ok": False, "error": "ConnectError"}}}
+    assert dict(stats_lines(down))["LLM backend"] == "openai · down (ConnectError)"
+    unchecked = {**figures, "llm": {"backend": "embedded", "health": None}}
+    assert dict(stats_lines(unchecked))["LLM backend"] == "embedded · not checked"
 
 
 def _cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
