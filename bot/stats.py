@@ -110,7 +110,8 @@ def _llm_lines(backend: str, health: dict[str, Any] | None) -> list[tuple[str, s
     error = health.get("error") or health.get("last_error")
     if down and error:
         state += f" ({error})"
-    parts = [str(p) for p in (health.get("model"), health.get("backend") or backend or "?") if p]
+    name, kind = health.get("model"), str(health.get("backend") or backend or "?")
+    parts = [str(name), kind] if name and str(name) != kind else [kind]
     parts.append(state)
     if _seconds(health.get("load_seconds")):
         parts.append(f"loaded in {_seconds(health['load_seconds'])}")
