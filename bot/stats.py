@@ -140,15 +140,15 @@ def stats_lines(stats: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         ("users", f"{stats['users']} (linked {stats['linked_users']})"),
         ("active 24h / 7d", f"{stats['active_24h']} / {stats['active_7d']}"),
-        ("messages (all time)", str(stats["messages"])),
-        ("turns (all time)", f"{stats['turns']} (failed {stats['failed_turns']})"),
+        ("messages", str(stats["messages"])),
+        ("turns", f"{stats['turns']} (failed {stats['failed_turns']})"),
         ("turn latency p50 / p95", f"{sec(lat['p50'])} / {sec(lat['p95'])}"),
         ("tool usage (all time)", ", ".join(f"{k} {v}" for k, v in stats["tool_usage"].items()) or "–"),
         ("top categories", _fmt_top(stats["top_categories"])),
         ("top colours", _fmt_top(stats["top_colours"])),
         ("photos handled", str(stats["photos"])),
         ("ungrounded dropped", str(stats["ungrounded_dropped"])),
-        ("errors (all time)", str(stats["errors"])),
+        ("errors", str(stats["errors"])),
         *_llm_lines(stats["llm"]["backend"], stats["llm"]["health"]),
     ]
 
@@ -159,7 +159,7 @@ def stats_text(stats: dict[str, Any]) -> str:
 
 
 def stats_html(stats: dict[str, Any]) -> str:
-    return "<b>RecLMMs stats</b>\n" + "\n".join(f"<b>{esc(k)}</b>: {esc(v)}" for k, v in stats_lines(stats))
+    return "<b>RecLMMs stats</b> (all time, unless marked “since restart”)\n" + "\n".join(f"<b>{esc(k)}</b>: {esc(v)}" for k, v in stats_lines(stats))
 
 
 def _chart(daily: list[dict[str, Any]]) -> bytes:

@@ -128,6 +128,7 @@ async def test_stats_reports_the_real_agent(agent_bot: Harness) -> None:
     await turn(agent_bot, 306, "blue sweater")
     api.send_text(ADMIN_ID, "/stats", user=api.user(ADMIN_ID))
     text = (await api.wait_for("sendMessage", chat_id=ADMIN_ID)).text
+    assert text.startswith("<b>RecLMMs stats</b> (all time, unless marked “since restart”)")
     assert "<b>LLM backend</b>: scripted · ok" in text and "<b>LLM since restart</b>: " in text
     assert "search_catalog" in text or "search" in text
     assert await api.wait_for("sendPhoto", chat_id=ADMIN_ID)

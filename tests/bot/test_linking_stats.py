@@ -117,7 +117,7 @@ def test_stats_text_is_written_for_a_person() -> None:
     lines = dict(stats_lines(figures))
     assert lines["LLM backend"] == "qwen2.5-coder-1.5b · embedded · ok · loaded in 4.2 s · last answer 0.8 s"
     assert lines["LLM since restart"] == "12 turns, model failures 1; tool choice native 0 · json 3 · salvaged 0 · repaired 1"
-    assert lines["tool usage (all time)"] == "search_catalog 20" and lines["turns (all time)"] == "20 (failed 1)"
+    assert lines["tool usage (all time)"] == "search_catalog 20" and lines["turns"] == "20 (failed 1)"
     text = stats_text(figures)
     assert "gguf" not in text and "4.219" not in text and "{" not in text and "=" not in text
     down = {**figures, "llm": {"backend": "openai", "health": {"ok": False, "error": "ConnectError"}}}
