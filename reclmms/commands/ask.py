@@ -4,7 +4,8 @@
 without it each call is a fresh conversation that is forgotten afterwards. ``--reset`` (or the
 text ``/reset``) forgets the session's conversation first, as ``/reset`` does in ``reclmms chat``.
 A named session's turn holds its lock (``reclmms.session_lock``), so two processes on one
-session take turns instead of losing one.
+session take turns instead of losing one. A session remembers the ``--customer`` it was last
+given (``reclmms.session_customers``).
 """
 
 from __future__ import annotations
@@ -68,6 +69,21 @@ def turn_wait_s(settings: Settings) -> float:
     return float(settings.agent.turn_timeout_s) + 5.0
 
 
+async def _session_customer(settings: Settings, catalog: CatalogService, session_id: str,
+                            given: str | None) -> str | None:
+    """``given`` (remembered for the session), else the customer remembered for it, while the catalog knows it."""
+    from reclmms.session_customers import remember, remembered
+
+    if given is not None:
+        remember(settings.data_dir, session_id, given)
+        return given
+    customer_id = remembered(settings.data_dir, session_id)
+    if customer_id is not None and not await catalog.history.customer_exists(customer_id):
+        remember(settings.data_dir, session_id, None)  # the customer left the catalog
+        return None
+    return customer_id
+
+
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     from agent.render import product_lines
     from agent.turn import Session
@@ -89,11 +105,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     session_id = args.session or f"ask-{uuid.uuid4().hex}"
     async with open_services(settings, backend=backend_override(settings, args.backend)) as services:
         await require_catalog(settings, services.catalog)
-        session = Session(
-            session_id=session_id,
-            customer_id=await check_customer(services.catalog, args.customer),
-            channel="terminal",
-        )
+        customer_id = await check_customer(services.catalog, args.customer)
         agent = services.agent
         assert agent is not None
         one_turn = (
@@ -103,6 +115,9 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         )
         result: TurnResult | None = None
         async with one_turn:
+            if args.session:  # the customer given to this conversation before, if none is given now
+                customer_id = await _session_customer(settings, services.catalog, args.session, customer_id)
+            session = Session(session_id=session_id, customer_id=customer_id, channel="terminal")
             if reset:
                 await agent.reset(session_id)
             if text.strip() or photo is not None:

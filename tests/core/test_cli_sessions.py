@@ -151,3 +151,16 @@ def test_ctrl_c_stops_the_turn_and_the_session_goes_on(store: str, tmp_path: Pat
     assert out == "" and err == "interrupted\n"
     assert main(_ask(store, "show me my purchases", "--session", "cc")) == 0
     assert _said(store, "cc")[-1] == "show me my purchases"
+
+
+def test_a_session_remembers_its_customer(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    def history(*args: str) -> dict[str, object]:
+        assert main(["--config", store, "ask", "what did I buy?", "--backend", "scripted", "--json", *args]) == 0
+        return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+    assert history("--session", "c1", "--customer", CUSTOMER)["products"]
+    later = history("--session", "c1")  # no --customer: the session's customer
+    assert later["products"] and later["tool_calls"][0]["kind"] == "history"
+    assert history("--session", "c1", "--reset")["products"]  # the conversation is forgotten, the customer is not
+    assert not history("--session", "c2")["products"]  # another session has no customer
+    assert not history()["products"]  # nor has a one-off question
