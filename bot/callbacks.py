@@ -35,12 +35,17 @@ async def _items(rt: BotRuntime, action: str, article: Article) -> tuple[list[Ar
     limit = rt.settings.agent.max_products
     if action == "details":
         return [article], ""
-    if action == "cheaper":
+    if action == "cheaper":  # the same kind of product first ("a cheaper dress"), then anything alike
         if article.price is None:
             return [], "no_cheaper"
-        hits = await catalog.similar_to(article.article_id, SearchFilters(max_price=article.price), k=limit * 3)
-        items = [h.article for h in hits if h.article.price is not None and h.article.price < article.price][:limit]
-        return items, "no_cheaper"
+        tries = [SearchFilters(max_price=article.price, product_type=article.product_type or None),
+                 SearchFilters(max_price=article.price)]
+        for filters in dict.fromkeys(tries):
+            hits = await catalog.similar_to(article.article_id, filters, k=limit * 3)
+            items = [h.article for h in hits if h.article.price is not None and h.article.price < article.price]
+            if items:
+                return items[:limit], ""
+        return [], "no_cheaper"
     hits = await catalog.similar_to(article.article_id, k=limit)
     return [h.article for h in hits][:limit], "no_similar"
 
