@@ -78,8 +78,7 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
     if kind == "history":
         return r.get(language, "history", n=n) if n else r.get(language, "history_none")
     if kind == "popular":
-        key = "popular" if ctx.customer_id else "no_customer"
-        return r.get(language, key, n=n)
+        return r.get(language, "popular", n=n) if ctx.customer_id else _no_customer(ctx, language)
     if not n:
         return r.get(language, next((key for key in ("no_cheaper", "no_more") if output.extra.get(key)), "none"))
     if kind == "recommend":
@@ -103,7 +102,12 @@ def _unlinked_note(ctx: AgentContext, output: ToolOutput | None, language: str) 
     """Popular items instead of personal picks: no account is linked, and the shopper is told how to link one."""
     if output is None or output.kind != "popular" or ctx.customer_id or not ctx.record.products:
         return ""
-    return ctx.replies.get(language, "no_customer")
+    return _no_customer(ctx, language)
+
+
+def _no_customer(ctx: AgentContext, language: str) -> str:
+    """Popular items for a shopper without a linked account; in a group, personal picks need a private chat."""
+    return ctx.replies.get(language, "no_customer_telegram_group" if ctx.channel == "telegram_group" else "no_customer")
 
 
 def _absent_terms(ctx: AgentContext, intent: str) -> set[str]:

@@ -18,7 +18,7 @@ from catalog.models import Article
 
 # Where a session talks from: replies that explain how to do something (link an account) say it the
 # way that channel does it. Any other value (or None) gets wording that fits every channel.
-CHANNELS = ("telegram", "terminal")
+CHANNELS = ("telegram", "telegram_group", "terminal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,7 @@ class Session:
     session_id: str
     customer_id: str | None = None
     language: str | None = None  # a hint, e.g. Telegram's language_code
-    channel: str | None = None  # one of ``CHANNELS``: "telegram" (the bot), "terminal" (the CLI)
+    channel: str | None = None  # one of ``CHANNELS``: "telegram" (a private chat), "telegram_group", "terminal"
 
 
 @dataclass(slots=True)

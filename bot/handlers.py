@@ -219,9 +219,8 @@ async def shop(update: Update, context: Ctx, text: str, photo: bytes | None) -> 
     _, chat, user, lang = _who(update)
     rt = runtime(context)
     customer_id = await rt.links.customer_of(user.id) if chat.type == ChatType.PRIVATE else None
-    session = Session(
-        session_id_for(chat.id), customer_id=customer_id, language=user.language_code, channel="telegram"
-    )
+    channel = "telegram" if chat.type == ChatType.PRIVATE else "telegram_group"  # no history shown in groups
+    session = Session(session_id_for(chat.id), customer_id=customer_id, language=user.language_code, channel=channel)
     resumed = rt.pending.is_resumed(update)  # accepted before a restart: admitted, and told so in its turn
     async with rt.turns.line(chat.id, limit=not resumed) as place:
         if place is None:

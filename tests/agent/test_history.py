@@ -77,3 +77,13 @@ async def test_english_prose_speaks_to_the_shopper(open_service) -> None:  # typ
     async with open_service(ScriptedBackend(text_rule=third_person)) as service:
         turn = await service.ask(Session("you", customer_id="cust-c"), "what did I buy?")
     assert turn.reply.startswith("You have good taste. These are your recent purchases.")
+
+
+async def test_in_a_group_history_and_personal_picks_point_to_a_private_chat(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend(mode="down")) as service:
+        history = await service.ask(Session("g", channel="telegram_group"), "what did I buy?")
+        picks = await service.ask(Session("g2", channel="telegram_group"), "recommend something for me")
+    assert history.reply.startswith("Purchase history is only shown in a private chat with me")
+    assert "link" not in history.reply.lower() and history.products == []
+    assert picks.reply == "Personal picks are only shown in a private chat with me. Meanwhile, here are popular items."
+    assert picks.products

@@ -59,6 +59,10 @@ async def test_history_in_a_group_points_to_a_private_chat(fake_bot: Harness) ->
     answer = await api.wait_for("sendMessage", chat_id=chat)
     assert "only in a private chat" in answer.text and f"@{BOT_USERNAME}" in answer.text
     assert "link" not in answer.text.lower()
+    ask(fake_bot, chat, f"@{BOT_USERNAME} what did I buy?", user)  # the same asked in words: the agent is told
+    await api.wait_for("sendMessage", chat_id=chat, where=lambda c: "Nothing matched" in c.text)  # it is a group
+    session = rt.services.agent.seen[-1][0]
+    assert session.customer_id is None and session.channel == "telegram_group"
 
 
 async def test_a_link_opened_in_a_group_is_kept_for_the_private_chat(fake_bot: Harness) -> None:
