@@ -41,7 +41,8 @@ FOREIGN_TYPES = {
     "sombrero": "hat", "pendientes": "earrings", "aretes": "earrings", "collar de perlas": "necklace",
     "pulsera": "bracelet", "cartera": "wallet", "bolso": "bag", "mochila": "backpack", "paraguas": "umbrella",
     "sujetador": "bra", "bañador": "swimsuit", "pijama": "pyjamas", "medias": "tights", "sandalias": "sandals",
-    "botas": "boots", "cárdigan": "cardigan", "chaleco": "waistcoat",
+    "botas": "boots", "cárdigan": "cardigan", "chaleco": "waistcoat", "zapatillas": "sneakers",
+    "zapatillas de deporte": "sneakers",
     # fr
     "chaussettes": "socks", "lunettes de soleil": "sunglasses", "lunettes": "glasses", "cravate": "necktie",
     "ceinture": "belt", "gants": "gloves", "écharpe": "scarf", "casquette": "cap", "chapeau": "hat",
@@ -60,6 +61,11 @@ FOREIGN_TYPES = {
     "серьги": "earrings", "ожерелье": "necklace", "браслет": "bracelet", "кошелек": "wallet",
     "кошелёк": "wallet", "сумка": "bag", "рюкзак": "backpack", "зонт": "umbrella", "колготки": "tights",
     "купальник": "swimsuit", "сапоги": "boots", "пижама": "pyjamas", "кроссовки": "sneakers",
+    "куртка": "jacket", "куртку": "jacket", "куртки": "jacket", "курток": "jacket", "пальто": "coat",
+    "джинсы": "jeans", "рубашка": "shirt", "рубашку": "shirt", "футболка": "t-shirt", "футболку": "t-shirt",
+    "футболки": "t-shirt", "свитер": "sweater", "толстовка": "hoodie", "толстовку": "hoodie", "худи": "hoodie",
+    "ботинки": "boots", "сандалии": "sandals", "шорты": "shorts", "леггинсы": "leggings", "блузка": "blouse",
+    "блузку": "blouse", "пиджак": "blazer", "кардиган": "cardigan",
     # zh
     "墨镜": "sunglasses", "太阳镜": "sunglasses", "眼镜": "glasses", "领带": "necktie", "腰带": "belt",
     "皮带": "belt", "手套": "gloves", "耳环": "earrings", "项链": "necklace", "手链": "bracelet",
@@ -96,7 +102,8 @@ def _stocked(vocab: VocabularyMapper, phrase: str, english: str, catalog_words: 
     if vocab.exact("product_type", phrase, synonyms_first=True) or vocab.exact("product_type", english):
         return True
     forms = {english, singular(english), phrase, singular(phrase)}
-    for value in vocab.vocab.get("product_type", []):
+    # a kind may be a group of types ("shoes": Sneakers, Boots and Sandals in the garment group Shoes)
+    for value in (v for field in ("product_type", "garment_group") for v in vocab.vocab.get(field, [])):
         if forms & set(_LETTERS.findall(value.lower())) or value.lower() in forms:
             return True
     return bool(forms & catalog_words) or any(f"{form}s" in catalog_words for form in forms)

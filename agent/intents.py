@@ -36,7 +36,7 @@ _HISTORY = re.compile(
 )
 _RECOMMEND = re.compile(
     r"(recommend|suggest|for me\b|pick (something|for)|what should i (buy|wear|get)|surprise me|"
-    r"based on my|personal(ised|ized)?|推荐|建议|适合我|给我挑|recomiend|recomend|recommande|conseill|"
+    r"based on my|personal(ised|ized)?|推荐|建议|适合我|给我挑|recomi[eé]nd|recomend|recommande|conseill|para m[ií]\b|"
     r"empfiehl|empfehl|consiglia|рекоменд|おすすめ)",
     _F,
 )
@@ -60,7 +60,9 @@ _CHEAPER = re.compile(
 _MORE = re.compile(
     r"^\s*(show me more|more( options| please| of these| of them)?|any others?|other ones|something else|"
     r"next( ones| page)?|更多|还有吗|还有别的吗|换一批|más|plus|mehr|ещё|еще|(muéstrame|muestrame|enséñame) más|"
-    r"(montre|montrez)-moi plus|encore|(zeig|zeige|zeigen sie)( mir)? (noch )?mehr|mehr davon|noch mehr|"
+    r"(montre|montrez)-(moi|m'en|m’en) (plus|d'autres|d’autres)|(d'|d’)?autres|encore|"
+    r"再看看|多给我看一些|给我看更多|看更多|再来一些|再来几件|还有其他的吗|还有其它的吗|"
+    r"(zeig|zeige|zeigen sie)( mir)? (noch )?mehr|mehr davon|noch mehr|"
     r"(покажи|покажите)( мне)? (ещё|еще)|(ещё|еще) варианты)\s*[?!.？！。]*\s*$",
     _F,
 )
@@ -225,7 +227,8 @@ def classify(
     c.cheaper = bool(_CHEAPER.search(text))
     c.more = bool(_MORE.search(text))
     c.foreign_customer = bool(_FOREIGN_CUSTOMER.search(text))
-    new_item = has_type or (names_product and not _POINTER.search(text))
+    # "show me more" is the whole message (``_MORE``), whatever its words: never a new item
+    new_item = not c.more and (has_type or (names_product and not _POINTER.search(text)))
     words = len(re.findall(r"\w+", text)) if not re.search(r"[\u4e00-\u9fff]", text) else len(text) // 2
     if has_photo:
         c.intent = "similar"

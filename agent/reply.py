@@ -95,7 +95,10 @@ def _absent_note(ctx: AgentContext, intent: str, language: str) -> str:
     if intent != "search" or not ctx.record.absent:
         return ""
     key = "unstocked" if ctx.record.products else "unstocked_none"
-    return ctx.replies.get(language, key, item=ctx.record.absent)
+    item = ctx.record.absent
+    if language == "de":  # German nouns are written with a capital ("Socken", "Gürtel")
+        item = " ".join(word[:1].upper() + word[1:] for word in item.split())
+    return ctx.replies.get(language, key, item=item)
 
 
 def _unlinked_note(ctx: AgentContext, output: ToolOutput | None, language: str) -> str:

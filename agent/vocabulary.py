@@ -52,6 +52,12 @@ SYNONYMS: dict[str, dict[str, str]] = {
         # ru
         "черный": "black", "чёрный": "black", "черное": "black", "белый": "white", "красный": "red",
         "красное": "red", "синий": "blue", "синее": "blue", "зеленый": "green",
+        **{f"{stem}{end}": english for stem, english in (
+            ("чёрн", "black"), ("черн", "black"), ("бел", "white"), ("красн", "red"), ("син", "blue"),
+            ("зелён", "green"), ("зелен", "green"), ("жёлт", "yellow"), ("желт", "yellow"), ("розов", "pink"),
+            ("сер", "grey"), ("коричнев", "brown"), ("бежев", "beige"), ("оранжев", "orange"),
+            ("фиолетов", "purple"),
+        ) for end in ("ый", "ий", "ая", "яя", "ое", "ее", "ую", "юю", "ые", "ие", "ых", "их", "ом", "ем")},
         # en
         "navy": "dark blue", "gray": "grey", "cream": "off white", "khaki": "khaki green", "burgundy": "dark red",
         "violet": "purple", "lilac": "light purple", "denim": "blue",

@@ -59,8 +59,8 @@ async def find_similar(
 async def _photo_look_alikes(ctx: AgentContext, filters: SearchFilters, cheaper: bool, k: int,
                              text: str | None) -> ToolOutput:
     """Look-alikes of the photo. With a wish ("in blue", "cheaper") they keep the kind of the photo's closest
-    match (a dress in blue, not anything blue) and, for "cheaper", cost less than it; when nothing is left, the
-    kind is dropped, then the wishes, and the reply says so."""
+    match (a dress in blue, not anything blue) and, for "cheaper", cost less than it; when nothing of that kind
+    has the wish, the look-alikes of that kind are shown and the reply says the wish could not be met."""
     wished = not filters.is_empty() or cheaper
     anchor = (await ctx.catalog.search_photo(ctx.photo or b"", SearchFilters(), 1)) if wished else []
     match = anchor[0].article if anchor else None
@@ -68,18 +68,13 @@ async def _photo_look_alikes(ctx: AgentContext, filters: SearchFilters, cheaper:
     if cheaper and match is not None and match.price:
         cap = float(match.price) * 0.999
         requested = replace(filters, max_price=min(cap, filters.max_price) if filters.max_price else cap)
-    attempts = [requested]
-    if match is not None and match.product_type:
-        attempts.insert(0, replace(requested, product_type=match.product_type))
-    hits = []
-    for attempt in attempts:
-        hits = await ctx.catalog.search_photo(ctx.photo or b"", attempt, k, text=text)
-        if hits:
-            break
+    kind = SearchFilters(product_type=match.product_type) if match is not None and match.product_type else SearchFilters()
+    hits = await ctx.catalog.search_photo(ctx.photo or b"", replace(requested, product_type=kind.product_type), k,
+                                          text=text)
     wanted = requested.to_dict()
     relaxed = list(wanted) if not hits and wanted else []
-    if relaxed:  # nothing alike has the wished colour or price: the closest look-alikes, said so
-        hits = await ctx.catalog.search_photo(ctx.photo or b"", SearchFilters(), k, text=text)
+    if relaxed:  # nothing alike of that kind has the wished colour or price: the closest of the kind, said so
+        hits = await ctx.catalog.search_photo(ctx.photo or b"", kind, k, text=text)
     observation = f"{len(hits)} look-alikes of the photo"
     if relaxed:
         observation += "; nothing alike matched, so these ignore " + ", ".join(relaxed)

@@ -117,6 +117,11 @@ async def test_more_like_a_product_that_left_the_catalog_says_so(open_service, c
     ("покажи второй", "details", 1, False, False),
     ("последний", "details", -1, False, False),
     ("первый раз здесь", None, None, False, False),  # "the first time here" points at nothing
+    ("montre-m'en plus", "refine", None, False, True),
+    ("montrez-moi d'autres", "refine", None, False, True),
+    ("再看看", "refine", None, False, True),
+    ("给我看更多", "refine", None, False, True),
+    ("recomiéndame algo para mí", "recommend", None, False, False),
 ])
 def test_follow_ups_in_other_languages(text: str, intent: str | None, ordinal: int | None, cheaper: bool,
                                        more: bool) -> None:

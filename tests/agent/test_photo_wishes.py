@@ -24,11 +24,13 @@ class PhotoCatalog(FakeCatalog):
 async def test_a_colour_with_a_photo_keeps_its_kind(open_service) -> None:  # type: ignore[no-untyped-def]
     async with open_service(ScriptedBackend(mode="down"), cat=PhotoCatalog()) as service:
         blue = await service.ask(Session("blue"), "in blue", photo=PHOTO)
-        yellow = await service.ask(Session("yellow"), "in yellow", photo=PHOTO)  # only a yellow romper
+        yellow = await service.ask(Session("yellow"), "in yellow", photo=PHOTO)  # a romper is yellow, no dress
         white = await service.ask(Session("white"), "in white under 10", photo=PHOTO)  # nothing white that cheap
     assert blue.products and {(p.product_type, p.colour) for p in blue.products} == {("Dress", "Blue")}
-    assert [p.name for p in yellow.products] == ["Tiny Star Romper"]  # the kind is dropped before the colour
+    assert yellow.products and {p.product_type for p in yellow.products} == {"Dress"}  # the kind stays
+    assert yellow.reply.startswith("I found nothing similar that is yellow")
     assert white.products and white.reply.startswith("I found nothing similar that is white and under 10.00")
+    assert {p.product_type for p in white.products} == {"Dress"}
 
 
 async def test_cheaper_than_the_photo(open_service) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,8 @@ from agent.llm.scripted import ScriptedBackend
 from agent.turn import Session
 from agent.vocabulary import VocabularyMapper
 
-VOCAB = {"product_type": ["Dress", "Trousers", "Underwear Tights", "Sweater"], "colour": ["Black", "Red"]}
+VOCAB = {"product_type": ["Dress", "Trousers", "Underwear Tights", "Sweater", "Sneakers"], "colour": ["Black", "Red"],
+         "garment_group": ["Shoes"]}
 NAME_WORDS = {"belt", "dress", "sunny", "midi"}
 
 
@@ -33,6 +34,7 @@ NAME_WORDS = {"belt", "dress", "sunny", "midi"}
     ("something for a wedding", None),  # names no kind
     ("I want to watch", None),  # words that are also verbs are not kinds
     ("that would suit me", None),
+    ("shoes for running", None),  # a group of the catalog's types (garment group "Shoes")
 ])
 def test_a_kind_the_catalog_lacks(text: str, absent: str | None) -> None:
     assert absent_type(VocabularyMapper(VOCAB), text, NAME_WORDS) == absent
@@ -79,3 +81,10 @@ async def test_without_the_model_the_note_is_the_reply(open_service) -> None:  #
     assert turn.products and turn.intent == "search"
     assert none.reply == "I have no sunglasses in the shop right now. Can I help you find something else?"
     assert none.products == []
+
+
+
+async def test_the_german_note_writes_the_noun_with_a_capital(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend(mode="down")) as service:
+        turn = await service.ask(Session("de", language="de"), "ich suche schwarze socken")
+    assert turn.language == "de" and turn.reply.startswith("„Socken“ führen wir gerade nicht")

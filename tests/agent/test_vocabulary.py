@@ -79,3 +79,13 @@ def test_possessive_audience_words_map() -> None:
     assert mapper.find_in_text("index_group", "women's sweaters", "en") == "Ladieswear"
     assert mapper.find_in_text("index_group", "a men's jacket", "en") == "Menswear"
     assert mapper.find_in_text("index_group", "kids' shoes", "en") == "Baby/Children"
+
+
+
+def test_russian_colour_and_garment_forms_map() -> None:
+    mapper = VocabularyMapper({"colour": ["Black", "Green", "Blue"], "product_type": ["Jacket", "Sneakers"]})
+    assert mapper.find_in_text("colour", "хочу чёрную куртку", "ru") == "Black"
+    assert mapper.find_in_text("product_type", "хочу чёрную куртку", "ru") == "Jacket"
+    assert mapper.find_in_text("colour", "зелёная куртка", "ru") == "Green"
+    assert mapper.find_in_text("product_type", "zapatillas blancas", "es") == "Sneakers"
+    assert mapper.find_in_text("colour", "сердце", "ru") is None
