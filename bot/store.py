@@ -334,36 +334,41 @@ class MetricsStore:
 class UpdateLog:
     """Update ids already taken, so that no update is processed twice (restarts, webhook retries).
 
-    Ids are checked in memory and written behind (``flush``, driven by the metrics flusher and
-    run on shutdown). After a restart every id up to the highest one stored is skipped.
+    Each id is checked on its own, never against the highest one seen: Telegram may start its ids
+    lower again (after a week without updates the next id is random, and a new token on an old data
+    dir starts elsewhere). Telegram keeps an unconfirmed update for 24 hours, so ids are kept for
+    ``KEEP_S`` (two days), in memory and written behind (``flush``, driven by the metrics flusher and
+    run on shutdown).
     """
 
-    KEEP = 100_000
+    KEEP_S = 2 * 86_400.0
+    MAX_IN_MEMORY = 200_000  # ids held before the old ones are dropped early (a flood of updates)
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._floor: int | None = None
-        self._seen: set[int] = set()
+        self._seen: dict[int, float] | None = None
         self._pending: list[tuple[int, float]] = []
 
     async def load(self) -> None:
-        async with self._db.conn.execute("SELECT MAX(update_id) FROM bot_updates") as cur:
-            row = await cur.fetchone()
-        self._floor = int(row[0]) if row and row[0] is not None else -1
+        since = time.time() - self.KEEP_S
+        async with self._db.conn.execute(
+            "SELECT update_id, at FROM bot_updates WHERE at >= ? ORDER BY at DESC LIMIT ?", (since, self.MAX_IN_MEMORY)
+        ) as cur:
+            self._seen = {int(u): float(at) for u, at in await cur.fetchall()}
 
     async def claim(self, update_id: int) -> bool:
-        """True the first time an update id is seen; False for a duplicate or an old id."""
-        if self._floor is None:
+        """True the first time an update id is seen (within ``KEEP_S``); False for a duplicate."""
+        if self._seen is None:
             await self.load()
-        assert self._floor is not None
-        if update_id <= self._floor or update_id in self._seen:
+        assert self._seen is not None
+        if update_id in self._seen:
             return False
-        self._seen.add(update_id)
-        self._pending.append((update_id, time.time()))
-        if len(self._seen) > 2 * self.KEEP:
-            cut = max(self._seen) - self.KEEP
-            self._seen = {u for u in self._seen if u > cut}
-            self._floor = max(self._floor, cut)
+        now = time.time()
+        self._seen[update_id] = now
+        self._pending.append((update_id, now))
+        if len(self._seen) > self.MAX_IN_MEMORY:
+            cut = sorted(self._seen.values())[len(self._seen) - self.MAX_IN_MEMORY // 2]
+            self._seen = {u: at for u, at in self._seen.items() if at >= cut}
         return True
 
     async def flush(self) -> None:
@@ -371,9 +376,8 @@ class UpdateLog:
         if not pending:
             return
         conn = self._db.conn
-        await conn.executemany("INSERT OR IGNORE INTO bot_updates(update_id, at) VALUES (?, ?)", pending)
-        top = max(u for u, _ in pending)
-        await conn.execute("DELETE FROM bot_updates WHERE update_id < ?", (top - self.KEEP,))
+        await conn.executemany("INSERT OR REPLACE INTO bot_updates(update_id, at) VALUES (?, ?)", pending)
+        await conn.execute("DELETE FROM bot_updates WHERE at < ?", (time.time() - self.KEEP_S,))
         await conn.commit()
 
     async def last(self) -> int | None:
