@@ -10,7 +10,7 @@ from typing import Any
 
 from telegram import Bot, Chat, Message, Update, User
 from telegram.constants import ChatType
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import Forbidden, InvalidToken, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from agent.turn import Session
@@ -336,9 +336,13 @@ async def on_edited(update: Update, context: Ctx) -> None:
 # --- errors ---------------------------------------------------------------------------------------
 async def on_error(update: object, context: Ctx) -> None:
     """The one error handler: log with the traceback, count it, apologise briefly. A message whose
-    answer timed out or came back garbled most likely arrived, so that gets no apology."""
-    silent = context.error is not None and maybe_delivered(context.error)
-    if silent:
+    answer timed out or came back garbled most likely arrived, and a chat that blocked the bot takes
+    no message: neither gets an apology."""
+    blocked = isinstance(context.error, Forbidden)  # blocked by the user, or removed from the group
+    silent = blocked or (context.error is not None and maybe_delivered(context.error))
+    if blocked:
+        logger.info("the chat no longer accepts messages from the bot: %s", context.error)
+    elif silent:
         logger.warning("a message may not have arrived (%s: %s); it is not sent again",
                        type(context.error).__name__, context.error)
     else:

@@ -35,6 +35,7 @@ async def test_a_lost_edit_sends_the_whole_reply_in_a_new_message(fake_bot: Harn
 @pytest.mark.parametrize(("chat", "failure"), [
     (1310, Failure("sendMessage", 200, "", delay_s=6)),  # answered after the client gave up
     (1311, Failure("sendMessage", 200, "", raw_body="{not json")),  # a garbled answer
+    (1312, Failure("sendMessage", 403, "Forbidden: bot was blocked by the user")),  # nobody to apologise to
 ])
 async def test_a_reply_that_may_have_arrived_gets_no_apology(fake_bot: Harness, chat: int, failure: Failure) -> None:
     api = fake_bot.api
