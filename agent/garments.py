@@ -32,49 +32,57 @@ FASHION_TYPES = frozenset(
     "onesie,sarong".split(",")
 )
 
-# Words of other languages for kinds (lower case) -> the English name; merged into the vocabulary's
-# synonyms, so a catalog that has the kind finds it by these words too.
-FOREIGN_TYPES = {
-    # es
-    "calcetines": "socks", "gafas de sol": "sunglasses", "gafas": "glasses", "corbata": "necktie",
-    "cinturón": "belt", "cinturon": "belt", "guantes": "gloves", "bufanda": "scarf", "gorra": "cap",
-    "sombrero": "hat", "pendientes": "earrings", "aretes": "earrings", "collar de perlas": "necklace",
-    "pulsera": "bracelet", "cartera": "wallet", "bolso": "bag", "mochila": "backpack", "paraguas": "umbrella",
-    "sujetador": "bra", "bañador": "swimsuit", "pijama": "pyjamas", "medias": "tights", "sandalias": "sandals",
-    "botas": "boots", "cárdigan": "cardigan", "chaleco": "waistcoat", "zapatillas": "sneakers",
-    "zapatillas de deporte": "sneakers",
-    # fr
-    "chaussettes": "socks", "lunettes de soleil": "sunglasses", "lunettes": "glasses", "cravate": "necktie",
-    "ceinture": "belt", "gants": "gloves", "écharpe": "scarf", "casquette": "cap", "chapeau": "hat",
-    "boucles d'oreilles": "earrings", "collier": "necklace", "portefeuille": "wallet", "sac": "bag",
-    "sac à dos": "backpack", "parapluie": "umbrella", "soutien-gorge": "bra", "collants": "tights",
-    "maillot de bain": "swimsuit", "bottes": "boots", "pyjama": "pyjamas",
-    # de
-    "socken": "socks", "sonnenbrille": "sunglasses", "brille": "glasses", "krawatte": "necktie",
-    "gürtel": "belt", "handschuhe": "gloves", "schal": "scarf", "mütze": "beanie", "hut": "hat",
-    "ohrringe": "earrings", "halskette": "necklace", "armband": "bracelet", "geldbörse": "wallet",
-    "tasche": "bag", "handtasche": "handbag", "rucksack": "backpack", "regenschirm": "umbrella",
-    "strumpfhose": "tights", "badeanzug": "swimsuit", "stiefel": "boots", "schlafanzug": "pyjamas",
-    # ru
-    "носки": "socks", "солнцезащитные очки": "sunglasses", "очки": "glasses", "галстук": "necktie",
-    "ремень": "belt", "перчатки": "gloves", "шарф": "scarf", "шапка": "hat", "кепка": "cap",
-    "серьги": "earrings", "ожерелье": "necklace", "браслет": "bracelet", "кошелек": "wallet",
-    "кошелёк": "wallet", "сумка": "bag", "рюкзак": "backpack", "зонт": "umbrella", "колготки": "tights",
-    "купальник": "swimsuit", "сапоги": "boots", "пижама": "pyjamas", "кроссовки": "sneakers",
-    "куртка": "jacket", "куртку": "jacket", "куртки": "jacket", "курток": "jacket", "пальто": "coat",
-    "джинсы": "jeans", "рубашка": "shirt", "рубашку": "shirt", "футболка": "t-shirt", "футболку": "t-shirt",
-    "футболки": "t-shirt", "свитер": "sweater", "толстовка": "hoodie", "толстовку": "hoodie", "худи": "hoodie",
-    "ботинки": "boots", "сандалии": "sandals", "шорты": "shorts", "леггинсы": "leggings", "блузка": "blouse",
-    "блузку": "blouse", "пиджак": "blazer", "кардиган": "cardigan",
-    # zh
-    "墨镜": "sunglasses", "太阳镜": "sunglasses", "眼镜": "glasses", "领带": "necktie", "腰带": "belt",
-    "皮带": "belt", "手套": "gloves", "耳环": "earrings", "项链": "necklace", "手链": "bracelet",
-    "钱包": "wallet", "背包": "backpack", "双肩包": "backpack", "雨伞": "umbrella", "文胸": "bra",
-    "比基尼": "bikini", "丝袜": "tights", "连裤袜": "tights",
-    # ja
-    "靴下": "socks", "サングラス": "sunglasses", "ネクタイ": "necktie", "ベルト": "belt", "手袋": "gloves",
-    "マフラー": "scarf", "ピアス": "earrings", "ネックレス": "necklace", "財布": "wallet", "リュック": "backpack",
+# Words of other languages for kinds (lower case) -> the English name, by language; merged into the
+# vocabulary's synonyms (``FOREIGN_TYPES``), so a catalog that has the kind finds it by these words too,
+# and telling the language of a one-word message ("Socken") apart (``agent/language.py``).
+FOREIGN_TYPES_BY_LANGUAGE: dict[str, dict[str, str]] = {
+    "es": {
+        "calcetines": "socks", "gafas de sol": "sunglasses", "gafas": "glasses", "corbata": "necktie",
+        "cinturón": "belt", "cinturon": "belt", "guantes": "gloves", "bufanda": "scarf", "gorra": "cap",
+        "sombrero": "hat", "pendientes": "earrings", "aretes": "earrings", "collar de perlas": "necklace",
+        "pulsera": "bracelet", "cartera": "wallet", "bolso": "bag", "mochila": "backpack", "paraguas": "umbrella",
+        "sujetador": "bra", "bañador": "swimsuit", "pijama": "pyjamas", "medias": "tights", "sandalias": "sandals",
+        "botas": "boots", "cárdigan": "cardigan", "chaleco": "waistcoat", "zapatillas": "sneakers",
+        "zapatillas de deporte": "sneakers",
+    },
+    "fr": {
+        "chaussettes": "socks", "lunettes de soleil": "sunglasses", "lunettes": "glasses", "cravate": "necktie",
+        "ceinture": "belt", "gants": "gloves", "écharpe": "scarf", "casquette": "cap", "chapeau": "hat",
+        "boucles d'oreilles": "earrings", "collier": "necklace", "portefeuille": "wallet", "sac": "bag",
+        "sac à dos": "backpack", "parapluie": "umbrella", "soutien-gorge": "bra", "collants": "tights",
+        "maillot de bain": "swimsuit", "bottes": "boots", "pyjama": "pyjamas",
+    },
+    "de": {
+        "socken": "socks", "sonnenbrille": "sunglasses", "brille": "glasses", "krawatte": "necktie",
+        "gürtel": "belt", "handschuhe": "gloves", "schal": "scarf", "mütze": "beanie", "hut": "hat",
+        "ohrringe": "earrings", "halskette": "necklace", "armband": "bracelet", "geldbörse": "wallet",
+        "tasche": "bag", "handtasche": "handbag", "rucksack": "backpack", "regenschirm": "umbrella",
+        "strumpfhose": "tights", "badeanzug": "swimsuit", "stiefel": "boots", "schlafanzug": "pyjamas",
+    },
+    "ru": {
+        "носки": "socks", "солнцезащитные очки": "sunglasses", "очки": "glasses", "галстук": "necktie",
+        "ремень": "belt", "перчатки": "gloves", "шарф": "scarf", "шапка": "hat", "кепка": "cap",
+        "серьги": "earrings", "ожерелье": "necklace", "браслет": "bracelet", "кошелек": "wallet",
+        "кошелёк": "wallet", "сумка": "bag", "рюкзак": "backpack", "зонт": "umbrella", "колготки": "tights",
+        "купальник": "swimsuit", "сапоги": "boots", "пижама": "pyjamas", "кроссовки": "sneakers",
+        "куртка": "jacket", "куртку": "jacket", "куртки": "jacket", "курток": "jacket", "пальто": "coat",
+        "джинсы": "jeans", "рубашка": "shirt", "рубашку": "shirt", "футболка": "t-shirt", "футболку": "t-shirt",
+        "футболки": "t-shirt", "свитер": "sweater", "толстовка": "hoodie", "толстовку": "hoodie", "худи": "hoodie",
+        "ботинки": "boots", "сандалии": "sandals", "шорты": "shorts", "леггинсы": "leggings", "блузка": "blouse",
+        "блузку": "blouse", "пиджак": "blazer", "кардиган": "cardigan",
+    },
+    "zh": {
+        "墨镜": "sunglasses", "太阳镜": "sunglasses", "眼镜": "glasses", "领带": "necktie", "腰带": "belt",
+        "皮带": "belt", "手套": "gloves", "耳环": "earrings", "项链": "necklace", "手链": "bracelet",
+        "钱包": "wallet", "背包": "backpack", "双肩包": "backpack", "雨伞": "umbrella", "文胸": "bra",
+        "比基尼": "bikini", "丝袜": "tights", "连裤袜": "tights",
+    },
+    "ja": {
+        "靴下": "socks", "サングラス": "sunglasses", "ネクタイ": "necktie", "ベルト": "belt", "手袋": "gloves",
+        "マフラー": "scarf", "ピアス": "earrings", "ネックレス": "necklace", "財布": "wallet", "リュック": "backpack",
+    },
 }
+FOREIGN_TYPES = {word: english for table in FOREIGN_TYPES_BY_LANGUAGE.values() for word, english in table.items()}
 
 MAX_PHRASE_WORDS = 3
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)

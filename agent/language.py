@@ -54,6 +54,40 @@ _MENTION = re.compile(r"[@#/]\w+")
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 
 
+# Words that belong to one language only, for messages too short for the detector ("Socken", "une robe",
+# "zapatillas"): the shop's words for kinds of clothing (``agent.garments``) and a few articles and verbs.
+# A word that is also English or shared by two of these languages is left out.
+_FUNCTION_WORDS = {
+    "es": "una unos unas quiero busco necesito tienes".split(),
+    "fr": "une des je cherche voudrais avez-vous".split(),
+    "de": "eine einen einem ich suche möchte brauche habt".split(),
+}
+_NOT_OWN = {"hut", "armband", "sac", "collier", "brille", "schal", "medias", "gafas", "pijama", "pyjama", "bikini"}
+
+
+def _lexicon() -> dict[str, str]:
+    from agent.garments import FOREIGN_TYPES_BY_LANGUAGE
+
+    words: dict[str, set[str]] = {}
+    for code in _FUNCTION_WORDS:
+        for word in [*_FUNCTION_WORDS[code], *FOREIGN_TYPES_BY_LANGUAGE.get(code, {})]:
+            if " " not in word and word not in _NOT_OWN:
+                words.setdefault(word, set()).add(code)
+    return {word: next(iter(codes)) for word, codes in words.items() if len(codes) == 1}
+
+
+_LEXICON: dict[str, str] | None = None
+
+
+def lexicon_language(words: list[str]) -> str | None:
+    """The one language that the words of ``_lexicon`` in ``words`` point at, else None."""
+    global _LEXICON
+    if _LEXICON is None:
+        _LEXICON = _lexicon()
+    found = {_LEXICON[w] for w in words if w in _LEXICON}
+    return next(iter(found)) if len(found) == 1 else None
+
+
 def fallback_language(hint: str | None, previous: str | None) -> str:
     """The language to reply in when the text says nothing: the client's hint, the previous language, English."""
     return next((code for code in (hint, previous) if code in SUPPORTED), DEFAULT_LANGUAGE)
@@ -115,26 +149,28 @@ class LanguageDetector:
             return "ru"
         if _ARABIC.search(joined):
             return "ar"
+        # a short message with a word of one language's own ("Socken", "une robe") is that language
+        own = lexicon_language(words) if len(words) <= MAX_CHECKED_WORDS else None
         if len(words) < self._min_words:
-            return fallback
+            return own or fallback
         self.load()
         if not self._detector:
-            return fallback
+            return own or fallback
         values = self._detector.compute_language_confidence_values(joined)
         if not values:
-            return fallback
+            return own or fallback
         best = values[0]
         code = self._by_lingua.get(best.language, fallback)
         needed = min(self._min_confidence, MIN_CONFIDENCE_LONG) if len(words) >= LONG_WORDS else self._min_confidence
         if code == fallback or best.value < needed or not self._beats(code, fallback, values):
-            return fallback
+            return own or fallback
         if len(words) <= MAX_CHECKED_WORDS:
             for i in range(len(words)):
                 if self._own_word(words[i], code):
                     continue
                 rest = " ".join(words[:i] + words[i + 1 :])
                 if not self._beats(code, fallback, self._detector.compute_language_confidence_values(rest)):
-                    return fallback
+                    return own or fallback
         return code
 
     def _own_word(self, word: str, code: str) -> bool:

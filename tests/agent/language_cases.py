@@ -190,7 +190,7 @@ CASES: list[Case] = [
     ("un bañador", None, None, "es"),
     ("un bañador", "es", None, "es"),
     ("calcetines", "es", None, "es"),
-    ("calcetines", None, None, "en"),
+    ("calcetines", None, None, "es"),  # was "en" until words of one language's own were evidence (below)
     ("gafas de sol", "es", None, "es"),
     ("una sudadera con capucha", "es", None, "es"),
     ("un cadeau pour ma mère", None, None, "fr"),
@@ -198,4 +198,13 @@ CASES: list[Case] = [
     ("a gift for my mother please", "es", None, "en"),
     ("I need a dress for my sister", "es", None, "en"),
     ("a hoodie", "es", "es", "es"),
+    # added with the words that belong to one language only (agent/language.py, _lexicon): the shop's
+    # words for kinds of clothing and a few articles, for messages too short for the detector
+    ("Socken", None, None, "de"),
+    ("chaussettes", "en", None, "fr"),
+    ("une robe", None, None, "fr"),
+    ("une veste noire", "en", None, "fr"),
+    ("zapatillas", None, None, "es"),
+    ("socks", "de", None, "de"),
+    ("jeans", "fr", None, "fr"),
 ]
