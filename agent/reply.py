@@ -109,8 +109,13 @@ def _unlinked_note(ctx: AgentContext, output: ToolOutput | None, language: str) 
 
 
 def _no_customer(ctx: AgentContext, language: str) -> str:
-    """Popular items for a shopper without a linked account; in a group, personal picks need a private chat."""
-    return ctx.replies.get(language, "no_customer_telegram_group" if ctx.channel == "telegram_group" else "no_customer")
+    """Popular items for a shopper without a linked account, with how to link one where the shopper talks
+    from; in a group, personal picks need a private chat."""
+    if ctx.channel == "telegram_group":
+        return ctx.replies.get(language, "no_customer_telegram_group")
+    if ctx.channel in ("telegram", "terminal"):
+        return f"{ctx.replies.get(language, f'link_first_{ctx.channel}')} {ctx.replies.get(language, 'popular_meanwhile')}"
+    return ctx.replies.get(language, "no_customer")
 
 
 def _absent_terms(ctx: AgentContext, intent: str) -> set[str]:

@@ -87,3 +87,13 @@ async def test_in_a_group_history_and_personal_picks_point_to_a_private_chat(ope
     assert "link" not in history.reply.lower() and history.products == []
     assert picks.reply == "Personal picks are only shown in a private chat with me. Meanwhile, here are popular items."
     assert picks.products
+
+
+
+async def test_popular_items_without_an_account_say_how_to_link_where_the_shopper_talks(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend(mode="down")) as service:
+        terminal = await service.ask(Session("t", channel="terminal"), "recommend something for me")
+        telegram = await service.ask(Session("tg", channel="telegram"), "recommend something for me")
+    assert terminal.products and "--customer ID" in terminal.reply
+    assert terminal.reply.endswith("Meanwhile, here are popular items.")
+    assert telegram.products and "/start" in telegram.reply and "--customer" not in telegram.reply
