@@ -101,6 +101,13 @@ def _absent_note(ctx: AgentContext, intent: str, language: str) -> str:
     return ctx.replies.get(language, key, item=item)
 
 
+def _cheaper_note(ctx: AgentContext, output: ToolOutput | None, language: str) -> str:
+    """"Cheaper" found nothing below the cheapest product shown, only below most of them: said so."""
+    if output is None or not output.extra.get("cheaper_than_most") or not ctx.record.products:
+        return ""
+    return ctx.replies.get(language, "cheaper_than_most")
+
+
 def _unlinked_note(ctx: AgentContext, output: ToolOutput | None, language: str) -> str:
     """Popular items instead of personal picks: no account is linked, and the shopper is told how to link one."""
     if output is None or output.kind != "popular" or ctx.customer_id or not ctx.record.products:
@@ -262,7 +269,8 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
     failed = ctx.budget.failed
     # said first, whatever the model writes
     lead = " ".join(filter(None, (_absent_note(ctx, intent, language), _unlinked_note(ctx, output, language),
-                                  relaxation_note(output, language, ctx.replies))))
+                                  relaxation_note(output, language, ctx.replies),
+                                  _cheaper_note(ctx, output, language))))
     tail = repeat_note(output, ctx.record.products, language, ctx.replies)
     said: list[str] = []
 

@@ -104,7 +104,9 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
                 args["max_price"] = plan["fallback_max_price"]
                 output = await invoke_tool(name, args, state, runtime, timeout)
                 _keep_new(output, seen, cheaper)
-                if not output.articles:
+                if output.articles:  # none below the cheapest shown: these cost less than most of them
+                    output.extra["cheaper_than_most"] = True
+                else:
                     output.extra["no_cheaper"] = await _has_matches(name, args, state, runtime, timeout)
         except BadImageError as exc:
             output = ToolOutput(kind="bad_image", observation=str(exc))

@@ -169,3 +169,13 @@ async def test_a_slow_model_is_not_called_unavailable(open_service) -> None:  # 
         down = await service.ask(Session("down"), "a red dress")
     assert slow.products and slow.note == "(Short answer: the language model took too long this time.)"
     assert down.products and down.note == "(Short answer: the language model is unavailable right now.)"
+
+
+async def test_cheaper_than_most_but_not_the_cheapest_says_so(open_service) -> None:  # type: ignore[no-untyped-def]
+    s = Session("most")
+    async with open_service(ScriptedBackend(mode="down"), max_products=2) as service:
+        first = await service.ask(s, "a red dress")
+        cheaper = await service.ask(s, "cheaper ones")
+    shown = [p.price for p in first.products]
+    assert cheaper.products and all(min(shown) < p.price <= sum(shown) / len(shown) for p in cheaper.products)
+    assert cheaper.reply.startswith("Nothing is cheaper than the cheapest one I showed; these cost less than most")
