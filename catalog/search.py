@@ -12,9 +12,12 @@ worker threads.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
+from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,6 +38,7 @@ MAX_QUERY_CHARS = 1000
 REFRESH_CHECK_S = 30.0
 # Photo + caption: weight of the caption's text similarity in the re-ranking.
 CAPTION_WEIGHT = 0.35
+PHOTO_VECTORS_KEPT = 8  # query photos whose vectors are kept (``SearchEngine.photo``)
 _META_SQL = "SELECT " + ", ".join(METADATA_COLUMNS) + " FROM articles"
 
 
@@ -55,6 +59,9 @@ class SearchEngine:
         self.image_embedder = image_embedder
         self.cache_dir = cache_dir
         self._lock = asyncio.Lock()
+        # the last few query photos' vectors (by content hash): a turn may search one photo several times
+        # (its closest match, then with the shopper's wishes), and embedding it is the slow part
+        self._photo_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._meta: MetadataTable | None = None
         self._matrices: dict[str, VectorMatrix] = {}
         self._checked_at = 0.0
@@ -142,12 +149,14 @@ class SearchEngine:
         """Articles that look like ``photo``; a caption ``text`` refines the ranking."""
         k = _check_k(k)
         caption = _check_query(text) if text and text.strip() else None
-        image = await asyncio.to_thread(load_photo, photo)
+        key = hashlib.sha1(photo).hexdigest()
+        cached = self._photo_vectors.get(key)
+        image = await asyncio.to_thread(load_photo, photo) if cached is None else None  # checks the photo
         await self._check_filters(filters)
         if await asyncio.to_thread(self.vectors.image.recent_count) == 0:
             logger.warning("photo search asked, but no article images are indexed")
             return await self.text(caption, filters, k) if caption else []
-        vector = (await asyncio.to_thread(self.image_embedder.embed_images, [image]))[0]
+        vector = cached if cached is not None else await self._embed_photo(key, image)
         if caption is None:
             return await self._hits(await self._search(self.vectors.image, vector, filters, k))
         candidates = await self._search(self.vectors.image, vector, filters, max(50, 5 * k))
@@ -161,6 +170,14 @@ class SearchEngine:
         ]
         rescored.sort(key=lambda h: -h[1])
         return await self._hits(rescored[:k])
+
+    async def _embed_photo(self, key: str, image: Any) -> np.ndarray:
+        """The vector of a checked query photo, kept under ``key`` among the last ``PHOTO_VECTORS_KEPT``."""
+        vector = np.asarray((await asyncio.to_thread(self.image_embedder.embed_images, [image]))[0])
+        self._photo_vectors[key] = vector
+        while len(self._photo_vectors) > PHOTO_VECTORS_KEPT:
+            self._photo_vectors.popitem(last=False)
+        return vector
 
     async def similar(self, article_id: str, filters: SearchFilters, k: int) -> list[SearchHit]:
         """Articles like ``article_id`` (itself excluded): by image when it has one, else by text."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from pathlib import Path
@@ -129,3 +130,28 @@ async def test_text_embedder_contract(cat) -> None:  # type: ignore[no-untyped-d
     v = cat.search.text_embedder.embed(["blue", "navy"])
     assert v.shape[0] == 2 and v.dtype == np.float32
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+
+
+async def test_one_photo_is_embedded_once_for_several_searches(cat) -> None:  # type: ignore[no-untyped-def]
+    some = await cat.search_text("jacket", None, 3)
+    target = next(h.article for h in some if h.article.image_path)
+    photo = await asyncio.to_thread(Path(target.image_path).read_bytes)  # type: ignore[arg-type]
+    engine = cat.search
+    real = engine.image_embedder
+    calls: list[int] = []
+
+    class Counting:
+        def embed_images(self, images):  # type: ignore[no-untyped-def]
+            calls.append(len(images))
+            return real.embed_images(images)
+
+    engine.image_embedder = Counting()
+    try:
+        first = await cat.search_photo(photo, None, 3)
+        again = await cat.search_photo(photo, SearchFilters(product_type=target.product_type), 3, text="in blue")
+        with pytest.raises(BadImageError):  # a photo not seen before is still checked
+            await cat.search_photo(photo[:40], None, 3)
+    finally:
+        engine.image_embedder = real
+    assert calls == [1] and first[0].article.article_id == target.article_id
+    assert again and all(h.article.product_type == target.product_type for h in again)
