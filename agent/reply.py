@@ -90,12 +90,17 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
     return r.get(language, {"similar": "similar", "refine": "refine"}.get(intent, "found"), n=n)
 
 
+def _absent(ctx: AgentContext, intent: str) -> str:
+    """The shopper's words for the kind a search named that the catalog has none of ("socks"), else ""."""
+    return ctx.record.absent if intent == "search" else ""
+
+
 def _absent_note(ctx: AgentContext, intent: str, language: str) -> str:
     """"I have no socks in the shop right now…" for a search that named a kind the catalog has none of."""
-    if intent != "search" or not ctx.record.absent:
+    item = _absent(ctx, intent)
+    if not item:
         return ""
     key = "unstocked" if ctx.record.products else "unstocked_none"
-    item = ctx.record.absent
     if language == "de":  # German nouns are written with a capital ("Socken", "Gürtel")
         item = " ".join(word[:1].upper() + word[1:] for word in item.split())
     return ctx.replies.get(language, key, item=item)
@@ -127,10 +132,11 @@ def _no_customer(ctx: AgentContext, language: str) -> str:
 
 def _absent_terms(ctx: AgentContext, intent: str) -> set[str]:
     """The shopper's words for the absent kind and its English name: the prose may not use them."""
-    if intent != "search" or not ctx.record.absent:
+    absent = _absent(ctx, intent)
+    if not absent:
         return set()
-    english = english_kind(ctx.record.absent, SYNONYMS.get("product_type", {}))
-    return {ctx.record.absent, *((english, singular(english)) if english else ())}
+    english = english_kind(absent, SYNONYMS.get("product_type", {}))
+    return {absent, *((english, singular(english)) if english else ())}
 
 
 def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: ToolOutput, language: str) -> list[dict[str, Any]]:
@@ -164,8 +170,7 @@ def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: 
                    f"the shop has no {describe(output.extra.get('filters') or {}, 'en', ctx.replies)}")
         extra = (f"Note: {missing}, and the shopper was already told so. These are the closest products: "
                  "present them as they are listed" + (f" and never call them {dropped}." if dropped else "."))
-    elif _absent_terms(ctx, intent):
-        absent = ctx.record.absent
+    elif absent := _absent(ctx, intent):
         extra = (f"Note: the shop has no {absent} at all, and the shopper was already told so. These are the closest "
                  f"products: present them as they are listed and never call them {absent}.")
     else:
