@@ -14,6 +14,7 @@ language, and English. The thresholds were tuned on ``tests/agent/language_cases
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import Any
@@ -65,6 +66,7 @@ _FUNCTION_WORDS = {
 _NOT_OWN = {"hut", "armband", "sac", "collier", "brille", "schal", "medias", "gafas", "pijama", "pyjama", "bikini"}
 
 
+@functools.cache
 def _lexicon() -> dict[str, str]:
     from agent.garments import FOREIGN_TYPES_BY_LANGUAGE
 
@@ -76,15 +78,10 @@ def _lexicon() -> dict[str, str]:
     return {word: next(iter(codes)) for word, codes in words.items() if len(codes) == 1}
 
 
-_LEXICON: dict[str, str] | None = None
-
-
 def lexicon_language(words: list[str]) -> str | None:
     """The one language that the words of ``_lexicon`` in ``words`` point at, else None."""
-    global _LEXICON
-    if _LEXICON is None:
-        _LEXICON = _lexicon()
-    found = {_LEXICON[w] for w in words if w in _LEXICON}
+    lexicon = _lexicon()
+    found = {lexicon[w] for w in words if w in lexicon}
     return next(iter(found)) if len(found) == 1 else None
 
 
