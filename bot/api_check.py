@@ -4,6 +4,10 @@ python-telegram-bot's start-up tracebacks, and never shows the token."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
+
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
@@ -16,9 +20,31 @@ def _redacted(text: str, token: str) -> str:
     return text.replace(token, "<token>") if token else text
 
 
+# python-telegram-bot logs the whole body, with a traceback, of an answer that is not JSON.
+_PTB_REQUEST_LOGGER = "telegram.request.BaseRequest"
+_NOT_JSON = "Invalid server response"
+
+
+@contextlib.contextmanager
+def _quiet_ptb_request_log() -> Iterator[None]:
+    """While the start-up check runs, PTB's own request errors stay out of the log: the check
+    reports them in one line of its own."""
+    log = logging.getLogger(_PTB_REQUEST_LOGGER)
+    was = log.disabled
+    log.disabled = True
+    try:
+        yield
+    finally:
+        log.disabled = was
+
+
 def api_error(exc: TelegramError, base_url: str, token: str) -> ConfigError:
     """The one-line message for a Bot API failure at start-up (the token never in it)."""
     where = _redacted(base_url, token)
+    cause = exc.__cause__
+    if _NOT_JSON in (exc.message, str(cause) if cause is not None else ""):
+        return ConfigError(f"the server at {where} answered, but not as a Bot API (its answer is not JSON): "
+                           "check [telegram] base_url")
     if isinstance(exc, InvalidToken):
         if "not found" in exc.message.lower():
             return ConfigError(f"the Bot API at {where} answered Not Found for this token: "
@@ -41,7 +67,8 @@ async def check_bot_api(settings: Settings, token: str) -> str:
               request=request, get_updates_request=request)
     await request.initialize()
     try:
-        me = await bot.get_me()
+        with _quiet_ptb_request_log():
+            me = await bot.get_me()
     except TelegramError as exc:
         raise api_error(exc, settings.telegram.base_url, token) from None
     finally:

@@ -80,3 +80,22 @@ async def test_serve_with_an_unreachable_bot_api_says_so_in_one_line(tmp_path: P
     rc, out, err = await serve(tmp_path, f"http://127.0.0.1:{port}/bot")
     assert_one_line_error(rc, out, err, f"cannot reach the Bot API at http://127.0.0.1:{port}/bot: ")
     assert time.monotonic() - started < 30
+
+
+async def test_serve_against_a_server_that_is_not_a_bot_api_says_so_in_one_line(tmp_path: Path) -> None:
+    """A base_url that answers HTML (a web server, a proxy's error page): one line, no traceback."""
+
+    async def html(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        body = b"<!DOCTYPE html><html><body>501 Unsupported method</body></html>"
+        writer.write(b"HTTP/1.1 501 Not Implemented\r\nContent-Type: text/html\r\nContent-Length: "
+                     + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(html, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        rc, out, err = await serve(tmp_path, f"http://127.0.0.1:{port}/bot")
+    assert_one_line_error(rc, out, err, f"the server at http://127.0.0.1:{port}/bot answered, but not as a Bot API")
+    assert "DOCTYPE" not in err
