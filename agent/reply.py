@@ -48,8 +48,24 @@ _FILLER = re.compile(
 )
 
 
+# The same openers in front of a sentence that says something ("当然，这件……", "Sure, the first…").
+_OPENER = re.compile(
+    r"^\s*(?:sure|okay|ok|of course|certainly|absolutely|great|got it|alright|我明白了|明白了|没问题|好的|当然|"
+    r"claro|por supuesto|vale|bien sûr|d'accord|natürlich|klar|certo|конечно|хорошо)\s*[,，、!！:：]\s*",
+    re.IGNORECASE,
+)
+
+
 def is_filler(sentence: str) -> bool:
     return not _FILLER.sub("", sentence.strip().lower())
+
+
+def without_opener(sentence: str) -> str:
+    """``sentence`` without a leading "Sure," or "当然，", its first letter capitalised after one."""
+    rest = _OPENER.sub("", sentence, count=1)
+    if rest == sentence or not rest.strip():
+        return sentence
+    return rest[:1].upper() + rest[1:]
 
 
 def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, language: str, shown: int) -> str:
@@ -232,6 +248,8 @@ async def _model_prose(ctx: AgentContext, runtime: Runtime[AgentContext], messag
         for sentence in batch:
             if is_filler(sentence):
                 continue
+            if not shown:
+                sentence = without_opener(sentence)
             if not shown and _looks_wrong(sentence, language):
                 raise ValueError("garbage")
             sentence = _second_person(sentence) if language == "en" else sentence

@@ -79,6 +79,22 @@ def test_filler_openers_are_skipped() -> None:
     assert not is_filler("The first one is a red dress.") and not is_filler("好的，我找到了一件黑色晚礼服。")
 
 
+def test_a_filler_opener_is_cut_from_the_first_sentence() -> None:
+    from agent.reply import without_opener
+
+    assert without_opener("当然，这件红色连衣裙很适合婚礼。") == "这件红色连衣裙很适合婚礼。"
+    assert without_opener("Sure, the first one is a red dress.") == "The first one is a red dress."
+    assert without_opener("Конечно, первое платье красное.") == "Первое платье красное."
+    assert without_opener("Great dresses for a wedding.") == "Great dresses for a wedding."  # no comma: a word
+    assert without_opener("好的，") == "好的，"  # nothing after it: the filler test handles it
+
+
+async def test_the_reply_starts_with_the_products_not_an_opener(open_service) -> None:
+    async with open_service(ScriptedBackend(text_replies=["当然，第一件是红色的衬衫裙。当然，第二件更便宜。"])) as service:
+        result = await service.ask(Session("opener"), "红色连衣裙")
+    assert result.reply == "第一件是红色的衬衫裙。当然，第二件更便宜。"
+
+
 async def test_a_filler_only_reply_falls_back_to_the_fixed_text(open_service) -> None:
     async with open_service(ScriptedBackend(text_replies=["好的，我明白了。"])) as service:
         result = await service.ask(Session("filler"), "红色连衣裙")
