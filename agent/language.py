@@ -62,6 +62,8 @@ _FUNCTION_WORDS = {
     "es": "una unos unas quiero busco necesito tienes".split(),
     "fr": "une des je cherche voudrais avez-vous".split(),
     "de": "eine einen einem ich suche möchte brauche habt".split(),
+    "pt": "uma quero procuro preciso recomende recomenda mostre você vocês sapatos saia calça".split(),
+    "it": "consigliami consiglia voglio vorrei cerco mostrami avete scarpe gonna giacca borsa pantaloni".split(),
 }
 _NOT_OWN = {"hut", "armband", "sac", "collier", "brille", "schal", "medias", "gafas", "pijama", "pyjama", "bikini"}
 

@@ -51,11 +51,26 @@ _REQUEST_WORDS = {
           "d'un d'une acheter vendez vends avez as vous tu montre montrez-moi s'il te plaît vous plaît".split(),
     "de": "ein eine einen einem der die das mir empfiehl empfehlen ich will möchte suche brauche kaufen verkauft "
           "verkaufen habt hast ihr du zeig zeige bitte".split(),
+    "pt": "um uma uns umas o os me recomende recomenda recomendar recomende-me quero procuro procurando preciso "
+          "comprar vende vendem vocês você tem têm há por favor pode mostre mostra novo nova".split(),
+    "it": "un uno una il lo gli le mi consigliami consiglia consigliare raccomanda raccomandami voglio vorrei cerco "
+          "cercando ho bisogno di comprare vendete vendi avete hai c'è per favore puoi mostrami dammi nuovo nuova".split(),
+    "nl": "een de het mij me raad aan aanraden wil wilt zoek zoeken nodig kopen verkopen verkoopt jullie hebben heb "
+          "je alsjeblieft toon laat zien nieuwe".split(),
+    "ru": "мне посоветуй посоветуйте порекомендуй порекомендуйте хочу ищу нужен нужна нужно купить продаёте "
+          "продаете есть ли у вас покажи покажите пожалуйста новый новую".split(),
+    "tr": "bir bana öner önerir misin önerin istiyorum arıyorum lazım satın al almak satıyor musunuz var mı "
+          "lütfen göster yeni".split(),
+    "ar": "اقترح اقترحي لي أريد اريد أبحث ابحث عن هل تبيعون تبيع تبيعوا لديكم عندكم من فضلك أرني اشتري أشتري "
+          "شراء أحتاج احتاج ممكن جديد".split(),
 }
-# A product is asked for with an article ("an iPhone") or a verb of selling ("do you sell sofas?").
-_ARTICLES = {"a", "an", "un", "une", "ein", "eine", "einen", "einem", "una", "uno"}
+# A product is asked for with an article ("an iPhone") or a verb of selling ("do you sell sofas?"); in
+# languages without articles, a verb of recommending or wanting ("посоветуй айфон", "اقترح لي آيفون").
+_ARTICLES = {"a", "an", "un", "une", "ein", "eine", "einen", "einem", "una", "uno", "um", "uma", "een", "bir"}
 _SELL = re.compile(r"\b(do you (have|sell|carry|stock)|have you got|sell|sells|selling|buy|vend\w*|compr\w*|"
-                   r"achet\w*|verkauf\w*|kauf\w*)\b", re.IGNORECASE | re.UNICODE)
+                   r"achet\w*|verkauf\w*|kauf\w*|koop\w*|verko\w*|avete|avez-vous|tienen|tienes|têm|habt|прода\w*|купить|посоветуй\w*|"
+                   r"порекомендуй\w*|хочу|öner\w*|istiyorum|satıyor\w*|اقترح\w*|أريد|اريد|تبيع\w*|اشتري|أشتري)\b",
+                   re.IGNORECASE | re.UNICODE)
 # Short requests are often detected as another language ("pizza": Italian): the lists are used together.
 _ALL_REQUEST_WORDS = {word for words in _REQUEST_WORDS.values() for word in words}
 # Words that give the object a context or make it generic: the request is left to the search.
@@ -64,26 +79,56 @@ _CONTEXT_WORDS = set(
     "something anything everything stuff thing things clothes clothing outfit outfits look looks gift gifts "
     "present wear style styles fashion idea ideas item items product products piece pieces brand brands label "
     "para con sin algo ropa regalo pour avec sans quelque chose vêtements cadeau für mit ohne etwas kleidung "
-    "geschenk".split()
+    "geschenk com sem roupa roupas presente per senza qualcosa vestiti abbigliamento regalo voor met zonder iets "
+    "kleding cadeau для с без что-нибудь что-то одежда одежду подарок için ile şey kıyafet giysi hediye "
+    "مع بدون شيء ملابس هدية".split()
 )
 _ZH_REQUEST = re.compile(r"推荐|建议|给我|帮我|我想要|我想买|想要|想买|我要|买|找|有没有|有卖|卖|你们|吗|呢|请|一下|"
                          r"一部|一台|一个|一款|一件|一只|一双|个|部|台|款|的")
 _ZH_FRAME = re.compile(r"一部|一台|一个|一款|一件|一只|一双|卖|买")
 _ZH_CONTEXT = re.compile(r"东西|衣服|服装|礼物|什么|适合|穿|搭配")
+# Japanese and Korean put the request after the object: "iPhoneをおすすめして", "아이폰 추천해줘".
+_JA_REQUEST = re.compile(
+    r"^(?:おすすめの|オススメの|お勧めの)?(?P<obj>.+?)\s*(?:を|が|は|って)?\s*(?:"
+    r"(?:おすすめ|オススメ|お勧め|勧め)(?:して|する|を教えて|は)?|欲しい|ほしい|買いたい|売って(?:い)?ます|売ってる|"
+    r"あります|ある|探して(?:い)?ます|探して)\s*(?:ください|下さい)?\s*(?:です)?\s*(?:か)?$"
+)
+_JA_CONTEXT = re.compile(r"服|洋服|プレゼント|ギフト|何か|なにか|似合|着る|コーデ|私|僕")
+_KO_REQUEST = re.compile(
+    r"^(?P<obj>.+?)\s*(?:을|를|이|가|은|는)?\s*(?:좀\s*)?(?:추천\s*(?:해\s*줘|해\s*주세요|해\s*줄래|해\s*주실래요|좀)?|"
+    r"사고\s*싶어요|사고\s*싶어|사고\s*싶다|팔아요|파나요|팔아|있어요|있나요|있어|원해요|원해|보여\s*줘|보여\s*주세요)$"
+)
+_KO_CONTEXT = re.compile(r"옷|선물|뭐|무엇|어울리|입을|코디|저한테|나한테")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_PUNCT = re.compile(r"[\s,，。.!！?？~]+")
+
+
+def _cjk_object(text: str, language: str) -> str | None:
+    """The object of a Chinese, Japanese or Korean request, by the script of its own words."""
+    plain = _PUNCT.sub(" ", text).strip()
+    if _HANGUL.search(text):
+        match, context = _KO_REQUEST.match(plain), _KO_CONTEXT
+    elif _KANA.search(text) or language == "ja":
+        match, context = _JA_REQUEST.match(plain), _JA_CONTEXT
+    else:
+        if language not in ("zh", "ja") or _ZH_CONTEXT.search(text) or not _ZH_FRAME.search(text):
+            return None
+        rest = _ZH_REQUEST.sub(" ", plain).strip()
+        return rest if rest and len(rest) <= 12 and len(rest.split()) <= MAX_OBJECT_WORDS else None
+    if match is None or context.search(text):
+        return None
+    obj = match.group("obj").strip()
+    return obj if obj and len(obj) <= 12 and len(obj.split()) <= MAX_OBJECT_WORDS else None
 
 
 def request_object(text: str, language: str) -> str | None:
     """What the message asks for, in the shopper's words ("recommend an iPhone" -> "iPhone"), or None
     when it is not framed as a product request, has context or generic words, or is long."""
     if _CJK.search(text):
-        if language not in ("zh", "ja") or _ZH_CONTEXT.search(text):
-            return None
-        if not _ZH_FRAME.search(text):
-            return None
-        rest = _ZH_REQUEST.sub(" ", re.sub(r"[\s,，。.!！?？~]+", " ", text)).strip()
-        return rest if rest and len(rest) <= 12 and len(rest.split()) <= MAX_OBJECT_WORDS else None
+        return _cjk_object(text, language)
     words = _WORD.findall(text)
     kept = [w for w in words if w.lower() not in _ALL_REQUEST_WORDS]
     if not kept or len(kept) > MAX_OBJECT_WORDS or any(w.lower() in _CONTEXT_WORDS for w in kept):

@@ -207,4 +207,10 @@ CASES: list[Case] = [
     ("zapatillas", None, None, "es"),
     ("socks", "de", None, "de"),
     ("jeans", "fr", None, "fr"),
+    # added with Portuguese and Italian request words (session 6), with the out-of-catalog check in those languages
+    ("recomende um iPhone", "en", None, "pt"),
+    ("consigliami un iPhone", "en", None, "it"),
+    ("cerco scarpe", None, None, "it"),
+    ("um", "en", None, "en"),
+    ("the gonna", "en", None, "en"),
 ]

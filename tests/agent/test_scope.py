@@ -49,6 +49,20 @@ class EmbeddingCatalog(FakeCatalog):
     ("sale", "en", None),
     ("a cute one", "en", None),  # points at a shown product
     ("推荐适合我的衣服", "zh", None),
+    ("recomende um iPhone", "pt", "iPhone"),
+    ("consigliami un iPhone", "it", "iPhone"),
+    ("avete pizza?", "it", "pizza"),
+    ("raad me een iPhone aan", "nl", "iPhone"),
+    ("посоветуй айфон", "ru", "айфон"),
+    ("bana bir iPhone öner", "tr", "iPhone"),
+    ("اقترح لي آيفون", "ar", "آيفون"),
+    ("iPhoneをおすすめして", "ja", "iPhone"),
+    ("iPhoneが欲しいです", "ja", "iPhone"),
+    ("아이폰 추천해줘", "ko", "아이폰"),
+    ("아이폰을 추천해 주세요", "ko", "아이폰"),
+    ("プレゼントにおすすめの服", "ja", None),  # context: a present, clothes
+    ("선물로 뭐 추천해줘", "ko", None),
+    ("consigliami qualcosa per un matrimonio", "it", None),
 ])
 def test_the_object_of_a_request(text: str, language: str, obj: str | None) -> None:
     assert request_object(text, language) == obj
@@ -76,3 +90,19 @@ async def test_without_an_embedder_nothing_is_refused(open_service) -> None:  # 
     async with open_service(ScriptedBackend()) as service:
         turn = await service.ask(Session("plain"), "recommend an iPhone")
     assert turn.intent != "not_sold"
+
+
+async def test_out_of_catalog_requests_in_other_languages_are_refused(open_service) -> None:  # type: ignore[no-untyped-def]
+    """Japanese, Korean, Portuguese, Italian and Arabic requests for a phone get the refusal; the same
+    frames around a kind of clothing search it ("セーターをおすすめして" shows sweaters, not popular items)."""
+    refused = ["iPhoneをおすすめして", "아이폰 추천해줘", "recomende um iPhone", "consigliami un iPhone", "اقترح لي آيفون"]
+    async with open_service(ScriptedBackend(), cat=EmbeddingCatalog()) as service:
+        turns = [await service.ask(Session(f"no-{i}"), text) for i, text in enumerate(refused)]
+        sweater = await service.ask(Session("sweater"), "セーターをおすすめして")
+        dress = await service.ask(Session("dress"), "원피스 추천해줘")
+    for text, turn in zip(refused, turns, strict=True):
+        assert turn.intent == "not_sold" and turn.products == [], (text, turn.intent)
+    assert turns[0].language == "ja" and turns[0].reply.startswith("申し訳ありません")
+    assert turns[2].language == "pt" and turns[3].language == "it"
+    assert sweater.intent == "search" and {p.product_type for p in sweater.products} == {"Sweater"}
+    assert dress.intent == "search" and dress.products and {p.product_type for p in dress.products} == {"Dress"}
