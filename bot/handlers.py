@@ -50,7 +50,12 @@ async def _reply(update: Update, text_html: str) -> None:
 # --- every update: drop what is not for the bot, dedupe, then bookkeeping -------------------------
 async def ignore_senderless(update: Update, context: Ctx) -> None:
     """Group -3: channel posts, polls and other updates without a user or a chat are not for the
-    bot; they stop here, silently (a reply into a channel would go to all its subscribers)."""
+    bot; they stop here, silently (a reply into a channel would go to all its subscribers). So
+    does an update whose ``update_id`` is not an integer (Telegram never sends one; PTB's webhook
+    takes it as it comes), with a warning, before it reaches the update log or any store."""
+    if type(update.update_id) is not int:
+        logger.warning("ignoring an update whose update_id is not an integer: %.40r", update.update_id)
+        raise ApplicationHandlerStop
     chat = update.effective_chat
     if update.effective_user is None or chat is None or chat.type == ChatType.CHANNEL:
         logger.debug("ignoring update %d: no sender", update.update_id)

@@ -16,6 +16,9 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiosqlite
+
+from bot.write_behind import RowBuffer, flush_rows
 from catalog.db import Database
 
 logger = logging.getLogger(__name__)
@@ -242,15 +245,16 @@ class MetricsStore:
 
     Writes are buffered and flushed in one transaction every ``flush_every_s`` (and before any
     read, and on close), so a busy bot pays one SQLite commit per interval, not four per update.
+    A flush that fails keeps its rows for the next one (``bot.write_behind``).
     """
 
     def __init__(self, db: Database, flush_every_s: float = 0.5) -> None:
         self._db = db
         self.flush_every_s = flush_every_s
-        self._users: dict[int, tuple[int, str | None, str | None, str | None, float]] = {}
-        self._messages: list[tuple[int, int, str, float]] = []
-        self._turns: list[tuple[TurnRecord, float]] = []
-        self._errors: list[tuple[float, str]] = []
+        self._users: RowBuffer[tuple[int, str | None, str | None, str | None, float]] = RowBuffer("user", _write_user)
+        self._messages: RowBuffer[tuple[int, int, str, float]] = RowBuffer("message", _write_message)
+        self._turns: RowBuffer[tuple[TurnRecord, float]] = RowBuffer("turn", _write_turn)
+        self._errors: RowBuffer[tuple[float, str]] = RowBuffer("error", _write_error)
         self._task: asyncio.Task[None] | None = None
         self._flush_lock = asyncio.Lock()
         self.also_flush: list[Callable[[], Awaitable[None]]] = []  # other write-behind buffers
@@ -275,55 +279,33 @@ class MetricsStore:
     async def seen_user(
         self, user_id: int, username: str | None, first_name: str | None, language_code: str | None
     ) -> None:
-        self._users[user_id] = (user_id, username, first_name, language_code, time.time())
+        self._users.add((user_id, username, first_name, language_code, time.time()), key=user_id)
 
     async def message(self, user_id: int, chat_id: int, kind: str) -> None:
-        self._messages.append((user_id, chat_id, kind, time.time()))
+        self._messages.add((user_id, chat_id, kind, time.time()))
 
     async def turn(self, rec: TurnRecord) -> None:
-        self._turns.append((rec, time.time()))
+        self._turns.add((rec, time.time()))
 
     async def error(self, kind: str) -> None:
-        self._errors.append((time.time(), kind))
+        self._errors.add((time.time(), kind))
 
     async def flush(self) -> None:
+        """Write every buffer, each on its own (one that fails does not keep the others back);
+        raises the first failure once all were tried."""
+        failures: list[Exception] = []
         for hook in self.also_flush:
-            await hook()
-        async with self._flush_lock:
-            users, self._users = list(self._users.values()), {}
-            messages, self._messages = self._messages, []
-            turns, self._turns = self._turns, []
-            errors, self._errors = self._errors, []
-            if not (users or messages or turns or errors):
-                return
-            conn = self._db.conn
-            if users:
-                await conn.executemany(
-                    "INSERT INTO bot_users(user_id, username, first_name, language_code, first_seen, last_seen)"
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET username = excluded.username,"
-                    " first_name = excluded.first_name, language_code = excluded.language_code,"
-                    " last_seen = excluded.last_seen",
-                    [(uid, un, fn, lc, at, at) for uid, un, fn, lc, at in users],
-                )
-            if messages:
-                await conn.executemany(
-                    "INSERT INTO bot_messages(user_id, chat_id, kind, at) VALUES (?, ?, ?, ?)", messages
-                )
-            for rec, at in turns:
-                cur = await conn.execute(
-                    "INSERT INTO bot_turns(user_id, chat_id, at, seconds, llm_seconds, photo, products,"
-                    " ungrounded_dropped, intent, language, tools, ok) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (rec.user_id, rec.chat_id, at, rec.seconds, rec.llm_seconds, int(rec.photo), rec.products,
-                     rec.ungrounded_dropped, rec.intent, rec.language, json.dumps(rec.tools), int(rec.ok)),
-                )
-                if rec.terms:
-                    await conn.executemany(
-                        "INSERT INTO bot_turn_terms(turn_id, kind, value) VALUES (?, ?, ?)",
-                        [(cur.lastrowid, kind, value) for kind, value in rec.terms],
-                    )
-            if errors:
-                await conn.executemany("INSERT INTO bot_errors(at, kind) VALUES (?, ?)", errors)
-            await conn.commit()
+            try:
+                await hook()
+            except Exception as exc:  # noqa: BLE001 - raised below, after the other buffers
+                failures.append(exc)
+        try:
+            async with self._flush_lock:
+                await flush_rows(self._db.conn, [self._users, self._messages, self._turns, self._errors])
+        except Exception as exc:  # noqa: BLE001
+            failures.append(exc)
+        if failures:
+            raise failures[0]
 
     async def rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         await self.flush()
@@ -347,7 +329,8 @@ class UpdateLog:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._seen: dict[int, float] | None = None
-        self._pending: list[tuple[int, float]] = []
+        self._pending: RowBuffer[tuple[int, float]] = RowBuffer("update id", _write_update, limit=self.MAX_IN_MEMORY)
+        self._flush_lock = asyncio.Lock()
 
     async def load(self) -> None:
         since = time.time() - self.KEEP_S
@@ -365,23 +348,63 @@ class UpdateLog:
             return False
         now = time.time()
         self._seen[update_id] = now
-        self._pending.append((update_id, now))
+        self._pending.add((update_id, now))
         if len(self._seen) > self.MAX_IN_MEMORY:
             cut = sorted(self._seen.values())[len(self._seen) - self.MAX_IN_MEMORY // 2]
             self._seen = {u: at for u, at in self._seen.items() if at >= cut}
         return True
 
     async def flush(self) -> None:
-        pending, self._pending = self._pending, []
-        if not pending:
-            return
-        conn = self._db.conn
-        await conn.executemany("INSERT OR REPLACE INTO bot_updates(update_id, at) VALUES (?, ?)", pending)
-        await conn.execute("DELETE FROM bot_updates WHERE at < ?", (time.time() - self.KEEP_S,))
-        await conn.commit()
+        """Write the ids claimed since the last flush (and forget those past ``KEEP_S``); a flush
+        that fails keeps them for the next one."""
+
+        async def prune(conn: aiosqlite.Connection) -> None:
+            await conn.execute("DELETE FROM bot_updates WHERE at < ?", (time.time() - self.KEEP_S,))
+
+        async with self._flush_lock:
+            await flush_rows(self._db.conn, [self._pending], before_commit=prune)
 
     async def last(self) -> int | None:
         await self.flush()
         async with self._db.conn.execute("SELECT MAX(update_id) FROM bot_updates") as cur:
             row = await cur.fetchone()
         return int(row[0]) if row and row[0] is not None else None
+
+
+# --- one buffered row each (bot.write_behind) -------------------------------------------------
+async def _write_user(conn: aiosqlite.Connection, row: tuple[int, str | None, str | None, str | None, float]) -> None:
+    user_id, username, first_name, language_code, at = row
+    await conn.execute(
+        "INSERT INTO bot_users(user_id, username, first_name, language_code, first_seen, last_seen)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET username = excluded.username,"
+        " first_name = excluded.first_name, language_code = excluded.language_code,"
+        " last_seen = excluded.last_seen",
+        (user_id, username, first_name, language_code, at, at),
+    )
+
+
+async def _write_message(conn: aiosqlite.Connection, row: tuple[int, int, str, float]) -> None:
+    await conn.execute("INSERT INTO bot_messages(user_id, chat_id, kind, at) VALUES (?, ?, ?, ?)", row)
+
+
+async def _write_turn(conn: aiosqlite.Connection, row: tuple[TurnRecord, float]) -> None:
+    rec, at = row
+    cur = await conn.execute(
+        "INSERT INTO bot_turns(user_id, chat_id, at, seconds, llm_seconds, photo, products,"
+        " ungrounded_dropped, intent, language, tools, ok) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (rec.user_id, rec.chat_id, at, rec.seconds, rec.llm_seconds, int(rec.photo), rec.products,
+         rec.ungrounded_dropped, rec.intent, rec.language, json.dumps(rec.tools), int(rec.ok)),
+    )
+    if rec.terms:
+        await conn.executemany(
+            "INSERT INTO bot_turn_terms(turn_id, kind, value) VALUES (?, ?, ?)",
+            [(cur.lastrowid, kind, value) for kind, value in rec.terms],
+        )
+
+
+async def _write_error(conn: aiosqlite.Connection, row: tuple[float, str]) -> None:
+    await conn.execute("INSERT INTO bot_errors(at, kind) VALUES (?, ?)", row)
+
+
+async def _write_update(conn: aiosqlite.Connection, row: tuple[int, float]) -> None:
+    await conn.execute("INSERT OR REPLACE INTO bot_updates(update_id, at) VALUES (?, ?)", row)

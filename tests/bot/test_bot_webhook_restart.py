@@ -53,6 +53,41 @@ async def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
             assert len(api.calls_to("sendMessage", 700)) == 1
 
 
+async def test_an_update_id_that_is_not_an_integer_is_dropped(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """PTB's webhook takes ``"update_id": "abc"``; the bot drops it, and the valid update that
+    came with it is still known after a restart."""
+    async with FakeBotApi() as api:
+        settings = bot_settings(tmp_path, api)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/tg-hook"
+
+        def help_(update_id: object, chat: int) -> dict[str, Any]:
+            return {"update_id": update_id, "message": api.message(chat, text="/help", entities=[
+                {"type": "bot_command", "offset": 0, "length": 5}])}
+
+        async def deliver(http: aiohttp.ClientSession, update: dict[str, Any]) -> None:
+            async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}) as resp:
+                assert resp.status == 200
+
+        with caplog.at_level("WARNING"):
+            async with running(build_application(settings, _factory(tmp_path), overall_max_rate=0),
+                               webhook_url=url, port=port, secret_token="s3cret"), aiohttp.ClientSession() as http:
+                await api.wait_for("setWebhook")
+                await deliver(http, help_("abc", 731))
+                await deliver(http, help_(905, 730))
+                await api.wait_for("sendMessage", chat_id=730)
+                await api.settle(0.3)
+        assert not api.calls_to("sendMessage", 731)
+        assert sum("not an integer" in r.getMessage() and "'abc'" in r.getMessage() for r in caplog.records) == 1
+        async with running(build_application(settings, _factory(tmp_path), overall_max_rate=0),
+                           webhook_url=url, port=port, secret_token="s3cret"), aiohttp.ClientSession() as http:
+            await deliver(http, help_(905, 730))  # Telegram delivers it again after the restart
+            await deliver(http, help_(906, 732))
+            await api.wait_for("sendMessage", chat_id=732)
+            await asyncio.sleep(0.3)
+        assert len(api.calls_to("sendMessage", 730)) == 1
+
+
 async def test_no_update_is_processed_twice_after_a_restart(tmp_path: Path) -> None:
     async with FakeBotApi() as api:
         settings = bot_settings(tmp_path, api)

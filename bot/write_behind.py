@@ -1,0 +1,104 @@
+"""Rows kept in memory and written to SQLite behind the bot's back, in one commit per flush.
+
+A flush writes each row with its own statement, then commits once. SQLite checks each statement
+on its own, so one row it refuses for what it holds (a value of the wrong type, a broken
+constraint: ``sqlite3.IntegrityError`` and the like, or a value that cannot be bound) never
+stops the others: that row can never be written, and it is dropped with a warning. A failure of
+the database itself (``sqlite3.OperationalError``: locked past the busy timeout, disk full, an
+I/O error) ends the flush: the rows written so far are committed when the database allows it,
+and every row not committed stays buffered for the next flush. A buffer that cannot be written
+for long keeps at most ``limit`` rows, dropping the oldest (counted in a warning).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any, Generic, TypeVar
+
+import aiosqlite
+
+logger = logging.getLogger(__name__)
+
+R = TypeVar("R")
+MAX_ROWS = 100_000
+# what a row that SQLite refuses for its content raises; OperationalError is the database's own trouble
+ROW_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.ProgrammingError, sqlite3.DataError,
+              ValueError, TypeError, OverflowError)
+
+
+class RowBuffer(Generic[R]):
+    """Rows of one kind waiting to be written; ``write(conn, row)`` runs one row's statements.
+    A row added with a ``key`` replaces the waiting row of that key (the latest wins)."""
+
+    def __init__(self, what: str, write: Callable[[aiosqlite.Connection, R], Awaitable[object]],
+                 limit: int = MAX_ROWS) -> None:
+        self.what = what
+        self._write = write
+        self.limit = limit
+        self._rows: dict[Hashable, R] = {}
+        self._keys = itertools.count()
+        self._overflow = 0
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def add(self, row: R, key: Hashable | None = None) -> None:
+        self._rows[next(self._keys) if key is None else key] = row
+        while len(self._rows) > self.limit:
+            del self._rows[next(iter(self._rows))]
+            self._overflow += 1
+
+    async def write(self, conn: aiosqlite.Connection) -> tuple[list[tuple[Hashable, R]], sqlite3.OperationalError | None]:
+        """Execute the waiting rows (no commit): the rows done with (written or dropped), and the
+        database failure that stopped the rest, if any."""
+        if self._overflow:
+            logger.warning("dropped the %d oldest %s rows: they could not be written for too long",
+                           self._overflow, self.what)
+            self._overflow = 0
+        done: list[tuple[Hashable, R]] = []
+        for key, row in list(self._rows.items()):
+            try:
+                await self._write(conn, row)
+            except sqlite3.OperationalError as exc:
+                return done, exc
+            except ROW_ERRORS as exc:
+                logger.warning("dropping a %s row that SQLite cannot store (%s: %s): %r",
+                               self.what, type(exc).__name__, exc, row)
+            done.append((key, row))
+        return done, None
+
+    def forget(self, done: list[tuple[Hashable, R]]) -> None:
+        """Remove rows that are committed (not one replaced by a newer row meanwhile)."""
+        for key, row in done:
+            if self._rows.get(key) is row:
+                del self._rows[key]
+
+
+async def flush_rows(
+    conn: aiosqlite.Connection,
+    buffers: Sequence[RowBuffer[Any]],
+    before_commit: Callable[[aiosqlite.Connection], Awaitable[object]] | None = None,
+) -> int:
+    """Write ``buffers`` in one transaction (the caller keeps flushes of the same buffers apart);
+    returns how many rows left them. Raises the database failure that stopped it, after
+    committing what was written before it (when even that fails, every row stays)."""
+    written: list[tuple[RowBuffer[Any], list[tuple[Hashable, Any]]]] = []
+    failure: sqlite3.OperationalError | None = None
+    for buffer in buffers:
+        done, failure = await buffer.write(conn)
+        written.append((buffer, done))
+        if failure is not None:
+            break
+    count = sum(len(done) for _, done in written)
+    if count:
+        if failure is None and before_commit is not None:
+            await before_commit(conn)
+        await conn.commit()
+        for buffer, done in written:
+            buffer.forget(done)
+    if failure is not None:
+        raise failure
+    return count
