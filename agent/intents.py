@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from agent.prices import price_bounds
+
 # The intents a model may name; the rules also decide "nothing_shown" (a follow-up with nothing shown yet).
 INTENTS = ("search", "similar", "refine", "details", "history", "recommend", "greeting", "thanks", "help")
 
@@ -105,7 +107,8 @@ _REFINEMENT_WORDS = frozenset("""
     muéstrame muestrame enséñame montre montrez moi
     подешевле дешевле дешевые дешёвые покажи покажите ещё еще другие другой другая такие такой такая же но
     в и а цвете цвета пожалуйста что-нибудь есть можно мне похожие похожий как вот это эти этот эта те
-    варианты вариант размер
+    варианты вариант размер дороже до не рублей
+    sotto meno di fino al massimo euro per favore até abaixo no máximo reais por favor onder minder dan tot
 """.split())
 _FOREIGN_CUSTOMER = re.compile(
     r"((customer|user|client|account|cliente|kunde|клиент)\s*(id|#|no\.?|number)?\s*[:=]?\s*[0-9a-f]{6,}|"
@@ -113,17 +116,6 @@ _FOREIGN_CUSTOMER = re.compile(
     r"别人的|其他(客户|用户|顾客)|客户\s*[0-9a-f]{6,}|用户\s*[0-9a-f]{6,})",
     _F,
 )
-_MAX_PRICE = re.compile(
-    r"(?:under|below|less than|cheaper than|max(?:imum)?|up to|at most|<|menos de|moins de|unter|"
-    r"bis|低于|不超过|少于|不到|дешевле|до)\s*[$€£¥]?\s*(\d+(?:[.,]\d+)?)"
-    r"|(\d+(?:[.,]\d+)?)\s*(?:元|块|美元|欧元|刀|dollars|euros?|kr)?\s*(?:以下|以内|之内|or less)",
-    _F,
-)
-_MIN_PRICE = re.compile(
-    r"(?:over|above|more than|at least|min(?:imum)?|más de|plus de|über|高于|超过|至少)\s*[$€£¥]?\s*(\d+(?:[.,]\d+)?)",
-    _F,
-)
-
 _ORDINALS: dict[str, int] = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
     "fifth": 4, "5th": 4, "sixth": 5, "seventh": 6, "eighth": 7, "ninth": 8, "tenth": 9, "last": -1,
@@ -180,13 +172,6 @@ def find_ordinal(text: str) -> int | None:
     return None
 
 
-def _price(match: re.Match[str] | None) -> float | None:
-    if not match:
-        return None
-    raw = next((g for g in match.groups() if g), None)
-    return float(raw.replace(",", ".")) if raw else None
-
-
 def own_words(text: str) -> list[str]:
     """The words of ``text`` (lower case) that are not refinement words, digits or single letters: what
     may name a product ("cardigan" in "cardigan in beige"). Colours are left to the caller, which knows the
@@ -222,8 +207,7 @@ def classify(
     c = Classification()
     text = text.strip()
     c.ordinal = find_ordinal(text)
-    c.max_price = _price(_MAX_PRICE.search(text))
-    c.min_price = _price(_MIN_PRICE.search(text))
+    c.max_price, c.min_price = price_bounds(text)
     c.cheaper = bool(_CHEAPER.search(text))
     c.more = bool(_MORE.search(text))
     c.foreign_customer = bool(_FOREIGN_CUSTOMER.search(text))
