@@ -56,7 +56,8 @@ _DETAILS = re.compile(
 )
 _CHEAPER = re.compile(
     r"(cheaper|less expensive|lower price|more affordable|budget|cheap|便宜|实惠|低价|más barat|"
-    r"moins cher|günstiger|billiger|дешевле|安い)",
+    r"moins cher|günstiger|billiger|дешевле|安い|mais barat|più economic|meno car|goedkoper|billigare|"
+    r"더 싼|더 저렴|저렴한|أرخص|daha ucuz)",
     _F,
 )
 _MORE = re.compile(
@@ -65,13 +66,16 @@ _MORE = re.compile(
     r"(montre|montrez)-(moi|m'en|m’en) (plus|d'autres|d’autres)|(d'|d’)?autres|encore|"
     r"再看看|多给我看一些|给我看更多|看更多|再来一些|再来几件|还有其他的吗|还有其它的吗|"
     r"(zeig|zeige|zeigen sie)( mir)? (noch )?mehr|mehr davon|noch mehr|"
-    r"(покажи|покажите)( мне)? (ещё|еще)|(ещё|еще) варианты)\s*[?!.？！。]*\s*$",
+    r"(покажи|покажите)( мне)? (ещё|еще)|(ещё|еще) варианты|(mostre|mostra|me mostre)( mais| outros| outras)|"
+    r"mais opções|outros|outras|mostrami (altri|altre|di più)|altri|altre|ancora|laat (meer|andere) zien|meer|"
+    r"visa fler|fler|もっと見せて|他にも?ある|더 보여\s*줘|더 보여\s*주세요|다른 거|المزيد|أرني المزيد)\s*[?!.？！。]*\s*$",
     _F,
 )
 # "Cheaper" as a comparison with something shown ("cheaper ones", "anything cheaper?"), unlike "cheap" or "budget".
 _COMPARATIVE = re.compile(
     r"(cheaper|less expensive|lower[- ]price|more affordable|更便宜|便宜一?点|便宜些|más barat|moins cher|"
-    r"günstiger|billiger|дешевле|もっと安い)",
+    r"günstiger|billiger|дешевле|もっと安い|mais barat|più economic|meno car|goedkoper|billigare|더 싼|더 저렴|"
+    r"أرخص|daha ucuz)",
     _F,
 )
 # Words that point back at products ("blue ones", "do you have it in red", "in blue", "but in black").
@@ -122,6 +126,9 @@ _ORDINALS: dict[str, int] = {
     "primero": 0, "primera": 0, "segundo": 1, "segunda": 1, "tercero": 2, "tercera": 2, "último": -1,
     "premier": 0, "première": 0, "deuxième": 1, "troisième": 2, "dernier": -1, "dernière": -1,
     "erste": 0, "ersten": 0, "zweite": 1, "zweiten": 1, "dritte": 2, "dritten": 2, "letzte": -1,
+    "primeiro": 0, "primeira": 0, "terceiro": 2, "terceira": 2, "última": -1,
+    "primo": 0, "prima": 0, "secondo": 1, "seconda": 1, "terzo": 2, "terza": 2, "ultimo": -1, "ultima": -1,
+    "eerste": 0, "tweede": 1, "derde": 2, "laatste": -1, "första": 0, "andra": 1, "tredje": 2, "sista": -1,
 }
 _ORDINAL_RU = re.compile(r"(?<!\w)(перв|втор|трет|последн)(ый|ая|ое|ую|ой|ий|ья|ье|ью|ее|яя|юю)(?!\w)"
                          r"(?!\s+(раз|день|дня|год|года|месяц|неделю|недели|час|этаж|класс))", _F)
@@ -129,14 +136,18 @@ _RU_STEMS = {"перв": 0, "втор": 1, "трет": 2, "последн": -1}
 _ZH_NUM = {"一": 0, "二": 1, "两": 1, "三": 2, "四": 3, "五": 4, "六": 5, "七": 6, "八": 7, "九": 8, "十": 9}
 _ORD = "|".join([*sorted(_ORDINALS, key=len, reverse=True), r"\d{1,2}(?:st|nd|rd|th)"])  # "the 9th one"
 _ORDINAL_WORD = re.compile(
-    rf"\b(?:the|el|la|le|das|den|der|die)\s+({_ORD})\b"
+    rf"\b(?:the|el|la|le|das|den|der|die|o|il|lo|de|het|det)\s+({_ORD})\b"
     r"(?!\s+(?:time|place|month|week|year|season|night|day|century|birthday|anniversary|floor|street|of\b))"
-    rf"|\b({_ORD})\s+(?:one|item|product|option|look|pick|dress|article)s?\b",
+    rf"|\b({_ORD})\s+(?:one|item|product|option|look|pick|dress|article)s?\b"
+    r"|\ba\s+(primeira|segunda|terceira|última)\b",  # Portuguese "a segunda" (Italian "a prima vista" is none)
     _F,
 )
 _ORDINAL_NUM = re.compile(r"(?:#|\bnumber\s*|\bno\.?\s*|\bitem\s*|\boption\s*)(\d{1,2})\b", _F)
 _ORDINAL_ZH = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(个|件|款|条|双|项)?")
 _ORDINAL_ZH_LAST = re.compile(r"最后一(个|件|款)")
+# Japanese "2番目", "2つ目", Korean "두 번째", "2번째"
+_ORDINAL_JA_KO = re.compile(r"(\d{1,2}|[一二三四五])\s*(?:番目|つ目)|(\d{1,2}|첫|두|세|네|다섯)\s*번째")
+_JA_KO_NUM = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "첫": 0, "두": 1, "세": 2, "네": 3, "다섯": 4}
 
 
 @dataclass
@@ -159,6 +170,10 @@ def find_ordinal(text: str) -> int | None:
         return int(raw) - 1 if raw.isdigit() else _ZH_NUM[raw]
     if _ORDINAL_ZH_LAST.search(text):
         return -1
+    m = _ORDINAL_JA_KO.search(text)
+    if m:
+        raw = m.group(1) or m.group(2)
+        return int(raw) - 1 if raw.isdigit() and int(raw) > 0 else _JA_KO_NUM.get(raw)
     m = _ORDINAL_NUM.search(text)
     if m and int(m.group(1)) > 0:  # "number 0" names no position
         return int(m.group(1)) - 1
@@ -167,7 +182,7 @@ def find_ordinal(text: str) -> int | None:
         return _RU_STEMS[m.group(1).lower()]
     m = _ORDINAL_WORD.search(text)
     if m:
-        word = (m.group(1) or m.group(2)).lower()
+        word = (m.group(1) or m.group(2) or m.group(3)).lower()
         return _ORDINALS[word] if word in _ORDINALS else max(0, int(word[:-2]) - 1)
     return None
 

@@ -1,0 +1,42 @@
+"""Follow-ups in Portuguese, Italian, Dutch, Swedish, Japanese, Korean and Arabic refine the shown products
+instead of searching for their own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.intents import classify, find_ordinal
+from agent.llm.scripted import ScriptedBackend
+from agent.turn import Session
+
+
+@pytest.mark.parametrize(("text", "cheaper", "more"), [
+    ("mais baratos", True, False), ("più economici", True, False), ("goedkoper", True, False),
+    ("billigare", True, False), ("더 싼 거", True, False), ("أرخص", True, False),
+    ("mostre mais", False, True), ("mostrami altri", False, True), ("ancora", False, True),
+    ("laat meer zien", False, True), ("もっと見せて", False, True), ("더 보여줘", False, True),
+])
+def test_cheaper_and_more_after_products_refine(text: str, cheaper: bool, more: bool) -> None:
+    c = classify(text, has_shown=True, has_photo=False, has_type=False, has_colour=False, names_product=False)
+    assert (c.intent, c.cheaper, c.more) == ("refine", cheaper, more)
+
+
+@pytest.mark.parametrize(("text", "position"), [
+    ("o segundo", 1), ("a segunda", 1), ("il secondo", 1), ("la prima", 0), ("het tweede", 1),
+    ("den sista", -1), ("2番目", 1), ("두 번째", 1), ("첫 번째", 0),
+    ("a prima vista", None), ("prima di tutto", None),  # Italian "prima" as "at first", "before"
+])
+def test_positions(text: str, position: int | None) -> None:
+    assert find_ordinal(text) == position
+
+
+async def test_a_portuguese_conversation_goes_as_the_english_one(open_service) -> None:  # type: ignore[no-untyped-def]
+    pt, en = Session("pt"), Session("en")
+    async with open_service(ScriptedBackend(), max_products=2) as service:
+        turns_pt = [await service.ask(pt, text) for text in ("vestido vermelho", "mais baratos", "o segundo")]
+        turns_en = [await service.ask(en, text) for text in ("red dress", "cheaper ones", "the second one")]
+    assert [t.intent for t in turns_pt] == [t.intent for t in turns_en] == ["search", "refine", "details"]
+    for mine, english in zip(turns_pt, turns_en, strict=True):
+        assert [p.article_id for p in mine.products] == [p.article_id for p in english.products]
+    shown = {p.article_id for p in turns_pt[0].products}
+    assert turns_pt[1].products and not shown & {p.article_id for p in turns_pt[1].products}
