@@ -1,7 +1,9 @@
 """Inline buttons under product cards: More like this · Details · Cheaper.
 
 The press is answered at once (that stops the button's spinner), before any catalog work and
-without waiting for a turn that is running in the chat; the cards follow in the chat's turn.
+without waiting for a turn that is running in the chat; the cards follow in the chat's turn. Until
+they are sent the press is kept in ``bot_pending`` (``bot.pending``), so a crash meanwhile does not
+lose it: after the restart the cards come, after a short "sorry for the wait".
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.i18n import lang_of, t
+from bot.pending import describe
 from bot.rendering import esc
 from bot.runtime import BotRuntime, runtime
 from bot.sending import reply_kwargs, send_cards, send_html
@@ -63,15 +66,23 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.info("stale or forged button data from user %d", user.id)
         await _answer(query, t(lang, "stale_button"))
         return
-    wait = rt.limiter.hit(user.id)
+    resumed = rt.pending.is_resumed(update)  # pressed before a restart: answered and counted then
+    wait = 0.0 if resumed else rt.limiter.hit(user.id)
     if wait:
         await _answer(query, t(lang, "rate_limited", seconds=int(wait) + 1))
         return
-    await _answer(query)
-    found = await rt.services.catalog.get_articles([button.article_id])
-    items, empty_note = await _items(rt, button.action, found[0]) if found else ([], "gone")
-    reply = reply_kwargs(query.message)  # its topic; in a group, a reply to the cards pressed
-    async with rt.turns.slot(chat.id):  # after a running turn's answer, never inside it
+    # in line at once, after the messages that came before it; kept until its cards are sent, across a crash
+    async with rt.turns.line(chat.id, limit=False) as place, rt.pending.holding(update):
+        assert place is not None
+        if not resumed:
+            await _answer(query)
+        found = await rt.services.catalog.get_articles([button.article_id])
+        items, empty_note = await _items(rt, button.action, found[0]) if found else ([], "gone")
+        reply = reply_kwargs(query.message)  # its topic; in a group, a reply to the cards pressed
+        await place.wait_turn()  # after a running turn's answer, never inside it
+        await rt.pending.started(update.update_id)
+        if resumed:
+            await send_html(context.bot, chat.id, esc(t(lang, "restart_resumed", what=describe(update, lang))), **reply)
         if not items:
             await send_html(context.bot, chat.id, esc(t(lang, empty_note)), **reply)
         elif button.action == "details":

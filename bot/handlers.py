@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from telegram import Bot, Chat, Message, Update, User
@@ -19,7 +20,7 @@ from bot.media import MAX_IMAGE_BYTES, ImageTooLarge, check_image
 from bot.pending import describe
 from bot.rendering import esc, history_text
 from bot.retrying import is_transient, maybe_delivered
-from bot.runtime import BotRuntime, runtime
+from bot.runtime import BotRuntime, Place, runtime
 from bot.sending import reply_kwargs, send_html
 from bot.stats import activity_chart, collect_stats, stats_html
 from bot.turns import run_turn, session_id_for
@@ -218,36 +219,48 @@ async def allowed(update: Update, context: Ctx) -> bool:
     return True
 
 
-async def shop(update: Update, context: Ctx, text: str, photo: bytes | None) -> None:
-    """Queue behind the chat's running turn, then run the turn (the caller checked the rate limit).
-    One "please wait" notice of each kind per busy stretch, however many messages arrive."""
+async def shop(update: Update, context: Ctx, place: Place | None, text: str, photo: bytes | None) -> None:
+    """Wait for the turn at ``place`` in the chat's line, then run it (the caller checked the rate
+    limit, joined the line and holds the message). One "please wait" notice of each kind per busy
+    stretch, however many messages arrive."""
     _, chat, user, lang = _who(update)
     rt = runtime(context)
+    resumed = rt.pending.is_resumed(update)  # accepted before a restart: admitted, and told so in its turn
+    if place is None:
+        if rt.turns.notice_once(chat.id, "busy"):
+            await _reply(update, esc(t(lang, "busy")))
+        return
+    if place.ahead and not resumed and rt.turns.notice_once(chat.id, "queued"):
+        await _reply(update, esc(t(lang, "queued")))
     customer_id = await rt.links.customer_of(user.id) if chat.type == ChatType.PRIVATE else None
     channel = "telegram" if chat.type == ChatType.PRIVATE else "telegram_group"  # no history shown in groups
     session = Session(session_id_for(chat.id), customer_id=customer_id, language=user.language_code, channel=channel)
-    resumed = rt.pending.is_resumed(update)  # accepted before a restart: admitted, and told so in its turn
-    async with rt.turns.line(chat.id, limit=not resumed) as place:
-        if place is None:
-            if rt.turns.notice_once(chat.id, "busy"):
-                await _reply(update, esc(t(lang, "busy")))
-            return
-        if place.ahead and not resumed and rt.turns.notice_once(chat.id, "queued"):
-            await _reply(update, esc(t(lang, "queued")))
-        async with place.lock:
-            await rt.pending.started(update.update_id)
-            if resumed:
-                await _reply(update, esc(t(lang, "restart_resumed", what=describe(update, lang))))
-            try:
-                await rt.turns.run(
-                    chat.id,
-                    run_turn(rt, context.bot, chat_id=chat.id, user_id=user.id, lang=lang, session=session,
-                             text=text, photo=photo, reply=reply_kwargs(update.effective_message)),
-                )
-            except BadImageError:
-                await _reply(update, esc(t(lang, "bad_image")))
-            except BadQueryError:
-                await _reply(update, esc(t(lang, "empty_text")))
+    await place.wait_turn()
+    await rt.pending.started(update.update_id)
+    if resumed:
+        await _reply(update, esc(t(lang, "restart_resumed", what=describe(update, lang))))
+    try:
+        await rt.turns.run(
+            chat.id,
+            run_turn(rt, context.bot, chat_id=chat.id, user_id=user.id, lang=lang, session=session,
+                     text=text, photo=photo, reply=reply_kwargs(update.effective_message)),
+        )
+    except BadImageError:
+        await _reply(update, esc(t(lang, "bad_image")))
+    except BadQueryError:
+        await _reply(update, esc(t(lang, "empty_text")))
+
+
+@contextlib.asynccontextmanager
+async def accepted(update: Update, context: Ctx) -> AsyncIterator[Place | None]:
+    """Join the chat's line at once (before any await, so that updates keep the order they came
+    in), then keep the message in ``bot_pending`` until it is answered, across a crash."""
+    rt = runtime(context)
+    chat = update.effective_chat
+    assert chat is not None
+    async with rt.turns.line(chat.id, limit=not rt.pending.is_resumed(update)) as place:
+        async with rt.pending.holding(update):
+            yield place
 
 
 async def on_text(update: Update, context: Ctx) -> None:
@@ -262,8 +275,8 @@ async def on_text(update: Update, context: Ctx) -> None:
         await _reply(update, esc(t(lang, "too_long", limit=MAX_TEXT_CHARS)))
         return
     if await allowed(update, context):
-        async with runtime(context).pending.holding(update):  # kept until answered, across a crash
-            await shop(update, context, text.strip(), None)
+        async with accepted(update, context) as place:
+            await shop(update, context, place, text.strip(), None)
 
 
 async def on_photo(update: Update, context: Ctx) -> None:
@@ -280,12 +293,15 @@ async def on_photo(update: Update, context: Ctx) -> None:
         return
     if not await allowed(update, context):
         return
-    async with runtime(context).pending.holding(update):  # kept until answered, across a crash
-        await _photo_turn(update, context, item.file_id, caption)
+    async with accepted(update, context) as place:
+        await _photo_turn(update, context, place, item.file_id, caption)
 
 
-async def _photo_turn(update: Update, context: Ctx, file_id: str, caption: str) -> None:
+async def _photo_turn(update: Update, context: Ctx, place: Place | None, file_id: str, caption: str) -> None:
     _, _, user, lang = _who(update)
+    if place is None:  # the line is full: "busy", without downloading the photo
+        await shop(update, context, place, caption, None)
+        return
     try:
         data = await download(context.bot, file_id)
     except TelegramError as exc:  # PTB raises a file server's 404 as InvalidToken: say what it is
@@ -302,7 +318,7 @@ async def _photo_turn(update: Update, context: Ctx, file_id: str, caption: str) 
         logger.info("rejected a photo: %s", exc)
         await _reply(update, esc(t(lang, "bad_image")))
         return
-    await shop(update, context, caption[:MAX_TEXT_CHARS].strip(), data)
+    await shop(update, context, place, caption[:MAX_TEXT_CHARS].strip(), data)
 
 
 async def download(bot: Bot, file_id: str, attempts: int = 3) -> bytes:

@@ -3,10 +3,11 @@
 python-telegram-bot confirms updates to Telegram as soon as it has fetched them (the next
 getUpdates carries a higher offset; a webhook answers 200 at once), so after a crash Telegram
 never sends them again, and the update log (``bot.store.UpdateLog``) only stops them from being
-processed twice. So a text or photo message that will get a turn is written here, in one
-commit, before it waits for its turn, and deleted once its handler is done with it, whatever
-the outcome (answered, refused, failed with the apology, stopped by /cancel). A graceful stop
-lets running turns finish, so rows outlive only a crash (or a stop that was cut short).
+processed twice. So a text or photo message that will get a turn, and a button press (its cards
+follow the chat's running turn), is written here, in one commit, before it waits for its turn,
+and deleted once its handler is done with it, whatever the outcome (answered, refused, failed
+with the apology, stopped by /cancel). A graceful stop lets running turns finish, so rows
+outlive only a crash (or a stop that was cut short).
 
 Rows belong to the process that accepted them (``owner``), which marks them alive every
 ``HEARTBEAT_S``. Another process, or the next one after a crash, adopts the rows of an owner
@@ -35,7 +36,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import Bot, Update
+from telegram import Bot, CallbackQuery, Message, Update
 
 from bot.i18n import t
 from bot.store import stop_task
@@ -62,17 +63,34 @@ class Pending:
     owner: str
 
 
+def _button_label(query: CallbackQuery) -> str:
+    """The label of the button pressed, from the keyboard of the message it sits under ("" when unknown)."""
+    markup = query.message.reply_markup if isinstance(query.message, Message) else None
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            if button.callback_data == query.data:
+                return button.text
+    return ""
+
+
 def summary_of(update: Update) -> str:
-    msg = update.effective_message
-    text = " ".join(((msg.text or msg.caption or "") if msg else "").split())
+    """A message's first words, or the label of a button pressed."""
+    if update.callback_query is not None:
+        text = _button_label(update.callback_query)
+    else:
+        msg = update.effective_message
+        text = (msg.text or msg.caption or "") if isinstance(msg, Message) else ""
+    text = " ".join(text.split())
     return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"
 
 
 def describe(update: Update, lang: str) -> str:
-    """'your message “…”' or 'your photo', for the notes about a restart."""
+    """'your message “…”', 'your photo' or 'your button press', for the notes about a restart."""
     msg = update.effective_message
     quote = summary_of(update)
-    if msg is not None and (msg.photo or msg.document):
+    if update.callback_query is not None:
+        return t(lang, "msg_button_quoted", quote=quote) if quote else t(lang, "msg_button")
+    if isinstance(msg, Message) and (msg.photo or msg.document):
         return t(lang, "msg_photo_quoted", quote=quote) if quote else t(lang, "msg_photo")
     return t(lang, "msg_quoted", quote=quote)
 

@@ -65,18 +65,39 @@ class Place:
     """A message's place in its chat's line: ``ahead`` others were in line when it joined."""
 
     ahead: int
-    lock: asyncio.Lock
+    before: asyncio.Future[None] | None  # done once the place ahead (and all before it) left the line
+
+    async def wait_turn(self) -> None:
+        """Until every place that joined the line earlier has left it."""
+        if self.before is not None and not self.before.done():
+            await asyncio.shield(self.before)  # a waiter cancelled (a stop) leaves the line intact
+
+
+def _done_after(before: asyncio.Future[None] | None, done: asyncio.Future[None]) -> None:
+    """Mark ``done`` once ``before`` is done (at once when it is): a place that leaves the line
+    early (cancelled while waiting) never lets the ones behind it overtake the ones ahead of it."""
+
+    def finish(_: object = None) -> None:
+        if not done.done():
+            done.set_result(None)
+
+    if before is None or before.done():
+        finish()
+    else:
+        before.add_done_callback(finish)
 
 
 class ChatTurns:
-    """One turn at a time per chat; later messages wait their turn (up to ``max_waiting``).
+    """One turn at a time per chat, in the order the updates joined the chat's line (not the order
+    in which their handlers got round to waiting), so a button pressed after a message gets its
+    cards after that message's answer; later messages wait their turn (up to ``max_waiting``).
 
     A chat's *busy stretch* lasts while anything is in its line; ``notice_once`` lets each kind
     of "please wait" notice go out once per stretch, however many messages arrive."""
 
     def __init__(self, max_waiting: int = 3) -> None:
         self.max_waiting = max_waiting
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._last: dict[int, asyncio.Future[None]] = {}  # done when the chat's last place has left the line
         self._users: dict[int, int] = {}
         self._running: dict[int, asyncio.Task[Any]] = {}
         self._noticed: dict[int, set[str]] = {}
@@ -85,36 +106,31 @@ class ChatTurns:
         return self._users.get(chat_id, 0)
 
     def busy(self, chat_id: int) -> bool:
-        lock = self._locks.get(chat_id)
-        return bool(lock and lock.locked())
+        """Something is in the chat's line: a turn running or waiting."""
+        return self.waiting(chat_id) > 0
 
     @contextlib.asynccontextmanager
     async def line(self, chat_id: int, *, limit: bool = True) -> AsyncIterator[Place | None]:
         """Join the chat's line (yields None when ``limit`` and ``max_waiting`` already wait).
         The check and the joining happen with no await in between, so a burst cannot slip past
-        the limit; ``async with place.lock`` then waits for the turn."""
+        the limit; join before the handler's first await, so that updates keep their order.
+        ``await place.wait_turn()`` then waits for the turn, which lasts until the block ends."""
         ahead = self._users.get(chat_id, 0)
         if limit and ahead > self.max_waiting:
             yield None
             return
         self._users[chat_id] = ahead + 1
-        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        before, self._last[chat_id] = self._last.get(chat_id), done
         try:
-            yield Place(ahead, lock)
+            yield Place(ahead, before)
         finally:
+            _done_after(before, done)
             self._users[chat_id] -= 1
             if self._users[chat_id] <= 0:
                 self._users.pop(chat_id, None)
-                self._locks.pop(chat_id, None)
+                self._last.pop(chat_id, None)
                 self._noticed.pop(chat_id, None)
-
-    @contextlib.asynccontextmanager
-    async def slot(self, chat_id: int) -> AsyncIterator[None]:
-        """Wait for the chat's turn, however long the line (button presses)."""
-        async with self.line(chat_id, limit=False) as place:
-            assert place is not None
-            async with place.lock:
-                yield
 
     def notice_once(self, chat_id: int, kind: str) -> bool:
         """True the first time ``kind`` is asked for in the chat's current busy stretch."""

@@ -7,6 +7,7 @@ state."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -108,4 +109,34 @@ async def test_a_message_that_crashes_the_bot_twice_is_not_run_a_third_time(tmp_
         assert "“hang: a black dress”" in lost.text
         await api.settle(0.5)
         assert not [c for c in api.calls[third:] if c.chat_id == 910 and c.method == "sendMediaGroup"]
+        await stop(bot)
+
+
+async def test_a_button_pressed_behind_a_running_turn_is_answered_after_a_crash(tmp_path: Path) -> None:
+    async with FakeBotApi() as api:
+        bot = await start_bot(api, tmp_path, hang=True)
+        api.send_text(920, "hang: a black dress")
+        keyboard = await api.wait_for("sendMessage", chat_id=920, where=lambda c: bool(c.params.get("reply_markup")))
+        markup = keyboard.params["reply_markup"]
+        markup = json.loads(markup) if isinstance(markup, str) else markup
+        more = markup["inline_keyboard"][0][0]  # "1. More like this" under the Summer Dress
+        api.press(920, more["callback_data"])
+        await api.wait_for("answerCallbackQuery")  # the spinner stops at once; the cards wait for the turn
+        await confirmed(api)
+        await kill(bot)
+
+        restart = len(api.calls)
+        bot = await start_bot(api, tmp_path, hang=False)
+        prose = await api.wait_for("sendMessage", chat_id=920, after=restart, where=lambda c: "Here are 3 picks" in c.text)
+        note = await api.wait_for("sendMessage", chat_id=920, after=restart, where=lambda c: "button press" in c.text)
+        assert "I was restarted" in note.text and note.at >= prose.at
+        albums = [c for c in api.calls[restart:] if c.chat_id == 920 and c.method == "sendMediaGroup"]
+        for _ in range(100):
+            if len(albums) == 2:
+                break
+            await asyncio.sleep(0.1)
+            albums = [c for c in api.calls[restart:] if c.chat_id == 920 and c.method == "sendMediaGroup"]
+        assert [len(a.params["media"]) for a in albums] == [3, 2]  # the turn's cards, then the button's
+        assert albums[1].at >= note.at
+        assert not api.calls_to("answerCallbackQuery")[1:]  # the old press is not answered again
         await stop(bot)
