@@ -36,12 +36,16 @@ _ONE_IS_ONE = ("en", "de", "es", "it", "pt", "nl", "sv")
 
 
 def plural_form(language: str, n: int) -> str:
-    """The CLDR plural category of ``n`` in ``language``: "one", "few" or "other" ("many" is "other" here)."""
+    """The CLDR plural category of ``n`` in ``language``: "one", "two", "few" or "other" ("many" is "other" here)."""
     n = abs(n)
     if language in _ONE_IS_ONE:
         return "one" if n == 1 else "other"
     if language == "fr":
         return "one" if n in (0, 1) else "other"
+    if language == "ar":  # a singular, a dual, a plural noun for 3-10; other counts are phrased around the noun
+        if n in (1, 2):
+            return "one" if n == 1 else "two"
+        return "few" if 3 <= n % 100 <= 10 else "other"
     if language == "ru":
         if n % 10 == 1 and n % 100 != 11:
             return "one"
@@ -53,8 +57,8 @@ def plural_form(language: str, n: int) -> str:
 class Replies:
     """Fixed reply texts per language, with English as the fallback for missing entries.
 
-    A text with a count ``n`` uses the entry ``key_one`` / ``key_few`` when the language has that
-    form for ``n`` ("Here is 1 product"), and ``key`` otherwise."""
+    A text with a count ``n`` uses the entry ``key_one`` / ``key_two`` / ``key_few`` when the language
+    has that form for ``n`` ("Here is 1 product"), and ``key`` otherwise."""
 
     def __init__(self, path: Path | None = None) -> None:
         with open(path or PROMPTS_DIR / "replies.toml", "rb") as fh:
@@ -75,7 +79,4 @@ class Replies:
         return text.format(**values) if values else text
 
     def language_name(self, language: str) -> str:
-        return self._table.get(language, {}).get("language_name") or {
-            "ko": "Korean (한국어)", "it": "Italian (italiano)", "pt": "Portuguese (português)",
-            "nl": "Dutch (Nederlands)", "sv": "Swedish (svenska)", "ar": "Arabic (العربية)",
-        }.get(language, "English")
+        return self._table.get(language, {}).get("language_name") or "English"

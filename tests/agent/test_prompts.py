@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import string
+
 import pytest
 
 from agent.intents import classify, find_ordinal
-from agent.prompts import Replies, prompt_names, render
+from agent.language import SUPPORTED
+from agent.prompts import Replies, plural_form, prompt_names, render
 from agent.vocabulary import VocabularyMapper
 
 VALUES = {"max_sentences": 3, "shown": "1. A", "text": "hi", "language": "en", "language_name": "English",
@@ -23,25 +26,53 @@ def test_prompt_names_and_missing_values() -> None:
         render("reply", language="en")
 
 
+PLURAL_SUFFIXES = ("_one", "_two", "_few")
+SAMPLE = {"name": "Sunny Midi Dress", "k": 7, "count": 3, "item": "socks", "wanted": "x", "kept": "y"}
+
+
 def _base_keys(table: dict[str, str]) -> set[str]:
-    return {k for k in table if not k.endswith(("_one", "_few"))}
+    return {k for k in table if not k.endswith(PLURAL_SUFFIXES)}
 
 
-def test_replies_cover_every_key_in_every_language() -> None:
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_supported_language_has_every_reply_with_the_same_placeholders() -> None:
     r = Replies()
-    keys = _base_keys(r._table["en"])
+    english = r._table["en"]
+    keys = _base_keys(english)
+    assert set(r.languages) == set(SUPPORTED)
     for lang in r.languages:
-        assert _base_keys(r._table[lang]) == keys, lang
-        assert {k.rsplit("_", 1)[0] for k in set(r._table[lang]) - keys} <= keys, lang  # forms of known keys only
-        assert r.get(lang, "found", n=3)
-    assert r.get("ko", "found", n=2) == "Here are 2 products that match."
+        table = r._table[lang]
+        assert _base_keys(table) == keys, (lang, sorted(keys ^ _base_keys(table)))
+        forms = {plural_form(lang, n) for n in range(200)}
+        for key, text in table.items():
+            base, _, form = key.rpartition("_")
+            if key not in keys:  # a plural form of a known key, one the language has
+                assert base in keys and form in forms, (lang, key)
+                # a form may spell its count out ("Here is 1 product"), and keeps every other placeholder
+                assert _fields(text) <= _fields(english[base]) and _fields(english[base]) - _fields(text) <= {"n"}, (
+                    lang, key)
+            else:
+                assert _fields(text) == _fields(english[key]), (lang, key)
+            for n in (1, 2, 3, 11, 100):
+                assert "{" not in r.get(lang, base if key not in keys else key, n=n, **SAMPLE), (lang, key)
+        assert r.language_name(lang) == table["language_name"]
+        assert lang == "en" or table["language_name"].endswith(")"), lang  # "Italian (italiano)"
+
+
+def test_a_language_without_a_table_gets_english() -> None:
+    r = Replies()
+    assert r.get("pl", "found", n=2) == "Here are 2 products that match."
+    assert r.get("pl", "similar", n=1) == "Here is 1 item that looks similar."  # English forms too
+    assert r.language_name("pl") == "English"
 
 
 def test_counted_replies_agree_with_the_count() -> None:
     r = Replies()
     assert r.get("en", "found", n=1) == "Here is 1 product that matches."
     assert r.get("en", "found", n=2) == "Here are 2 products that match."
-    assert r.get("ko", "similar", n=1) == "Here is 1 item that looks similar."  # English fallback, English forms
     assert r.get("de", "found", n=1) == "Hier ist 1 passendes Produkt."
     assert r.get("fr", "found", n=1) == "Voici 1 produit qui correspond."
     assert r.get("ru", "found", n=1) == "Вот 1 подходящий товар."
@@ -49,12 +80,33 @@ def test_counted_replies_agree_with_the_count() -> None:
     assert r.get("ru", "found", n=5) == "Вот 5 подходящих товаров."
     assert r.get("ru", "found", n=11) == "Вот 11 подходящих товаров."
     assert r.get("ru", "found", n=21) == "Вот 21 подходящий товар."
-    # every counted text of a language with a singular has its singular form ("покупки: {n}" needs none)
-    for lang in ("en", "es", "fr", "de", "ru"):
+    assert r.get("it", "found", n=1) == "Ecco un prodotto che corrisponde."
+    assert r.get("it", "found", n=4) == "Ecco 4 prodotti che corrispondono."
+    assert r.get("pt", "similar", n=1) == "Aqui está um item parecido."
+    assert r.get("nl", "found", n=1) == "Hier is 1 passend product."
+    assert r.get("sv", "found", n=2) == "Här är 2 produkter som passar."
+    assert r.get("ko", "found", n=1) == "조건에 맞는 상품 1개를 찾았어요."
+    # Arabic: a singular, a dual, a plural noun for 3-10, and the count apart from the noun for the rest
+    assert r.get("ar", "found", n=1) == "وجدت منتجًا واحدًا مطابقًا."
+    assert r.get("ar", "found", n=2) == "وجدت منتجين مطابقين."
+    assert r.get("ar", "found", n=3) == "وجدت 3 منتجات مطابقة."
+    assert r.get("ar", "found", n=11) == "وجدت منتجات مطابقة، وعددها 11."
+    assert r.get("ar", "found", n=103) == "وجدت 103 منتجات مطابقة."
+    # every counted text of a language with a singular has its singular form ("покупки: {n}" needs none),
+    # and Arabic its dual
+    for lang in ("en", "es", "fr", "de", "ru", "it", "pt", "nl", "sv", "ar"):
         table = r._table[lang]
         for key in _base_keys(table) - {"history"} if lang == "ru" else _base_keys(table):
             if "{n}" in r._table["en"][key]:
                 assert f"{key}_one" in table, (lang, key)
+                assert lang != "ar" or f"{key}_two" in table, (lang, key)
+
+
+def test_plural_categories() -> None:
+    assert [plural_form("ar", n) for n in (0, 1, 2, 3, 10, 11, 99, 100, 102, 103)] == [
+        "other", "one", "two", "few", "few", "other", "other", "other", "other", "few"]
+    assert [plural_form("it", n) for n in (0, 1, 2)] == ["other", "one", "other"]
+    assert plural_form("ko", 1) == "other"
 
 
 @pytest.mark.parametrize(("text", "intent"), [
