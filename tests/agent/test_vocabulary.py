@@ -89,3 +89,23 @@ def test_russian_colour_and_garment_forms_map() -> None:
     assert mapper.find_in_text("colour", "зелёная куртка", "ru") == "Green"
     assert mapper.find_in_text("product_type", "zapatillas blancas", "es") == "Sneakers"
     assert mapper.find_in_text("colour", "сердце", "ru") is None
+
+
+@pytest.mark.parametrize(("text", "language", "colour", "kind"), [
+    ("バッグをおすすめして", "ja", None, "Bag"),  # a word inside a sentence without spaces
+    ("ブラックのスニーカーが欲しい", "ja", "Black", "Sneakers"),
+    ("검은색 청바지", "ko", "Black", "Jeans"),
+    ("가방을 사고 싶어요", "ko", None, "Bag"),
+    ("أريد فستان أحمر", "ar", "Red", "Dress"),
+    ("Siyah bir ceket arıyorum", "tr", "Black", "Jacket"),
+    ("Szukam czerwonej sukienki", "pl", "Red", "Dress"),
+    ("मुझे नीली जींस चाहिए", "hi", "Blue", "Jeans"),  # Devanagari vowel signs are no \w: found as a substring
+    ("Cerco una giacca nera", "it", "Black", "Jacket"),
+    ("quero uma saia", "pt", None, "Skirt"),
+    ("een rode jurk", "nl", "Red", "Dress"),
+])
+def test_words_of_more_languages_map(text: str, language: str, colour: str | None, kind: str) -> None:
+    mapper = VocabularyMapper({"colour": ["Black", "Red", "Blue"],
+                               "product_type": ["Bag", "Sneakers", "Jeans", "Dress", "Jacket", "Skirt", "Trousers"]})
+    assert mapper.find_in_text("colour", text, language) == colour
+    assert mapper.find_in_text("product_type", text, language) == kind
