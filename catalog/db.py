@@ -8,6 +8,8 @@ and a re-run applies only what is new.
 from __future__ import annotations
 
 import logging
+import os
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -37,6 +39,32 @@ def _make_data_dir(folder: Path) -> None:
         raise DataError(f"cannot create the data directory {folder}: {exc.strerror}") from None
 
 
+def _read_only_reason(path: Path) -> str | None:
+    """Why the database at ``path`` (or its folder) cannot be written, or None when it can."""
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "it is on a read-only file system"
+    except OSError:
+        pass
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return "it cannot be written (permission denied)"
+    return None
+
+
+def _open_error(path: Path, exc: sqlite3.Error) -> DataError:
+    """A one-line DataError saying why the SQLite database at ``path`` could not be opened."""
+    if path.is_dir():
+        return DataError(f"cannot open the database {path}: it is a folder, not a file")
+    reason = _read_only_reason(path)
+    if reason is not None:
+        return DataError(
+            f"cannot use the data directory {path.parent}: {reason}, and the store needs to write "
+            f"{path.name} there (give a writable [storage] data_dir)"
+        )
+    return DataError(f"cannot open the database {path}: {exc}")
+
+
 class Database:
     """An open aiosqlite connection in WAL mode. Use ``async with Database(path) as db``."""
 
@@ -55,14 +83,27 @@ class Database:
             return self
         if str(self.path) != ":memory:":
             _make_data_dir(self.path.parent)
-        conn = await aiosqlite.connect(self.path, timeout=30)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA synchronous=NORMAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=30000")
-        await conn.execute(_VERSIONS_DDL)
-        await conn.commit()
+            if self.path.is_dir():
+                raise _open_error(self.path, sqlite3.OperationalError("a folder"))
+        try:
+            conn = await aiosqlite.connect(self.path, timeout=30)
+        except sqlite3.Error as exc:
+            raise _open_error(self.path, exc) from None
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA synchronous=NORMAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute("PRAGMA busy_timeout=30000")
+            await conn.execute(_VERSIONS_DDL)
+            await conn.commit()
+        except BaseException as exc:
+            # aiosqlite runs each connection on a non-daemon thread: a connection left open
+            # here would keep the process alive after the error.
+            await conn.close()
+            if isinstance(exc, sqlite3.OperationalError):
+                raise _open_error(self.path, exc) from None
+            raise
         self._conn = conn
         return self
 
