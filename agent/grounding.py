@@ -10,7 +10,9 @@ when it names:
 - a quoted product name (“...”, "...", 「...」, **...**) that matches nothing returned;
 - a well-known product that the shop does not sell (e.g. "recommend an iPhone");
 - a word the results contradict (``contradicted``): when a search had to drop a filter ("black"
-  for a shop without black jackets), the prose must not call the products black.
+  for a shop without black jackets), the prose must not call the products black;
+- a price with cents ("R$ 30,00", "29.99") that none of the products shown has, when the turn's prices
+  are given. Round amounts ("under 30 euros") may echo the shopper's own limit and are allowed.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ _QUOTED = re.compile(r"“([^”]{2,60})”|\"([^\"]{2,60})\"|「([^」]{2,60})�
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_PRICE = re.compile(r"(?<![\d.,])(\d{1,6})[.,](\d{2})(?![\d]|[.,]\d)")
 
 # Goods a clothing shop does not sell; mentioning one as an offer is never grounded.
 FOREIGN_PRODUCTS = (
@@ -37,13 +40,14 @@ class Grounding:
     """What this conversation may mention: the ids and names that tools returned."""
 
     def __init__(self, grounded: dict[str, str], catalog_names: set[str] | None = None,
-                 contradicted: Iterable[str] = ()) -> None:
+                 contradicted: Iterable[str] = (), prices: Iterable[float] | None = None) -> None:
         self.ids = set(grounded)
         self.names = {n.lower() for n in grounded.values() if n}
         self._catalog_names = catalog_names or set()  # case-sensitive, multi-word catalog names
         names = sorted((n for n in grounded.values() if n and len(n) >= 2), key=len, reverse=True)
         self._grounded_re = (re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None)
         self._contradicted_re = _words_re(contradicted)
+        self._cents = None if prices is None else {round(float(p) * 100) for p in prices}
 
     def violations(self, sentence: str) -> int:
         """How many ungrounded product mentions ``sentence`` holds (0 = it may be shown)."""
@@ -54,6 +58,9 @@ class Grounding:
                 bad.add(quoted.lower())
         low = sentence.lower()
         bad.update(word for word in FOREIGN_PRODUCTS if word in low)
+        if self._cents is not None:
+            bad.update(m.group(0) for m in _PRICE.finditer(sentence)
+                       if int(m.group(1)) * 100 + int(m.group(2)) not in self._cents)
         # grounded names are fine, and so are the words inside them ("Italian wool sock", "Black-tie blazer")
         rest = self._grounded_re.sub(" | ", sentence) if self._grounded_re else sentence
         if self._contradicted_re is not None:

@@ -310,7 +310,8 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
     elif wanted:
         assert output is not None
         contradicted = contradicted_terms(output, ctx.vocab, ctx.record.requested) | _absent_terms(ctx, intent)
-        grounding = Grounding(state.get("grounded") or {}, ctx.catalog_names, contradicted=contradicted)
+        prices = [p.price for p in ctx.record.products if p.price is not None]
+        grounding = Grounding(state.get("grounded") or {}, ctx.catalog_names, contradicted=contradicted, prices=prices)
         shown, failed = await _model_prose(ctx, runtime, _messages(ctx, state, intent, output, language),
                                            grounding, language)
         said += shown

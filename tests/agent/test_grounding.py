@@ -99,3 +99,21 @@ async def test_a_filler_only_reply_falls_back_to_the_fixed_text(open_service) ->
     async with open_service(ScriptedBackend(text_replies=["好的，我明白了。"])) as service:
         result = await service.ask(Session("filler"), "红色连衣裙")
     assert result.reply.startswith("为您找到")
+
+
+def test_a_price_with_cents_must_be_a_shown_products_price() -> None:
+    from agent.grounding import Grounding
+
+    g = Grounding({"0512058003": "Maxi dress"}, prices=[38.99, 26.99])
+    assert g.violations("O Maxi dress custa R$ 30,00.") == 1  # no product shown costs 30.00
+    assert g.violations("The Maxi dress is 38.99.") == 0 and g.violations("Il coste 26,99 €.") == 0
+    assert g.violations("All of them are under 30 euros.") == 0  # a round amount may be the shopper's limit
+    assert Grounding({"0512058003": "Maxi dress"}).violations("It costs 30.00.") == 0  # no prices given: no check
+
+
+async def test_a_sentence_with_an_invented_price_is_dropped(open_service) -> None:  # type: ignore[no-untyped-def]
+    backend = ScriptedBackend(text_replies=["The first dress costs only 9.99 today. It is light and red."])
+    async with open_service(backend) as service:
+        turn = await service.ask(Session("price"), "a red midi dress")
+    assert turn.products and all(p.price != 9.99 for p in turn.products)
+    assert turn.reply == "It is light and red." and turn.ungrounded_dropped == 1
