@@ -39,7 +39,8 @@ def _quiet_ptb_request_log() -> Iterator[None]:
 
 
 def api_error(exc: TelegramError, base_url: str, token: str) -> ConfigError:
-    """The one-line message for a Bot API failure at start-up (the token never in it)."""
+    """The one-line message for a Bot API failure at start-up, or for the token refused while
+    polling (the token never in it)."""
     where = _redacted(base_url, token)
     cause = exc.__cause__
     if _NOT_JSON in (exc.message, str(cause) if cause is not None else ""):

@@ -1,8 +1,9 @@
 """The bot's composition root: ``build_application(settings)`` → a python-telegram-bot ``Application``.
 
 Services (catalog, agent) and the bot's stores open in ``post_init`` and close in
-``post_shutdown``. ``serve()`` runs it with long polling or a webhook; ``running()`` runs it
-inside an existing event loop (tests, benches).
+``post_shutdown``. ``serve()`` runs it with long polling or a webhook until a stop signal, or
+until polling ends for good (``bot.stopping``); ``running()`` runs it inside an existing event
+loop (``serve``, tests, benches).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from bot.rendering import ButtonSigner, esc
 from bot.retrying import RetryingRateLimiter
 from bot.runtime import RUNTIME_KEY, BotRuntime, ChatTurns, RateLimiter
 from bot.sending import reply_kwargs, send_html
+from bot.stopping import Stopper, stop_signals
 from bot.store import LinkStore, MetricsStore, UpdateLog, UserStore, ensure_bot_schema
 from bot.updates_request import ReadableUpdates
 from bot.warmup import WarmUp
@@ -51,6 +53,7 @@ logger = logging.getLogger(__name__)
 
 ServicesFactory = Callable[[Settings], AbstractAsyncContextManager[Any]]
 BOT_COMMANDS = ("start", "help", "reset", "history", "cancel")
+POLL_TIMEOUT_S = 10.0  # getUpdates' long-poll timeout under serve (python-telegram-bot's default)
 
 
 def _default_services(settings: Settings) -> AbstractAsyncContextManager[Any]:
@@ -106,6 +109,7 @@ def build_application(
     max_retries: int = 3,
     connection_pool_size: int = 64,
     http_client: str = "aiohttp",
+    on_invalid_token: Callable[[InvalidToken], None] | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """Build the bot. ``services_factory(settings)`` is an async context manager yielding
     ``reclmms.app.Services`` (default: ``open_services``); ``overall_max_rate`` is the
@@ -115,7 +119,8 @@ def build_application(
 
     ``http_client`` is ``"aiohttp"`` (``bot.aiohttp_request.AiohttpRequest``, the default: its
     connection pool stays cheap under many concurrent turns, see bench/bot_load.py) or ``"httpx"``
-    (PTB's own ``HTTPXRequest``)."""
+    (PTB's own ``HTTPXRequest``). ``on_invalid_token`` is told when ``getUpdates`` finds the
+    token rejected: PTB's polling has then ended for good (``bot.stopping``)."""
     token = bot_token(settings)
     install_redaction(token)
     factory = services_factory or _default_services
@@ -190,7 +195,7 @@ def build_application(
         from bot.aiohttp_request import AiohttpRequest
 
         builder = builder.request(AiohttpRequest(connection_limit=connection_pool_size)).get_updates_request(
-            ReadableUpdates(AiohttpRequest(connection_limit=2))
+            ReadableUpdates(AiohttpRequest(connection_limit=2), on_invalid_token)
         )
     else:
         from telegram.request import HTTPXRequest
@@ -198,7 +203,7 @@ def build_application(
         builder = (
             builder.connection_pool_size(connection_pool_size)
             .pool_timeout(30.0)
-            .get_updates_request(ReadableUpdates(HTTPXRequest()))
+            .get_updates_request(ReadableUpdates(HTTPXRequest(), on_invalid_token))
         )
     app = builder.build()
     register_handlers(app)
@@ -234,7 +239,9 @@ async def running(
     secret_token: str | None = None,
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """Run ``app`` inside the current event loop, as ``run_polling``/``run_webhook`` would:
-    long polling, or a webhook server when ``webhook_url`` is given."""
+    long polling, or a webhook server when ``webhook_url`` is given. Its stores and services are
+    closed on the way out whatever happened, even when polling had ended on an error: an open
+    SQLite connection's thread would keep the process alive."""
     await app.initialize()
     try:
         if app.post_init is not None:
@@ -257,18 +264,38 @@ async def running(
         try:
             yield app
         finally:
-            await app.updater.stop()
-            await app.stop()
+            try:
+                # PTB's polling task re-raises the InvalidToken it ended on; it was logged then
+                with contextlib.suppress(InvalidToken):
+                    await app.updater.stop()
+            finally:
+                await app.stop()
     finally:
-        await app.shutdown()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
+        try:
+            await app.shutdown()
+        finally:
+            if app.post_shutdown is not None:
+                await app.post_shutdown(app)
 
 
-def serve(settings: Settings, mode: str | None = None) -> None:
-    """Run the bot until interrupted: long polling (default) or a webhook. A token the Bot API
-    rejects, or an API that cannot be reached, stops it at once with ``ConfigError``."""
-    app = build_application(settings)
+async def serve_until_stopped(
+    app: Application,  # type: ignore[type-arg]
+    stopper: Stopper,
+    **how: Any,
+) -> InvalidToken | None:
+    """``running(app, **how)`` until a stop signal (``None``) or until polling ends for good (its
+    error)."""
+    with stop_signals(stopper.request):
+        async with running(app, **how):
+            return await stopper.wait()
+
+
+def serve(settings: Settings, mode: str | None = None, services_factory: ServicesFactory | None = None) -> None:
+    """Run the bot until SIGINT or SIGTERM: long polling (default) or a webhook. A token the Bot
+    API rejects, or an API that cannot be reached, stops it at once with ``ConfigError``; so does
+    a token rejected later on, while polling (python-telegram-bot would stop polling for good)."""
+    stopper = Stopper()
+    app = build_application(settings, services_factory, on_invalid_token=stopper.fail)
     token = bot_token(settings)
     mode = mode or settings.telegram.mode
     cfg = settings.telegram
@@ -279,20 +306,18 @@ def serve(settings: Settings, mode: str | None = None) -> None:
         if secret is None:
             raise ConfigError("RECLMMS_TELEGRAM_WEBHOOK_SECRET must be set for webhook mode")
     asyncio.run(check_bot_api(settings, token))
+    how: dict[str, Any]
+    if mode == "webhook":
+        assert secret is not None
+        logger.info("serving by webhook on %s:%d", cfg.webhook_listen, cfg.webhook_port)
+        how = {"webhook_url": cfg.webhook_url, "listen": cfg.webhook_listen, "port": cfg.webhook_port,
+               "secret_token": secret.get_secret_value()}
+    else:
+        logger.info("serving by long polling")
+        how = {"poll_timeout": POLL_TIMEOUT_S}
     try:
-        if mode == "webhook":
-            assert secret is not None
-            logger.info("serving by webhook on %s:%d", cfg.webhook_listen, cfg.webhook_port)
-            app.run_webhook(
-                listen=cfg.webhook_listen,
-                port=cfg.webhook_port,
-                url_path=urlparse(cfg.webhook_url).path.lstrip("/"),
-                webhook_url=cfg.webhook_url,
-                secret_token=secret.get_secret_value(),
-                allowed_updates=Update.ALL_TYPES,
-            )
-        else:
-            logger.info("serving by long polling")
-            app.run_polling(allowed_updates=Update.ALL_TYPES)
+        error = asyncio.run(serve_until_stopped(app, stopper, **how))
     except (InvalidToken, NetworkError) as exc:  # the API went away between the check and the start
         raise api_error(exc, cfg.base_url, token) from None
+    if error is not None:
+        raise ConfigError(f"polling stopped: {api_error(error, cfg.base_url, token)}")

@@ -118,10 +118,10 @@ class FakeBotApi:
         return self
 
     async def stop(self) -> None:
+        runner, self._runner = self._runner, None  # long polls under way answer at once
         self._new_update.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if runner is not None:
+            await runner.cleanup()
 
     async def __aenter__(self) -> FakeBotApi:
         return await self.start()
@@ -315,8 +315,9 @@ class FakeBotApi:
             return self._error(401, "Unauthorized")
         method = request.match_info["method"]
         params, files = await self._params(request)
-        if method == "getUpdates":
-            return self._ok(await self._get_updates(params))
+        if method == "getUpdates":  # not recorded as a call; it can fail as scripted all the same
+            failed = await self._failure(method, params)
+            return failed if failed is not None else self._ok(await self._get_updates(params))
         call = Call(method, params, files)
         self._by_chat.setdefault(call.chat_id, []).append((len(self.calls), call))
         self.calls.append(call)

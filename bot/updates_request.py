@@ -7,18 +7,30 @@ moves past it, and polling fetches the same batch again and again, with nobody a
 documented ``parse_json_payload`` hook, replaces each unreadable update by a bare
 ``{"update_id": N}``: PTB confirms it as usual, the bot's first handler drops it (it has no
 sender), and one warning names its id.
+
+It also reports a ``getUpdates`` answer that refuses the token (401, or 404 for a token the Bot
+API does not know) to ``on_invalid_token``, as the ``InvalidToken`` PTB raises for it: that is
+the one error PTB's polling loop does not retry (it ends for good), so ``bot.stopping`` stops the
+bot instead of leaving it up and deaf.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from telegram import Update
 from telegram._utils.types import JSONDict, ODVInput
+from telegram.error import InvalidToken
 from telegram.request import BaseRequest, RequestData
 
 logger = logging.getLogger(__name__)
+
+# the answers PTB raises InvalidToken for: a token the Bot API rejects, or one it does not know
+TOKEN_REFUSED = (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
 
 
 def readable(update: Any) -> Any:
@@ -36,11 +48,21 @@ def readable(update: Any) -> Any:
     return update
 
 
-class ReadableUpdates(BaseRequest):
-    """Delegates to ``inner``; a ``getUpdates`` answer comes back with unreadable updates bared."""
+def _description(code: int, payload: bytes) -> str:
+    """The Bot API's description of an error answer, as PTB puts it in the error it raises."""
+    try:
+        return str(BaseRequest.parse_json_payload(payload).get("description") or HTTPStatus(code).phrase)
+    except Exception:  # noqa: BLE001 - not JSON: the status says enough
+        return HTTPStatus(code).phrase
 
-    def __init__(self, inner: BaseRequest) -> None:
+
+class ReadableUpdates(BaseRequest):
+    """Delegates to ``inner``; a ``getUpdates`` answer comes back with unreadable updates bared,
+    and one that refuses the token is told to ``on_invalid_token`` once PTB has raised its error."""
+
+    def __init__(self, inner: BaseRequest, on_invalid_token: Callable[[InvalidToken], None] | None = None) -> None:
         self.inner = inner
+        self.on_invalid_token = on_invalid_token
 
     @property
     def read_timeout(self) -> float | None:
@@ -52,6 +74,16 @@ class ReadableUpdates(BaseRequest):
     async def shutdown(self) -> None:
         await self.inner.shutdown()
 
+    @staticmethod
+    def _tell_when_done(tell: Callable[[InvalidToken], None], exc: InvalidToken) -> None:
+        """``tell(exc)`` once the task of this call has ended: PTB raises the error, its retry
+        loop ends polling as it always does, and only then is the bot stopped."""
+        task = asyncio.current_task()
+        if task is None:
+            tell(exc)
+        else:
+            task.add_done_callback(lambda _: tell(exc))
+
     async def do_request(
         self,
         url: str,
@@ -62,10 +94,13 @@ class ReadableUpdates(BaseRequest):
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        return await self.inner.do_request(
+        code, payload = await self.inner.do_request(
             url, method, request_data, read_timeout=read_timeout, write_timeout=write_timeout,
             connect_timeout=connect_timeout, pool_timeout=pool_timeout,
         )
+        if code in TOKEN_REFUSED and self.on_invalid_token is not None:
+            self._tell_when_done(self.on_invalid_token, InvalidToken(_description(code, payload)))
+        return code, payload
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> JSONDict:

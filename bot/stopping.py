@@ -1,0 +1,77 @@
+"""What ends ``reclmms serve``: a stop signal, or polling that has ended for a reason that will not
+heal.
+
+python-telegram-bot's updater retries every ``getUpdates`` failure (network errors, 5xx, 429)
+except ``InvalidToken`` (a 401, or a 404 for a token the Bot API does not know): on that one its
+polling task ends for good while the process stays up, with nobody answered.
+``bot.updates_request.ReadableUpdates`` reports that error to ``Stopper.fail``, and ``serve``
+stops the bot (exit code 2, one line) so that a supervisor restarts it or the operator sees it.
+
+The first SIGINT or SIGTERM stops the bot gently (answers under way are finished); from then on
+a second one has its default action and ends the process at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable, Iterator
+
+from telegram.error import InvalidToken
+
+logger = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Stopper:
+    """``request()`` asks for a stop, ``fail(error)`` stops because polling has ended on ``error``;
+    ``wait()`` returns once either happened: the error, or ``None`` for a requested stop."""
+
+    def __init__(self) -> None:
+        self._stop = asyncio.Event()
+        self.error: InvalidToken | None = None
+
+    def request(self) -> None:
+        self._stop.set()
+
+    def fail(self, error: InvalidToken) -> None:
+        if not self._stop.is_set():
+            logger.error("getUpdates: the Bot API refused the token (%s); polling has ended, stopping the bot", error.message)
+            self.error = error
+        self._stop.set()
+
+    async def wait(self) -> InvalidToken | None:
+        await self._stop.wait()
+        return self.error
+
+
+@contextlib.contextmanager
+def stop_signals(on_stop: Callable[[], None]) -> Iterator[None]:
+    """Within the running event loop: the first SIGINT or SIGTERM calls ``on_stop``; a second one
+    then ends the process at once (the signal's default action)."""
+    loop = asyncio.get_running_loop()
+    saved = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+    installed: list[signal.Signals] = []
+
+    def first(sig: signal.Signals) -> None:
+        logger.info("%s: stopping (send it again to stop at once)", sig.name)
+        for each in installed:
+            loop.remove_signal_handler(each)
+            signal.signal(each, signal.SIG_DFL)
+        on_stop()
+
+    with contextlib.suppress(NotImplementedError):  # a loop without signal handlers: Ctrl-C cancels
+        for sig in STOP_SIGNALS:
+            loop.add_signal_handler(sig, first, sig)
+            installed.append(sig)
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+            handler = saved[sig]
+            if handler is not None:
+                signal.signal(sig, handler)

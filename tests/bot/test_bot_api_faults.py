@@ -1,0 +1,103 @@
+"""Bot API faults while ``serve`` runs, as an operator sees them: a token rejected while polling
+stops the bot with one line and exit code 2 (instead of leaving it up and deaf), a passing
+getUpdates failure does not, and SIGTERM ends it.
+
+``serve`` runs in a child process (this module, run as a script, with the fake shopping service)
+against the fake Bot API server in this one.
+
+    python -m tests.bot.test_bot_api_faults BASE_URL TOKEN DIR
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from bot.fake_api import Failure, FakeBotApi
+from tests.bot.test_bot_crash_recovery import ROOT
+
+EXIT_WITHIN_S = 10.0
+
+
+async def serve_in_child(api: FakeBotApi, tmp: Path) -> asyncio.subprocess.Process:
+    """``serve`` in a child process, once it answers a /help."""
+    log = (tmp / "serve.log").open("ab")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.bot.test_bot_api_faults", f"http://{api.host}:{api.port}", api.token, str(tmp),
+        cwd=ROOT, stdout=log, stderr=log,
+    )
+    log.close()
+    api.send_text(1400, "/help")
+    await api.wait_for("sendMessage", chat_id=1400, wait_s=60)
+    return proc
+
+
+async def exit_code(proc: asyncio.subprocess.Process) -> int | None:
+    """Its exit code, or ``None`` (and it is killed) when it is still up ``EXIT_WITHIN_S`` later."""
+    try:
+        return await asyncio.wait_for(proc.wait(), EXIT_WITHIN_S)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        return None
+
+
+@pytest.mark.parametrize(("code", "description", "words"), [
+    (401, "Unauthorized", "the Bot API rejected the token (check RECLMMS_TELEGRAM_TOKEN)"),
+    (404, "Not Found", "answered Not Found for this token"),
+])
+async def test_a_token_rejected_while_polling_stops_serve_with_one_line(
+    tmp_path: Path, code: int, description: str, words: str
+) -> None:
+    async with FakeBotApi() as api:
+        bot = await serve_in_child(api, tmp_path)
+        api.fail(Failure("getUpdates", code, description))
+        api.send_text(1401, "/help")  # ends the long poll under way: the next one gets the error
+        assert await exit_code(bot) == 2, "serve is still up, deaf"
+    err = (tmp_path / "serve.log").read_text()
+    lines = err.strip().splitlines()
+    assert lines[-1].startswith("error: polling stopped: ") and words in lines[-1], err
+    assert [line for line in lines if line.startswith("error:")] == lines[-1:], err
+    assert api.token not in err and api.token.split(":")[1] not in err
+
+
+async def test_a_passing_getupdates_failure_is_ridden_out_and_sigterm_stops_serve(tmp_path: Path) -> None:
+    async with FakeBotApi() as api:
+        bot = await serve_in_child(api, tmp_path)
+        api.fail(Failure("getUpdates", 502, "Bad Gateway"))
+        api.send_text(1410, "/help")  # ends the long poll under way: the next one gets the 502
+        await api.wait_for("sendMessage", chat_id=1410)
+        api.send_text(1411, "/help")  # fetched by the poll after the 502
+        await api.wait_for("sendMessage", chat_id=1411)
+        assert bot.returncode is None
+        bot.send_signal(signal.SIGTERM)
+        assert await exit_code(bot) == 0
+    assert "error:" not in (tmp_path / "serve.log").read_text()
+
+
+def main(base_url: str, token: str, root: Path) -> int:
+    from bot.application import serve
+    from reclmms.errors import ReclmmsError
+    from tests.bot.conftest import bot_settings, fake_services_factory
+    from tests.bot.fakes import FakeCatalog, FakeShoppingService, make_articles
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    api: object = SimpleNamespace(token=token, base_url=f"{base_url}/bot", base_file_url=f"{base_url}/file/bot")
+    settings = bot_settings(root, api)  # type: ignore[arg-type]
+    catalog = FakeCatalog(make_articles(root / "images"))
+    try:
+        serve(settings, "polling", fake_services_factory(catalog, FakeShoppingService(catalog), []))
+    except ReclmmsError as exc:  # as reclmms.cli does
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2], Path(sys.argv[3])))
