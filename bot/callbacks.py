@@ -61,15 +61,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = query.from_user
     lang = lang_of(user.language_code)
     chat = update.effective_chat
+    resumed = rt.pending.is_resumed(update)  # pressed before a restart: answered and counted then
+    wait = 0.0 if resumed else rt.limiter.hit(user.id)  # every press, stale ones too, is answered
+    if wait:
+        await _answer(query, t(lang, "rate_limited", seconds=int(wait) + 1))
+        return
     button = rt.signer.verify(query.data or "", chat.id) if chat is not None else None
     if chat is None or button is None:
         logger.info("stale or forged button data from user %d", user.id)
         await _answer(query, t(lang, "stale_button"))
-        return
-    resumed = rt.pending.is_resumed(update)  # pressed before a restart: answered and counted then
-    wait = 0.0 if resumed else rt.limiter.hit(user.id)
-    if wait:
-        await _answer(query, t(lang, "rate_limited", seconds=int(wait) + 1))
         return
     # in line at once, after the messages that came before it; kept until its cards are sent, across a crash
     async with rt.turns.line(chat.id, limit=False) as place, rt.pending.holding(update):

@@ -206,7 +206,11 @@ def addressed_text(msg: Message, rt: BotRuntime, text: str) -> str | None:
 
 
 async def allowed(update: Update, context: Ctx) -> bool:
-    """Count one request against the user's per-minute budget; a friendly note when over it."""
+    """Count one request against the user's per-minute budget; a friendly note when over it.
+    Everything the bot answers passes here first (turns, commands, and the short explanations for
+    stickers, edits, other files, oversized or empty messages), so a flood of any kind gets one
+    "slow down" and then silence. It does not await when it lets a request through, so a handler
+    that joins the chat's line right after it keeps the update's order."""
     _, _, user, lang = _who(update)
     rt = runtime(context)
     if rt.pending.is_resumed(update):  # counted before the restart
@@ -266,7 +270,7 @@ async def accepted(update: Update, context: Ctx) -> AsyncIterator[Place | None]:
 async def on_text(update: Update, context: Ctx) -> None:
     msg, _, _, lang = _who(update)
     text = addressed_text(msg, runtime(context), msg.text or "")
-    if text is None:
+    if text is None or not await allowed(update, context):
         return
     if not text.strip():
         await _reply(update, esc(t(lang, "empty_text")))
@@ -274,9 +278,8 @@ async def on_text(update: Update, context: Ctx) -> None:
     if len(text) > MAX_TEXT_CHARS:
         await _reply(update, esc(t(lang, "too_long", limit=MAX_TEXT_CHARS)))
         return
-    if await allowed(update, context):
-        async with accepted(update, context) as place:
-            await shop(update, context, place, text.strip(), None)
+    async with accepted(update, context) as place:
+        await shop(update, context, place, text.strip(), None)
 
 
 async def on_photo(update: Update, context: Ctx) -> None:
@@ -286,12 +289,10 @@ async def on_photo(update: Update, context: Ctx) -> None:
     if caption is None:
         return
     item = msg.photo[-1] if msg.photo else msg.document
-    if item is None:
+    if item is None or not await allowed(update, context):
         return
     if (item.file_size or 0) > MAX_IMAGE_BYTES:
         await _reply(update, esc(t(lang, "too_large")))
-        return
-    if not await allowed(update, context):
         return
     async with accepted(update, context) as place:
         await _photo_turn(update, context, place, item.file_id, caption)
@@ -337,20 +338,21 @@ async def download(bot: Bot, file_id: str, attempts: int = 3) -> bytes:
 
 async def on_other_document(update: Update, context: Ctx) -> None:
     msg, chat, _, lang = _who(update)
-    if chat.type == ChatType.PRIVATE or addressed_text(msg, runtime(context), msg.caption or "") is not None:
+    addressed = chat.type == ChatType.PRIVATE or addressed_text(msg, runtime(context), msg.caption or "") is not None
+    if addressed and await allowed(update, context):
         await _reply(update, esc(t(lang, "not_image_document")))
 
 
 async def on_unsupported(update: Update, context: Ctx) -> None:
     """Stickers, voice, video, locations and anything else that is not text or a photo."""
     _, chat, _, lang = _who(update)
-    if chat.type == ChatType.PRIVATE:
+    if chat.type == ChatType.PRIVATE and await allowed(update, context):
         await _reply(update, esc(t(lang, "unsupported")))
 
 
 async def on_edited(update: Update, context: Ctx) -> None:
     _, chat, _, lang = _who(update)
-    if chat.type == ChatType.PRIVATE:
+    if chat.type == ChatType.PRIVATE and await allowed(update, context):
         await _reply(update, esc(t(lang, "edited")))
 
 

@@ -198,3 +198,29 @@ async def test_commands_count_against_the_rate_limit(fake_bot: Harness) -> None:
     await api.settle()
     sent = [c.text for c in api.calls_to("sendMessage", chat)]
     assert sum("What I can do" in t for t in sent) == 8 and sum("a little fast" in t for t in sent) == 1
+
+
+@pytest.mark.parametrize("kind", ["sticker", "long text", "empty text", "edit", "pdf", "huge photo"])
+async def test_every_reply_counts_against_the_rate_limit(fake_bot: Harness, kind: str) -> None:
+    """Not only turns: a flood of anything the bot answers gets the one "slow down" note."""
+    api = fake_bot.api
+    chat = 670 + ["sticker", "long text", "empty text", "edit", "pdf", "huge photo"].index(kind)
+    for k in range(20):  # the tests' limit is 8 a minute
+        if kind == "sticker":
+            api.push({"message": api.message(chat, sticker={
+                "file_id": f"STK{k}", "file_unique_id": f"s{k}", "width": 512, "height": 512,
+                "is_animated": False, "is_video": False, "type": "regular"})})
+        elif kind == "long text":
+            api.send_text(chat, "x" * 2500)
+        elif kind == "empty text":
+            api.send_text(chat, "   ")
+        elif kind == "edit":
+            api.send_text(chat, "a red dress", edited=True)
+        elif kind == "pdf":
+            api.send_document(chat, b"%PDF-1.4", "application/pdf", "a.pdf")
+        else:
+            api.send_photo(chat, png_bytes("red"), file_size=25 * 1024 * 1024)
+    await api.wait_for("sendMessage", chat_id=chat, where=lambda c: "a little fast" in c.text)
+    await api.settle()
+    sent = [c.text for c in api.calls_to("sendMessage", chat)]
+    assert len(sent) == 9 and sum("a little fast" in t for t in sent) == 1, sent
