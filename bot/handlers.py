@@ -17,6 +17,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from agent.turn import Session
 from bot.i18n import greeting, lang_of, t
 from bot.media import MAX_IMAGE_BYTES, ImageTooLarge, check_image
+from bot.mentions import mention_spans, without_spans
 from bot.pending import describe
 from bot.rendering import esc, history_text
 from bot.retrying import is_transient, maybe_delivered
@@ -192,13 +193,14 @@ def _addressed_command(update: Update, rt: BotRuntime) -> bool:
 
 
 def addressed_text(msg: Message, rt: BotRuntime, text: str) -> str | None:
-    """In a group, the text meant for the bot (mention removed), or None when not addressed."""
+    """In a group, the text meant for the bot (its mention taken out), or None when not addressed:
+    neither mentioned (``bot.mentions``) nor replied to."""
     if msg.chat.type == ChatType.PRIVATE:
         return text
-    mention = f"@{rt.bot_username}".lower() if rt.bot_username else ""
-    if mention and mention in text.lower():
-        start = text.lower().index(mention)
-        return (text[:start] + text[start + len(mention):]).strip()
+    entities = msg.entities if msg.text is not None else msg.caption_entities
+    spans = mention_spans(text, entities, rt.bot_username)
+    if spans:
+        return without_spans(text, spans)
     reply = msg.reply_to_message
     if reply is not None and reply.from_user is not None and reply.from_user.id == rt.bot_id:
         return text

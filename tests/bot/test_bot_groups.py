@@ -74,3 +74,27 @@ async def test_a_link_opened_in_a_group_is_kept_for_the_private_chat(fake_bot: H
     api.send_text(user, f"/start {code}", user=api.user(user))  # the code was not used up
     assert "now linked" in (await api.wait_for("sendMessage", chat_id=user)).text
     assert await rt.links.customer_of(user) == "cust-1"
+
+
+def say(h: Harness, chat: int, text: str, user: int, entities: list[dict[str, Any]] | None = None) -> None:
+    api = h.api
+    fields: dict[str, Any] = {"entities": entities} if entities else {}
+    api.push({"message": api.message(chat, chat_type="supergroup", user=api.user(user), text=text, **fields)})
+
+
+async def test_only_a_real_mention_of_the_bot_addresses_it(fake_bot: Harness) -> None:
+    api, agent = fake_bot.api, fake_bot.rt.services.agent
+    other_bot, mail = f"@{BOT_USERNAME}_fake show me blue jeans", f"write to sales@{BOT_USERNAME}.example.com about returns"
+    say(fake_bot, -1440, other_bot, 1441, [{"type": "mention", "offset": 0, "length": len(BOT_USERNAME) + 6}])
+    say(fake_bot, -1440, mail, 1441, [{"type": "email", "offset": 9, "length": len(BOT_USERNAME) + 19}])
+    say(fake_bot, -1441, other_bot, 1441)  # no entities (an older client, a forwarded text): a whole-word match
+    say(fake_bot, -1441, mail, 1441)
+    say(fake_bot, -1442, f"a red dress @{BOT_USERNAME.upper()} please", 1442)
+    mention = f"@{BOT_USERNAME}"
+    say(fake_bot, -1443, f"👗 {mention}, a black dress", 1443, [{"type": "mention", "offset": 3, "length": len(mention)}])
+    await api.wait_for("sendMessage", chat_id=-1442, where=lambda c: "picks" in c.text)
+    await api.wait_for("sendMessage", chat_id=-1443, where=lambda c: "picks" in c.text)
+    await api.settle()
+    assert not [c for c in api.calls if c.chat_id in (-1440, -1441)]
+    asked = [text for session, text, _ in agent.seen if session.session_id in ("tg:-1442", "tg:-1443")]
+    assert sorted(asked) == ["a red dress please", "👗 a black dress"]  # only the bot's own mention is taken out
