@@ -213,7 +213,6 @@ def build_application(
 def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(TypeHandler(Update, handlers.ignore_senderless), group=-3)
     app.add_handler(TypeHandler(Update, handlers.claim_update), group=-2)
-    app.add_handler(TypeHandler(Update, handlers.note_user), group=-1)
     app.add_handler(MessageHandler(filters.UpdateType.EDITED, handlers.on_edited))
     for name, command in (("start", handlers.start), ("help", handlers.help_), ("reset", handlers.reset),
                           ("history", handlers.history), ("cancel", handlers.cancel)):

@@ -71,6 +71,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.info("stale or forged button data from user %d", user.id)
         await _answer(query, t(lang, "stale_button"))
         return
+    if not resumed:
+        await rt.count_request(update)
     # in line at once, after the messages that came before it; kept until its cards are sent, across a crash
     async with rt.turns.line(chat.id, limit=False) as place, rt.pending.holding(update):
         assert place is not None

@@ -74,17 +74,6 @@ async def claim_update(update: Update, context: Ctx) -> None:
         raise ApplicationHandlerStop
 
 
-async def note_user(update: Update, context: Ctx) -> None:
-    """Group -1: remember the user and count the message for /stats."""
-    user, chat = update.effective_user, update.effective_chat
-    rt = runtime(context)
-    if user is None or chat is None or user.is_bot or rt.pending.is_resumed(update):
-        return
-    await rt.metrics.seen_user(user.id, user.username, user.first_name, user.language_code)
-    kind = "callback" if update.callback_query else "photo" if (update.effective_message and update.effective_message.photo) else "message"
-    await rt.metrics.message(user.id, chat.id, kind)
-
-
 # --- commands ---------------------------------------------------------------------------------
 def rate_limited(handler: Handler) -> Handler:
     """A command that counts against the user's per-minute budget, as messages and buttons do."""
@@ -211,8 +200,9 @@ async def allowed(update: Update, context: Ctx) -> bool:
     """Count one request against the user's per-minute budget; a friendly note when over it.
     Everything the bot answers passes here first (turns, commands, and the short explanations for
     stickers, edits, other files, oversized or empty messages), so a flood of any kind gets one
-    "slow down" and then silence. It does not await when it lets a request through, so a handler
-    that joins the chat's line right after it keeps the update's order."""
+    "slow down" and then silence; what it lets through is counted for /stats. It does not await
+    when it lets a request through, so a handler that joins the chat's line right after it keeps
+    the update's order."""
     _, _, user, lang = _who(update)
     rt = runtime(context)
     if rt.pending.is_resumed(update):  # counted before the restart
@@ -222,6 +212,7 @@ async def allowed(update: Update, context: Ctx) -> bool:
         if rt.limiter.should_warn(user.id, wait):
             await _reply(update, esc(t(lang, "rate_limited", seconds=int(wait) + 1)))
         return False
+    await rt.count_request(update)
     return True
 
 

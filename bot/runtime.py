@@ -14,6 +14,8 @@ from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from telegram import Message, Update
+
 from bot.linking import Linker
 from bot.pending import PendingTurns
 from bot.rendering import ButtonSigner
@@ -183,6 +185,18 @@ class BotRuntime:
     started_at: float = field(default_factory=time.time)
     warmup: WarmUp = field(default_factory=WarmUp)  # models and indexes loading in the background
     background: set[asyncio.Task[Any]] = field(default_factory=set)  # fire-and-forget tasks, kept referenced
+
+    async def count_request(self, update: Update) -> None:
+        """Count for /stats a request the bot takes on (a message, command, photo or genuine button
+        press): its sender as a user, and one message. Updates it does not answer (a block, a
+        reaction, a join request, group chatter, a forged button) are never counted."""
+        user, chat, msg = update.effective_user, update.effective_chat, update.effective_message
+        if user is None or chat is None or user.is_bot:
+            return
+        await self.metrics.seen_user(user.id, user.username, user.first_name, user.language_code)
+        photo = isinstance(msg, Message) and bool(msg.photo)
+        kind = "callback" if update.callback_query else "photo" if photo else "message"
+        await self.metrics.message(user.id, chat.id, kind)
 
     @property
     def agent(self) -> Any:

@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from bot.fake_api import BOT_USERNAME, Failure, FakeBotApi
+from bot.fake_api import BOT_ID, BOT_USERNAME, Failure, FakeBotApi
+from bot.stats import collect_stats
 from tests.bot.conftest import ADMIN_ID, Harness
 from tests.bot.fakes import png_bytes
 
@@ -224,3 +225,28 @@ async def test_every_reply_counts_against_the_rate_limit(fake_bot: Harness, kind
     await api.settle()
     sent = [c.text for c in api.calls_to("sendMessage", chat)]
     assert len(sent) == 9 and sum("a little fast" in t for t in sent) == 1, sent
+
+
+async def test_stats_count_only_what_shoppers_ask(fake_bot: Harness) -> None:
+    """A block, a reaction, a join request, a forged button and group chatter are not users or messages."""
+    api, rt = fake_bot.api, fake_bot.rt
+    before = await collect_stats(rt.metrics)
+    bot = {"id": BOT_ID, "is_bot": True, "first_name": "RecLMMs", "username": BOT_USERNAME}
+    now = int(time.time())
+    api.push({"my_chat_member": {"chat": {"id": 680, "type": "private", "first_name": "A"}, "from": api.user(680),
+                                 "date": now, "old_chat_member": {"status": "member", "user": bot},
+                                 "new_chat_member": {"status": "kicked", "user": bot, "until_date": 0}}})
+    api.push({"message_reaction": {"chat": {"id": 681, "type": "private", "first_name": "A"}, "message_id": 1,
+                                   "user": api.user(681), "date": now, "old_reaction": [],
+                                   "new_reaction": [{"type": "emoji", "emoji": "👍"}]}})
+    api.push({"chat_join_request": {"chat": {"id": -682, "type": "supergroup", "title": "G"}, "from": api.user(682),
+                                    "user_chat_id": 682, "date": now}})
+    api.press(683, "m|0100000001|0|forged")
+    api.push({"message": api.message(-684, chat_type="supergroup", user=api.user(684), text="hello all")})
+    api.send_text(685, "/help")
+    await api.wait_for("answerCallbackQuery", where=lambda c: "expired" in c.text)
+    await api.wait_for("sendMessage", chat_id=685)
+    await api.settle()
+    after = await collect_stats(rt.metrics)
+    assert (after["users"], after["active_24h"], after["messages"]) == (
+        before["users"] + 1, before["active_24h"] + 1, before["messages"] + 1)  # the /help only
