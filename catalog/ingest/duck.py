@@ -13,11 +13,12 @@ compression (bigger file, same query speed for our scans).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import logging
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ import duckdb
 from tqdm import tqdm
 
 from catalog.ingest.inputs import check_csv
+from catalog.ingest.line_endings import duckdb_readable
 from catalog.ingest.report import MAX_BAD_ROWS_KEPT, IngestReport
 from reclmms.errors import DataError
 
@@ -123,6 +125,24 @@ async def run_with_progress(
         bar.update(100 - bar.n)
 
 
+@contextlib.asynccontextmanager
+async def _readable(con: duckdb.DuckDBPyConnection, path: Path) -> AsyncIterator[Path]:
+    """``path``, or an LF copy of a CR CR LF file (line_endings.py) beside the analytics file."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    scratch = Path(str(row[0])).parent if row and row[0] else None
+    with contextlib.ExitStack() as stack:
+        yield await asyncio.to_thread(stack.enter_context, duckdb_readable(path, scratch))
+
+
+async def _load_csv(con: duckdb.DuckDBPyConnection, path: Path, sql: str, *, progress: bool) -> None:
+    """Run the ``sql`` that reads ``path`` (a file DuckDB cannot parse at all is a one-line DataError)."""
+    try:
+        await run_sql(con, sql, desc=f"loading {path.name}", progress=progress)
+    except duckdb.InvalidInputException as exc:
+        reason = str(exc).splitlines()[0].removeprefix("Invalid Input Error: ")
+        raise DataError(f"{path} cannot be read as CSV: {reason}") from None
+
+
 def _read_csv_sql(path: Path, header: Sequence[str], types: dict[str, str]) -> str:
     columns = ", ".join(f"'{h}': '{types.get(h, 'VARCHAR')}'" for h in header)
     return (
@@ -202,25 +222,26 @@ async def load_transactions(
     """Replace ``table`` with the rows of a Kaggle-format transactions CSV; return its row count."""
     header = check_csv(path, REQUIRED_TRANSACTION_COLUMNS)
     channel = "sales_channel_id" if "sales_channel_id" in header else "CAST(NULL AS TINYINT)"
-    sql = (
-        f"CREATE OR REPLACE TABLE {table} AS SELECT t_dat, customer_id, "
-        f"{_PAD_ID.format(c='article_id')} AS article_id, price, {channel} AS sales_channel_id "
-        f"FROM {_read_csv_sql(path, header, TRANSACTION_TYPES)}"
-    )
-    _reset_rejects(con)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        await run_sql(con, sql, desc=f"loading {path.name}", progress=progress)
-        n_empty = _delete_counted(con, table, _EMPTY_TX)
-        n_bad_price = _delete_counted(con, table, "NOT isfinite(price) OR price < 0")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    _collect_rejects(con, path.name, report)
-    if n_empty:
-        lines = await asyncio.to_thread(find_empty_field_lines, path, REQUIRED_TRANSACTION_COLUMNS, n_empty)
-        _add_empty_rows(report, path.name, n_empty, lines, "an empty t_dat, customer_id, article_id or price")
+    async with _readable(con, path) as source:
+        sql = (
+            f"CREATE OR REPLACE TABLE {table} AS SELECT t_dat, customer_id, "
+            f"{_PAD_ID.format(c='article_id')} AS article_id, price, {channel} AS sales_channel_id "
+            f"FROM {_read_csv_sql(source, header, TRANSACTION_TYPES)}"
+        )
+        _reset_rejects(con)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            await _load_csv(con, path, sql, progress=progress)
+            n_empty = _delete_counted(con, table, _EMPTY_TX)
+            n_bad_price = _delete_counted(con, table, "NOT isfinite(price) OR price < 0")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        _collect_rejects(con, path.name, report)
+        if n_empty:
+            lines = await asyncio.to_thread(find_empty_field_lines, source, REQUIRED_TRANSACTION_COLUMNS, n_empty)
+            _add_empty_rows(report, path.name, n_empty, lines, "an empty t_dat, customer_id, article_id or price")
     report.add_bad_rows(path.name, n_bad_price, "a price that is negative, infinite or not a number")
     row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(row[0]) if row else 0
@@ -244,31 +265,32 @@ async def load_customers(
         [col("customer_id"), col("age", "INTEGER"), col("club_member_status"),
          col("fashion_news_frequency"), col("postal_code")]
     )
-    sql = (
-        f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM {_read_csv_sql(path, header, CUSTOMER_TYPES)} "
-        "WHERE customer_id IS NOT NULL AND customer_id != '' "
-        "QUALIFY row_number() OVER (PARTITION BY customer_id) = 1"
-    )
-    _reset_rejects(con)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        await run_sql(con, sql, desc=f"loading {path.name}", progress=progress)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    _collect_rejects(con, path.name, report)
-    scan = con.execute(
-        f"SELECT count(*), count(DISTINCT customer_id) FILTER (WHERE customer_id != ''), "
-        f"count(*) FILTER (WHERE customer_id IS NULL OR customer_id = '') "
-        f"FROM {_read_csv_sql(path, header, CUSTOMER_TYPES)}"
-    ).fetchone()
-    if scan:
-        total, distinct, empty = (int(x) for x in scan)
-        if empty:
-            lines = await asyncio.to_thread(find_empty_field_lines, path, REQUIRED_CUSTOMER_COLUMNS, empty)
-            _add_empty_rows(report, path.name, empty, lines, "an empty customer_id")
-        report.duplicates_skipped += max(0, total - empty - distinct)
+    async with _readable(con, path) as source:
+        sql = (
+            f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM {_read_csv_sql(source, header, CUSTOMER_TYPES)} "
+            "WHERE customer_id IS NOT NULL AND customer_id != '' "
+            "QUALIFY row_number() OVER (PARTITION BY customer_id) = 1"
+        )
+        _reset_rejects(con)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            await _load_csv(con, path, sql, progress=progress)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        _collect_rejects(con, path.name, report)
+        scan = con.execute(
+            f"SELECT count(*), count(DISTINCT customer_id) FILTER (WHERE customer_id != ''), "
+            f"count(*) FILTER (WHERE customer_id IS NULL OR customer_id = '') "
+            f"FROM {_read_csv_sql(source, header, CUSTOMER_TYPES)}"
+        ).fetchone()
+        if scan:
+            total, distinct, empty = (int(x) for x in scan)
+            if empty:
+                lines = await asyncio.to_thread(find_empty_field_lines, source, REQUIRED_CUSTOMER_COLUMNS, empty)
+                _add_empty_rows(report, path.name, empty, lines, "an empty customer_id")
+            report.duplicates_skipped += max(0, total - empty - distinct)
     row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(row[0]) if row else 0
 

@@ -46,6 +46,7 @@ from catalog.db import Database
 from catalog.ingest import duck, pipeline
 from catalog.ingest.images import image_ok
 from catalog.ingest.inputs import check_csv, not_text, text_encoding
+from catalog.ingest.line_endings import csv_lines
 from catalog.ingest.report import IngestReport
 from catalog.ingest.state import file_signature
 from catalog.models import Article
@@ -99,8 +100,8 @@ def _rows(path: Path, encoding: str) -> Iterator[Row]:
         else:
             yield from _json_lines(text)
         return
-    with path.open(newline="", encoding=encoding) as fh:
-        reader = csv.DictReader(fh)
+    with csv_lines(path, encoding) as lines:
+        reader = csv.DictReader(lines)
         if not reader.fieldnames:
             raise DataError(f"{path} is empty (no header row)")
         _check_columns(path, list(reader.fieldnames))

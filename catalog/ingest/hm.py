@@ -30,6 +30,7 @@ from catalog.db import Database
 from catalog.ingest import duck, pipeline
 from catalog.ingest.images import hm_image_path, image_ok, scan_image_folders
 from catalog.ingest.inputs import UTF8, check_csv, not_text
+from catalog.ingest.line_endings import csv_lines
 from catalog.ingest.report import IngestReport
 from catalog.ingest.state import file_signature
 from catalog.models import Article
@@ -65,8 +66,8 @@ def normalise_article_id(raw: str) -> str:
 def read_hm_articles(path: Path, images_dir: Path | None, report: IngestReport) -> list[Article]:
     """Parse articles.csv (bad rows counted with line numbers, duplicate ids kept once)."""
     check_csv(path, REQUIRED_ARTICLE_COLUMNS)
-    with path.open(newline="", encoding=UTF8) as fh:
-        reader = csv.reader(fh)
+    with csv_lines(path, UTF8) as lines:
+        reader = csv.reader(lines)
         try:
             return _parse_articles(path, reader, images_dir, report)
         except UnicodeDecodeError:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from catalog.ingest.line_endings import duckdb_readable
 from catalog.recsys.summary import build_summary
 from reclmms.errors import DataError
 
@@ -56,7 +57,8 @@ FILES = {"articles.csv": _ARTICLES, "customers.csv": _CUSTOMERS, "transactions_t
 
 
 def _header(path: Path) -> list[str]:
-    with path.open("r", encoding="utf-8", errors="replace") as fh:
+    # utf-8-sig: a byte-order mark is not part of the first column's name
+    with path.open("r", encoding="utf-8-sig", errors="replace") as fh:
         return [c.strip().strip('"') for c in fh.readline().rstrip("\r\n").split(",")]
 
 
@@ -77,11 +79,16 @@ def _load(
                 if typ in ("INTEGER", "TINYINT")
                 else f'TRY_CAST("{src}" AS {typ}) AS {dst}'
             )
-    conn.execute(
-        f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(exprs)} "
-        "FROM read_csv(?, header = true, all_varchar = true, quote = '\"')",
-        [str(path)],
-    )
+    with duckdb_readable(path) as source:  # CR CR LF line ends (line_endings.py)
+        try:
+            conn.execute(
+                f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(exprs)} "
+                "FROM read_csv(?, header = true, all_varchar = true, quote = '\"')",
+                [str(source)],
+            )
+        except duckdb.InvalidInputException as exc:
+            reason = str(exc).splitlines()[0].removeprefix("Invalid Input Error: ")
+            raise DataError(f"{path} cannot be read as CSV: {reason}") from None
     if table == "transactions":
         conn.execute("DELETE FROM transactions WHERE t_dat IS NULL OR customer_id = '' OR article_id = ''")
 
