@@ -1,10 +1,10 @@
 """Bot API calls that ride out a passing failure.
 
-``RetryingRateLimiter`` is python-telegram-bot's ``AIORateLimiter`` (flood limits, and waiting
-out a 429's ``retry_after``) plus a bounded retry, with backoff, of transient failures: a 5xx
-answer, a dropped connection, a timeout. Every Bot API call but ``getUpdates`` (which PTB's
-updater retries itself) passes through it, so a reply, a card, an edit or an apology is not
-lost to one bad answer.
+``RetryingRateLimiter`` is ``bot.flood_limits.FloodLimiter`` (Telegram's flood limits, and a
+429's ``retry_after`` waited out by its own chat only) plus a bounded retry, with backoff, of
+transient failures: a 5xx answer, a dropped connection, a timeout. Every Bot API call but
+``getUpdates`` (which PTB's updater retries itself) passes through it, so a reply, a card, an
+edit or an apology is not lost to one bad answer.
 
 A timeout is retried only where that is safe: when the request never left (a connect or pool
 timeout), or for calls that do not post a message (edits, chat actions, getFile...). A send
@@ -24,7 +24,8 @@ from typing import Any
 import aiohttp
 import httpx
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
-from telegram.ext import AIORateLimiter
+
+from bot.flood_limits import FloodLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ def maybe_delivered(exc: BaseException) -> bool:
     return type(exc) is TelegramError and exc.message == "Invalid server response"
 
 
-class RetryingRateLimiter(AIORateLimiter):
+class RetryingRateLimiter(FloodLimiter):
     def __init__(
         self,
         *,
