@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     who.add_argument(
         "--batch",
         metavar="FILE",
-        help="CSV with columns customer_id,as_of (empty as_of: all data); writes JSON lines",
+        help="CSV with columns customer_id,as_of (any case; empty as_of: all data); writes JSON lines",
     )
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="use only transactions before this day")
     parser.add_argument("--k", type=int, default=12, help="how many articles (default 12)")
@@ -81,16 +81,17 @@ def read_batch(path: str) -> list[tuple[str, date | None]]:
 
 
 def _batch_rows(path: str, reader: csv.DictReader[str]) -> list[tuple[str, date | None]]:
-    fields = [f.strip() for f in reader.fieldnames or []]
+    found = [f.strip() for f in reader.fieldnames or []]
+    fields = [f.lower() for f in found]  # header names are case-insensitive, like ingest's
     missing = [c for c in ("customer_id", "as_of") if c not in fields]
     if missing:
-        raise DataError(f"{path} lacks column(s): {', '.join(missing)} (found: {', '.join(fields) or 'none'})")
+        raise DataError(f"{path} lacks column(s): {', '.join(missing)} (found: {', '.join(found) or 'none'})")
     rows: list[tuple[str, date | None]] = []
     for raw in reader:
         where = f"{path}, line {reader.line_num}"
         if None in raw:  # DictReader keeps the fields beyond the header under the key None
             raise BadQueryError(f"{where}: {len(fields) + len(raw[None])} fields, the header has {len(fields)}")
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
         customer = row.get("customer_id", "")
         if not customer:
             raise BadQueryError(f"{where}: empty customer_id")

@@ -211,3 +211,16 @@ def test_customer_output_writes_the_json_to_the_file(
     missing = tmp_path / "nowhere" / "x.json"
     assert main([*args, "--output", str(missing)]) == 2
     assert capsys.readouterr().err == f"error: {missing}: the folder {missing.parent} does not exist\n"
+
+
+def test_batch_header_is_case_and_space_insensitive(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = []
+    for header in ("customer_id,as_of", "Customer_ID,AS_OF", " CUSTOMER_ID , As_Of "):
+        batch = tmp_path / "b.csv"
+        batch.write_text(f"{header}\nalice,2020-09-01\nbob,\n")
+        assert main(["recommend", "--batch", str(batch), "--k", "3", "--data", str(data)]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0].count("\n") == 2 and outputs[0] == outputs[1] == outputs[2]
+    assert [json.loads(line)["as_of"] for line in outputs[1].splitlines()] == ["2020-09-01", None]
