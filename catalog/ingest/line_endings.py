@@ -61,12 +61,12 @@ def duckdb_readable(path: Path, scratch: Path | None = None) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def csv_lines(path: Path, encoding: str) -> Iterator[Iterable[str]]:
+def csv_lines(path: Path, encoding: str, errors: str = "strict") -> Iterator[Iterable[str]]:
     """What to give ``csv.reader`` for ``path``: the file opened with ``newline=''``, or for a
     CR CR LF file its LF-separated lines with the CRs before each LF dropped."""
     if not has_doubled_cr(path):
-        with Path(path).open(newline="", encoding=encoding) as fh:
+        with Path(path).open(newline="", encoding=encoding, errors=errors) as fh:
             yield fh
         return
-    with Path(path).open(newline="\n", encoding=encoding) as fh:
+    with Path(path).open(newline="\n", encoding=encoding, errors=errors) as fh:
         yield (_TEXT_LINE_END.sub("\n", line) for line in fh)

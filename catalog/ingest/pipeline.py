@@ -35,6 +35,7 @@ from catalog.history import TOTAL_PART
 from catalog.ingest import duck, history_build, staging
 from catalog.ingest.report import IngestReport
 from catalog.ingest.state import IngestState, file_signature
+from catalog.ingest.unknown_articles import report_unknown_articles
 from catalog.models import Article
 from catalog.recsys.summary import build_summary, is_current
 from catalog.schema import ARTICLE_COLUMNS, ensure_catalog_schema
@@ -82,6 +83,7 @@ async def ingest(
         await swap(db, con, state, plan)
         await refresh_summary(con, state, report, progress=progress)
         report.transactions = await asyncio.to_thread(_count, con, "transactions")
+        await report_unknown_articles(con, report, transactions)
     finally:
         await asyncio.to_thread(con.close)
     return await finish(settings, db, ArticleStore(db, settings.data_dir), report, images=images, index=index,

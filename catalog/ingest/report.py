@@ -20,7 +20,8 @@ class BadRow:
 class IngestReport:
     """Counts of one ingest run. ``articles``/``customers``/``transactions``/``images`` are the totals
     now in the stores for this source; ``skipped_steps`` lists steps already done by an earlier run;
-    ``kept`` what was kept as it was because no new file was given for it."""
+    ``kept`` what was kept as it was because no new file was given for it; ``unknown_article_rows``
+    the transactions (kept, not bad rows) that name an article the catalog does not have."""
 
     source: str = ""
     articles: int = 0
@@ -31,6 +32,8 @@ class IngestReport:
     history_customers: int = 0
     bad_rows: int = 0
     bad_row_samples: list[BadRow] = field(default_factory=list)
+    unknown_article_rows: int = 0
+    unknown_article_samples: list[BadRow] = field(default_factory=list)
     corrupt_images: int = 0
     corrupt_image_samples: list[str] = field(default_factory=list)
     duplicates_skipped: int = 0
@@ -51,6 +54,11 @@ class IngestReport:
         self.bad_rows += count
         if len(self.bad_row_samples) < MAX_BAD_ROWS_KEPT:
             self.bad_row_samples.append(BadRow(file, None, f"{count} row(s): {reason}"))
+
+    def add_unknown_article(self, file: str, line: int | None, article: str) -> None:
+        """A sample of the transactions naming an article not in the catalog (counted by the caller)."""
+        if len(self.unknown_article_samples) < MAX_BAD_ROWS_KEPT:
+            self.unknown_article_samples.append(BadRow(file, line, f"article {article}"))
 
     def add_corrupt_image(self, path: str) -> None:
         self.corrupt_images += 1
@@ -81,6 +89,12 @@ class IngestReport:
             lines.append(f"    {where}: {bad.reason}")
         if self.bad_rows > len(self.bad_row_samples) and self.bad_row_samples:
             lines.append(f"    ... ({self.bad_rows - len(self.bad_row_samples):,} more not listed)")
+        if self.unknown_article_rows:
+            lines.append(f"  transactions naming an article not in the catalog: {self.unknown_article_rows:,} "
+                         "(kept: listed by id in purchase histories, never recommended)")
+            for bad in self.unknown_article_samples:
+                where = f"{bad.file}:{bad.line}" if bad.line is not None else bad.file
+                lines.append(f"    {where}: {bad.reason}")
         lines.append(f"  corrupt images skipped: {self.corrupt_images:,}")
         for path in self.corrupt_image_samples:
             lines.append(f"    {path}")
