@@ -24,7 +24,7 @@ from bot.retrying import is_transient, maybe_delivered
 from bot.runtime import BotRuntime, Place, runtime
 from bot.sending import reply_kwargs, send_html
 from bot.stats import activity_chart, collect_stats, stats_html
-from bot.turns import run_turn, session_id_for
+from bot.turns import run_turn
 from reclmms.errors import BadImageError, BadQueryError, LinkError
 
 logger = logging.getLogger(__name__)
@@ -110,7 +110,8 @@ async def help_(update: Update, context: Ctx) -> None:
 
 async def reset(update: Update, context: Ctx) -> None:
     _, chat, _, lang = _who(update)
-    await runtime(context).agent.reset(session_id_for(chat.id))
+    rt = runtime(context)
+    await rt.agent.reset(await rt.sessions.session_id(chat.id))
     await _reply(update, esc(t(lang, "reset")))
 
 
@@ -231,7 +232,8 @@ async def shop(update: Update, context: Ctx, place: Place | None, text: str, pho
         await _reply(update, esc(t(lang, "queued")))
     customer_id = await rt.links.customer_of(user.id) if chat.type == ChatType.PRIVATE else None
     channel = "telegram" if chat.type == ChatType.PRIVATE else "telegram_group"  # no history shown in groups
-    session = Session(session_id_for(chat.id), customer_id=customer_id, language=user.language_code, channel=channel)
+    session = Session(await rt.sessions.session_id(chat.id), customer_id=customer_id, language=user.language_code,
+                      channel=channel)
     await place.wait_turn()
     await rt.pending.started(update.update_id)
     if resumed:
@@ -337,8 +339,14 @@ async def on_other_document(update: Update, context: Ctx) -> None:
 
 
 async def on_unsupported(update: Update, context: Ctx) -> None:
-    """Stickers, voice, video, locations and anything else that is not text or a photo."""
-    _, chat, _, lang = _who(update)
+    """Stickers, voice, video, locations and anything else that is not text or a photo. The
+    service message of a group's upgrade to a supergroup gets no answer: the supergroup goes on
+    with the group's conversation."""
+    msg, chat, _, lang = _who(update)
+    if msg.migrate_to_chat_id or msg.migrate_from_chat_id:
+        old, new = (chat.id, msg.migrate_to_chat_id) if msg.migrate_to_chat_id else (msg.migrate_from_chat_id, chat.id)
+        await runtime(context).sessions.move(int(old or 0), int(new or 0))
+        return
     if chat.type == ChatType.PRIVATE and await allowed(update, context):
         await _reply(update, esc(t(lang, "unsupported")))
 

@@ -20,6 +20,7 @@ from bot.linking import Linker
 from bot.pending import PendingTurns
 from bot.rendering import ButtonSigner
 from bot.sending import ProductMedia
+from bot.sessions import ChatSessions
 from bot.store import LinkStore, MetricsStore, UpdateLog, UserStore
 from bot.warmup import WarmUp
 from reclmms.settings import Settings
@@ -185,6 +186,10 @@ class BotRuntime:
     started_at: float = field(default_factory=time.time)
     warmup: WarmUp = field(default_factory=WarmUp)  # models and indexes loading in the background
     background: set[asyncio.Task[Any]] = field(default_factory=set)  # fire-and-forget tasks, kept referenced
+    sessions: ChatSessions = field(init=False)  # the agent's session of each chat (a group's upgrade keeps it)
+
+    def __post_init__(self) -> None:
+        self.sessions = ChatSessions(self.services.db)
 
     async def count_request(self, update: Update) -> None:
         """Count for /stats a request the bot takes on (a message, command, photo or genuine button

@@ -1,8 +1,9 @@
 """The bot's SQLite tables (component ``bot``) behind small async repositories.
 
 Tables: users, account links, link codes, messages, turns (metrics), turn terms
-(searched categories and colours), errors, processed update ids, and messages accepted but
-not answered yet (``bot_pending``, used by ``bot.pending``). All timestamps are Unix seconds (UTC).
+(searched categories and colours), errors, processed update ids, messages accepted but not
+answered yet (``bot_pending``, used by ``bot.pending``) and chats that go on with another chat's
+conversation (``bot_chat_moves``, used by ``bot.sessions``). All timestamps are Unix seconds (UTC).
 """
 
 from __future__ import annotations
@@ -105,6 +106,14 @@ BOT_MIGRATIONS: list[str] = [
         starts INTEGER NOT NULL DEFAULT 0,
         owner TEXT NOT NULL,
         alive_at REAL NOT NULL
+    );
+    """,
+    # 3: a group upgraded to a supergroup goes on with the group's conversation (bot/sessions.py)
+    """
+    CREATE TABLE bot_chat_moves (
+        chat_id INTEGER PRIMARY KEY,
+        session_chat_id INTEGER NOT NULL,
+        moved_at REAL NOT NULL
     );
     """,
 ]

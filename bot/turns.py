@@ -27,10 +27,6 @@ _CATEGORY_KEYS = ("product_type", "category", "garment_group", "product_group")
 _COLOUR_KEYS = ("colour", "color", "colour_master")
 
 
-def session_id_for(chat_id: int) -> str:
-    return f"tg:{chat_id}"
-
-
 async def _keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event, thread_id: int | None = None) -> None:
     """The typing action until ``stop``; never cut short mid-request (that would drop a connection)."""
     while not stop.is_set():

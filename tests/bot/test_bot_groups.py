@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.fake_api import BOT_USERNAME
+from bot.sessions import ChatSessions
 from tests.bot.conftest import Harness
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -98,3 +99,24 @@ async def test_only_a_real_mention_of_the_bot_addresses_it(fake_bot: Harness) ->
     assert not [c for c in api.calls if c.chat_id in (-1440, -1441)]
     asked = [text for session, text, _ in agent.seen if session.session_id in ("tg:-1442", "tg:-1443")]
     assert sorted(asked) == ["a red dress please", "👗 a black dress"]  # only the bot's own mention is taken out
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_conversation(fake_bot: Harness) -> None:
+    api, rt, agent = fake_bot.api, fake_bot.rt, fake_bot.rt.services.agent
+    group, supergroup, user = -1450, -1001450, 1451
+    say(fake_bot, group, f"@{BOT_USERNAME} black jeans", user)
+    await api.wait_for("sendMessage", chat_id=group, where=lambda c: "picks" in c.text or "Nothing" in c.text)
+    await api.settle()
+    after = len(api.calls)
+    sender = api.user(user)  # Telegram sends a service message to each chat
+    api.push({"message": api.message(group, chat_type="group", user=sender, migrate_to_chat_id=supergroup)})
+    api.push({"message": api.message(supergroup, chat_type="supergroup", user=sender, migrate_from_chat_id=group)})
+    say(fake_bot, supergroup, f"@{BOT_USERNAME} cheaper ones", user)
+    await api.wait_for("sendMessage", chat_id=supergroup, where=lambda c: "picks" in c.text or "Nothing" in c.text)
+    assert [s.session_id for s, text, _ in agent.seen if text == "cheaper ones"] == [f"tg:{group}"]
+    ask(fake_bot, supergroup, "/reset", user)
+    await api.wait_for("sendMessage", chat_id=supergroup, where=lambda c: "forgotten" in c.text)
+    assert agent.resets[-1] == f"tg:{group}"
+    await api.settle()
+    assert not [c for c in api.calls[after:] if c.chat_id == group]  # the service messages get no answer
+    assert await ChatSessions(rt.services.db).session_id(supergroup) == f"tg:{group}"  # after a restart too
