@@ -294,7 +294,7 @@ def record(r: dict[str, Any]) -> None:
         f"fake Bot API in its own process (real PTB HTTP stack, long polling, {r['http_client']} client), "
         f"agent: {'real ShoppingService on the scripted model' if r['agent'] == 'real' else 'instant stand-in'} "
         f"(delay {r['model_delay_s']} s per model call), catalog: {r['catalog']}, "
-        f"AIORateLimiter Telegram limits: {'on' if r['telegram_limits'] else 'off'}.",
+        f"Telegram flood limits (bot/flood_limits.py): {'on' if r['telegram_limits'] else 'off'}.",
         "",
         "| figure | value |",
         "|---|---|",
@@ -326,7 +326,7 @@ def main() -> int:
                         help="real: ShoppingService on the scripted model; instant: a stand-in that answers at once")
     parser.add_argument("--http-client", choices=("aiohttp", "httpx"), default="aiohttp")
     parser.add_argument("--data-dir", help="data dir with a built catalog (for --catalog demo)")
-    parser.add_argument("--telegram-limits", action="store_true", help="keep AIORateLimiter's 30 msg/s bot-wide limit")
+    parser.add_argument("--telegram-limits", action="store_true", help="keep the 30 msg/s bot-wide flood limit")
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
