@@ -14,6 +14,7 @@ read as naming a kind.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -81,13 +82,106 @@ FOREIGN_TYPES_BY_LANGUAGE: dict[str, dict[str, str]] = {
         "靴下": "socks", "サングラス": "sunglasses", "ネクタイ": "necktie", "ベルト": "belt", "手袋": "gloves",
         "マフラー": "scarf", "ピアス": "earrings", "ネックレス": "necklace", "財布": "wallet", "リュック": "backpack",
     },
+    # Italian "cintura" is also Spanish and Portuguese for the waist ("de cintura alta"): left out.
+    "it": {
+        "calzini": "socks", "occhiali da sole": "sunglasses", "occhiali": "glasses", "cravatta": "necktie",
+        "guanti": "gloves", "sciarpa": "scarf", "cappello": "hat", "cappellino": "cap", "berretto": "beanie",
+        "orecchini": "earrings", "collana": "necklace", "braccialetto": "bracelet", "portafoglio": "wallet",
+        "borsetta": "handbag", "zaino": "backpack", "ombrello": "umbrella", "reggiseno": "bra", "collant": "tights",
+        "costume da bagno": "swimsuit", "pigiama": "pyjamas", "stivali": "boots", "sandali": "sandals",
+        "scarpe da ginnastica": "sneakers",
+    },
+    # Portuguese "colar" (necklace) is also the verb "to glue": left out.
+    "pt": {
+        "meias": "socks", "óculos de sol": "sunglasses", "óculos": "glasses", "gravata": "necktie", "cinto": "belt",
+        "luvas": "gloves", "cachecol": "scarf", "chapéu": "hat", "boné": "cap", "gorro": "beanie",
+        "brincos": "earrings", "pulseira": "bracelet", "carteira": "wallet", "mochila": "backpack",
+        "guarda-chuva": "umbrella", "sutiã": "bra", "meia-calça": "tights", "maiô": "swimsuit", "biquíni": "bikini",
+        "pijama": "pyjamas", "botas": "boots", "sandálias": "sandals",
+    },
+    # Dutch "pet" (cap), "das" (tie, also the German article) and "vest" (cardigan) are English or German words.
+    "nl": {
+        "sokken": "socks", "zonnebril": "sunglasses", "bril": "glasses", "stropdas": "necktie", "riem": "belt",
+        "handschoenen": "gloves", "sjaal": "scarf", "hoed": "hat", "muts": "beanie", "oorbellen": "earrings",
+        "ketting": "necklace", "armband": "bracelet", "portemonnee": "wallet", "handtas": "handbag",
+        "rugzak": "backpack", "paraplu": "umbrella", "beha": "bra", "panty's": "tights", "badpak": "swimsuit",
+        "laarzen": "boots", "sandalen": "sandals",
+    },
+    # Swedish "slips" (tie) is an English verb.
+    "sv": {
+        "strumpor": "socks", "solglasögon": "sunglasses", "glasögon": "glasses", "bälte": "belt",
+        "handskar": "gloves", "halsduk": "scarf", "hatt": "hat", "keps": "cap", "mössa": "beanie",
+        "örhängen": "earrings", "halsband": "necklace", "armband": "bracelet", "plånbok": "wallet",
+        "handväska": "handbag", "ryggsäck": "backpack", "paraply": "umbrella", "behå": "bra",
+        "strumpbyxor": "tights", "baddräkt": "swimsuit", "stövlar": "boots", "sandaler": "sandals",
+    },
+    # Korean words are found with the particles written onto them ("양말을", ``_korean_kind``); "브라" (bra) is
+    # the start of "브라운" (brown), so the long form stands for it.
+    "ko": {
+        "양말": "socks", "선글라스": "sunglasses", "안경": "glasses", "넥타이": "necktie", "벨트": "belt",
+        "장갑": "gloves", "목도리": "scarf", "스카프": "scarf", "비니": "beanie", "캡모자": "cap",
+        "귀걸이": "earrings", "목걸이": "necklace", "팔찌": "bracelet", "지갑": "wallet", "핸드백": "handbag",
+        "백팩": "backpack", "배낭": "backpack", "우산": "umbrella", "브래지어": "bra", "스타킹": "tights",
+        "타이츠": "tights", "잠옷": "pyjamas", "파자마": "pyjamas", "모자": "hat", "부츠": "boots",
+    },
+    # Arabic words are also found after the article and the prepositions written onto them ("الجوارب").
+    # "عقد" (necklace) also means a contract, "حلق" (earrings) the throat.
+    "ar": {
+        "جوارب": "socks", "جورب": "socks", "نظارات شمسية": "sunglasses", "نظارة شمسية": "sunglasses",
+        "نظارة": "glasses", "نظارات": "glasses", "ربطة عنق": "necktie", "حزام": "belt", "قفازات": "gloves",
+        "قفاز": "gloves", "وشاح": "scarf", "قبعة": "hat", "طاقية": "beanie", "أقراط": "earrings", "قلادة": "necklace",
+        "سوار": "bracelet", "أساور": "bracelet", "محفظة": "wallet", "حقيبة يد": "handbag", "حقيبة ظهر": "backpack",
+        "مظلة": "umbrella", "حمالة صدر": "bra", "جوارب طويلة": "tights", "مايوه": "swimsuit", "بيجامة": "pyjamas",
+        "بوت": "boots", "صندل": "sandals", "صنادل": "sandals",
+    },
+    # Turkish "mayo" (swimsuit) is Spanish for May, "bot" (boots) an English word and "bere" (beret) Italian
+    # for "to drink".
+    "tr": {
+        "çorap": "socks", "çoraplar": "socks", "güneş gözlüğü": "sunglasses", "gözlük": "glasses",
+        "kravat": "necktie", "kemer": "belt", "eldiven": "gloves", "atkı": "scarf", "şal": "shawl", "şapka": "hat",
+        "küpe": "earrings", "kolye": "necklace", "bilezik": "bracelet", "bileklik": "bracelet", "cüzdan": "wallet",
+        "el çantası": "handbag", "sırt çantası": "backpack", "şemsiye": "umbrella", "sütyen": "bra",
+        "külotlu çorap": "tights", "pijama": "pyjamas", "çizme": "boots", "sandalet": "sandals",
+        "hırka": "cardigan", "yelek": "waistcoat",
+    },
+    # Polish "pasek" (belt) also means a stripe ("w paski", striped) and "parasol" is English: left out.
+    "pl": {
+        "skarpetki": "socks", "skarpetek": "socks", "skarpety": "socks", "okulary przeciwsłoneczne": "sunglasses",
+        "okulary": "glasses", "krawat": "necktie", "rękawiczki": "gloves", "szalik": "scarf", "kapelusz": "hat",
+        "czapka": "beanie", "czapkę": "beanie", "czapka z daszkiem": "cap", "kolczyki": "earrings",
+        "naszyjnik": "necklace", "bransoletka": "bracelet", "portfel": "wallet", "plecak": "backpack",
+        "parasolka": "umbrella", "biustonosz": "bra", "stanik": "bra", "rajstopy": "tights",
+        "strój kąpielowy": "swimsuit", "piżama": "pyjamas", "piżamę": "pyjamas", "kozaki": "boots",
+        "sandały": "sandals", "trampki": "sneakers",
+    },
+    # Hindi words are whole words here (``_WORD`` keeps the vowel signs) but substrings to the vocabulary
+    # (``agent/vocabulary.py``), so none begins another common word: "ब्रा" (bra) begins "ब्राउन" (brown),
+    # "पर्स" (purse) "पर्सनल", "बूट" (boot) "बूटेदार" (with a floral motif).
+    "hi": {
+        "मोज़े": "socks", "मोजे": "socks", "मोज़ों": "socks", "धूप का चश्मा": "sunglasses", "धूप के चश्मे": "sunglasses",
+        "चश्मा": "glasses", "चश्मे": "glasses", "नेकटाई": "necktie", "बेल्ट": "belt", "दस्ताने": "gloves",
+        "स्कार्फ़": "scarf", "स्कार्फ": "scarf", "टोपी": "hat", "झुमके": "earrings", "नेकलेस": "necklace",
+        "कंगन": "bracelet", "ब्रेसलेट": "bracelet", "बटुआ": "wallet", "बैकपैक": "backpack", "छाता": "umbrella",
+        "स्विमसूट": "swimsuit", "टाइट्स": "tights", "बूट्स": "boots", "सैंडल": "sandals",
+        "स्नीकर्स": "sneakers",
+    },
 }
 FOREIGN_TYPES = {word: english for table in FOREIGN_TYPES_BY_LANGUAGE.values() for word, english in table.items()}
 
 MAX_PHRASE_WORDS = 3
-_WORD = re.compile(r"[\w'-]+", re.UNICODE)
+# a word, with Devanagari's vowel signs and virama (no word characters to ``\w``) but not its danda
+_WORD = re.compile(r"[\w\u0900-\u0963\u0970-\u097f'-]+", re.UNICODE)
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_HAN_KANA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # scripts without spaces: kinds are found as substrings
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+# Korean particles and endings written onto a noun ("양말을", "양말도요"); a word that ends in a kind and one of
+# these (or nothing) names the kind ("등산양말을"), while "모자라요" (is short of) names no hat.
+_KO_ENDINGS = frozenset(
+    "을 를 이 가 은 는 도 만 의 에 에게 로 으로 와 과 랑 이랑 하고 요 이요 은요 는요 도요 좀 이나 나 처럼 보다 부터 까지 에서 "
+    "같은 이랑요 하고요 으로요 로요".split()
+) | {""}
+# The Arabic article and the conjunctions and prepositions written before it ("الجوارب", "بالجوارب", "للنساء").
+_AR_PREFIX = re.compile(r"^(?:[وف]?[بكل]?ال|[وف]?لل)(?=[\u0620-\u064a]{3})")
 
 
 def english_kind(phrase: str, synonyms: dict[str, str]) -> str | None:
@@ -117,26 +211,42 @@ def _stocked(vocab: VocabularyMapper, phrase: str, english: str, catalog_words: 
     return bool(forms & catalog_words) or any(f"{form}s" in catalog_words for form in forms)
 
 
+def _korean_kind(word: str, synonyms: dict[str, str]) -> str | None:
+    """The kind a Korean word names with a particle written onto it ("양말을" -> "양말"), else None."""
+    kinds = sorted((w for w in synonyms if _HANGUL.search(w) and " " not in w), key=len, reverse=True)
+    for kind in kinds:
+        at = word.rfind(kind)
+        if at >= 0 and word[at + len(kind):] in _KO_ENDINGS and english_kind(kind, synonyms):
+            return kind
+    return None
+
+
 def absent_type(vocab: VocabularyMapper, text: str, catalog_words: set[str]) -> str | None:
     """The shopper's words for the first kind of clothing or accessory the text names, if the catalog has
     none of it, else None ("a belt for my jeans" -> "belt" when there are no belts).
 
-    Without a product-type vocabulary (an empty catalog) nothing is judged absent."""
+    A Korean word is read without its particle ("양말을" -> "양말"), an Arabic one also without its
+    article ("الجوارب" -> "جوارب"). Without a product-type vocabulary (an empty catalog) nothing is judged absent."""
     from agent.vocabulary import SYNONYMS
 
     if not vocab.vocab.get("product_type"):
         return None
     synonyms = SYNONYMS.get("product_type", {})
-    low = text.lower()
+    low = unicodedata.normalize("NFC", text).lower()
     words = [w.strip("'-") for w in _WORD.findall(low)]
+    bare = [_AR_PREFIX.sub("", w) for w in words]
     for i in range(len(words)):  # the first kind named, in its longest wording
         for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
-            phrase = " ".join(words[i:i + n])
-            english = english_kind(phrase, synonyms)
-            if english:
-                return None if _stocked(vocab, phrase, english, catalog_words) else phrase
-    if _CJK.search(low):
-        for word in sorted((w for w in synonyms if _CJK.search(w)), key=len, reverse=True):
+            for phrase in dict.fromkeys((" ".join(words[i:i + n]), " ".join(bare[i:i + n]))):
+                english = english_kind(phrase, synonyms)
+                if english:
+                    return None if _stocked(vocab, phrase, english, catalog_words) else phrase
+        kind = _korean_kind(words[i], synonyms) if _HANGUL.search(words[i]) else None
+        if kind:
+            english = english_kind(kind, synonyms) or kind
+            return None if _stocked(vocab, kind, english, catalog_words) else kind
+    if _HAN_KANA.search(low):
+        for word in sorted((w for w in synonyms if _HAN_KANA.search(w)), key=len, reverse=True):
             english = english_kind(word, synonyms) if word in low else None
             if english:
                 return None if _stocked(vocab, word, english, catalog_words) else word

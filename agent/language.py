@@ -1,7 +1,7 @@
 """Which language to reply in: a packaged detector (lingua, no network) and the client's hints.
 
 A detection is trusted only when it is confident: text in a script of its own (Chinese,
-Japanese, Korean, Cyrillic, Arabic), or Latin text of at least ``MIN_WORDS`` distinct words whose
+Japanese, Korean, Cyrillic, Arabic, Devanagari), or Latin text of at least ``MIN_WORDS`` distinct words whose
 best language scores ``MIN_CONFIDENCE`` (``MIN_CONFIDENCE_LONG`` from ``LONG_WORDS`` words) or more and
 ``MIN_RATIO`` times the fallback's score (for short texts, also without any one of their words, unless
 that word is the language's own: "bañador").
@@ -22,7 +22,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 # ISO 639-1 codes the assistant replies in. Templates exist for each (prompts/replies.toml).
-SUPPORTED = ("en", "zh", "es", "fr", "de", "ru", "ja", "ko", "it", "pt", "nl", "sv", "ar")
+SUPPORTED = ("en", "zh", "es", "fr", "de", "ru", "ja", "ko", "it", "pt", "nl", "sv", "ar", "tr", "pl", "hi")
 DEFAULT_LANGUAGE = "en"
 
 # Latin-script text switches away from the fallback only with this much evidence. On the evaluation
@@ -49,6 +49,7 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
+_DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 _URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-z!][^<>]{0,300}>", re.IGNORECASE)
 _MENTION = re.compile(r"[@#/]\w+")
@@ -64,8 +65,12 @@ _FUNCTION_WORDS = {
     "de": "eine einen einem ich suche möchte brauche habt".split(),
     "pt": "uma quero procuro preciso recomende recomenda mostre você vocês sapatos saia calça".split(),
     "it": "consigliami consiglia voglio vorrei cerco mostrami avete scarpe gonna giacca borsa pantaloni".split(),
+    "tr": "bir için arıyorum istiyorum bakıyorum lazım öner önerir göster elbise etek ceket gömlek kazak".split(),
+    "pl": "szukam chcę potrzebuję poproszę pokaż polecisz macie dla sukienka spódnica spodnie kurtka".split(),
 }
-_NOT_OWN = {"hut", "armband", "sac", "collier", "brille", "schal", "medias", "gafas", "pijama", "pyjama", "bikini"}
+# Kinds' words that are also another language's ("collant": French tights, "cinto" and "gorro": Spanish).
+_NOT_OWN = {"hut", "armband", "sac", "collier", "brille", "schal", "medias", "gafas", "pijama", "pyjama", "bikini",
+            "collant", "cinto", "gorro"}
 
 
 @functools.cache
@@ -148,6 +153,8 @@ class LanguageDetector:
             return "ru"
         if _ARABIC.search(joined):
             return "ar"
+        if _DEVANAGARI.search(joined):
+            return "hi"
         # a short message with a word of one language's own ("Socken", "une robe") is that language
         own = lexicon_language(words) if len(words) <= MAX_CHECKED_WORDS else None
         if len(words) < self._min_words:

@@ -32,7 +32,9 @@ def render(name: str, **values: object) -> str:
 
 
 # Languages whose nouns change with the count, and their rule (CLDR categories for whole numbers).
-_ONE_IS_ONE = ("en", "de", "es", "it", "pt", "nl", "sv")
+# Turkish keeps the noun singular after any number, but says one thing with "bir" ("bir ürün").
+_ONE_IS_ONE = ("en", "de", "es", "it", "pt", "nl", "sv", "tr")
+_ZERO_AND_ONE_ARE_ONE = ("fr", "hi")
 
 
 def plural_form(language: str, n: int) -> str:
@@ -40,8 +42,12 @@ def plural_form(language: str, n: int) -> str:
     n = abs(n)
     if language in _ONE_IS_ONE:
         return "one" if n == 1 else "other"
-    if language == "fr":
+    if language in _ZERO_AND_ONE_ARE_ONE:
         return "one" if n in (0, 1) else "other"
+    if language == "pl":  # 1 produkt; 2-4, 22-24, 32-34... produkty; 0, 5-21, 25-31... produktów
+        if n == 1:
+            return "one"
+        return "few" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else "other"
     if language == "ar":  # a singular, a dual, a plural noun for 3-10; other counts are phrased around the noun
         if n in (1, 2):
             return "one" if n == 1 else "two"

@@ -18,7 +18,7 @@ from agent.tools import ToolOutput
 from agent.turn import Session
 from catalog import demo_words
 
-LANGUAGES = ("zh", "ja", "es", "fr", "de", "ru", "ko", "it", "pt", "nl", "sv", "ar")
+LANGUAGES = ("zh", "ja", "es", "fr", "de", "ru", "ko", "it", "pt", "nl", "sv", "ar", "tr", "pl", "hi")
 
 
 def _relaxed(filters: dict[str, Any], applied: dict[str, Any], relaxed: list[str], **extra: Any) -> ToolOutput:
@@ -45,6 +45,9 @@ COLOUR_NOTES = {
     "nl": "Ik heb geen jassen in zwart; hier zijn jassen in andere kleuren.",
     "sv": "Jag har inga jackor i svart; här är jackor i andra färger.",
     "ar": "ليس لدي جاكيتات باللون الأسود؛ إليك جاكيتات بألوان أخرى.",
+    "tr": "Maalesef siyah ceket bulunmuyor; işte başka renklerde ceket seçenekleri.",
+    "pl": "Nie mam kurtek w kolorze czarnym; oto kurtki w innych kolorach.",
+    "hi": "माफ़ कीजिए, अभी काले रंग में जैकेट उपलब्ध नहीं; ये दूसरे रंगों में जैकेट हैं।",
 }
 OTHER_NOTES = {
     "de": "Ich habe keine Jeans in Blau für Herren; hier sind die ähnlichsten Jeans in Blau.",
@@ -59,6 +62,9 @@ OTHER_NOTES = {
     "nl": "Ik heb geen jeans in blauw voor heren; hier zijn jeans in blauw die er het dichtst bij komen.",
     "sv": "Jag har inga jeans i blått för herr; här är jeans i blått som ligger närmast.",
     "ar": "ليس لدي بناطيل جينز باللون الأزرق للرجال؛ إليك أقرب ما لدي من بناطيل جينز باللون الأزرق.",
+    "tr": "Maalesef erkekler için mavi kot pantolon bulunmuyor; işte en yakın mavi kot pantolon seçenekleri.",
+    "pl": "Nie mam dżinsów w kolorze niebieskim dla mężczyzn; oto najbardziej zbliżone dżinsy w kolorze niebieskim.",
+    "hi": "माफ़ कीजिए, अभी पुरुषों के लिए नीले रंग में जींस उपलब्ध नहीं; इसके सबसे क़रीब ये नीले रंग में जींस हैं।",
 }
 UNKNOWN_NOTES = {
     "de": "Ich habe keine „Poncho“ in „Ultraviolet“; hier sind „Poncho“ in anderen Farben.",
@@ -73,6 +79,9 @@ UNKNOWN_NOTES = {
     "nl": "Ik heb geen ‘Poncho’ in ‘Ultraviolet’; hier zijn ‘Poncho’ in andere kleuren.",
     "sv": "Jag har inga ”Poncho” i färgen ”Ultraviolet”; här är ”Poncho” i andra färger.",
     "ar": "ليس لدي «Poncho» بلون «Ultraviolet»؛ إليك «Poncho» بألوان أخرى.",
+    "tr": "Maalesef “Ultraviolet” renkli “Poncho” bulunmuyor; işte başka renklerde “Poncho” seçenekleri.",
+    "pl": "Nie mam „Poncho” w kolorze „Ultraviolet”; oto „Poncho” w innych kolorach.",
+    "hi": "माफ़ कीजिए, अभी ‘Ultraviolet’ रंग में ‘Poncho’ उपलब्ध नहीं; ये दूसरे रंगों में ‘Poncho’ हैं।",
 }
 LOOK_ALIKE_NOTES = {
     "de": "Ich habe nichts Ähnliches in Dunkelrot und unter 20.00 gefunden; hier sind die ähnlichsten Artikel.",
@@ -87,6 +96,10 @@ LOOK_ALIKE_NOTES = {
     "nl": "Ik heb niets vergelijkbaars in donkerrood en onder 20.00 gevonden; hier zijn de artikelen die er het meest op lijken.",
     "sv": "Jag hittade inget liknande i mörkrött och under 20.00; här är de artiklar som liknar mest.",
     "ar": "لم أجد منتجات مشابهة باللون الأحمر الداكن وبسعر أقل من 20.00؛ إليك أقرب المنتجات شبهًا.",
+    "tr": "Benzer ürünler arasında koyu kırmızı ve fiyatı en fazla 20.00 olan bir ürün bulamadım; işte en çok benzeyenler.",
+    "pl": ("Nie udało mi się znaleźć niczego podobnego w kolorze ciemnoczerwonym i w cenie poniżej 20.00; "
+           "oto najbardziej podobne produkty."),
+    "hi": "गहरे लाल रंग में और 20.00 से कम दाम में कोई मिलता-जुलता उत्पाद नहीं मिला; ये सबसे ज़्यादा मिलते-जुलते उत्पाद हैं।",
 }
 
 
@@ -118,7 +131,7 @@ def test_look_alikes_that_miss_a_colour_and_a_price_say_both(language: str) -> N
 def test_english_and_languages_without_a_table_keep_the_english_sentence() -> None:
     english = "I have no black jackets; here are jackets in other colours."
     assert relaxation_note(BLACK_JACKET, "en", Replies()) == english
-    assert relaxation_note(BLACK_JACKET, "pl", Replies()) == english  # English template, English words
+    assert relaxation_note(BLACK_JACKET, "fi", Replies()) == english  # English template, English words
     assert relaxation_note(LOOK_ALIKES, "en", Replies()) == (
         "I found nothing similar that is dark red and under 20.00; here are the closest look-alikes.")
 
@@ -138,6 +151,12 @@ def test_the_other_forms_read_right() -> None:
     assert describe({"colour": "Light Grey", "product_type": "Coat", "index_group": "Ladieswear"}, "sv", r) == (
         "kappor och rockar i ljusgrått för dam")
     assert describe({"colour": "Navy Blue", "index_group": "Sport"}, "ar", r) == "منتجات باللون الكحلي للرياضة"
+    # Polish, like Russian, says "I have no" with the genitive; Turkish and Hindi put the group first
+    assert relaxation_note(scarf, "pl", r) == "Nie mam szalików w kolorze czarnym; oto najbardziej zbliżone produkty."
+    assert describe({"colour": "Off White", "index_group": "Ladieswear"}, "pl", r, missing=True) == (
+        "produktów w kolorze złamanej bieli dla kobiet")
+    assert describe({"colour": "Navy Blue", "index_group": "Sport"}, "tr", r) == "spora uygun lacivert ürün"
+    assert describe({"product_type": "Hat", "index_group": "Kids"}, "hi", r) == "बच्चों के लिए टोपियाँ"
 
 
 def test_an_injected_table_is_used() -> None:
@@ -178,8 +197,8 @@ def test_every_language_of_the_table_names_the_same_values_and_joins_them_alike(
         for value, words in table[field].items():
             assert set(words) == set(grammar), (field, value, sorted(set(grammar) ^ set(words)))
             for lang, word in words.items():
-                # Russian product types have the nominative and the genitive; every other word is one form
-                forms = 2 if lang == "ru" and field == "product_type" else 1
+                # Russian and Polish product types have the nominative and the genitive; every other word is one form
+                forms = 2 if lang in ("ru", "pl") and field == "product_type" else 1
                 assert (len(word) if isinstance(word, list) else 1) == forms and all(word), (field, value, lang)
 
 
@@ -191,6 +210,9 @@ NEW_LANGUAGE_TURNS = [
     ("sv", "en svart kjol", "Jag har inga kjolar i svart; här är kjolar i andra färger."),
     ("ko", "검은색 스웨터", "현재 블랙 스웨터의 재고가 없습니다. 다음은 다른 색상의 스웨터입니다."),
     ("ar", "تنورة سوداء", "ليس لدي تنانير باللون الأسود؛ إليك تنانير بألوان أخرى."),
+    ("tr", "siyah bir etek arıyorum", "Maalesef siyah etek bulunmuyor; işte başka renklerde etek seçenekleri."),
+    ("pl", "czarna spódnica", "Nie mam spódnic w kolorze czarnym; oto spódnice w innych kolorach."),
+    ("hi", "काली स्कर्ट", "माफ़ कीजिए, अभी काले रंग में स्कर्ट उपलब्ध नहीं; ये दूसरे रंगों में स्कर्ट हैं।"),
 ]
 UNSTOCKED_NONE = {
     "it": "Non ho socks in negozio al momento. Posso aiutarti a trovare qualcos'altro?",
@@ -199,6 +221,9 @@ UNSTOCKED_NONE = {
     "sv": "”socks” har vi inte i butiken just nu. Kan jag hjälpa dig att hitta något annat?",
     "ko": "현재 매장에는 ‘socks’ 상품이 없어요. 다른 상품을 찾아 드릴까요?",
     "ar": "ليس لدي «socks» في المتجر حاليًا. هل أساعدك في العثور على شيء آخر؟",
+    "tr": "Şu anda mağazada “socks” bulunmuyor. Başka bir şey bulmanıza yardımcı olayım mı?",
+    "pl": "W sklepie nie ma teraz produktów z kategorii „socks”. Czy mogę pomóc Ci znaleźć coś innego?",
+    "hi": "अभी दुकान में ‘socks’ श्रेणी का कोई उत्पाद नहीं है। क्या कुछ और ढूँढ़ने में आपकी मदद करूँ?",
 }
 
 
@@ -224,3 +249,17 @@ async def test_arabic_counts_take_the_singular_and_the_plural(open_service) -> N
         three = await service.ask(Session("ar-three"), "فستان أزرق")  # three blue dresses
     assert (len(one.products), one.reply) == (1, "وجدت منتجًا واحدًا مطابقًا.")
     assert (len(three.products), three.reply) == (3, "وجدت 3 منتجات مطابقة.")
+
+
+async def test_polish_counts_take_one_few_and_many(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend(mode="down")) as service:
+        one = await service.ask(Session("pl-one"), "czerwona spódnica")  # one red skirt in the fake catalog
+        three = await service.ask(Session("pl-three"), "niebieska sukienka")  # three blue dresses
+        five = await service.ask(Session("pl-five", language="pl"), "sukienki")  # eight dresses, five shown
+        turkish = await service.ask(Session("tr-one"), "kırmızı etek arıyorum")
+        hindi = await service.ask(Session("hi-three"), "नीली ड्रेस")
+    assert (len(one.products), one.reply) == (1, "Oto 1 pasujący produkt.")
+    assert (len(three.products), three.reply) == (3, "Oto 3 pasujące produkty.")
+    assert (len(five.products), five.reply) == (5, "Oto 5 pasujących produktów.")
+    assert (len(turkish.products), turkish.reply) == (1, "Aradığınıza uyan bir ürün buldum.")
+    assert (len(hindi.products), hindi.reply) == (3, "3 मेल खाते उत्पाद मिले।")

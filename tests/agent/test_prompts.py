@@ -64,9 +64,9 @@ def test_every_supported_language_has_every_reply_with_the_same_placeholders() -
 
 def test_a_language_without_a_table_gets_english() -> None:
     r = Replies()
-    assert r.get("pl", "found", n=2) == "Here are 2 products that match."
-    assert r.get("pl", "similar", n=1) == "Here is 1 item that looks similar."  # English forms too
-    assert r.language_name("pl") == "English"
+    assert r.get("fi", "found", n=2) == "Here are 2 products that match."
+    assert r.get("fi", "similar", n=1) == "Here is 1 item that looks similar."  # English forms too
+    assert r.language_name("fi") == "English"
 
 
 def test_counted_replies_agree_with_the_count() -> None:
@@ -92,20 +92,35 @@ def test_counted_replies_agree_with_the_count() -> None:
     assert r.get("ar", "found", n=3) == "وجدت 3 منتجات مطابقة."
     assert r.get("ar", "found", n=11) == "وجدت منتجات مطابقة، وعددها 11."
     assert r.get("ar", "found", n=103) == "وجدت 103 منتجات مطابقة."
+    # Polish: one, a few (2-4, 22-24, but not 12-14) and many; Turkish says "bir" for one; Hindi's "one" is 0 and 1
+    assert [r.get("pl", "found", n=n) for n in (1, 3, 5, 12, 22)] == [
+        "Oto 1 pasujący produkt.", "Oto 3 pasujące produkty.", "Oto 5 pasujących produktów.",
+        "Oto 12 pasujących produktów.", "Oto 22 pasujące produkty."]
+    assert r.get("pl", "recommend", n=4) == "Na podstawie Twoich zakupów mogą Ci się spodobać te 4 produkty."
+    assert r.get("pl", "history", n=21) == "Oto Twoich 21 ostatnich zakupów."
+    assert r.get("tr", "found", n=1) == "Aradığınıza uyan bir ürün buldum."
+    assert r.get("tr", "found", n=4) == "Aradığınıza uyan 4 ürün buldum."
+    assert r.get("hi", "found", n=1) == "1 मेल खाता उत्पाद मिला।"
+    assert r.get("hi", "found", n=4) == "4 मेल खाते उत्पाद मिले।"
     # every counted text of a language with a singular has its singular form ("покупки: {n}" needs none),
-    # and Arabic its dual
-    for lang in ("en", "es", "fr", "de", "ru", "it", "pt", "nl", "sv", "ar"):
+    # Arabic its dual and Polish its form for a few
+    for lang in ("en", "es", "fr", "de", "ru", "it", "pt", "nl", "sv", "ar", "tr", "pl", "hi"):
         table = r._table[lang]
         for key in _base_keys(table) - {"history"} if lang == "ru" else _base_keys(table):
             if "{n}" in r._table["en"][key]:
                 assert f"{key}_one" in table, (lang, key)
                 assert lang != "ar" or f"{key}_two" in table, (lang, key)
+                assert lang != "pl" or f"{key}_few" in table, (lang, key)
 
 
 def test_plural_categories() -> None:
     assert [plural_form("ar", n) for n in (0, 1, 2, 3, 10, 11, 99, 100, 102, 103)] == [
         "other", "one", "two", "few", "few", "other", "other", "other", "other", "few"]
     assert [plural_form("it", n) for n in (0, 1, 2)] == ["other", "one", "other"]
+    assert [plural_form("pl", n) for n in (0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 102, 112, 1004)] == [
+        "other", "one", "few", "few", "other", "other", "other", "other", "other", "few", "other", "few", "other", "few"]
+    assert [plural_form("hi", n) for n in (0, 1, 2)] == ["one", "one", "other"]
+    assert [plural_form("tr", n) for n in (0, 1, 2)] == ["other", "one", "other"]
     assert plural_form("ko", 1) == "other"
 
 
