@@ -20,6 +20,7 @@ import re
 import threading
 from typing import Any
 
+from agent.garments import KO_ENDINGS
 from agent.synonyms import SYNONYMS
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,16 @@ _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 # Scripts whose words are found in a message as substrings: no spaces (CJK), or vowel signs that are no
 # word characters to ``\w`` (Devanagari).
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
 _SUBSTRING_SCRIPTS = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af\u0900-\u097f]")
+
+
+def _names(word: str, text: str, words: list[str]) -> bool:
+    """Whether ``text`` (its ``words``) names ``word`` of a script without spaces or word characters. A
+    Korean word must end a word of the text, before a particle or nothing ("모자를", not "모자라요")."""
+    if _HANGUL.search(word):
+        return any((at := w.rfind(word)) >= 0 and w[at + len(word):] in KO_ENDINGS for w in words)
+    return word in text
 
 
 def singular(word: str) -> str:
@@ -289,7 +299,7 @@ class VocabularyMapper:
                 return best[1]
         if _SUBSTRING_SCRIPTS.search(low):
             for word in sorted(SYNONYMS.get(field, {}), key=len, reverse=True):
-                if _SUBSTRING_SCRIPTS.search(word) and word in low:
+                if _SUBSTRING_SCRIPTS.search(word) and _names(word, low, words):
                     found = self.exact(field, word)
                     if found:
                         return found

@@ -109,3 +109,10 @@ def test_words_of_more_languages_map(text: str, language: str, colour: str | Non
                                "product_type": ["Bag", "Sneakers", "Jeans", "Dress", "Jacket", "Skirt", "Trousers"]})
     assert mapper.find_in_text("colour", text, language) == colour
     assert mapper.find_in_text("product_type", text, language) == kind
+
+
+def test_a_korean_kind_must_end_a_word() -> None:
+    mapper = VocabularyMapper({"product_type": ["Hat", "Bag", "Jeans", "Trousers"]})
+    assert mapper.find_in_text("product_type", "모자를 보여주세요", "ko") == "Hat"
+    assert mapper.find_in_text("product_type", "사이즈가 모자라요", "ko") is None  # "is short of", no hat
+    assert mapper.find_in_text("product_type", "검은색 청바지", "ko") == "Jeans"
