@@ -20,10 +20,10 @@ from reclmms.errors import BadQueryError
 # Filter keys whose values come from a catalog column.
 VOCABULARY_FIELDS = ("product_type", "colour", "colour_master", "index_group", "section", "garment_group")
 
-_SELECT = "SELECT " + ", ".join(ARTICLE_COLUMNS) + " FROM articles"
+_COLUMNS = ", ".join(ARTICLE_COLUMNS)
 _UPSERT = (
-    "INSERT INTO articles ("
-    + ", ".join(ARTICLE_COLUMNS)
+    "INSERT INTO {table} ("
+    + _COLUMNS
     + ") VALUES ("
     + ", ".join("?" for _ in ARTICLE_COLUMNS)
     + ") ON CONFLICT(article_id) DO UPDATE SET "
@@ -40,9 +40,13 @@ def article_to_row(article: Article) -> tuple[Any, ...]:
 
 
 class ArticleStore:
-    def __init__(self, db: Database, data_dir: Path | None = None) -> None:
+    """The articles of the live catalog, or (``table="staged_articles"``) of the one an ingest staged."""
+
+    def __init__(self, db: Database, data_dir: Path | None = None, table: str = "articles") -> None:
         self._db = db
         self.images = ImagePaths(data_dir)
+        self.table = table
+        self._select = f"SELECT {_COLUMNS} FROM {table}"
 
     def _article(self, row: Sequence[Any]) -> Article:
         article = article_from_row(row)
@@ -57,7 +61,7 @@ class ArticleStore:
         return article_to_row(article)
 
     async def get(self, article_id: str) -> Article | None:
-        async with self._db.conn.execute(_SELECT + " WHERE article_id = ?", (article_id,)) as cur:
+        async with self._db.conn.execute(self._select + " WHERE article_id = ?", (article_id,)) as cur:
             row = await cur.fetchone()
         return self._article(row) if row else None
 
@@ -68,19 +72,19 @@ class ArticleStore:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" for _ in chunk)
-            async with self._db.conn.execute(_SELECT + f" WHERE article_id IN ({marks})", chunk) as cur:
+            async with self._db.conn.execute(self._select + f" WHERE article_id IN ({marks})", chunk) as cur:
                 for row in await cur.fetchall():
                     article = self._article(row)
                     found[article.article_id] = article
         return [found[i] for i in ids if i in found]
 
     async def count(self) -> int:
-        async with self._db.conn.execute("SELECT count(*) FROM articles") as cur:
+        async with self._db.conn.execute(f"SELECT count(*) FROM {self.table}") as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
     async def count_with_images(self) -> int:
-        async with self._db.conn.execute("SELECT count(*) FROM articles WHERE image_path IS NOT NULL") as cur:
+        async with self._db.conn.execute(f"SELECT count(*) FROM {self.table} WHERE image_path IS NOT NULL") as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
@@ -89,7 +93,7 @@ class ArticleStore:
         if field not in VOCABULARY_FIELDS:
             raise BadQueryError(f"unknown field '{field}'; known: {', '.join(VOCABULARY_FIELDS)}")
         sql = (
-            f"SELECT {field}, count(*) AS n FROM articles WHERE {field} != '' "
+            f"SELECT {field}, count(*) AS n FROM {self.table} WHERE {field} != '' "
             f"GROUP BY {field} ORDER BY n DESC, {field}"
         )
         async with self._db.conn.execute(sql) as cur:
@@ -100,7 +104,7 @@ class ArticleStore:
         last = ""
         while True:
             async with self._db.conn.execute(
-                _SELECT + " WHERE article_id > ? ORDER BY article_id LIMIT ?", (last, batch_size)
+                self._select + " WHERE article_id > ? ORDER BY article_id LIMIT ?", (last, batch_size)
             ) as cur:
                 rows = await cur.fetchall()
             if not rows:
@@ -112,12 +116,12 @@ class ArticleStore:
     async def upsert_many(self, articles: Iterable[Article]) -> int:
         rows = [self.to_row(a) for a in articles]
         if rows:
-            await self._db.conn.executemany(_UPSERT, rows)
+            await self._db.conn.executemany(_UPSERT.format(table=self.table), rows)
             await self._db.conn.commit()
         return len(rows)
 
     async def set_prices(self, prices: Iterable[tuple[str, float]]) -> None:
         await self._db.conn.executemany(
-            "UPDATE articles SET price = ? WHERE article_id = ?", [(p, a) for a, p in prices]
+            f"UPDATE {self.table} SET price = ? WHERE article_id = ?", [(p, a) for a, p in prices]
         )
         await self._db.conn.commit()

@@ -16,7 +16,8 @@ from types import TracebackType
 
 import aiosqlite
 
-from reclmms.errors import DataError
+from catalog.disk_full import disk_full_error
+from reclmms.errors import DataError, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -52,17 +53,20 @@ def _read_only_reason(path: Path) -> str | None:
     return None
 
 
-def _open_error(path: Path, exc: sqlite3.Error) -> DataError:
-    """A one-line DataError saying why the SQLite database at ``path`` could not be opened."""
+def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    """A one-line StoreError saying why the SQLite database at ``path`` could not be opened."""
     if path.is_dir():
-        return DataError(f"cannot open the database {path}: it is a folder, not a file")
+        return StoreError(f"cannot open the database {path}: it is a folder, not a file")
+    full = disk_full_error(exc, path.parent, f"cannot open the database {path.name}")
+    if full is not None:
+        return full
     reason = _read_only_reason(path)
     if reason is not None:
-        return DataError(
+        return StoreError(
             f"cannot use the data directory {path.parent}: {reason}, and the store needs to write "
             f"{path.name} there (give a writable [storage] data_dir)"
         )
-    return DataError(f"cannot open the database {path}: {exc}")
+    return StoreError(f"cannot open the database {path}: {exc}")
 
 
 class Database:
@@ -140,10 +144,18 @@ class Database:
             )
         for version, script in enumerate(migrations[current:], start=current + 1):
             logger.info("migrating %s schema to version %d", component, version)
-            await self.conn.executescript(
-                "BEGIN;\n"
-                + script
-                + f"\nINSERT INTO schema_versions(component, version) VALUES ('{component}', {version})"
-                " ON CONFLICT(component) DO UPDATE SET version = excluded.version;\nCOMMIT;"
-            )
+            try:
+                await self.conn.executescript(
+                    "BEGIN;\n"
+                    + script
+                    + f"\nINSERT INTO schema_versions(component, version) VALUES ('{component}', {version})"
+                    " ON CONFLICT(component) DO UPDATE SET version = excluded.version;\nCOMMIT;"
+                )
+            except sqlite3.OperationalError as exc:
+                full = disk_full_error(exc, self.path.parent, f"cannot update the {component} tables of {self.path.name}")
+                if full is None:
+                    raise
+                if self.conn.in_transaction:
+                    await self.conn.rollback()
+                raise full from None
         return len(migrations)

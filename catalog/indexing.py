@@ -80,14 +80,23 @@ async def index_catalog(
     store: VectorStore | None = None,
     text_embedder: TextEmbedder | None = None,
     image_embedder: ImageEmbedder | None = None,
+    prune: bool = True,
+    embed: bool = True,
 ) -> IndexReport:
-    """Embed every article not yet indexed, or changed since (texts, and images when ``images``)
-    into Chroma, and remove the vectors of articles no longer in the catalog."""
+    """Embed (``embed``) every article of ``articles`` not yet indexed, or changed since (texts, and
+    images when ``images``) into Chroma, and (``prune``) remove the vectors of articles not in ``articles``.
+
+    An ingest embeds the staged catalog without pruning (the live catalog keeps its vectors until
+    the staged one is swapped in), then prunes for the live catalog without embedding."""
     text_embedder = text_embedder or build_text_embedder(settings)
     image_embedder = image_embedder or build_image_embedder(settings)
     if store is None:
         store = await asyncio.to_thread(VectorStore, settings, text_embedder.name, image_embedder.name)
     report = IndexReport()
+    if not embed:
+        if prune:
+            await _prune_to(articles, store, report, images, settings.chroma_path)
+        return report
     total = await articles.count()
     catalog_ids: set[str] = set()
     with tqdm(total=total, desc="text vectors", unit="art", file=sys.stderr, disable=not progress) as bar:
@@ -99,15 +108,29 @@ async def index_catalog(
                 await asyncio.to_thread(_add, store.text, todo, vectors, text_source)
                 report.text_indexed += len(todo)
             bar.update(len(batch))
-    changed = report.text_indexed + await _prune(store.text, catalog_ids, report)
+    changed = report.text_indexed + (await _prune(store.text, catalog_ids, report) if prune else 0)
     _drop_cached_matrix(store.text, settings.chroma_path, changed)
     if images:
         done = report.images_indexed
         with_images = await _index_images(articles, store.image, image_embedder, report, progress, settings.data_dir)
-        changed = report.images_indexed - done + await _prune(store.image, with_images, report)
+        changed = report.images_indexed - done + (await _prune(store.image, with_images, report) if prune else 0)
         _drop_cached_matrix(store.image, settings.chroma_path, changed)
     logger.info("indexing done: %s", report.to_dict())
     return report
+
+
+async def _prune_to(
+    articles: ArticleStore, store: VectorStore, report: IndexReport, images: bool, cache_dir: Path
+) -> None:
+    """Remove the vectors of articles not in ``articles`` (image vectors: of those without an image)."""
+    ids: set[str] = set()
+    with_images: set[str] = set()
+    async for batch in articles.iter_all(batch_size=5000):
+        ids.update(a.article_id for a in batch)
+        with_images.update(a.article_id for a in batch if a.image_path)
+    _drop_cached_matrix(store.text, cache_dir, await _prune(store.text, ids, report))
+    if images:
+        _drop_cached_matrix(store.image, cache_dir, await _prune(store.image, with_images, report))
 
 
 async def _index_images(

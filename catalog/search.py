@@ -122,10 +122,34 @@ class SearchEngine:
         exclude: frozenset[str] = frozenset(),
     ) -> list[tuple[str, float]]:
         if filters.is_empty():
-            return await asyncio.to_thread(search_vectors, collection, vector, k, exclude)
+            return await self._unfiltered(collection, vector, k, exclude)
         meta, matrix = await self._state(collection)
         mask = meta.mask(filters)
         return await asyncio.to_thread(search_vectors, collection, vector, k, exclude, matrix, mask)
+
+    async def _unfiltered(
+        self, collection: VectorCollection, vector: np.ndarray, k: int, exclude: frozenset[str]
+    ) -> list[tuple[str, float]]:
+        """Top ``k`` of one Chroma query among the catalog's articles. The collection may also hold
+        vectors of articles not in the catalog (an ingest that stopped after embedding the catalog it
+        had staged): when they crowd the top ``k``, the cached matrix is scored with a mask of the
+        whole catalog instead, which leaves them out."""
+        scored = await asyncio.to_thread(search_vectors, collection, vector, k, exclude)
+        present = await self._in_catalog([i for i, _ in scored])
+        if len(present) == len(scored):
+            return scored
+        meta, matrix = await self._state(collection)
+        mask = np.ones(len(meta), dtype=bool)
+        return await asyncio.to_thread(search_vectors, collection, vector, k, exclude, matrix, mask)
+
+    async def _in_catalog(self, article_ids: list[str]) -> set[str]:
+        if not article_ids:
+            return set()
+        marks = ",".join("?" for _ in article_ids)
+        async with self.db.conn.execute(
+            f"SELECT article_id FROM articles WHERE article_id IN ({marks})", article_ids
+        ) as cur:
+            return {str(r[0]) for r in await cur.fetchall()}
 
     async def _check_filters(self, filters: SearchFilters) -> None:
         """Validate filter values early, before any embedding or vector loading."""

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from catalog.disk_full import disk_full_error
 from reclmms.errors import ConfigError
 from reclmms.settings import Settings
 
@@ -41,7 +42,13 @@ def chroma_client(settings: Settings) -> Any:
                 f"chroma: cannot reach the Chroma server at {settings.chroma.host}:{settings.chroma.port} ({exc})"
             ) from None
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=config)
+    try:
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=config)
+    except Exception as exc:  # Chroma writes to its SQLite file as it starts
+        full = disk_full_error(exc, settings.chroma_path, "the search index (Chroma) cannot start")
+        if full is None:
+            raise
+        raise full from None
 
 
 class VectorCollection:

@@ -3,6 +3,8 @@
 ReclmmsError
 ├── ConfigError          bad configuration; the message names the key
 ├── DataError            input data files are missing columns or files
+│   └── StoreError       the data dir cannot be used: not writable, full, or its database unreadable
+│       └── DiskFullError    the disk holding the data dir is full (``reason``: how it was reported)
 ├── BadQueryError        a user query or filter that cannot be served (empty, unknown filter key)
 ├── BadImageError        an uploaded photo that is not an image, is corrupt, too large, or a bomb
 ├── NotFoundError        an article, customer or session that does not exist
@@ -28,6 +30,16 @@ class ConfigError(ReclmmsError):
 
 class DataError(ReclmmsError):
     pass
+
+
+class StoreError(DataError):
+    pass
+
+
+class DiskFullError(StoreError):
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class BadQueryError(ReclmmsError):

@@ -9,8 +9,10 @@ What an ingest replaces, and what it keeps:
 
 Nothing live is written until the end: the callers check every input file first (inputs.py), the
 new articles, transactions, customers and histories are written to staged tables (staging.py), and
-``swap`` makes them live at once. A failure before the swap, however late, leaves the catalog,
-customers, transactions and histories exactly as they were.
+``swap`` makes them live at once. The staged catalog's search vectors are written before the swap
+(index_steps.py). A failure before the swap, however late, leaves the catalog, customers,
+transactions and histories exactly as they were; a full disk is one line saying so and what state
+the store is in (catalog/disk_full.py).
 
 Each step is skipped when ``ingest_state`` says it was done from the same input (state.py): live
 steps (``articles``, ``duckdb/transactions``, ``customers``, ...) when the live tables already come
@@ -24,15 +26,16 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import duckdb
 from tqdm import tqdm
 
 from catalog.articles import ArticleStore
 from catalog.db import Database
+from catalog.disk_full import ingest_disk_full_error
 from catalog.history import TOTAL_PART
 from catalog.ingest import duck, history_build, staging
+from catalog.ingest.index_steps import index_staged, run_indexing
 from catalog.ingest.report import IngestReport
 from catalog.ingest.state import IngestState, file_signature
 from catalog.ingest.unknown_articles import report_unknown_articles
@@ -68,26 +71,38 @@ async def ingest(
     await ensure_catalog_schema(db)
     state = IngestState(db, SOURCE)
     plan = Staging()
-    con = await asyncio.to_thread(open_analytics_writer, settings)
+    swapped = embedded = False
     try:
-        if await state.is_done("articles", articles_signature):
-            report.skipped_steps.append("articles")
-        else:
-            await stage_articles(db, state, plan, report, articles_signature, read_articles, progress,
-                                 data_dir=settings.data_dir)
-        await stage_activity(db, con, state, plan, report, transactions=transactions, customers=customers,
-                             progress=progress)
-        if median_prices:
-            await stage_median_prices(db, con, state, plan, report, articles_signature)
-        await stage_duck_articles(db, con, state, plan, articles_signature)
-        await swap(db, con, state, plan)
-        await refresh_summary(con, state, report, progress=progress)
-        report.transactions = await asyncio.to_thread(_count, con, "transactions")
-        await report_unknown_articles(con, report, transactions)
-    finally:
-        await asyncio.to_thread(con.close)
-    return await finish(settings, db, ArticleStore(db, settings.data_dir), report, images=images, index=index,
-                        progress=progress)
+        con = await asyncio.to_thread(open_analytics_writer, settings)
+        try:
+            if await state.is_done("articles", articles_signature):
+                report.skipped_steps.append("articles")
+            else:
+                await stage_articles(db, state, plan, report, articles_signature, read_articles, progress,
+                                     data_dir=settings.data_dir)
+            await stage_activity(db, con, state, plan, report, transactions=transactions, customers=customers,
+                                 progress=progress)
+            if median_prices:
+                await stage_median_prices(db, con, state, plan, report, articles_signature)
+            await stage_duck_articles(db, con, state, plan, articles_signature)
+            if index and "articles" in plan.sqlite:  # not swapped in before its vectors are written
+                await index_staged(settings, db, report, images=images, progress=progress)
+                embedded = True
+            await swap(db, con, state, plan)
+            swapped = True
+            await refresh_summary(con, state, report, progress=progress)
+            report.transactions = await asyncio.to_thread(_count, con, "transactions")
+            await report_unknown_articles(con, report, transactions)
+        finally:
+            await asyncio.to_thread(con.close)
+        return await finish(settings, db, ArticleStore(db, settings.data_dir), report, images=images, index=index,
+                            progress=progress, embed=not embedded)
+    except Exception as exc:
+        full = ingest_disk_full_error(exc, settings.data_dir, swapped=swapped)
+        if full is None:
+            raise
+        logger.debug("disk full during the ingest", exc_info=True)
+        raise full from None
 
 
 async def stage_articles(
@@ -309,9 +324,10 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 async def finish(
     settings: Settings, db: Database, store: ArticleStore, report: IngestReport, *,
-    images: bool, index: bool, progress: bool,
+    images: bool, index: bool, progress: bool, embed: bool = True,
 ) -> IngestReport:
-    """Final counts from the stores, then the search index (text + image embeddings)."""
+    """Final counts from the stores, then the search index (text + image embeddings; only the
+    removal of old vectors when the catalog was embedded before its swap: not ``embed``)."""
     report.articles = await store.count()
     report.images = await store.count_with_images()
     async with db.conn.execute("SELECT count(*) FROM customers") as cur:
@@ -324,26 +340,8 @@ async def finish(
         row = await cur.fetchone()
         report.history_customers = int(row[0]) if row else 0
     if index:
-        await run_indexing(settings, db, store, report, images=images, progress=progress)
+        await run_indexing(settings, db, store, report, images=images, progress=progress, embed=embed)
     return report
-
-
-async def run_indexing(
-    settings: Settings, db: Database, store: ArticleStore, report: IngestReport, *, images: bool, progress: bool
-) -> None:
-    try:
-        from catalog.indexing import index_catalog  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        logger.warning("catalog.indexing is not available: the search index was not built")
-        report.indexed["search index"] = "not built (catalog.indexing missing)"
-        return
-    result: Any = await index_catalog(settings, db, store, images=images, progress=progress)
-    if isinstance(result, dict):
-        report.indexed.update(result)
-    elif result is not None and hasattr(result, "__dataclass_fields__"):
-        report.indexed.update({k: getattr(result, k) for k in result.__dataclass_fields__})
-    elif result is not None:
-        report.indexed["result"] = result
 
 
 def open_analytics_writer(settings: Settings) -> duckdb.DuckDBPyConnection:

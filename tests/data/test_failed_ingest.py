@@ -10,7 +10,7 @@ import pytest
 from catalog.ingest import ingest_catalog_file, ingest_demo, ingest_hm, state
 from catalog.ingest.history_build import _part_rows
 from reclmms.cli import main
-from reclmms.errors import DataError
+from reclmms.errors import DataError, StoreError
 from tests.data.fixtures import write_hm
 from tests.data.snapshot import counts, snapshot
 
@@ -116,7 +116,7 @@ async def test_crash_during_the_swap_undoes_it(tmp_path: Path, settings, db, dem
         await real(self, part, signature, commit=commit)
 
     monkeypatch.setattr(state.IngestState, "mark_done", fail_inside_the_swap)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(StoreError, match="is full .*: the ingest changed nothing"):
         await ingest_hm(settings, db, hm, progress=False, index=False)
     assert await snapshot(settings, db) == demo  # SQLite rolled back, DuckDB's renames undone
 
