@@ -274,7 +274,9 @@ def _refine(text: str, c: Classification, slots: dict[str, Any], state: Conversa
     filters.update(changes)
     if c.min_price is not None:
         filters["min_price"] = c.min_price
-    plan.update(tool="search_catalog", args=_clean({"query": query, **filters, "k": k}))
+    # "cheaper" keeps what was shown: its kind and colour are not loosened to find something below the price
+    strict = True if c.cheaper and c.max_price is None else None
+    plan.update(tool="search_catalog", args=_clean({"query": query, **filters, "k": k, "strict": strict}))
     return plan
 
 

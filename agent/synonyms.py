@@ -97,7 +97,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "فستان": "dress", "فساتين": "dress", "تنورة": "skirt", "بنطلون": "trousers", "بنطال": "trousers",
         "جينز": "jeans|trousers", "قميص": "shirt", "جاكيت": "jacket", "سترة": "jacket", "معطف": "coat",
         "حذاء": "shoes|sneakers", "أحذية": "shoes|sneakers", "حقيبة": "bag", "شنطة": "bag", "كنزة": "sweater",
-        "giacca": "jacket", "pantaloni": "trousers", "camicia": "shirt", "cappotto": "coat",
+        "giacca": "jacket", "vestito": "dress", "vestiti": "dress", "pantaloni": "trousers", "camicia": "shirt", "cappotto": "coat",
         "maglione": "sweater", "borsa": "bag", "scarpe": "shoes", "saia": "skirt", "calça": "trousers",
         "calças": "trousers", "jaqueta": "jacket", "casaco": "coat", "bolsa": "bag", "sapatos": "shoes",
         "tênis": "sneakers", "jurk": "dress", "rok": "skirt", "broek": "trousers",

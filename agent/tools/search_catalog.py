@@ -30,10 +30,12 @@ async def search_catalog(
     min_price: float | None = None,
     max_price: float | None = None,
     k: int = 5,
+    strict: bool = False,
 ) -> ToolOutput:
     """Search the shop's catalog for products matching a description in any language
     (e.g. "red summer dress"). Optional filters: product_type, colour, index_group
-    (Ladieswear, Menswear, Baby/Children, ...), section, garment_group, min_price, max_price."""
+    (Ladieswear, Menswear, Baby/Children, ...), section, garment_group, min_price, max_price.
+    strict=true never loosens the filters when nothing matches them all."""
     ctx = cast(AgentContext, runtime.context)
     mapped: dict[str, str] = {}
     dropped: dict[str, str] = {}
@@ -56,15 +58,16 @@ async def search_catalog(
     hits = await ctx.catalog.search_text(query, filters, k)
     relaxed: list[str] = []
     applied = filters
-    if not hits and mapped and (prices["min_price"] is None and prices["max_price"] is None):
-        # Loosen the least specific filters first, so "black jeans for men" still shows black jeans.
+    if not hits and mapped and not strict:
+        # Loosen the least specific filters first, so "black jeans for men" still shows black jeans. A price
+        # limit is the shopper's own and stays: "a black jacket under 60" shows jackets under 60.
         loose = dict(mapped)
         for key in RELAX_ORDER:
             if key not in loose:
                 continue
             del loose[key]
             relaxed.append(key)
-            applied = SearchFilters(**loose)  # type: ignore[arg-type]
+            applied = SearchFilters(**loose, **prices)  # type: ignore[arg-type]
             hits = await ctx.catalog.search_text(query, applied, k)
             if hits:
                 break

@@ -76,3 +76,14 @@ async def test_look_alikes_that_miss_the_price_asked_for_say_so(open_service) ->
     assert cheaper.tool_calls[0]["args"]["article_id"] == first.products[0].article_id
     shown = min(p.price for p in turn.products)
     assert cheaper.products and all(p.price < shown for p in cheaper.products)
+
+
+async def test_a_price_limit_stays_when_the_colour_is_dropped(open_service) -> None:  # type: ignore[no-untyped-def]
+    """"a yellow dress under 30": no yellow dress at all, so dresses in other colours, all still under 30."""
+    async with open_service(ScriptedBackend(mode="down")) as service:
+        turn = await service.ask(Session("yellow-30"), "a yellow dress under 30")
+        italian = await service.ask(Session("giallo-30"), "un vestito giallo sotto i 30 euro")
+    for t in (turn, italian):
+        assert t.products and all(p.product_type == "Dress" and p.price <= 30 for p in t.products)
+        assert t.tool_calls[0]["args"]["max_price"] == 30.0
+    assert turn.reply == NOTE
