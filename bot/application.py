@@ -73,10 +73,17 @@ def bot_token(settings: Settings) -> str:
 
 
 async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
-    """The command menu, in English by default and in each translated language."""
-    for lang in LANGUAGES:
+    """The command menu, in English by default and in each translated language (the calls at once; one
+    that fails is logged, and the bot serves without it)."""
+
+    async def one(lang: str) -> None:
         commands = [BotCommand(name, t(lang, f"cmd_{name}")) for name in BOT_COMMANDS]
         await app.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+
+    results = await asyncio.gather(*(one(lang) for lang in LANGUAGES), return_exceptions=True)
+    failed = [(lang, r) for lang, r in zip(LANGUAGES, results, strict=True) if isinstance(r, Exception)]
+    if failed:  # the menu is a convenience: the bot serves without it
+        logger.warning("command menu not set for %s: %s", ", ".join(lang for lang, _ in failed), failed[0][1])
 
 
 async def give_up(app: Application, rt: BotRuntime, row: Pending) -> None:  # type: ignore[type-arg]

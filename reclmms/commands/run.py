@@ -70,7 +70,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     if settings.secrets.telegram_token is not None:
         from reclmms.commands import serve
 
-        # serve runs its own event loop (python-telegram-bot's run_polling) on the main thread.
+        # serve runs its own event loop (bot.application.serve, with its stop-signal handling) on the main thread.
         return serve.run(settings, build_parser().parse_args(["serve"]))
     from reclmms.commands import chat
 

@@ -99,3 +99,26 @@ async def test_serve_against_a_server_that_is_not_a_bot_api_says_so_in_one_line(
         rc, out, err = await serve(tmp_path, f"http://127.0.0.1:{port}/bot")
     assert_one_line_error(rc, out, err, f"the server at http://127.0.0.1:{port}/bot answered, but not as a Bot API")
     assert "DOCTYPE" not in err
+
+
+async def test_a_command_menu_the_bot_api_refuses_does_not_stop_the_bot(tmp_path: Path) -> None:
+    """setMyCommands refused for one language (an older Bot API server, a bad code): one warning, and the
+    bot serves; the other languages' menus are still set."""
+    from bot.fake_api import Failure
+
+    async with FakeBotApi() as api:
+        api.fail(Failure("setMyCommands", 400, "Bad Request: bad language code",
+                         match=lambda p: p.get("language_code") == "ja"))
+        bot = await start_bot(api, tmp_path, hang=False)
+        try:
+            api.send_text(930, "/help")
+            assert "What I can do" in (await api.wait_for("sendMessage", chat_id=930, wait_s=15)).text
+            await stop(bot)
+        finally:
+            if bot.returncode is None:
+                bot.kill()
+                await bot.wait()
+    log = (tmp_path / "bot.log").read_text()
+    assert "command menu not set for ja" in log and "Traceback" not in log
+    menus = {c.params.get("language_code") for c in api.calls if c.method == "setMyCommands"}
+    assert {"es", "zh", None} <= menus
