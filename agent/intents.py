@@ -20,11 +20,14 @@ _F = re.IGNORECASE | re.UNICODE
 
 _GREETING = re.compile(
     r"^\s*(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|hola|buenas|bonjour|salut|hallo|"
-    r"guten tag|ciao|olá|ola|hej|привет|здравствуйте|你好|您好|嗨|哈喽|哈啰|こんにちは|안녕하세요|안녕)"
+    r"guten tag|ciao|olá|ola|hej|привет|здравствуйте|你好|您好|嗨|哈喽|哈啰|こんにちは|안녕하세요|안녕|"
+    r"merhaba|selam|cześć|dzień dobry|नमस्ते|مرحبا|السلام عليكم|hoi|goedendag)"
     r"(?=$|[\s,.!?~，。！？])",
     _F,
 )
-_THANKS = re.compile(r"^\s*(thanks|thank you|thx|ty|谢谢|多谢|感谢|gracias|merci|danke|grazie|obrigad[oa]|спасибо|ありがとう)", _F)
+_THANKS = re.compile(r"^\s*(thanks|thank you|thx|ty|谢谢|多谢|感谢|gracias|merci|danke|grazie|obrigad[oa]|спасибо|ありがとう|"
+                     r"dank je|dank u|bedankt|tack|teşekkür|teşekkürler|sağ ol|dziękuję|dzięki|धन्यवाद|शुक्रिया|"
+                     r"شكرا|شكراً|감사합니다|고마워|고맙습니다)", _F)
 _HELP = re.compile(
     r"^\s*(/?help|what can you do|how does this work|who are you|帮助|你能做什么|你会什么|ayuda|aide|hilfe)\s*[?？!]*\s*$", _F
 )
@@ -56,8 +59,8 @@ _DETAILS = re.compile(
 )
 _CHEAPER = re.compile(
     r"(cheaper|less expensive|lower price|more affordable|budget|cheap|便宜|实惠|低价|más barat|"
-    r"moins cher|günstiger|billiger|дешевле|安い|mais barat|più economic|meno car|goedkoper|billigare|"
-    r"더 싼|더 저렴|저렴한|أرخص|daha ucuz)",
+    r"moins ch[eè]r|günstiger|billiger|дешевле|安い|mais barat|più economic|meno car|goedkoper|billigare|"
+    r"더 싼|더 저렴|저렴한|أرخص|daha ucuz|tańsz|सस्त)",
     _F,
 )
 _MORE = re.compile(
@@ -75,13 +78,13 @@ _MORE = re.compile(
 _COMPARATIVE = re.compile(
     r"(cheaper|less expensive|lower[- ]price|more affordable|更便宜|便宜一?点|便宜些|más barat|moins cher|"
     r"günstiger|billiger|дешевле|もっと安い|mais barat|più economic|meno car|goedkoper|billigare|더 싼|더 저렴|"
-    r"أرخص|daha ucuz)",
+    r"أرخص|daha ucuz|tańsz|सस्त)",
     _F,
 )
 # Words that point back at products ("blue ones", "do you have it in red", "in blue", "but in black").
 _ANAPHORA = re.compile(
     r"(^\s*(but |and |same |also |what about |how about )?in\s+\w|\b(ones?|them|it|these|those)\b|"
-    r"^\s*(en|in|auf) \w+\s*[?!.]*\s*$)",
+    r"^\s*(en|in|auf|em|på|w|in het|in de) \w+\s*[?!.]*\s*$)",
     _F,
 )
 # Words that point at the products shown ("blue ones", "do you have them in red"): a refinement even with
@@ -113,6 +116,11 @@ _REFINEMENT_WORDS = frozenset("""
     в и а цвете цвета пожалуйста что-нибудь есть можно мне похожие похожий как вот это эти этот эта те
     варианты вариант размер дороже до не рублей
     sotto meno di fino al massimo euro per favore até abaixo no máximo reais por favor onder minder dan tot
+    più economici economico economica economiche cari caro cara care altri altre ancora mostrami
+    mais barato baratos barata baratas mostre outros outras em
+    goedkoper goedkopere goedkoop meer het andere laat zien billigare billiga billigt fler visa
+    daha ucuz ucuzu ucuzları tańsze tańszy tańsza tańszego pokaż więcej w أرخص المزيد
+    chères chère moins
 """.split())
 _FOREIGN_CUSTOMER = re.compile(
     r"((customer|user|client|account|cliente|kunde|клиент)\s*(id|#|no\.?|number)?\s*[:=]?\s*[0-9a-f]{6,}|"
@@ -191,7 +199,7 @@ def own_words(text: str) -> list[str]:
     """The words of ``text`` (lower case) that are not refinement words, digits or single letters: what
     may name a product ("cardigan" in "cardigan in beige"). Colours are left to the caller, which knows the
     catalog's. Text in Chinese, Japanese or Korean gives none (its words are not separated)."""
-    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", text):
+    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af\u0900-\u097f]", text):  # Devanagari: vowel signs
         return []
     words = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text.lower())
     return [w for w in dict.fromkeys(words) if len(w) > 1 and w not in _REFINEMENT_WORDS]

@@ -60,13 +60,13 @@ _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 # "zapatillas"): the shop's words for kinds of clothing (``agent.garments``) and a few articles and verbs.
 # A word that is also English or shared by two of these languages is left out.
 _FUNCTION_WORDS = {
-    "es": "una unos unas quiero busco necesito tienes".split(),
-    "fr": "une des je cherche voudrais avez-vous".split(),
-    "de": "eine einen einem ich suche möchte brauche habt".split(),
-    "pt": "uma quero procuro preciso recomende recomenda mostre você vocês sapatos saia calça".split(),
-    "it": "consigliami consiglia voglio vorrei cerco mostrami avete scarpe gonna giacca borsa pantaloni".split(),
-    "tr": "bir için arıyorum istiyorum bakıyorum lazım öner önerir göster elbise etek ceket gömlek kazak".split(),
-    "pl": "szukam chcę potrzebuję poproszę pokaż polecisz macie dla sukienka spódnica spodnie kurtka".split(),
+    "es": "una unos unas quiero busco necesito tienes recomiéndame recomiendame hola gracias".split(),
+    "fr": "une des je cherche voudrais avez-vous merci bonjour".split(),
+    "de": "eine einen einem ich suche möchte brauche habt danke kleid rotes schwarz".split(),
+    "pt": "uma quero procuro preciso recomende recomenda mostre você vocês sapatos saia calça calças jaqueta obrigado obrigada olá".split(),
+    "it": "consigliami consiglia voglio vorrei cerco mostrami avete scarpe gonna giacca borsa pantaloni grazie".split(),
+    "tr": "bir için arıyorum istiyorum bakıyorum lazım öner önerir göster elbise etek ceket gömlek kazak bana merhaba teşekkürler".split(),
+    "pl": "szukam chcę potrzebuję poproszę pokaż polecisz macie dla sukienka spódnica spodnie kurtka czarne dziękuję poleć".split(),
 }
 # Kinds' words that are also another language's ("collant": French tights, "cinto" and "gorro": Spanish).
 _NOT_OWN = {"hut", "armband", "sac", "collier", "brille", "schal", "medias", "gafas", "pijama", "pyjama", "bikini",

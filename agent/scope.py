@@ -50,7 +50,7 @@ _REQUEST_WORDS = {
     "fr": "un une des le la les me recommande recommandez recommande-moi je veux voudrais cherche besoin "
           "d'un d'une acheter vendez vends avez as vous tu montre montrez-moi s'il te plaît vous plaît".split(),
     "de": "ein eine einen einem der die das mir empfiehl empfehlen ich will möchte suche brauche kaufen verkauft "
-          "verkaufen habt hast ihr du zeig zeige bitte".split(),
+          "verkaufen habt hast ihr du zeig zeige bitte kannst könnt können sie mal".split(),
     "pt": "um uma uns umas o os me recomende recomenda recomendar recomende-me quero procuro procurando preciso "
           "comprar vende vendem vocês você tem têm há por favor pode mostre mostra novo nova".split(),
     "it": "un uno una il lo gli le mi consigliami consiglia consigliare raccomanda raccomandami voglio vorrei cerco "
@@ -61,6 +61,8 @@ _REQUEST_WORDS = {
           "продаете есть ли у вас покажи покажите пожалуйста новый новую".split(),
     "tr": "bir bana öner önerir misin önerin istiyorum arıyorum lazım satın al almak satıyor musunuz var mı "
           "lütfen göster yeni".split(),
+    "pl": "poleć polecisz mi chcę szukam kupić sprzedajecie macie czy proszę pokaż nowy nową".split(),
+    "sv": "rekommendera mig jag vill ha söker köpa säljer ni har en ett kan du visa".split(),
     "ar": "اقترح اقترحي لي أريد اريد أبحث ابحث عن هل تبيعون تبيع تبيعوا لديكم عندكم من فضلك أرني اشتري أشتري "
           "شراء أحتاج احتاج ممكن جديد".split(),
 }
@@ -68,7 +70,8 @@ _REQUEST_WORDS = {
 # languages without articles, a verb of recommending or wanting ("посоветуй айфон", "اقترح لي آيفون").
 _ARTICLES = {"a", "an", "un", "une", "ein", "eine", "einen", "einem", "una", "uno", "um", "uma", "een", "bir"}
 _SELL = re.compile(r"\b(do you (have|sell|carry|stock)|have you got|sell|sells|selling|buy|vend\w*|compr\w*|"
-                   r"achet\w*|verkauf\w*|kauf\w*|koop\w*|verko\w*|avete|avez-vous|tienen|tienes|têm|habt|прода\w*|купить|посоветуй\w*|"
+                   r"achet\w*|verkauf\w*|kauf\w*|koop\w*|verko\w*|avete|avez-vous|tienen|tienes|têm|habt|empfehl\w*|"
+                   r"poleć\w*|polecisz|sprzedaj\w*|kupić|chcę|rekommendera|säljer|köpa|прода\w*|купить|посоветуй\w*|"
                    r"порекомендуй\w*|хочу|öner\w*|istiyorum|satıyor\w*|اقترح\w*|أريد|اريد|تبيع\w*|اشتري|أشتري)\b",
                    re.IGNORECASE | re.UNICODE)
 # Short requests are often detected as another language ("pizza": Italian): the lists are used together.

@@ -237,4 +237,11 @@ CASES: list[Case] = [
     ("kurta", "en", None, "en"),
     ("a kaftan for the beach", "en", None, "en"),
     ("cardigan in beige", "pl", None, "pl"),
+    # added after the session-6 regression pass: greetings, thanks and short requests of one language's words
+    ("merci", None, None, "fr"),
+    ("hola", None, None, "es"),
+    ("danke", None, None, "de"),
+    ("ein rotes Kleid", None, None, "de"),
+    ("jaqueta preta", None, None, "pt"),
+    ("czarne jeansy", None, None, "pl"),
 ]

@@ -12,7 +12,8 @@ from agent.turn import Session
 
 @pytest.mark.parametrize(("text", "cheaper", "more"), [
     ("mais baratos", True, False), ("più economici", True, False), ("goedkoper", True, False),
-    ("billigare", True, False), ("더 싼 거", True, False), ("أرخص", True, False),
+    ("billigare", True, False), ("더 싼 거", True, False), ("أرخص", True, False), ("tańsze", True, False),
+    ("daha ucuz", True, False), ("सस्ता", True, False), ("moins chères", True, False),
     ("mostre mais", False, True), ("mostrami altri", False, True), ("ancora", False, True),
     ("laat meer zien", False, True), ("もっと見せて", False, True), ("더 보여줘", False, True),
 ])
@@ -40,3 +41,26 @@ async def test_a_portuguese_conversation_goes_as_the_english_one(open_service) -
         assert [p.article_id for p in mine.products] == [p.article_id for p in english.products]
     shown = {p.article_id for p in turns_pt[0].products}
     assert turns_pt[1].products and not shown & {p.article_id for p in turns_pt[1].products}
+
+
+@pytest.mark.parametrize(("first", "cheaper"), [
+    ("vestito rosso", "più economici"), ("rode jurk", "goedkoper"), ("röd klänning", "billigare"),
+    ("czerwona sukienka", "tańsze"),
+])
+async def test_cheaper_in_more_languages_keeps_the_kind(open_service, first: str, cheaper: str) -> None:  # type: ignore[no-untyped-def]
+    """The cheaper words are no product of their own: the dresses shown get cheaper ones, not shorts."""
+    s = Session(f"cheaper-{cheaper}")
+    async with open_service(ScriptedBackend(), max_products=2) as service:
+        shown = await service.ask(s, first)
+        turn = await service.ask(s, cheaper)
+    assert {p.product_type for p in shown.products} == {"Dress"}
+    assert turn.intent == "refine" and all(p.product_type == "Dress" for p in turn.products)
+
+
+@pytest.mark.parametrize("text", ["em azul", "in het blauw"])
+async def test_a_colour_follow_up_keeps_the_kind(open_service, text: str) -> None:  # type: ignore[no-untyped-def]
+    s = Session(f"colour-{text}")
+    async with open_service(ScriptedBackend()) as service:
+        await service.ask(s, "a red dress")
+        turn = await service.ask(s, text)
+    assert turn.intent == "refine" and turn.products and {p.product_type for p in turn.products} == {"Dress"}

@@ -63,6 +63,9 @@ class EmbeddingCatalog(FakeCatalog):
     ("プレゼントにおすすめの服", "ja", None),  # context: a present, clothes
     ("선물로 뭐 추천해줘", "ko", None),
     ("consigliami qualcosa per un matrimonio", "it", None),
+    ("kannst du mir ein iPhone empfehlen", "de", "iPhone"),
+    ("poleć mi iPhone", "pl", "iPhone"),
+    ("rekommendera en iPhone", "sv", "iPhone"),
 ])
 def test_the_object_of_a_request(text: str, language: str, obj: str | None) -> None:
     assert request_object(text, language) == obj
