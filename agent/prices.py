@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 
 _AMOUNT = r"\d+(?:[.,]\d+)?"
-_CURRENCY = r"(?:元|块|美元|欧元|刀|円|원|dollars?|euros?|eur|usd|kr|reais|rubles?|руб\w*)"
+_CURRENCY = (r"(?:元|块|美元|欧元|刀|円|ユーロ|ドル|원|유로|달러|dollars?|euros?|eur|usd|kr|reais|rubles?|руб\w*|евро|"
+             r"tl|lira|zł|złotych|zl|रुपये|रुपए|रुपया|यूरो|يورو|دولار)")
 # Words before the number: an upper limit, a lower limit.
 _BEFORE_MAX = (
     r"under|below|less than|cheaper than|max(?:imum)?|up to|at most|within|menos de|hasta|por debajo de|"
     r"moins de|sous|jusqu'à|jusqu’à|au maximum|unter|bis|höchstens|maximal|sotto(?: (?:i|le|gli|ai))?|"
-    r"meno di|fino a|al massimo|massimo|até|no máximo|abaixo de|onder|minder dan|tot|hoogstens|"
+    r"meno di|fino a|al massimo|massimo|até|no máximo|abaixo de|onder de|onder|minder dan|tot|hoogstens|"
+    r"poniżej|do|maksymalnie|أقل من|budget(?: of)?|with a budget of|"
     r"högst|дешевле|меньше|до"
 )
 _BEFORE_MIN = (
@@ -25,7 +27,8 @@ _BEFORE_MIN = (
 )
 _CJK_MAX = r"低于|少于|不到"
 _CJK_MIN = r"高于|超过|至少"
-_AFTER_MAX = r"以下|以内|之内|이하|or less|or under|max|o menos|ou moins|oder weniger|o meno|ou menos|of minder"
+_AFTER_MAX = (r"以下|以内|之内|まで|이하|이내|or less|or under|max|o menos|ou moins|oder weniger|o meno|ou menos|"
+              r"of minder|altında|altı|से कम|तक")
 _AFTER_MIN = r"以上|이상|or more|and up|o más|ou plus|oder mehr|o più|ou mais|of meer"
 
 _BOUND = re.compile(
@@ -49,6 +52,7 @@ _NEGATION = re.compile(r"(?:(?<![^\W\d_])(?:no|not|nicht|pas|non|não|niet|inte|
 def price_bounds(text: str) -> tuple[float | None, float | None]:
     """``(max_price, min_price)`` that ``text`` asks for; None where it names none. The first limit of
     each kind counts; a range ("between 20 and 50", "20到50元") gives both."""
+    text = _korean_amounts(text)
     ranged = _range(text)
     if ranged is not None:
         return ranged
@@ -71,11 +75,18 @@ def _range(text: str) -> tuple[float, float] | None:
     for match in _RANGE.finditer(text):
         if not (_RANGE_WORD.search(match.group(0)) or match.group("cur")):
             continue
-        lo, hi = _number(match.group("lo")), _number(match.group("hi"))
-        if lo <= hi:
-            return hi, lo
+        lo, hi = sorted((_number(match.group("lo")), _number(match.group("hi"))))
+        return hi, lo
     return None
 
 
 def _number(raw: str) -> float:
     return float(raw.replace(",", "."))
+
+
+# Korean amounts count in ten thousands and thousands: "3만원" is 30,000 won, "5천원" 5,000.
+_KO_UNITS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(만|천)\s*(?=원)")
+
+
+def _korean_amounts(text: str) -> str:
+    return _KO_UNITS.sub(lambda m: str(round(_number(m.group(1)) * (10_000 if m.group(2) == "만" else 1_000))), text)

@@ -36,6 +36,19 @@ from agent.turn import Session
     ("size 38 dress", (None, None)),
     ("t-shirt for 2-3 years", (None, None)),  # a range without a currency or "between" is no price
     ("the 2nd one", (None, None)),
+    # added after a regression pass: more languages, units and word orders
+    ("jurken onder de 30 euro", (30.0, None)),
+    ("ワンピース 20ユーロ以下", (20.0, None)),
+    ("ワンピース 3000円まで", (3000.0, None)),
+    ("원피스 3만원 이하", (30000.0, None)),  # 만 is ten thousand
+    ("فستان أقل من 50", (50.0, None)),
+    ("30 TL altında elbise", (30.0, None)),
+    ("sukienki poniżej 50 zł", (50.0, None)),
+    ("500 रुपये से कम की ड्रेस", (500.0, None)),
+    ("jeans between 50 and 20", (50.0, 20.0)),  # a range the wrong way round
+    ("skirt, budget 25", (25.0, None)),
+    ("2 t-shirts under 20", (20.0, None)),
+    ("a 90s style jacket", (None, None)),
 ])
 def test_price_bounds(text: str, bounds: tuple[float | None, float | None]) -> None:
     assert price_bounds(text) == bounds
