@@ -11,8 +11,9 @@ when it names:
 - a well-known product that the shop does not sell (e.g. "recommend an iPhone");
 - a word the results contradict (``contradicted``): when a search had to drop a filter ("black"
   for a shop without black jackets), the prose must not call the products black;
-- a price with cents ("R$ 30,00", "29.99") that none of the products shown has, when the turn's prices
-  are given. Round amounts ("under 30 euros") may echo the shopper's own limit and are allowed.
+- a price that none of the products shown has, when the turn's prices are given: any amount with cents
+  ("R$ 30,00", "29.99"), and a whole amount with a currency ("30 евро", "100元") unless it is a shown
+  price rounded either way or the shopper's own limit ("under 30 euros" after "under 30").
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _PRICE = re.compile(r"(?<![\d.,])(\d{1,6})[.,](\d{2})(?![\d]|[.,]\d)")
+_CURRENCY = (r"(?:€|\$|£|¥|euros?|eur|usd|dollars?|reais|元|块|円|ユーロ|ドル|원|유로|달러|евро|руб\w*|долл\w*|kr|zł|tl|"
+             r"lira|يورو|دولار|रुपये|रुपए|यूरो)")
+_WHOLE_PRICE = re.compile(
+    rf"(?:R\$|US\$|[$€£¥])\s*(\d{{1,6}})(?![\d]|[.,]\d)|(?<![\d.,])(\d{{1,6}})(?![.,]\d)\s*{_CURRENCY}(?![^\W\d_])",
+    re.IGNORECASE,
+)
 
 # Goods a clothing shop does not sell; mentioning one as an offer is never grounded.
 FOREIGN_PRODUCTS = (
@@ -40,7 +47,8 @@ class Grounding:
     """What this conversation may mention: the ids and names that tools returned."""
 
     def __init__(self, grounded: dict[str, str], catalog_names: set[str] | None = None,
-                 contradicted: Iterable[str] = (), prices: Iterable[float] | None = None) -> None:
+                 contradicted: Iterable[str] = (), prices: Iterable[float] | None = None,
+                 limits: Iterable[float] = ()) -> None:
         self.ids = set(grounded)
         self.names = {n.lower() for n in grounded.values() if n}
         self._catalog_names = catalog_names or set()  # case-sensitive, multi-word catalog names
@@ -48,6 +56,8 @@ class Grounding:
         self._grounded_re = (re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None)
         self._contradicted_re = _words_re(contradicted)
         self._cents = None if prices is None else {round(float(p) * 100) for p in prices}
+        shown = [float(p) for p in prices or ()]
+        self._whole = {w for p in shown for w in (int(p), int(p) + 1)} | {round(float(x)) for x in limits}
 
     def violations(self, sentence: str) -> int:
         """How many ungrounded product mentions ``sentence`` holds (0 = it may be shown)."""
@@ -61,6 +71,8 @@ class Grounding:
         if self._cents is not None:
             bad.update(m.group(0) for m in _PRICE.finditer(sentence)
                        if int(m.group(1)) * 100 + int(m.group(2)) not in self._cents)
+            bad.update(m.group(0) for m in _WHOLE_PRICE.finditer(sentence)
+                       if int(m.group(1) or m.group(2)) not in self._whole)
         # grounded names are fine, and so are the words inside them ("Italian wool sock", "Black-tie blazer")
         rest = self._grounded_re.sub(" | ", sentence) if self._grounded_re else sentence
         if self._contradicted_re is not None:

@@ -311,7 +311,10 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
         assert output is not None
         contradicted = contradicted_terms(output, ctx.vocab, ctx.record.requested) | _absent_terms(ctx, intent)
         prices = [p.price for p in ctx.record.products if p.price is not None]
-        grounding = Grounding(state.get("grounded") or {}, ctx.catalog_names, contradicted=contradicted, prices=prices)
+        applied = output.extra.get("filters") or {}
+        limits = [v for k in ("max_price", "min_price") if isinstance(v := applied.get(k), int | float)]
+        grounding = Grounding(state.get("grounded") or {}, ctx.catalog_names, contradicted=contradicted, prices=prices,
+                              limits=limits)
         shown, failed = await _model_prose(ctx, runtime, _messages(ctx, state, intent, output, language),
                                            grounding, language)
         said += shown

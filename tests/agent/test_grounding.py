@@ -107,7 +107,8 @@ def test_a_price_with_cents_must_be_a_shown_products_price() -> None:
     g = Grounding({"0512058003": "Maxi dress"}, prices=[38.99, 26.99])
     assert g.violations("O Maxi dress custa R$ 30,00.") == 1  # no product shown costs 30.00
     assert g.violations("The Maxi dress is 38.99.") == 0 and g.violations("Il coste 26,99 €.") == 0
-    assert g.violations("All of them are under 30 euros.") == 0  # a round amount may be the shopper's limit
+    assert Grounding({"0512058003": "Maxi dress"}, prices=[38.99, 26.99], limits=[30]).violations(
+        "All of them are under 30 euros.") == 0  # the shopper's own limit
     assert Grounding({"0512058003": "Maxi dress"}).violations("It costs 30.00.") == 0  # no prices given: no check
 
 
@@ -117,3 +118,14 @@ async def test_a_sentence_with_an_invented_price_is_dropped(open_service) -> Non
         turn = await service.ask(Session("price"), "a red midi dress")
     assert turn.products and all(p.price != 9.99 for p in turn.products)
     assert turn.reply == "It is light and red." and turn.ungrounded_dropped == 1
+
+
+def test_a_whole_price_with_a_currency_must_be_near_a_shown_price_or_the_shoppers_limit() -> None:
+    from agent.grounding import Grounding
+
+    g = Grounding({"0514585002": "Bomber jacket"}, prices=[39.99, 37.99], limits=[50])
+    assert g.violations("Bomber jacket – 30 евро.") == 1 and g.violations("价格是100元。") == 1
+    assert g.violations("€30 only") == 1
+    assert g.violations("Bomber jacket – 40 евро.") == 0  # 39.99 rounded
+    assert g.violations("All of them are under 50 euros.") == 0  # the shopper's own limit
+    assert g.violations("Sizes 36 to 40, and 2 colours.") == 0  # numbers without a currency are no prices
