@@ -58,6 +58,12 @@ async def search_catalog(
     hits = await ctx.catalog.search_text(query, filters, k)
     relaxed: list[str] = []
     applied = filters
+    priced = prices["min_price"] is not None or prices["max_price"] is not None
+    if not hits and mapped and not strict and priced:
+        # Only the price rules them out ("leggings under 5" in a shop with leggings): say nothing was found
+        # rather than show other kinds as if the shop had no leggings.
+        if await ctx.catalog.search_text(query, SearchFilters(**mapped), 1):  # type: ignore[arg-type]
+            strict = True
     if not hits and mapped and not strict:
         # Loosen the least specific filters first, so "black jeans for men" still shows black jeans. A price
         # limit is the shopper's own and stays: "a black jacket under 60" shows jackets under 60.

@@ -87,3 +87,11 @@ async def test_a_price_limit_stays_when_the_colour_is_dropped(open_service) -> N
         assert t.products and all(p.product_type == "Dress" and p.price <= 30 for p in t.products)
         assert t.tool_calls[0]["args"]["max_price"] == 30.0
     assert turn.reply == NOTE
+
+
+async def test_a_kind_the_shop_has_but_not_at_the_price_is_not_called_missing(open_service) -> None:  # type: ignore[no-untyped-def]
+    """"a red dress under 13": the shop has red dresses, none that cheap; no "I have no red dresses"."""
+    async with open_service(ScriptedBackend(mode="down")) as service:
+        turn = await service.ask(Session("red-13"), "a red dress under 13")
+    assert turn.products == [] and "I have no" not in turn.reply
+    assert turn.tool_calls[0]["args"]["max_price"] == 13.0
