@@ -81,6 +81,13 @@ _COMPARATIVE = re.compile(
     r"أرخص|daha ucuz|tańsz|सस्त)",
     _F,
 )
+# "Which one is the cheapest?" about the shown products: the details of the lowest-priced one, not cheaper ones.
+_CHEAPEST = re.compile(
+    r"(\bcheapest\b|最便宜|el más barat[oa]|la más barata|le moins cher|la moins chère|das günstigste|der günstigste|"
+    r"die günstigste|самый дешёвый|самый дешевый|самое дешёвое|самое дешевое|il più economico|la più economica|"
+    r"o mais barato|a mais barata|一番安い|가장 싼|제일 싼)",
+    _F,
+)
 # Words that point back at products ("blue ones", "do you have it in red", "in blue", "but in black").
 _ANAPHORA = re.compile(
     r"(^\s*(but |and |same |also |what about |how about )?in\s+\w|\b(ones?|them|it|these|those)\b|"
@@ -121,6 +128,7 @@ _REFINEMENT_WORDS = frozenset("""
     goedkoper goedkopere goedkoop meer het andere laat zien billigare billiga billigt fler visa
     daha ucuz ucuzu ucuzları tańsze tańszy tańsza tańszego pokaż więcej w أرخص المزيد
     chères chère moins
+    which cuál cual es qual quale welche welcher welches какой какая какое самый самая самое
 """.split())
 _FOREIGN_CUSTOMER = re.compile(
     r"((customer|user|client|account|cliente|kunde|клиент)\s*(id|#|no\.?|number)?\s*[:=]?\s*[0-9a-f]{6,}|"
@@ -164,6 +172,7 @@ class Classification:
     ordinal: int | None = None  # 0-based index into the shown products; -1 = last
     cheaper: bool = False
     more: bool = False  # "show me more": the same request, items not shown yet
+    cheapest: bool = False  # "which one is the cheapest?": the lowest-priced of the shown products
     max_price: float | None = None
     min_price: float | None = None
     foreign_customer: bool = False
@@ -253,6 +262,8 @@ def classify(
         c.intent = "similar"
     elif c.ordinal is not None and (_DETAILS.search(text) or words <= 5) and not c.cheaper:
         c.intent = "details"
+    elif has_shown and not new_item and c.ordinal is None and _CHEAPEST.search(text):
+        c.intent, c.cheapest = "details", True
     elif _RECOMMEND.search(text) and not (has_type or has_colour):
         c.intent = "recommend"
     elif has_shown and not new_item and (c.cheaper or c.more or (has_colour and words <= 6) or (c.max_price is not None and words <= 6)):

@@ -219,6 +219,9 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
         return {"tool": "purchase_history", "args": {"limit": k}}
     if intent == "recommend":
         return {"tool": "recommend_for_me", "args": {"k": k}}
+    if intent == "details" and c.cheapest and shown:
+        prices = [float(p) if isinstance(p := item.get("price"), int | float) else float("inf") for item in shown]
+        position = prices.index(min(prices)) + 1
     if intent == "details":
         return {"tool": "article_details", "args": {"position": position or 1}}
     if intent == "similar":

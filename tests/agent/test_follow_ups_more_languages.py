@@ -64,3 +64,13 @@ async def test_a_colour_follow_up_keeps_the_kind(open_service, text: str) -> Non
         await service.ask(s, "a red dress")
         turn = await service.ask(s, text)
     assert turn.intent == "refine" and turn.products and {p.product_type for p in turn.products} == {"Dress"}
+
+
+@pytest.mark.parametrize("text", ["which one is the cheapest and how much is it?", "哪个最便宜？", "¿cuál es el más barato?"])
+async def test_which_is_the_cheapest_names_the_lowest_priced_shown_product(open_service, text: str) -> None:  # type: ignore[no-untyped-def]
+    s = Session(f"cheapest-{text}")
+    async with open_service(ScriptedBackend()) as service:
+        shown = await service.ask(s, "a red dress")
+        turn = await service.ask(s, text)
+    cheapest = min(shown.products, key=lambda p: p.price)
+    assert turn.intent == "details" and [p.article_id for p in turn.products] == [cheapest.article_id]
