@@ -30,6 +30,8 @@ from agent.tools._query import MAX_QUERY_CHARS, clip_query
 from reclmms.errors import ReclmmsError
 
 logger = logging.getLogger(__name__)
+# "top 10", "top-5": the best ones, not the product type Top
+_TOP_N = re.compile(r"\btop[\s-]*\d+\b", re.IGNORECASE)
 
 NO_TOOL_INTENTS = ("greeting", "thanks", "help", "refused", "empty", "nothing_shown", "not_sold")
 # The model decides an intent only when no rule fired; the default search runs meanwhile, and the
@@ -134,7 +136,7 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
         return _decided(ctx, "empty", {}, language)
 
     colour = await ctx.vocab.find("colour", text, language)
-    ptype = await ctx.vocab.find("product_type", text, language)
+    ptype = await ctx.vocab.find("product_type", _TOP_N.sub(" ", text), language)  # "top 10 dresses": no Top
     group = ctx.vocab.find_in_text("index_group", text, language)
     names_product = bool(_product_words(ctx, text, colour))
     c = classify(text, has_shown=bool(shown), has_photo=bool(ctx.photo), has_type=bool(ptype), has_colour=bool(colour),

@@ -74,3 +74,23 @@ async def test_which_is_the_cheapest_names_the_lowest_priced_shown_product(open_
         turn = await service.ask(s, text)
     cheapest = min(shown.products, key=lambda p: p.price)
     assert turn.intent == "details" and [p.article_id for p in turn.products] == [cheapest.article_id]
+
+
+async def test_top_ten_is_no_product_type(open_service) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from tests.agent.fakes import FakeCatalog
+
+    class WithTops(FakeCatalog):
+        def __init__(self) -> None:
+            super().__init__()
+            top = replace(self.items[7], article_id="0100000099", name="Sky Crop Top", product_type="Top",
+                          garment_group="Top")
+            self.items.append(top)
+            self.by_id[top.article_id] = top
+
+    async with open_service(ScriptedBackend(), cat=WithTops()) as service:
+        turn = await service.ask(Session("top-10"), "top 10 dresses")
+        tops = await service.ask(Session("tops"), "a white top")
+    assert turn.tool_calls[0]["args"].get("product_type") == "Dress"
+    assert tops.tool_calls[0]["args"].get("product_type") == "Top"
