@@ -136,6 +136,8 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
         return _decided(ctx, "empty", {}, language)
 
     colour = await ctx.vocab.find("colour", text, language)
+    if colour and _negated(text, ctx.vocab.surface_forms("colour", colour)):
+        colour = None  # "a dress but not black": no black filter (the search has no way to exclude one)
     ptype = await ctx.vocab.find("product_type", _TOP_N.sub(" ", text), language)  # "top 10 dresses": no Top
     group = ctx.vocab.find_in_text("index_group", text, language)
     names_product = bool(_product_words(ctx, text, colour))
@@ -191,6 +193,22 @@ async def speculate(plan: dict[str, Any], state: ConversationState, runtime: Run
 
     return await invoke_tool(plan["tool"], dict(plan["args"]), state, runtime,
                              max(1.0, float(runtime.context.settings.agent.turn_timeout_s) / 2))
+
+
+_NEGATION = (r"(?:not|no|without|except|but not|sin|pas|sans|nicht|kein\w*|ohne|не|без|кроме|non|senza|não|sem|niet|"
+             r"zonder|inte|utan)")
+
+
+def _negated(text: str, forms: set[str]) -> bool:
+    """Whether ``text`` says no to one of the words ``forms`` ("not black", "sin negro", "不要黑色")."""
+    low = text.lower()
+    for form in forms:
+        if re.search(r"[\u4e00-\u9fff]", form):
+            if re.search(rf"(?:不要|不是|除了|别要|非){re.escape(form)}", low):
+                return True
+        elif re.search(rf"(?<!\w){_NEGATION}\s+(?:(?:sea|es|is|be|ist|soit|est|sia|seja|in|en|in the colou?r)\s+)?{re.escape(form)}(?!\w)", low):
+            return True
+    return False
 
 
 def _product_words(ctx: AgentContext, text: str, colour: str | None) -> list[str]:

@@ -94,3 +94,11 @@ async def test_top_ten_is_no_product_type(open_service) -> None:  # type: ignore
         tops = await service.ask(Session("tops"), "a white top")
     assert turn.tool_calls[0]["args"].get("product_type") == "Dress"
     assert tops.tool_calls[0]["args"].get("product_type") == "Top"
+
+
+@pytest.mark.parametrize("text", ["a dress under 30 but not black", "un vestido que no sea negro", "不要黑色的连衣裙"])
+async def test_a_colour_said_no_to_is_no_filter(open_service, text: str) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend()) as service:
+        turn = await service.ask(Session(f"not-{text}"), text)
+    assert "colour" not in turn.tool_calls[0]["args"]
+    assert turn.tool_calls[0]["args"].get("product_type") == "Dress"
