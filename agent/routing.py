@@ -279,7 +279,8 @@ def _refine(text: str, c: Classification, slots: dict[str, Any], state: Conversa
         prices = [float(s["price"]) for s in shown if isinstance(s.get("price"), int | float)]
         if prices:
             changes["max_price"] = min(prices) * 0.999
-            plan["fallback_max_price"] = sum(prices) / len(prices)
+            if len(set(prices)) > 1:  # below most of them; with one price there is nothing "below most"
+                plan["fallback_max_price"] = sum(prices) / len(prices)
     plan["shown_ids"] = [s["article_id"] for s in shown] if c.cheaper or c.more else []
     plan["more"] = c.more
     if c.more:

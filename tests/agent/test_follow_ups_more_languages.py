@@ -102,3 +102,20 @@ async def test_a_colour_said_no_to_is_no_filter(open_service, text: str) -> None
         turn = await service.ask(Session(f"not-{text}"), text)
     assert "colour" not in turn.tool_calls[0]["args"]
     assert turn.tool_calls[0]["args"].get("product_type") == "Dress"
+
+
+def test_cheaper_falls_back_below_most_of_the_shown_only_when_their_prices_differ() -> None:
+    """With one price shown ("28.99"), "below most of them" would show others at that same price."""
+    from agent.routing import _refine
+
+    def plan(prices: list[float]) -> dict:  # type: ignore[type-arg]
+        c = classify("cheaper", has_shown=True, has_photo=False, has_type=False, has_colour=False, names_product=False)
+        shown = [{"article_id": f"01000000{i:02d}", "price": p, "product_type": "Jacket", "name": "J"}
+                 for i, p in enumerate(prices)]
+        state = {"shown": shown, "shown_from": {"tool": "search_catalog"},
+                 "last_search": {"query": "jacket", "filters": {"product_type": "Jacket"}}}
+        return _refine("cheaper", c, {"colour": None}, state, 5)  # type: ignore[arg-type]
+
+    assert "fallback_max_price" not in plan([28.99])
+    assert "fallback_max_price" not in plan([28.99, 28.99])
+    assert plan([19.99, 29.99])["fallback_max_price"] == pytest.approx(24.99)
