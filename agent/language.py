@@ -64,7 +64,7 @@ _FUNCTION_WORDS = {
     "fr": "une des je cherche voudrais avez-vous merci bonjour".split(),
     "de": "eine einen einem ich suche möchte brauche habt danke kleid rotes schwarz".split(),
     "pt": "uma quero procuro preciso recomende recomenda mostre você vocês sapatos saia calça calças jaqueta obrigado obrigada olá".split(),
-    "it": "consigliami consiglia voglio vorrei cerco mostrami avete scarpe gonna giacca borsa pantaloni grazie".split(),
+    "it": "consigliami consiglia voglio vorrei cerco mostrami avete scarpe giacca borsa pantaloni grazie".split(),
     "tr": "bir için arıyorum istiyorum bakıyorum lazım öner önerir göster elbise etek ceket gömlek kazak bana merhaba teşekkürler".split(),
     "pl": "szukam chcę potrzebuję poproszę pokaż polecisz macie dla sukienka spódnica spodnie kurtka czarne dziękuję poleć".split(),
 }
