@@ -98,6 +98,9 @@ class FloodLimiter(BaseRateLimiter[int]):
         self._paid = AsyncLimiter(FloodLimit.PAID_MESSAGES_PER_SECOND, 1)
         self.max_retries = max_retries
         self.pauses = Pauses()
+        # A chat's call that waits out a 429 goes before the chat's calls that came after it: they wait
+        # until it is done (sent, or given up), so the chat's messages keep their order.
+        self._retrying: dict[ChatKey, asyncio.Event] = {}
 
     async def initialize(self) -> None:
         pass
@@ -136,21 +139,33 @@ class FloodLimiter(BaseRateLimiter[int]):
         retries = rate_limit_args or self.max_retries
         key = chat_key(data.get("chat_id"))
         limits = self._limits(key, bool(data.get("allow_paid_broadcast")))
+        if key is not None:
+            while (ahead := self._retrying.get(key)) is not None:
+                await ahead.wait()
+        mine: asyncio.Event | None = None
         attempt = 0
-        while True:
-            await self.pauses.wait(key)
-            try:
-                async with contextlib.AsyncExitStack() as stack:
-                    for limit in limits:
-                        await stack.enter_async_context(limit)
-                    return await callback(*args, **kwargs)
-            except RetryAfter as exc:
-                wait_s = retry_after_s(exc) + SLACK_S
-                who = "every chat" if key is None else f"chat {key}"
-                if attempt >= retries:
-                    logger.warning("Bot API %s: 429 (retry after %.1f s) after %d retries; giving up",
-                                   endpoint, wait_s, retries)
-                    raise
-                attempt += 1
-                self.pauses.pause(key, wait_s)
-                logger.info("Bot API %s: 429; %s waits %.1f s (retry %d of %d)", endpoint, who, wait_s, attempt, retries)
+        try:
+            while True:
+                await self.pauses.wait(key)
+                try:
+                    async with contextlib.AsyncExitStack() as stack:
+                        for limit in limits:
+                            await stack.enter_async_context(limit)
+                        return await callback(*args, **kwargs)
+                except RetryAfter as exc:
+                    wait_s = retry_after_s(exc) + SLACK_S
+                    who = "every chat" if key is None else f"chat {key}"
+                    if attempt >= retries:
+                        logger.warning("Bot API %s: 429 (retry after %.1f s) after %d retries; giving up",
+                                       endpoint, wait_s, retries)
+                        raise
+                    attempt += 1
+                    self.pauses.pause(key, wait_s)
+                    if key is not None and mine is None and key not in self._retrying:
+                        mine = self._retrying[key] = asyncio.Event()
+                    logger.info("Bot API %s: 429; %s waits %.1f s (retry %d of %d)", endpoint, who, wait_s, attempt,
+                                retries)
+        finally:
+            if mine is not None and key is not None:
+                del self._retrying[key]
+                mine.set()

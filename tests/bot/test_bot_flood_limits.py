@@ -43,3 +43,19 @@ async def test_a_429_for_a_call_without_a_chat_holds_back_every_call(fake_bot: H
     answered = await api.wait_for("sendMessage", chat_id=chat)
     assert answered.at - refused.at >= RETRY_AFTER_S
     assert (await get_me).username == "reclmms_test_bot"
+
+
+async def test_a_chats_later_messages_wait_for_the_one_that_got_a_429(fake_bot: Harness) -> None:
+    """The retried answer goes first: a chat's answers keep their order through a 429."""
+    api, chat = fake_bot.api, 1520
+    api.fail(too_many("sendMessage", chat))
+    api.send_text(chat, "/help")
+    refused = await api.wait_for("sendMessage", chat_id=chat)
+    for _ in range(3):
+        api.send_text(chat, "/start")
+        await asyncio.sleep(0.2)
+    await api.wait_for("sendMessage", chat_id=chat, where=lambda c: c is not refused and "What I can do" in c.text)
+    await api.settle(1.0)
+    sent = [c.text for c in api.calls_to("sendMessage", chat)][1:]  # after the refused one
+    assert "What I can do" in sent[0], sent
+    assert len(sent) == 4
