@@ -325,5 +325,10 @@ def serve(settings: Settings, mode: str | None = None, services_factory: Service
         error = asyncio.run(serve_until_stopped(app, stopper, **how))
     except (InvalidToken, NetworkError) as exc:  # the API went away between the check and the start
         raise api_error(exc, cfg.base_url, token) from None
+    except OSError as exc:  # the webhook's port is taken, or the address is not this machine's
+        if mode != "webhook":
+            raise
+        raise ConfigError(f"cannot listen for the webhook on {cfg.webhook_listen}:{cfg.webhook_port}: "
+                          f"{exc.strerror or exc}") from None
     if error is not None:
         raise ConfigError(f"polling stopped: {api_error(error, cfg.base_url, token)}")

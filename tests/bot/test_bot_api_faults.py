@@ -81,7 +81,22 @@ async def test_a_passing_getupdates_failure_is_ridden_out_and_sigterm_stops_serv
     assert "error:" not in (tmp_path / "serve.log").read_text()
 
 
-def main(base_url: str, token: str, root: Path) -> int:
+async def test_a_webhook_port_in_use_stops_serve_with_one_line(tmp_path: Path) -> None:
+    taken = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = taken.sockets[0].getsockname()[1]
+    async with taken, FakeBotApi() as api:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.bot.test_bot_api_faults", f"http://{api.host}:{api.port}", api.token,
+            str(tmp_path), f"webhook:{port}", cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await asyncio.wait_for(proc.communicate(), 60)
+    text = err.decode()
+    assert proc.returncode == 2, text
+    assert text.strip().splitlines()[-1].startswith(f"error: cannot listen for the webhook on 127.0.0.1:{port}: "), text
+    assert "Traceback" not in text
+
+
+def main(base_url: str, token: str, root: Path, how: str = "polling") -> int:
     from bot.application import serve
     from reclmms.errors import ReclmmsError
     from tests.bot.conftest import bot_settings, fake_services_factory
@@ -89,10 +104,13 @@ def main(base_url: str, token: str, root: Path) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     api: object = SimpleNamespace(token=token, base_url=f"{base_url}/bot", base_file_url=f"{base_url}/file/bot")
-    settings = bot_settings(root, api)  # type: ignore[arg-type]
+    mode, _, port = how.partition(":")
+    webhook = {"RECLMMS_TELEGRAM_WEBHOOK_URL": "https://bot.example.com/hook", "RECLMMS_TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
+               "RECLMMS_TELEGRAM_WEBHOOK_PORT": port, "RECLMMS_TELEGRAM_WEBHOOK_SECRET": "s3cret"} if port else {}
+    settings = bot_settings(root, api, **webhook)  # type: ignore[arg-type]
     catalog = FakeCatalog(make_articles(root / "images"))
     try:
-        serve(settings, "polling", fake_services_factory(catalog, FakeShoppingService(catalog), []))
+        serve(settings, mode, fake_services_factory(catalog, FakeShoppingService(catalog), []))
     except ReclmmsError as exc:  # as reclmms.cli does
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -100,4 +118,4 @@ def main(base_url: str, token: str, root: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2], Path(sys.argv[3])))
+    sys.exit(main(sys.argv[1], sys.argv[2], Path(sys.argv[3]), *sys.argv[4:5]))
