@@ -176,7 +176,7 @@ _HAN_KANA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # scripts without space
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 # Korean particles and endings written onto a noun ("양말을", "양말도요"); a word that ends in a kind and one of
 # these (or nothing) names the kind ("등산양말을"), while "모자라요" (is short of) names no hat.
-KO_ENDINGS = frozenset(
+_KO_ENDINGS = frozenset(
     "을 를 이 가 은 는 도 만 의 에 에게 로 으로 와 과 랑 이랑 하고 요 이요 은요 는요 도요 좀 이나 나 처럼 보다 부터 까지 에서 "
     "같은 이랑요 하고요 으로요 로요".split()
 ) | {""}
@@ -211,14 +211,17 @@ def _stocked(vocab: VocabularyMapper, phrase: str, english: str, catalog_words: 
     return bool(forms & catalog_words) or any(f"{form}s" in catalog_words for form in forms)
 
 
+def korean_word_names(word: str, kind: str) -> bool:
+    """Whether the Korean ``word`` of a message names ``kind``: it ends in it, before a particle or nothing
+    ("양말을", "등산양말을"; "모자라요" names no "모자")."""
+    at = word.rfind(kind)
+    return at >= 0 and word[at + len(kind):] in _KO_ENDINGS
+
+
 def _korean_kind(word: str, synonyms: dict[str, str]) -> str | None:
     """The kind a Korean word names with a particle written onto it ("양말을" -> "양말"), else None."""
     kinds = sorted((w for w in synonyms if _HANGUL.search(w) and " " not in w), key=len, reverse=True)
-    for kind in kinds:
-        at = word.rfind(kind)
-        if at >= 0 and word[at + len(kind):] in KO_ENDINGS and english_kind(kind, synonyms):
-            return kind
-    return None
+    return next((kind for kind in kinds if korean_word_names(word, kind) and english_kind(kind, synonyms)), None)
 
 
 def absent_type(vocab: VocabularyMapper, text: str, catalog_words: set[str]) -> str | None:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from agent.prices import CURRENCY_WORDS
+
 _ID = re.compile(r"(?<!\d)\d{10}(?!\d)")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？…])[\"'”’)\]]*\s+|(?<=[。！？])|\n+")
 _QUOTED = re.compile(r"“([^”]{2,60})”|\"([^\"]{2,60})\"|「([^」]{2,60})」|《([^》]{2,60})》|«([^»]{2,60})»|\*\*([^*]{2,60})\*\*")
@@ -28,8 +30,7 @@ _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _PRICE = re.compile(r"(?<![\d.,])(\d{1,6})[.,](\d{2})(?![\d]|[.,]\d)")
-_CURRENCY = (r"(?:€|\$|£|¥|euros?|eur|usd|dollars?|reais|元|块|円|ユーロ|ドル|원|유로|달러|евро|руб\w*|долл\w*|kr|zł|tl|"
-             r"lira|يورو|دولار|रुपये|रुपए|यूरो)")
+_CURRENCY = rf"(?:€|\$|£|¥|{CURRENCY_WORDS})"
 _WHOLE_PRICE = re.compile(
     rf"(?:R\$|US\$|[$€£¥])\s*(\d{{1,6}})(?![\d]|[.,]\d)|(?<![\d.,])(\d{{1,6}})(?![.,]\d)\s*{_CURRENCY}(?![^\W\d_])",
     re.IGNORECASE,

@@ -57,10 +57,12 @@ _DETAILS = re.compile(
     r"详情|详细|介绍一下|介绍|怎么样|más información|detalles|plus d'info|détails|mehr über|einzelheiten)",
     _F,
 )
+# "Cheaper" in the languages whose words need no special form (used by ``_CHEAPER`` and ``_COMPARATIVE``).
+_CHEAPER_WORDS = (r"más barat|günstiger|billiger|дешевле|mais barat|più economic|meno car|goedkoper|billigare|더 싼|"
+                  r"더 저렴|أرخص|daha ucuz|tańsz|सस्त")
 _CHEAPER = re.compile(
-    r"(cheaper|less expensive|lower price|more affordable|budget|cheap|便宜|实惠|低价|más barat|"
-    r"moins ch[eè]r|günstiger|billiger|дешевле|安い|mais barat|più economic|meno car|goedkoper|billigare|"
-    r"더 싼|더 저렴|저렴한|أرخص|daha ucuz|tańsz|सस्त)",
+    rf"(cheaper|less expensive|lower price|more affordable|budget|cheap|便宜|实惠|低价|moins ch[eè]r|安い|저렴한|"
+    rf"{_CHEAPER_WORDS})",
     _F,
 )
 _MORE = re.compile(
@@ -76,9 +78,7 @@ _MORE = re.compile(
 )
 # "Cheaper" as a comparison with something shown ("cheaper ones", "anything cheaper?"), unlike "cheap" or "budget".
 _COMPARATIVE = re.compile(
-    r"(cheaper|less expensive|lower[- ]price|more affordable|更便宜|便宜一?点|便宜些|más barat|moins cher|"
-    r"günstiger|billiger|дешевле|もっと安い|mais barat|più economic|meno car|goedkoper|billigare|더 싼|더 저렴|"
-    r"أرخص|daha ucuz|tańsz|सस्त)",
+    rf"(cheaper|less expensive|lower[- ]price|more affordable|更便宜|便宜一?点|便宜些|moins cher|もっと安い|{_CHEAPER_WORDS})",
     _F,
 )
 # "Which one is the cheapest?" about the shown products: the details of the lowest-priced one, not cheaper ones.

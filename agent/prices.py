@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 
 _AMOUNT = r"\d+(?:[.,]\d+)?"
-_CURRENCY = (r"(?:元|块|美元|欧元|刀|円|ユーロ|ドル|원|유로|달러|dollars?|euros?|eur|usd|kr|reais|rubles?|руб\w*|евро|"
-             r"tl|lira|zł|złotych|zl|रुपये|रुपए|रुपया|यूरो|يورو|دولار)")
+# Currency words after an amount (also used by ``agent/grounding.py`` to tell a price in the prose).
+CURRENCY_WORDS = (r"元|块|美元|欧元|刀|円|ユーロ|ドル|원|유로|달러|dollars?|euros?|eur|usd|kr|reais|rubles?|руб\w*|евро|"
+                  r"долл\w*|tl|lira|zł|złotych|zl|रुपये|रुपए|रुपया|यूरो|يورو|دولار")
+_CURRENCY = rf"(?:{CURRENCY_WORDS})"
 # Words before the number: an upper limit, a lower limit.
 _BEFORE_MAX = (
     r"under|below|less than|cheaper than|max(?:imum)?|up to|at most|within|menos de|hasta|por debajo de|"

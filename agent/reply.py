@@ -40,20 +40,14 @@ _SCRIPTS = {
 }
 _GARBAGE = re.compile(r"[{}\[\]<>]|```|(.)\1{6,}")
 # Openers that say nothing ("Sure!", "好的，我明白了。"): skipped, so the fixed reply is used if nothing else comes.
+# Openers that say nothing ("Sure,", "当然，"): cut from the front of a first sentence (``without_opener``).
+_OPENERS = (r"sure|okay|ok|of course|certainly|absolutely|great|got it|alright|我明白了|明白了|没问题|好的|当然|"
+            r"claro|por supuesto|vale|bien sûr|d'accord|natürlich|klar|certo|конечно|хорошо")
 _FILLER = re.compile(
-    r"sure|okay|ok|of course|certainly|absolutely|great|got it|understood|i understand|alright|"
-    r"here you go|我明白了|明白了|没问题|好的|当然|好|claro|por supuesto|vale|bien sûr|d'accord|natürlich|klar|"
-    r"tudo ótimo|certo|конечно|хорошо|[\s,，、!！¡.。?？¿~…:：-]",
+    rf"{_OPENERS}|understood|i understand|here you go|好|tudo ótimo|[\s,，、!！¡.。?？¿~…:：-]",
     re.IGNORECASE,
 )
-
-
-# The same openers in front of a sentence that says something ("当然，这件……", "Sure, the first…").
-_OPENER = re.compile(
-    r"^\s*(?:sure|okay|ok|of course|certainly|absolutely|great|got it|alright|我明白了|明白了|没问题|好的|当然|"
-    r"claro|por supuesto|vale|bien sûr|d'accord|natürlich|klar|certo|конечно|хорошо)\s*[,，、!！:：]\s*",
-    re.IGNORECASE,
-)
+_OPENER = re.compile(rf"^\s*(?:{_OPENERS})\s*[,，、!！:：]\s*", re.IGNORECASE)
 
 
 def is_filler(sentence: str) -> bool:

@@ -20,7 +20,7 @@ import re
 import threading
 from typing import Any
 
-from agent.garments import KO_ENDINGS
+from agent.garments import korean_word_names
 from agent.synonyms import SYNONYMS
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def _names(word: str, text: str, words: list[str]) -> bool:
     """Whether ``text`` (its ``words``) names ``word`` of a script without spaces or word characters. A
     Korean word must end a word of the text, before a particle or nothing ("모자를", not "모자라요")."""
     if _HANGUL.search(word):
-        return any((at := w.rfind(word)) >= 0 and w[at + len(word):] in KO_ENDINGS for w in words)
+        return any(korean_word_names(w, word) for w in words)
     return word in text
 
 
