@@ -297,7 +297,7 @@ async def serve_until_stopped(
 
 
 def serve(settings: Settings, mode: str | None = None, services_factory: ServicesFactory | None = None) -> None:
-    """Run the bot until SIGINT or SIGTERM: long polling (default) or a webhook. A token the Bot
+    """Run the bot until SIGINT, SIGTERM or SIGHUP: long polling (default) or a webhook. A token the Bot
     API rejects, or an API that cannot be reached, stops it at once with ``ConfigError``; so does
     a token rejected later on, while polling (python-telegram-bot would stop polling for good)."""
     stopper = Stopper()

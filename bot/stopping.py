@@ -7,8 +7,9 @@ polling task ends for good while the process stays up, with nobody answered.
 ``bot.updates_request.ReadableUpdates`` reports that error to ``Stopper.fail``, and ``serve``
 stops the bot (exit code 2, one line) so that a supervisor restarts it or the operator sees it.
 
-The first SIGINT or SIGTERM stops the bot gently (answers under way are finished); from then on
-a second one has its default action and ends the process at once.
+The first SIGINT, SIGTERM or SIGHUP stops the bot gently (answers under way are finished); from
+then on a second one has its default action and ends the process at once. SIGHUP (the terminal
+closed) is left alone when it is ignored, as under ``nohup``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from telegram.error import InvalidToken
 
 logger = logging.getLogger(__name__)
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class Stopper:
@@ -50,10 +51,10 @@ class Stopper:
 
 @contextlib.contextmanager
 def stop_signals(on_stop: Callable[[], None]) -> Iterator[None]:
-    """Within the running event loop: the first SIGINT or SIGTERM calls ``on_stop``; a second one
-    then ends the process at once (the signal's default action)."""
+    """Within the running event loop: the first stop signal calls ``on_stop``; a second one then
+    ends the process at once (the signal's default action). An ignored signal stays ignored."""
     loop = asyncio.get_running_loop()
-    saved = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+    saved = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS if signal.getsignal(sig) is not signal.SIG_IGN}
     installed: list[signal.Signals] = []
 
     def first(sig: signal.Signals) -> None:
@@ -64,7 +65,7 @@ def stop_signals(on_stop: Callable[[], None]) -> Iterator[None]:
         on_stop()
 
     with contextlib.suppress(NotImplementedError):  # a loop without signal handlers: Ctrl-C cancels
-        for sig in STOP_SIGNALS:
+        for sig in saved:
             loop.add_signal_handler(sig, first, sig)
             installed.append(sig)
     try:

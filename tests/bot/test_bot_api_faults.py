@@ -1,6 +1,6 @@
 """Bot API faults while ``serve`` runs, as an operator sees them: a token rejected while polling
 stops the bot with one line and exit code 2 (instead of leaving it up and deaf), a passing
-getUpdates failure does not, and SIGTERM ends it.
+getUpdates failure does not, SIGTERM ends it, and so does SIGHUP unless it is ignored (``nohup``).
 
 ``serve`` runs in a child process (this module, run as a script, with the fake shopping service)
 against the fake Bot API server in this one.
@@ -25,16 +25,21 @@ from tests.bot.test_bot_crash_recovery import ROOT
 EXIT_WITHIN_S = 10.0
 
 
-async def serve_in_child(api: FakeBotApi, tmp: Path) -> asyncio.subprocess.Process:
+def ignore_hangups() -> None:
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # what nohup does before it starts the command
+
+
+async def serve_in_child(api: FakeBotApi, tmp: Path, nohup: bool = False) -> asyncio.subprocess.Process:
     """``serve`` in a child process, once it answers a /help."""
+    after = len(api.calls)
     log = (tmp / "serve.log").open("ab")
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tests.bot.test_bot_api_faults", f"http://{api.host}:{api.port}", api.token, str(tmp),
-        cwd=ROOT, stdout=log, stderr=log,
+        cwd=ROOT, stdout=log, stderr=log, preexec_fn=ignore_hangups if nohup else None,
     )
     log.close()
     api.send_text(1400, "/help")
-    await api.wait_for("sendMessage", chat_id=1400, wait_s=60)
+    await api.wait_for("sendMessage", chat_id=1400, wait_s=60, after=after)
     return proc
 
 
@@ -79,6 +84,24 @@ async def test_a_passing_getupdates_failure_is_ridden_out_and_sigterm_stops_serv
         bot.send_signal(signal.SIGTERM)
         assert await exit_code(bot) == 0
     assert "error:" not in (tmp_path / "serve.log").read_text()
+
+
+async def test_sighup_stops_serve_gently_unless_it_is_ignored(tmp_path: Path) -> None:
+    (tmp_path / "hup").mkdir()
+    (tmp_path / "nohup").mkdir()
+    async with FakeBotApi() as api:
+        bot = await serve_in_child(api, tmp_path / "hup")
+        bot.send_signal(signal.SIGHUP)  # the terminal that started it closed
+        assert await exit_code(bot) == 0
+        bot = await serve_in_child(api, tmp_path / "nohup", nohup=True)
+        bot.send_signal(signal.SIGHUP)
+        api.send_text(1420, "/help")
+        assert "What I can do" in (await api.wait_for("sendMessage", chat_id=1420, wait_s=15)).text
+        assert bot.returncode is None
+        bot.send_signal(signal.SIGTERM)
+        assert await exit_code(bot) == 0
+    assert "SIGHUP: stopping" in (tmp_path / "hup" / "serve.log").read_text()
+    assert "SIGHUP" not in (tmp_path / "nohup" / "serve.log").read_text()
 
 
 async def test_a_webhook_port_in_use_stops_serve_with_one_line(tmp_path: Path) -> None:
