@@ -17,6 +17,9 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from agent.scripts import HAN_KANA as _HAN_KANA
+from agent.scripts import HANGUL as _HANGUL
+
 if TYPE_CHECKING:
     from agent.vocabulary import VocabularyMapper
 
@@ -172,8 +175,6 @@ MAX_PHRASE_WORDS = 3
 # a word, with Devanagari's vowel signs and virama (no word characters to ``\w``) but not its danda
 _WORD = re.compile(r"[\w\u0900-\u0963\u0970-\u097f'-]+", re.UNICODE)
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
-_HAN_KANA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # scripts without spaces: kinds are found as substrings
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
 # Korean particles and endings written onto a noun ("양말을", "양말도요"); a word that ends in a kind and one of
 # these (or nothing) names the kind ("등산양말을"), while "모자라요" (is short of) names no hat.
 _KO_ENDINGS = frozenset(

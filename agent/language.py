@@ -19,6 +19,9 @@ import logging
 import re
 from typing import Any
 
+from agent.scripts import HANGUL_ANY as _HANGUL
+from agent.scripts import KANA as _KANA
+
 logger = logging.getLogger(__name__)
 
 # ISO 639-1 codes the assistant replies in. Templates exist for each (prompts/replies.toml).
@@ -45,8 +48,6 @@ MAX_CHECKED_WORDS = 3
 MAX_WORDS = 40  # distinct words given to the detector: enough for any language, bounded time
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")

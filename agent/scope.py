@@ -26,6 +26,8 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
+from agent.scripts import HANGUL as _HANGUL
+from agent.scripts import KANA as _KANA
 from agent.vocabulary import singular
 from reclmms.errors import ReclmmsError
 
@@ -102,8 +104,6 @@ _KO_REQUEST = re.compile(
     r"사고\s*싶어요|사고\s*싶어|사고\s*싶다|팔아요|파나요|팔아|있어요|있나요|있어|원해요|원해|보여\s*줘|보여\s*주세요)$"
 )
 _KO_CONTEXT = re.compile(r"옷|선물|뭐|무엇|어울리|입을|코디|저한테|나한테")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _PUNCT = re.compile(r"[\s,，。.!！?？~]+")

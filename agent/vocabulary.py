@@ -21,6 +21,7 @@ import threading
 from typing import Any
 
 from agent.garments import korean_word_names
+from agent.scripts import HANGUL as _HANGUL
 from agent.synonyms import SYNONYMS
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,6 @@ _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 # Scripts whose words are found in a message as substrings: no spaces (CJK), or vowel signs that are no
 # word characters to ``\w`` (Devanagari).
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
 _SUBSTRING_SCRIPTS = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af\u0900-\u097f]")
 
 
