@@ -23,6 +23,7 @@ from agent.terms import CatalogTerms, shipped_terms
 from agent.tools import ToolOutput
 from agent.vocabulary import VocabularyMapper
 from catalog.models import Article
+from catalog.money import format_price
 
 # The filters a note describes, in the order of the words ("black jackets in Menswear").
 _DESCRIBED = ("colour", "product_type", "index_group")
@@ -67,10 +68,10 @@ def _similar_wanted(requested: dict[str, Any], language: str, terms: CatalogTerm
     colour, price = requested.get("colour"), requested.get("max_price")
     if language == "en":
         parts = [str(colour).lower()] if colour else []
-        return " and ".join(parts + ([f"under {float(price):.2f}"] if price else []))
+        return " and ".join(parts + ([f"under {format_price(float(price), language)}"] if price else []))
     if language in terms.languages:
         return terms.wish(str(colour) if colour else None, float(price) if price else None, language)
-    return ", ".join(([str(colour)] if colour else []) + ([f"≤ {float(price):.2f}"] if price else []))
+    return ", ".join(([str(colour)] if colour else []) + ([f"≤ {format_price(float(price), language)}"] if price else []))
 
 
 def relaxation_note(output: ToolOutput | None, language: str, replies: Replies,

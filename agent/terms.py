@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.prompts import PROMPTS_DIR
+from catalog.money import format_price
 
 FIELDS = ("colour", "product_type", "index_group")
 _UNKNOWN = {"colour": "unknown_colour", "product_type": "quote", "index_group": "unknown_group"}
@@ -82,7 +83,7 @@ class CatalogTerms:
         grammar = self._grammar[language]
         parts = [str(grammar["similar_colour"]).format(colour=self.word("colour", colour, language))] if colour else []
         if max_price:
-            parts.append(str(grammar["similar_price"]).format(price=f"{float(max_price):.2f}"))
+            parts.append(str(grammar["similar_price"]).format(price=format_price(float(max_price), language)))
         return str(grammar["similar_and"]).join(parts)
 
     def finish(self, sentence: str, language: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import t
+from catalog import money
 from catalog.models import Article
 
 MESSAGE_LIMIT = 4096  # characters in a text message
@@ -33,7 +34,7 @@ def esc(text: str) -> str:
 def format_price(price: float | None, lang: str) -> str:
     if price is None:
         return t(lang, "no_price")
-    return f"{price:.2f}" if price >= 1 else f"{price:.4f}"
+    return money.format_price(price, lang)
 
 
 def card_caption(article: Article, lang: str, index: int | None = None, details: bool = False) -> str:

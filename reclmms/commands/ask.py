@@ -140,7 +140,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    for line in product_lines(result.products):
+    for line in product_lines(result.products, result.language):
         print(line)
     if result.products:
         print()

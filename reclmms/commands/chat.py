@@ -40,7 +40,7 @@ async def _turn(agent, session, text: str, photo: bytes | None) -> None:  # type
 
     async for event in agent.stream(session, text, photo):
         if isinstance(event, ProductsReady):
-            for line in product_lines(event.products):
+            for line in product_lines(event.products, event.language):
                 print(line)
             if event.products:
                 print()

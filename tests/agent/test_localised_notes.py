@@ -84,20 +84,20 @@ UNKNOWN_NOTES = {
     "hi": "माफ़ कीजिए, अभी ‘Ultraviolet’ रंग में ‘Poncho’ उपलब्ध नहीं; ये दूसरे रंगों में ‘Poncho’ हैं।",
 }
 LOOK_ALIKE_NOTES = {
-    "de": "Ich habe nichts Ähnliches in Dunkelrot und unter 20.00 gefunden; hier sind die ähnlichsten Artikel.",
-    "ru": "Похожих товаров тёмно-красного цвета и дешевле 20.00 нет; вот самые похожие.",
-    "es": "No encontré nada parecido en rojo oscuro y por menos de 20.00; aquí tienes lo más parecido.",
-    "fr": "Je n'ai rien trouvé de similaire en rouge foncé et à moins de 20.00 ; voici les articles les plus proches.",
+    "de": "Ich habe nichts Ähnliches in Dunkelrot und unter 20,00 gefunden; hier sind die ähnlichsten Artikel.",
+    "ru": "Похожих товаров тёмно-красного цвета и дешевле 20,00 нет; вот самые похожие.",
+    "es": "No encontré nada parecido en rojo oscuro y por menos de 20,00; aquí tienes lo más parecido.",
+    "fr": "Je n'ai rien trouvé de similaire en rouge foncé et à moins de 20,00 ; voici les articles les plus proches.",
     "zh": "没有找到深红色且低于20.00的相似商品，这里是最相似的几件。",
     "ja": "ダークレッドで20.00以下の似た商品はありませんでした。最も近い商品をご覧ください。",
     "ko": "조건(다크 레드, 20.00 이하)에 맞는 비슷한 상품은 찾지 못했어요. 대신 가장 비슷한 상품을 보여 드릴게요.",
-    "it": "Non ho trovato niente di simile in rosso scuro e a meno di 20.00; ecco gli articoli più somiglianti.",
-    "pt": "Não encontrei nada parecido em vermelho-escuro e por menos de 20.00; aqui estão os itens mais semelhantes.",
-    "nl": "Ik heb niets vergelijkbaars in donkerrood en onder 20.00 gevonden; hier zijn de artikelen die er het meest op lijken.",
-    "sv": "Jag hittade inget liknande i mörkrött och under 20.00; här är de artiklar som liknar mest.",
+    "it": "Non ho trovato niente di simile in rosso scuro e a meno di 20,00; ecco gli articoli più somiglianti.",
+    "pt": "Não encontrei nada parecido em vermelho-escuro e por menos de 20,00; aqui estão os itens mais semelhantes.",
+    "nl": "Ik heb niets vergelijkbaars in donkerrood en onder 20,00 gevonden; hier zijn de artikelen die er het meest op lijken.",
+    "sv": "Jag hittade inget liknande i mörkrött och under 20,00; här är de artiklar som liknar mest.",
     "ar": "لم أجد منتجات مشابهة باللون الأحمر الداكن وبسعر أقل من 20.00؛ إليك أقرب المنتجات شبهًا.",
-    "tr": "Benzer ürünler arasında koyu kırmızı ve fiyatı en fazla 20.00 olan bir ürün bulamadım; işte en çok benzeyenler.",
-    "pl": ("Nie udało mi się znaleźć niczego podobnego w kolorze ciemnoczerwonym i w cenie poniżej 20.00; "
+    "tr": "Benzer ürünler arasında koyu kırmızı ve fiyatı en fazla 20,00 olan bir ürün bulamadım; işte en çok benzeyenler.",
+    "pl": ("Nie udało mi się znaleźć niczego podobnego w kolorze ciemnoczerwonym i w cenie poniżej 20,00; "
            "oto najbardziej podobne produkty."),
     "hi": "गहरे लाल रंग में और 20.00 से कम दाम में कोई मिलता-जुलता उत्पाद नहीं मिला; ये सबसे ज़्यादा मिलते-जुलते उत्पाद हैं।",
 }

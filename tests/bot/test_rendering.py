@@ -31,6 +31,13 @@ def test_card_caption_has_name_colour_type_price_and_id_escaped() -> None:
     assert format_price(None, "en") == "price on request" and format_price(12.5, "en") == "12.50"
 
 
+def test_prices_are_written_in_the_shoppers_number_format() -> None:
+    assert "Preis: 0,0254" in card_caption(ART, "de")
+    assert format_price(1234.5, "de") == "1.234,50" and format_price(1234.5, "fr") == "1\u202f234,50"
+    assert format_price(29.99, "pt-br") == "29,99" and format_price(29.99, "zh") == "29.99"
+    assert format_price(29.99, "xx") == "29.99"  # a language the number data lacks: English marks
+
+
 @pytest.mark.parametrize("text", ["a" * 10_000, ("word & <tag> " * 900), ("第一句话。" * 2000), "short"])
 def test_split_text_respects_the_limit_after_escaping(text: str) -> None:
     pieces = split_text(text, limit=4096)
