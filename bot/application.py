@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -50,6 +50,11 @@ from reclmms.errors import ConfigError
 from reclmms.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+
+def _polling_failed(error: TelegramError) -> None:
+    """A failed getUpdates that polling retries (an outage, a 5xx): one line each, not PTB's traceback."""
+    logger.warning("getUpdates failed, retrying: %s: %s", type(error).__name__, error.message)
 
 ServicesFactory = Callable[[Settings], AbstractAsyncContextManager[Any]]
 BOT_COMMANDS = ("start", "help", "reset", "history", "cancel")
@@ -264,7 +269,10 @@ async def running(
             )
         else:
             await app.updater.start_polling(
-                poll_interval=0.0, timeout=timedelta(seconds=poll_timeout), allowed_updates=Update.ALL_TYPES
+                poll_interval=0.0,
+                timeout=timedelta(seconds=poll_timeout),
+                allowed_updates=Update.ALL_TYPES,
+                error_callback=_polling_failed,
             )
         await app.start()
         try:
