@@ -25,6 +25,21 @@ from telegram.error import InvalidToken
 logger = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+RETRY_LOOP_LOGGER = "telegram.ext"  # the logger PTB's retry loop writes to
+
+
+class _NoTokenTraceback(logging.Filter):
+    """PTB's retry loop logs the InvalidToken it ends on with a traceback; ``Stopper.fail`` says it
+    in one line, so the record keeps its message and loses the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], InvalidToken):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+_NO_TOKEN_TRACEBACK = _NoTokenTraceback()
 
 
 class Stopper:
@@ -34,6 +49,7 @@ class Stopper:
     def __init__(self) -> None:
         self._stop = asyncio.Event()
         self.error: InvalidToken | None = None
+        logging.getLogger(RETRY_LOOP_LOGGER).addFilter(_NO_TOKEN_TRACEBACK)  # once: the same filter
 
     def request(self) -> None:
         self._stop.set()
