@@ -108,7 +108,9 @@ def _sales(out: Candidates) -> str:
 
 
 def _bounds(as_of: list[date], days: int) -> tuple[date, date]:
-    return min(as_of) - timedelta(days=days), max(as_of)
+    """The dates a window of ``days`` before the requests reads (from year 1 at the earliest)."""
+    first = min(as_of)
+    return (first - timedelta(days=days) if first - date.min > timedelta(days=days) else date.min), max(as_of)
 
 
 History = list[tuple[str, date, float]]  # (article_id, t_dat, price) of one customer

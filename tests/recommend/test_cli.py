@@ -197,6 +197,20 @@ def test_as_of_before_any_sale_warns(data: Path, tmp_path: Path, capsys: pytest.
     assert "1 row(s) had no sales data before their as_of (the first sale is on " in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "0001-01-02"])
+def test_as_of_in_the_first_year_of_the_calendar_is_before_any_sale(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], day: str
+) -> None:
+    """The look-back windows start before year 1 there: they are cut at the calendar's first day."""
+    assert main(["recommend", "--customer", "alice", "--as-of", day, "--json", "--data", str(data)]) == 0
+    assert json.loads(capsys.readouterr().out) == {"customer_id": "alice", "as_of": day, "recommendations": []}
+    batch = tmp_path / "b.csv"
+    batch.write_text(f"customer_id,as_of\nalice,{day}\nbob,2020-09-01\n")
+    assert main(["recommend", "--batch", str(batch), "--data", str(data)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [x["customer_id"] for x in lines] == ["alice", "bob"] and lines[1]["recommendations"]
+
+
 def test_customer_output_writes_the_json_to_the_file(
     data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
