@@ -16,7 +16,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from agent.turn import Session
 from bot.i18n import greeting, lang_of, t
-from bot.media import MAX_IMAGE_BYTES, ImageTooLarge, check_image
+from bot.media import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, UNTYPED_MIMES, ImageTooLarge, check_image
 from bot.mentions import mention_spans, without_spans
 from bot.pending import describe
 from bot.rendering import esc, history_text
@@ -25,7 +25,7 @@ from bot.runtime import BotRuntime, Place, runtime
 from bot.sending import reply_kwargs, send_html
 from bot.stats import activity_chart, collect_stats, stats_html
 from bot.turns import run_turn
-from reclmms.errors import BadImageError, BadQueryError, LinkError
+from reclmms.errors import BadImageError, BadQueryError, LinkError, TooManyPixelsError
 
 logger = logging.getLogger(__name__)
 
@@ -289,11 +289,15 @@ async def on_photo(update: Update, context: Ctx) -> None:
     if (item.file_size or 0) > MAX_IMAGE_BYTES:
         await _reply(update, esc(t(lang, "too_large")))
         return
+    typed = bool(msg.photo) or (msg.document is not None and (msg.document.mime_type or "").startswith("image/"))
     async with accepted(update, context) as place:
-        await _photo_turn(update, context, place, item.file_id, caption)
+        await _photo_turn(update, context, place, item.file_id, caption, typed)
 
 
-async def _photo_turn(update: Update, context: Ctx, place: Place | None, file_id: str, caption: str) -> None:
+async def _photo_turn(
+    update: Update, context: Ctx, place: Place | None, file_id: str, caption: str, typed: bool = True
+) -> None:
+    """``typed``: Telegram says it is an image; an untyped file that is no image is "not an image"."""
     _, _, user, lang = _who(update)
     if place is None:  # the line is full: "busy", without downloading the photo
         await shop(update, context, place, caption, None)
@@ -310,9 +314,13 @@ async def _photo_turn(update: Update, context: Ctx, place: Place | None, file_id
     except ImageTooLarge:
         await _reply(update, esc(t(lang, "too_large")))
         return
+    except TooManyPixelsError as exc:
+        logger.info("rejected a photo: %s", exc)
+        await _reply(update, esc(t(lang, "too_many_pixels")))
+        return
     except BadImageError as exc:
         logger.info("rejected a photo: %s", exc)
-        await _reply(update, esc(t(lang, "bad_image")))
+        await _reply(update, esc(t(lang, "bad_image" if typed else "not_image_document")))
         return
     await shop(update, context, place, caption[:MAX_TEXT_CHARS].strip(), data)
 
@@ -332,7 +340,16 @@ async def download(bot: Bot, file_id: str, attempts: int = 3) -> bytes:
 
 
 async def on_other_document(update: Update, context: Ctx) -> None:
+    """A file Telegram does not type as an image: one without a type (or a generic one), or named
+    like an image, may still be one, and its bytes decide; others are "not an image"."""
     msg, chat, _, lang = _who(update)
+    doc = msg.document
+    if doc is not None and (
+        (doc.mime_type or "application/octet-stream") in UNTYPED_MIMES
+        or (doc.file_name or "").lower().endswith(IMAGE_SUFFIXES)
+    ):
+        await on_photo(update, context)
+        return
     addressed = chat.type == ChatType.PRIVATE or addressed_text(msg, runtime(context), msg.caption or "") is not None
     if addressed and await allowed(update, context):
         await _reply(update, esc(t(lang, "not_image_document")))

@@ -5,6 +5,10 @@ A photo is rejected with ``BadImageError`` (and a message for the user) when it 
 empty, over 20 MB, not an image, truncated/corrupt, or a decompression bomb. Pillow's
 own bomb guard is a process-wide global; here the pixel limit is checked explicitly
 from the header, before decoding, so nothing global changes.
+
+A JPEG over the limit (a 48 MP phone photo sent as a file) is decoded at a half, a quarter or
+an eighth of its size, which JPEG allows without decoding it whole; only other formats are
+refused for their size (``TooManyPixelsError``).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from reclmms.errors import BadImageError
+from reclmms.errors import BadImageError, TooManyPixelsError
 
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 MAX_PHOTO_PIXELS = 40_000_000  # e.g. 8000 x 5000; a real phone photo is 12-50 MP, downscaled by Telegram
@@ -58,18 +62,32 @@ def _upright(image: Image.Image) -> Image.Image:
         return image
 
 
+def _within(width: int, height: int, max_pixels: int) -> tuple[int, int]:
+    """The size to ask ``Image.draft`` for: it decodes at the largest JPEG reduction (1/2 to 1/8) the
+    asked size allows, so this asks for the first one that brings the image within ``max_pixels``."""
+    for scale in (2, 4, 8):
+        if (width // scale) * (height // scale) <= max_pixels:
+            break
+    return max(1, width // scale), max(1, height // scale)
+
+
 def _decode(buf: io.BytesIO, what: str, max_pixels: int) -> Image.Image:
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Pillow's warning (over ~89 MP) is left to the explicit check below, so that a JPEG
+            # between that and Pillow's hard limit (~179 MP) can still be decoded reduced
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(buf, formats=_FORMATS)
             width, height = image.size
             if width <= 0 or height <= 0:
                 raise BadImageError(f"{what} has no pixels")
+            if width * height > max_pixels and image.format == "JPEG":
+                image.draft("RGB", _within(width, height, max_pixels))
+                width, height = image.size
             if width * height > max_pixels:
-                raise BadImageError(
+                raise TooManyPixelsError(
                     f"{what} is {width}x{height} pixels, over the limit of {max_pixels // 1_000_000} megapixels"
-                    " (a decompression bomb?)"
+                    " (a smaller copy will do)"
                 )
             if getattr(image, "n_frames", 1) > 1:
                 image.seek(0)
@@ -78,7 +96,7 @@ def _decode(buf: io.BytesIO, what: str, max_pixels: int) -> Image.Image:
     except BadImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise BadImageError(f"{what} is too many pixels (a decompression bomb?)") from None
+        raise TooManyPixelsError(f"{what} has too many pixels to decode (a decompression bomb?)") from None
     except UnidentifiedImageError:
         raise BadImageError(f"{what} is not an image (JPEG, PNG, WebP, GIF, BMP or TIFF)") from None
     except (OSError, SyntaxError, ValueError) as exc:

@@ -50,6 +50,11 @@ class BadImageError(BadQueryError):
     pass
 
 
+class TooManyPixelsError(BadImageError):
+    """A readable image with more pixels than a photo is decoded at (a decompression bomb, or a
+    huge non-JPEG file): a smaller copy will do."""
+
+
 class NotFoundError(ReclmmsError):
     pass
 

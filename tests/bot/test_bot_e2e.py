@@ -97,6 +97,20 @@ async def test_photo_and_image_document_search_with_caption(fake_bot: Harness) -
     api.send_document(120, png_bytes("white"), "image/png", "dress.png")
     await api.wait_for("sendMediaGroup", chat_id=120, after=after)
     assert agent.seen[-1][2] == png_bytes("white")
+    after = len(api.calls)
+    api.send_document(120, png_bytes("red"), "application/octet-stream", "IMG_0042")  # no image type: the bytes decide
+    await api.wait_for("sendMediaGroup", chat_id=120, after=after)
+    assert agent.seen[-1][2] == png_bytes("red")
+
+
+async def test_a_48_megapixel_phone_photo_sent_as_a_file_gets_look_alikes(fake_bot: Harness) -> None:
+    api = fake_bot.api
+    buf = io.BytesIO()
+    Image.new("RGB", (8064, 6048), "navy").save(buf, format="JPEG", quality=60)
+    after = len(api.calls)
+    api.send_document(121, buf.getvalue(), "image/jpeg", "IMG_4032.jpg")
+    await api.wait_for("sendMediaGroup", chat_id=121, after=after)
+    assert fake_bot.rt.services.agent.seen[-1][2] == buf.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -109,7 +123,9 @@ async def test_photo_and_image_document_search_with_caption(fake_bot: Harness) -
         ("pdf", "isn't an image"),
         ("huge", "too large"),
         ("corrupt", "couldn't read"),
-        ("bomb", "couldn't read"),
+        ("bomb", "too many pixels"),
+        ("pixels", "too many pixels"),
+        ("untyped_junk", "isn't an image"),
         ("long", "too long"),
         ("unknown_cmd", "don't know that command"),
         ("edited", "only read new messages"),
@@ -140,6 +156,12 @@ async def test_bad_input_gets_a_clear_reply(fake_bot: Harness, kind: str, expect
         buf = io.BytesIO()
         Image.new("1", (12000, 12000)).save(buf, format="PNG")  # tiny file, 144 Mpx
         api.send_photo(chat, buf.getvalue())
+    elif kind == "pixels":  # a huge PNG (not a JPEG, which is decoded reduced)
+        buf = io.BytesIO()
+        Image.new("1", (9000, 9000)).save(buf, format="PNG")
+        api.send_document(chat, buf.getvalue(), "image/png", "scan.png")
+    elif kind == "untyped_junk":
+        api.send_document(chat, b"PK\x03\x04 an archive, not a photo", "application/octet-stream", "photos.zip")
     elif kind == "long":
         api.send_text(chat, "dress " * 1000, user=user)
     elif kind == "unknown_cmd":

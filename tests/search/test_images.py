@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from catalog.images import MAX_PHOTO_BYTES, load_image_file, load_photo
-from reclmms.errors import BadImageError
+from reclmms.errors import BadImageError, TooManyPixelsError
 
 
 def _jpeg(size: tuple[int, int] = (120, 180)) -> bytes:
@@ -47,6 +47,23 @@ def test_decompression_bomb_is_rejected_without_touching_pillows_global() -> Non
     with pytest.raises(BadImageError, match="megapixels"):
         load_photo(buf.getvalue())
     assert Image.MAX_IMAGE_PIXELS == before
+
+
+@pytest.mark.parametrize("size", [(8064, 6048), (12000, 9000)])  # a 48 MP and a 108 MP phone photo
+def test_a_jpeg_over_the_pixel_limit_is_decoded_reduced(size: tuple[int, int]) -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", size, (30, 60, 200)).save(buf, "JPEG", quality=60)
+    image = load_photo(buf.getvalue())
+    assert image.mode == "RGB" and image.width * image.height <= 40_000_000
+    assert image.width * 2 >= size[0] // 4 and abs(image.width / image.height - size[0] / size[1]) < 0.01
+    assert image.getpixel((10, 10))[2] > 150  # still the blue photo
+
+
+def test_a_png_over_the_pixel_limit_says_a_smaller_copy_will_do() -> None:
+    buf = io.BytesIO()
+    Image.new("1", (9000, 9000)).save(buf, "PNG")
+    with pytest.raises(TooManyPixelsError, match="9000x9000 pixels, over the limit of 40 megapixels"):
+        load_photo(buf.getvalue())
 
 
 def test_huge_header_beyond_pillows_own_limit_is_rejected() -> None:
