@@ -9,6 +9,9 @@ when it names:
 - a catalog product name that no tool returned in this conversation;
 - a quoted product name (“...”, "...", 「...」, **...**) that matches nothing returned;
 - a well-known product that the shop does not sell (e.g. "recommend an iPhone");
+- in English prose, an invented product name: capitalised words ending in a kind of garment, one of
+  them a number or a word that is neither in a product name of the catalog, nor in what was shown
+  or asked, nor a common describing word ("the Zorblax Ultra Jacket"; not "a Little Black Dress");
 - a word the results contradict (``contradicted``): when a search had to drop a filter ("black"
   for a shop without black jackets), the prose must not call the products black;
 - a price that none of the products shown has, when the turn's prices are given: any amount with cents
@@ -36,6 +39,42 @@ _WHOLE_PRICE = re.compile(
     re.IGNORECASE,
 )
 
+# A run of capitalised words (or numbers) that may be a product name: "Zorblax 9000 Ultra Jacket"
+_TITLE_RUN = re.compile(r"(?<![\w'-])(?:(?:[A-Z][\w'-]*|\d+)[ \t]+){1,5}[A-Z][A-Za-z'-]*(?![\w'-])")
+# the English kinds of garment a name ends in (plurals with -s are found too)
+KIND_WORDS = frozenset(
+    "jacket coat dress shirt t-shirt tee top blouse sweater jumper cardigan hoodie sweatshirt trousers pants "
+    "jeans shorts skirt leggings tights sock shoe sneaker trainer boot sandal heel loafer pump bag backpack "
+    "handbag tote hat cap beanie scarf belt bra brief swimsuit bikini blazer vest gilet parka suit jumpsuit "
+    "dungarees romper polo tank kimono poncho earring necklace bracelet sunglasses glove mitten anorak "
+    "windbreaker raincoat overcoat trench tuxedo gown".split()
+)
+# words that start a sentence or a phrase, capitalised for that alone ("The Jacket", "Try Denim Jeans")
+_LEADING = frozenset(
+    "the a an this that these those our your my its i it and or but with for in on at to of we you they "
+    "he she if so also both each every any some all here there try pair check consider choose pick buy get "
+    "grab add wear go how what why yes no sure great perfect meet".split()
+)
+
+# Words that describe clothes rather than name one ("a Little Black Dress", "the Cozy Puffer Jacket")
+DESCRIBING_WORDS = _LEADING | KIND_WORDS | frozenset(
+    "little big new classic elegant cozy cosy chic casual formal floral printed print striped stripe plaid "
+    "checked check puffer padded quilted oversized relaxed slim fitted loose cropped long short midi maxi mini "
+    "light lightweight warm soft smart timeless versatile stylish trendy modern vintage retro basic essential "
+    "everyday summer winter spring autumn fall holiday party evening office work weekend beach sporty active "
+    "knit knitted chunky woven satin silk silky linen cotton wool woolen woollen cashmere leather faux suede "
+    "denim velvet lace sheer ribbed pleated wrap button zip belted high low wide straight skinny flared "
+    "bootcut tailored hooded waterproof windproof sleeveless strapless sleeve sleeved collar collared neck "
+    "v-neck crew round black white red blue green yellow pink purple orange brown grey gray beige navy cream "
+    "khaki olive burgundy gold silver ivory teal turquoise coral mint lilac lavender mustard tan camel "
+    "charcoal dark light pale bright bold crisp flowy airy breezy comfy comfortable cute pretty lovely "
+    "beautiful nice simple minimal statement signature iconic graphic sweet romantic boho utility cargo chino "
+    "bomber biker trench pea jersey fleece thermal sport sports running yoga gym swim rain ski hiking kids "
+    "baby men men's women women's mens womens ladies girls boys unisex perfect ideal great day night "
+    "cold hot rainy sunny city travel outdoor indoor wedding date occasion dressy smart-casual two-piece "
+    "one-piece slip shirt-dress tie-dye animal leopard polka dot dots".split()
+)
+
 # Goods a clothing shop does not sell; mentioning one as an offer is never grounded.
 FOREIGN_PRODUCTS = (
     "iphone", "ipad", "macbook", "airpods", "apple watch", "galaxy s", "pixel phone", "playstation",
@@ -49,8 +88,12 @@ class Grounding:
 
     def __init__(self, grounded: dict[str, str], catalog_names: set[str] | None = None,
                  contradicted: Iterable[str] = (), prices: Iterable[float] | None = None,
-                 limits: Iterable[float] = ()) -> None:
+                 limits: Iterable[float] = (), known_words: Iterable[str] | None = None,
+                 language: str = "") -> None:
         self.ids = set(grounded)
+        # lower-case words a name may be made of (the catalog's product names, the products shown, the
+        # shopper's words): with them, invented names in English prose are found
+        self._known = None if known_words is None or language != "en" else set(known_words) | DESCRIBING_WORDS
         self.names = {n.lower() for n in grounded.values() if n}
         self._catalog_names = catalog_names or set()  # case-sensitive, multi-word catalog names
         names = sorted((n for n in grounded.values() if n and len(n) >= 2), key=len, reverse=True)
@@ -78,6 +121,8 @@ class Grounding:
         rest = self._grounded_re.sub(" | ", sentence) if self._grounded_re else sentence
         if self._contradicted_re is not None:
             bad.update(m.group(0).lower() for m in self._contradicted_re.finditer(rest))
+        if self._known is not None:
+            bad.update(self._invented_names(rest))
         if self._catalog_names:
             words = _WORD.findall(rest)
             for n in (5, 4, 3, 2):
@@ -86,6 +131,21 @@ class Grounding:
                     if gram in self._catalog_names and gram.lower() not in self.names:
                         bad.add(gram.lower())
         return len(bad)
+
+    def _invented_names(self, text: str) -> set[str]:
+        """Capitalised runs ending in a kind of garment with a word that no product name has."""
+        known = self._known or set()
+        found = set()
+        for m in _TITLE_RUN.finditer(text):
+            tokens = m.group(0).split()
+            while tokens and tokens[0].lower() in _LEADING:
+                tokens.pop(0)
+            last = tokens[-1].lower() if tokens else ""
+            if len(tokens) < 2 or (last not in KIND_WORDS and last.removesuffix("s") not in KIND_WORDS):
+                continue
+            if any(t.isdigit() or t.lower().removesuffix("'s") not in known for t in tokens[:-1]):
+                found.add(" ".join(tokens).lower())
+        return found
 
     def _is_grounded_name(self, text: str) -> bool:
         low = text.lower()

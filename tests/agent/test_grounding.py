@@ -129,3 +129,19 @@ def test_a_whole_price_with_a_currency_must_be_near_a_shown_price_or_the_shopper
     assert g.violations("Bomber jacket – 40 евро.") == 0  # 39.99 rounded
     assert g.violations("All of them are under 50 euros.") == 0  # the shopper's own limit
     assert g.violations("Sizes 36 to 40, and 2 colours.") == 0  # numbers without a currency are no prices
+
+
+def test_an_invented_product_name_in_english_prose_is_dropped() -> None:
+    words = {"denim", "jacket", "slip", "dress", "sleek", "ultra", "jeans", "skinny"}  # the catalog's name words
+    g = Grounding({"0512273002": "Sleek slip dress"}, known_words=words, language="en")
+    assert g.violations("I recommend the Zorblax Ultra Jacket to go with it.") == 1
+    assert g.violations("Buy the Ultra 9000 Jacket.") == 1  # a number in a name
+    assert g.violations("Meet the Aurora Dress!") == 1
+    for fine in ("The Sleek Slip Dress is lovely.", "The Jacket is warm.", "Pair it with a Denim Jacket.",
+                 "A Little Black Dress never fails.", "The Cozy Knit Sweater keeps you warm.",
+                 "Try Skinny Jeans with it.", "Add the Women's Denim Jacket.", "It suits a Summer Wedding.",
+                 "Our Nova Collection has dresses."):  # describing words, or no kind of garment at the end
+        assert g.violations(fine) == 0, fine
+    # other languages capitalise otherwise (German nouns), and without the words the check is off
+    assert Grounding({}, known_words=words, language="de").violations("Die Zorblax Ultra Jacket ist toll.") == 0
+    assert Grounding({}, language="en").violations("I recommend the Zorblax Ultra Jacket.") == 0
