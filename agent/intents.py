@@ -45,6 +45,34 @@ _RECOMMEND = re.compile(
     r"empfiehl|empfehl|consiglia|рекоменд|おすすめ)",
     _F,
 )
+# Words of an English request for personal picks that name no subject of their own: with only these
+# left besides the "recommend" words, the request is for the shopper's own picks ("what should I buy?",
+# "recommend something for me"); any other word is a subject to search for ("a beach holiday", "a
+# wedding next month", "a gift for my mom").
+_PERSONAL_WORDS = frozenset(
+    "i me my mine myself you your we us our a an the some any something anything everything things stuff "
+    "item items product products clothes clothing outfit outfits look looks fashion style styles new good "
+    "nice great cool best top few more other else please pls could can would will should shall do does "
+    "did have has had be is are am was were get got go going to for of on at in with from by about based "
+    "and or but so what which how why that this these those it its today now tonight right just also me? "
+    "purchases purchase bought buy buying order orders history taste tastes like likes love personal "
+    "personalised personalized pick picks choose surprise wear wearing idea ideas".split()
+)
+_LATIN_WORD = re.compile(r"[a-z][a-z'-]*")
+
+
+def _names_a_subject(text: str) -> bool:
+    """An English request for picks that also says what for ("any suggestions for a beach holiday?")."""
+    low = text.lower()
+    if not low.isascii():
+        return False
+    rest = _RECOMMEND.sub(" ", low)
+    words = [w.strip("'-") for w in _LATIN_WORD.findall(rest)]
+    # what is left of a word the "recommend" words were cut out of ("suggest|ions", "recommend|ation")
+    return any(len(w) >= 3 and w not in _PERSONAL_WORDS and not _RECOMMEND_TAIL.fullmatch(w) for w in words)
+
+
+_RECOMMEND_TAIL = re.compile(r"ions?|ed|s|ing|ation|ations|er|ers", _F)
 _SIMILAR = re.compile(
     r"(more like|similar|like (this|that|these|those|it|the (first|second|third|fourth|fifth|last))|"
     r"looks? like|same style|alternatives?|类似|相似|差不多|一样的|像这|像第|同款|parecid|similaire|"
@@ -265,7 +293,11 @@ def classify(
     elif has_shown and not new_item and c.ordinal is None and _CHEAPEST.search(text):
         c.intent, c.cheapest = "details", True
     elif _RECOMMEND.search(text) and not (has_type or has_colour):
-        c.intent = "recommend"
+        if _names_a_subject(text):  # "what should I wear to a wedding?": search for it, not the shopper's picks
+            c.intent = "search"
+            c.signals.append("subject")
+        else:
+            c.intent = "recommend"
     elif has_shown and not new_item and (c.cheaper or c.more or (has_colour and words <= 6) or (c.max_price is not None and words <= 6)):
         c.intent = "refine"
     elif not has_shown and not new_item and words <= 6 and _follows_up(text, c, has_colour):

@@ -153,7 +153,8 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
         ctx.record.absent = absent_type(ctx.vocab, text, ctx.catalog_words) or ""
         if ctx.record.absent:
             intent, ptype = "search", None
-    if intent in (None, "recommend") and not (colour or ptype or group or ctx.photo) and c.ordinal is None:
+    if (intent in (None, "recommend") or "subject" in c.signals) and not (colour or ptype or group or ctx.photo) \
+            and c.ordinal is None:
         unsold = await unsold_object(ctx, text, language)  # "recommend an iPhone" in a fashion shop
         if unsold:
             ctx.record.unsold = unsold

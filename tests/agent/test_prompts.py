@@ -6,7 +6,9 @@ import pytest
 
 from agent.intents import classify, find_ordinal
 from agent.language import SUPPORTED
+from agent.llm.scripted import ScriptedBackend
 from agent.prompts import Replies, plural_form, prompt_names, render
+from agent.turn import Session
 from agent.vocabulary import VocabularyMapper
 
 VALUES = {"max_sentences": 3, "shown": "1. A", "text": "hi", "language": "en", "language_name": "English",
@@ -135,6 +137,27 @@ def test_plural_categories() -> None:
 ])
 def test_rules_fix_the_small_models_mistakes(text: str, intent: str) -> None:
     assert classify(text, has_shown=True, has_photo=False, has_colour="blue" in text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("recommend something for me", "recommend"),
+    ("what should I buy?", "recommend"),
+    ("what should I wear today", "recommend"),
+    ("any recommendations?", "recommend"),
+    ("surprise me!", "recommend"),
+    ("I have a wedding to go to next month, what should I wear", "search"),
+    ("any suggestions for a beach holiday?", "search"),
+    ("suggest a gift for my mom", "search"),
+    ("what would you recommend for a rainy day?", "search"),
+])
+def test_a_request_for_picks_that_names_what_for_is_a_search(text: str, intent: str) -> None:
+    assert classify(text, has_shown=False, has_photo=False).intent == intent
+
+
+async def test_an_occasion_gets_products_for_it_not_the_link_your_account_note(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend()) as service:
+        turn = await service.ask(Session("occasion"), "what should I wear to a wedding?")
+    assert turn.intent == "search" and turn.products and "Link your customer account" not in turn.reply
 
 
 def test_ordinals() -> None:
