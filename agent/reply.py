@@ -3,7 +3,10 @@
 The model only writes words about products that a tool returned; the product cards were
 already published by ``act``. Its text passes the grounding check sentence by sentence, and
 the turn falls back to a fixed reply per language (``prompts/replies.toml``) when the model is
-not needed, down, slow, or returns garbage. Tokens and time are bounded.
+not needed, down, slow, or returns garbage. Tokens and time are bounded. Control characters and
+U+FFFD never reach the shopper (``agent/llm/model_text.py``); a reply without a letter is garbage,
+and a sentence the stream broke off in (or ``max_tokens`` cut short) is dropped, the complete
+ones before it kept.
 """
 
 from __future__ import annotations
@@ -20,13 +23,15 @@ from langgraph.runtime import Runtime
 from agent.context import AgentContext
 from agent.garments import english_kind
 from agent.grounding import Grounding, SentenceFilter
+from agent.llm import model_text
+from agent.llm.base import TokenLimitReached
 from agent.notes import contradicted_terms, describe, missing_values, relaxation_note, repeat_note
 from agent.prompts import render
 from agent.state import MAX_HISTORY, ConversationState
 from agent.tools import ToolOutput
 from agent.turn import ReplyDelta
 from agent.vocabulary import SYNONYMS, singular
-from reclmms.errors import ReclmmsError
+from reclmms.errors import ModelError, ReclmmsError
 
 logger = logging.getLogger(__name__)
 
@@ -252,14 +257,22 @@ async def _model_prose(ctx: AgentContext, runtime: Runtime[AgentContext], messag
             runtime.stream_writer(ReplyDelta(sentence))
         return chars < MAX_REPLY_CHARS and len(shown) < MAX_REPLY_SENTENCES
 
+    received = ""
     try:
         async with asyncio.timeout(max(0.1, ctx.budget.remaining())):
             async for chunk in stream:
                 if not isinstance(chunk, str):
                     raise ValueError("garbage")
+                if isinstance(chunk, TokenLimitReached) and not model_text.ends_sentence(received):
+                    # max_tokens cut the last sentence short: the sentences before it stand, it goes
+                    raise ModelError("the reply was cut off mid-sentence")
+                chunk = model_text.clean(chunk)
+                received += chunk
                 if not emit(sentences.feed(chunk)):
                     break
             else:
+                if not model_text.has_letters(received):
+                    raise ValueError("garbage")
                 emit(sentences.flush())
     except (ReclmmsError, TimeoutError, ValueError) as exc:
         logger.info("reply model failed: %s", exc or type(exc).__name__)

@@ -12,7 +12,10 @@ The agent never talks to a model API directly; it calls a ``ChatBackend``:
   native tool calls use them (``tool_mode`` "native"/"auto"); every backend can fall back on
   the JSON protocol of ``tool_calls.py``, which rides on ``complete_json``. It raises
   ``ModelError`` like ``complete_json``.
-- ``stream_text`` yields the reply text in chunks.
+- ``stream_text`` yields the reply text in chunks. A stream that breaks off before the model
+  finished (the connection closed without a finish reason) raises ``ModelError``; a reply that
+  ``max_tokens`` ended yields an empty ``TokenLimitReached`` last, so the caller knows that its
+  last sentence may be unfinished (joined, the chunks are the same text).
 - ``health`` is a cheap status dict for ``/stats``.
 
 Each backend is built on a LangChain ``BaseChatModel`` (exposed as ``chat_model``):
@@ -34,6 +37,12 @@ if TYPE_CHECKING:
     from agent.llm.tool_calls import ToolChoice
 
 Message = dict[str, Any]
+
+
+class TokenLimitReached(str):
+    """Yielded last, and empty, by ``stream_text`` when ``max_tokens`` ended the reply."""
+
+    __slots__ = ()
 
 
 class ChatBackend(Protocol):

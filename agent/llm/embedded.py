@@ -224,7 +224,9 @@ class EmbeddedBackend:
             "tool_stats": dict(self._client.tool_stats),
         }
         if self.loaded:
-            inner = await self._client.health()
+            # No test completion: the in-process server is up once loaded, and a probe would queue
+            # behind a shopper's reply on its one slot.
+            inner = await self._client.health(probe=False)
             status.update(ok=inner["ok"], last_error=inner.get("last_error"), last_latency_s=inner.get("last_latency_s"))
         else:
             status["ok"] = status["model_present"] and self._load_error is None

@@ -11,7 +11,11 @@ back to the prompt-level protocol when the server refuses it.
 is checked against its tool's parameters, a call the model wrote as text instead is salvaged,
 and a bad call gets one repair round. A server that refuses ``tools`` (llama.cpp without
 ``--jinja``, older servers) is remembered, and in "auto" the JSON protocol of ``tool_calls.py``
-answers from then on. ``health()`` says which path the calls took.
+answers from then on. ``health()`` says which path the calls took; it is ok only when the server
+lists the configured model and answers a one-token test completion, within a few seconds.
+
+A stream that ends without a finish reason broke off (the connection closed mid-reply) and
+raises ``ModelError``; one that ``max_tokens`` ended yields ``TokenLimitReached`` last.
 
 The embedded backend reuses this class against xllamacpp's server on loopback.
 """
@@ -29,7 +33,7 @@ from typing import Any, Literal, TypeVar
 import openai
 
 from agent.llm import json_protocol, tool_calls
-from agent.llm.base import Message
+from agent.llm.base import Message, TokenLimitReached
 from agent.llm.tool_calls import ToolChoice, ToolMode, ToolSpec
 from reclmms.errors import ModelError, ModelUnavailableError
 from reclmms.settings import Settings
@@ -41,6 +45,9 @@ T = TypeVar("T")
 DUMMY_API_KEY = "sk-no-key-required"
 _IMAGE_ERROR_HINTS = ("image", "multimodal", "mmproj", "vision", "image_url")
 _TOOL_ERROR_HINTS = ("tool", "jinja", "function")
+# health(): seconds for the model list, then for the one-token test completion (``/stats`` waits 5 s).
+HEALTH_LIST_S = 1.5
+HEALTH_PROBE_S = 3.0
 
 
 def sniff_mime(data: bytes) -> str:
@@ -90,6 +97,15 @@ def _is_tool_refusal(exc: openai.APIStatusError) -> bool:
     return exc.status_code == 501 or (
         exc.status_code in (400, 422, 500) and any(hint in text for hint in _TOOL_ERROR_HINTS)
     )
+
+
+def _lists_model(listed: list[Any], model: str) -> bool:
+    """The model list names ``model`` (Ollama's "llava" is its "llava:latest"), or comes from a llama.cpp
+    server with one model, which answers to any model name."""
+    ids = {str(m.id) for m in listed}
+    if model in ids or f"{model}:latest" in ids:
+        return True
+    return len(listed) == 1 and getattr(listed[0], "owned_by", None) == "llamacpp"
 
 
 class OpenAIBackend:
@@ -180,6 +196,12 @@ class OpenAIBackend:
         return body
 
     def _map_error(self, exc: BaseException, timeout_s: float) -> ModelError:
+        error = self._describe(exc, timeout_s)
+        self._last_error = str(error)
+        return error
+
+    def _describe(self, exc: BaseException, timeout_s: float) -> ModelError:
+        """The ModelError a client failure means, in words for the shopper's operator."""
         if isinstance(exc, TimeoutError | openai.APITimeoutError):
             error: ModelError = ModelError(f"the language model did not answer within {timeout_s:g} s")
         elif isinstance(exc, openai.APIConnectionError):
@@ -192,7 +214,6 @@ class OpenAIBackend:
             error = ModelError(f"the language model server failed ({exc.status_code})")
         else:
             error = ModelError(f"the language model failed: {type(exc).__name__}")
-        self._last_error = str(error)
         return error
 
     async def _create(self, body: dict[str, Any], messages: list[Message]) -> Any:
@@ -345,6 +366,7 @@ class OpenAIBackend:
         body = self._request(messages, max_tokens, stream=True)
         stream: Any = None
         chunks: Any = None
+        finish: str | None = None
         try:
             # The deadline wraps each wait, never a yield: the consumer's own time is not cancelled.
             async with asyncio.timeout_at(deadline):
@@ -356,9 +378,19 @@ class OpenAIBackend:
                         chunk = await chunks.__anext__()
                     except StopAsyncIteration:
                         break
-                delta = chunk.choices[0].delta.content if chunk.choices else None
+                choice = chunk.choices[0] if chunk.choices else None
+                delta = choice.delta.content if choice is not None and choice.delta is not None else None
                 if delta:
                     yield delta
+                if choice is not None and choice.finish_reason:
+                    finish = choice.finish_reason
+            if finish is None:
+                # Every server ends a stream with a finish reason; a stream without one broke off
+                # (the connection closed mid-reply) and its text is not the whole answer.
+                self._last_error = "the language model's reply broke off"
+                raise ModelError(self._last_error)
+            if finish == "length":
+                yield TokenLimitReached()
         except ModelError:
             raise
         except Exception as exc:  # noqa: BLE001
@@ -375,7 +407,9 @@ class OpenAIBackend:
         self._last_latency_s = loop.time() - started
         self._last_error = None
 
-    async def health(self) -> dict[str, Any]:
+    async def health(self, *, probe: bool = True) -> dict[str, Any]:
+        """Whether the server answers: its model list names the configured model, and (``probe``) a
+        one-token completion comes back. Bounded: about ``HEALTH_LIST_S + HEALTH_PROBE_S`` at most."""
         status: dict[str, Any] = {
             "backend": self.name,
             "base_url": self.base_url,
@@ -388,15 +422,37 @@ class OpenAIBackend:
             "last_error": self._last_error,
             "last_latency_s": self._last_latency_s,
         }
-        try:
-            async with asyncio.timeout(min(3.0, self.timeout_s)):
-                models = await self._client.models.list()
-            status["ok"] = True
-            status["models"] = [m.id for m in models.data][:5]
-        except Exception as exc:  # noqa: BLE001
-            status["ok"] = False
-            status["detail"] = str(self._map_error(exc, 3.0))
+        problem = await self._health_problem(status, probe)
+        status["ok"] = problem is None
+        if problem is not None:
+            status["error"] = status["detail"] = problem
         return status
+
+    async def _health_problem(self, status: dict[str, Any], probe: bool) -> str | None:
+        """What is wrong with the server, or None; the models it lists go into ``status``."""
+        limit = min(HEALTH_LIST_S, self.timeout_s)
+        try:
+            async with asyncio.timeout(limit):
+                listed = list((await self._client.models.list()).data)
+        except Exception as exc:  # noqa: BLE001 - every failure is a health figure
+            return str(self._describe(exc, limit))
+        ids = [str(m.id) for m in listed]
+        status["models"] = ids[:5]
+        if not _lists_model(listed, self.model):
+            shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+            return f"the server has no model '{self.model}' (it has: {shown or 'none'})"
+        if not probe:
+            return None
+        limit = min(HEALTH_PROBE_S, self.timeout_s)
+        try:
+            async with asyncio.timeout(limit):
+                await self._client.chat.completions.create(
+                    model=self.model, messages=[{"role": "user", "content": "Hi"}], max_tokens=1, temperature=0.0,
+                    extra_body=self._extra_body or None,
+                )
+        except Exception as exc:  # noqa: BLE001
+            return f"a test completion failed: {self._describe(exc, limit)}"
+        return None
 
     async def aclose(self) -> None:
         await self._client.close()

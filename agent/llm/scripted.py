@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from agent.llm import tool_calls
+from agent.llm.base import TokenLimitReached
 from agent.llm.tool_calls import ToolChoice
 from reclmms.errors import ModelError, ModelUnavailableError
 
@@ -150,6 +151,7 @@ class ScriptedBackend:
         budget = max_tokens
         for i in range(0, len(text), self.chunk_chars):
             if budget <= 0:
+                yield TokenLimitReached()  # max_tokens ended the reply, as a server's finish_reason "length"
                 break
             budget -= 1
             await asyncio.sleep(0)

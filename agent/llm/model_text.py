@@ -1,0 +1,33 @@
+"""Model text made fit to show a shopper.
+
+A model (or a broken server) can send bytes no reply should carry: NUL and other C0/C1
+control characters, and U+FFFD, the replacement character left where a byte sequence
+was not valid UTF-8. ``clean`` removes them (newline and tab stay), chunk by chunk, so a
+streamed reply is cleaned as it arrives. ``has_letters`` tells a reply from punctuation
+and symbols, and ``ends_sentence`` whether a text stops at the end of a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab and newline, DEL, C1 controls, and U+FFFD.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+# A sentence's last mark, then closing quotes or brackets and spaces; an emoji ends a sentence too. A full
+# stop after a digit does not ("costs 29." may be "costs 29.99" cut short).
+_SENTENCE_END = re.compile(r"(?:(?<!\d)\.|[!?。！？…\U0001F300-\U0001FAFF\u2600-\u27BF])[\"'”’»」)\]]*\s*$")
+
+
+def clean(text: str) -> str:
+    """``text`` without control characters (newline and tab are kept) or U+FFFD."""
+    return _UNSHOWABLE.sub("", text)
+
+
+def has_letters(text: str) -> bool:
+    return _LETTER.search(text) is not None
+
+
+def ends_sentence(text: str) -> bool:
+    """True when ``text`` stops after a sentence's closing mark ("... evenings.", "好看！", "...😊")."""
+    return _SENTENCE_END.search(text) is not None
