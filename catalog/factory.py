@@ -51,8 +51,14 @@ async def _enter(stack: contextlib.AsyncExitStack, component: Any) -> Any:
 
 
 @contextlib.asynccontextmanager
-async def build_catalog(settings: Settings) -> AsyncIterator[tuple[Database, CatalogService]]:
-    """Open everything the catalog needs; yields ``(Database, CatalogService)`` and closes it all on exit."""
+async def build_catalog(
+    settings: Settings, *, search_at_start: bool = True
+) -> AsyncIterator[tuple[Database, CatalogService]]:
+    """Open everything the catalog needs; yields ``(Database, CatalogService)`` and closes it all on exit.
+
+    ``search_at_start``: open the search index (Chroma) now, so that a Chroma server that cannot be
+    reached stops a program that will search at its start (``SearchUnavailableError``). Without it the
+    index is opened on the first search, and what never searches (recommendations) runs without Chroma."""
     async with contextlib.AsyncExitStack() as stack:
         db = await stack.enter_async_context(Database(settings.sqlite_path))
         await ensure_catalog_schema(db)
@@ -80,6 +86,8 @@ async def build_catalog(settings: Settings) -> AsyncIterator[tuple[Database, Cat
         image_embedder = build_image_embedder(settings)
         vectors = VectorStore(settings, text_embedder.name, image_embedder.name)
         search = SearchEngine(db, articles, vectors, text_embedder, image_embedder, settings.chroma_path)
+        if search_at_start:
+            await search.connect()
 
         recommender: Any
         try:

@@ -6,7 +6,8 @@ or its image path, as ``source``), so an interrupted run continues where it stop
 article whose text or image changed is embedded again. Vectors of articles no longer in the
 catalog are removed, and the search's on-disk copy of a changed collection is dropped. It works
 in batches (bounded memory) and shows tqdm progress bars on stderr. Unreadable images are
-counted and skipped, never fatal.
+counted and skipped, never fatal. A Chroma server that cannot be reached stops it with one
+``SearchUnavailableError`` saying so; the vectors written until then are kept for the re-run.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from catalog.images import load_image_file
 from catalog.models import Article
 from catalog.search_index import VectorMatrix
 from catalog.vectors import VectorCollection, VectorStore
-from reclmms.errors import BadImageError
+from reclmms.errors import BadImageError, SearchUnavailableError
 from reclmms.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -91,12 +92,36 @@ async def index_catalog(
     text_embedder = text_embedder or build_text_embedder(settings)
     image_embedder = image_embedder or build_image_embedder(settings)
     if store is None:
-        store = await asyncio.to_thread(VectorStore, settings, text_embedder.name, image_embedder.name)
+        store = VectorStore(settings, text_embedder.name, image_embedder.name)  # opened on first use
     report = IndexReport()
+    try:
+        await _index(settings, articles, store, text_embedder, image_embedder, report, images, progress, prune, embed)
+    except SearchUnavailableError:
+        logger.debug("the Chroma server went away while indexing", exc_info=True)
+        raise SearchUnavailableError(
+            f"the search index (the Chroma server at {store.server}) could not be reached; what was indexed is "
+            "kept: run the same command again to resume"
+        ) from None
+    return report
+
+
+async def _index(
+    settings: Settings,
+    articles: ArticleStore,
+    store: VectorStore,
+    text_embedder: TextEmbedder,
+    image_embedder: ImageEmbedder,
+    report: IndexReport,
+    images: bool,
+    progress: bool,
+    prune: bool,
+    embed: bool,
+) -> None:
+    await asyncio.to_thread(store.open)
     if not embed:
         if prune:
             await _prune_to(articles, store, report, images, settings.chroma_path)
-        return report
+        return
     total = await articles.count()
     catalog_ids: set[str] = set()
     with tqdm(total=total, desc="text vectors", unit="art", file=sys.stderr, disable=not progress) as bar:
@@ -116,7 +141,6 @@ async def index_catalog(
         changed = report.images_indexed - done + (await _prune(store.image, with_images, report) if prune else 0)
         _drop_cached_matrix(store.image, settings.chroma_path, changed)
     logger.info("indexing done: %s", report.to_dict())
-    return report
 
 
 async def _prune_to(

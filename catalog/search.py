@@ -7,6 +7,10 @@ described in ``catalog/search_index.py``. Unfiltered searches are one Chroma que
 need no cached state, so a one-off CLI search starts fast; the metadata table and the
 vector matrices are loaded on the first filtered search. All CPU-bound work runs in
 worker threads.
+
+Chroma is opened on the first search (``connect``). A Chroma server that cannot be reached
+makes a search raise ``SearchUnavailableError``, and the failed search changes nothing here:
+the next one tries the server again.
 """
 
 from __future__ import annotations
@@ -66,6 +70,12 @@ class SearchEngine:
         self._matrices: dict[str, VectorMatrix] = {}
         self._checked_at = 0.0
         self._counts = (-1, -1, -1)
+
+    async def connect(self) -> None:
+        """Open the vector store now (it is opened on the first search otherwise); raises
+        ``SearchUnavailableError`` when the Chroma server cannot be reached."""
+        if not self.vectors.opened:
+            await asyncio.to_thread(self.vectors.open)
 
     # ---- cached state (filtered searches) ----
 
@@ -164,6 +174,7 @@ class SearchEngine:
         query = _check_query(query)
         k = _check_k(k)
         await self._check_filters(filters)
+        await self.connect()
         vector = (await asyncio.to_thread(self.text_embedder.embed, [query]))[0]
         return await self._hits(await self._search(self.vectors.text, vector, filters, k))
 
@@ -177,6 +188,7 @@ class SearchEngine:
         cached = self._photo_vectors.get(key)
         image = await asyncio.to_thread(load_photo, photo) if cached is None else None  # checks the photo
         await self._check_filters(filters)
+        await self.connect()
         if await asyncio.to_thread(self.vectors.image.recent_count) == 0:
             logger.warning("photo search asked, but no article images are indexed")
             return await self.text(caption, filters, k) if caption else []
@@ -208,6 +220,7 @@ class SearchEngine:
         k = _check_k(k)
         article_id = str(article_id).strip()
         await self._check_filters(filters)
+        await self.connect()
         for collection in (self.vectors.image, self.vectors.text):
             found = await asyncio.to_thread(collection.get_vectors, [article_id])
             if article_id in found:

@@ -4,20 +4,27 @@ The embedded ``PersistentClient`` under ``settings.chroma_path`` is the default;
 ``[chroma] mode = "http"`` talks to a Chroma server. Telemetry is off and the
 collections have no embedding function: the project always passes its own vectors,
 so Chroma never loads (or downloads) a model of its own.
+
+``VectorStore`` opens Chroma on first use, so commands that never search (``recommend``,
+``stats``) run without it. A Chroma server that cannot be reached, at that first use or
+later (it stopped while the program runs), raises ``SearchUnavailableError``; the next
+call tries again, so the search comes back with the server.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+import threading
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
 from catalog.disk_full import disk_full_error
-from reclmms.errors import ConfigError
+from reclmms.errors import SearchUnavailableError
 from reclmms.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -25,6 +32,23 @@ logger = logging.getLogger(__name__)
 TEXT_COLLECTION = "article_text"
 IMAGE_COLLECTION = "article_image"
 _GET_BATCH = 5000
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def server_address(settings: Settings) -> str | None:
+    """``host:port`` of the configured Chroma server; None for the embedded store."""
+    if settings.chroma.mode != "http":
+        return None
+    return f"{settings.chroma.host}:{settings.chroma.port}"
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says that the Chroma server could not be reached (refused, reset, timed out)."""
+    import httpx
+
+    return isinstance(exc, httpx.TransportError | ConnectionError)
 
 
 def chroma_client(settings: Settings) -> Any:
@@ -38,8 +62,8 @@ def chroma_client(settings: Settings) -> Any:
                 host=settings.chroma.host, port=settings.chroma.port, ssl=settings.chroma.ssl, settings=config
             )
         except Exception as exc:  # chromadb raises plain ValueError/ConnectionError subclasses
-            raise ConfigError(
-                f"chroma: cannot reach the Chroma server at {settings.chroma.host}:{settings.chroma.port} ({exc})"
+            raise SearchUnavailableError(
+                f"chroma: cannot reach the Chroma server at {server_address(settings)} ({exc})"
             ) from None
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     try:
@@ -51,11 +75,32 @@ def chroma_client(settings: Settings) -> Any:
         raise full from None
 
 
+def _reaching(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A ``VectorCollection`` method whose Chroma call raises ``SearchUnavailableError`` when the server is gone."""
+
+    @functools.wraps(method)
+    def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except Exception as exc:
+            if not unreachable(exc):
+                raise
+            collection = args[0]
+            assert isinstance(collection, VectorCollection)
+            raise SearchUnavailableError(
+                f"the search index (the Chroma server at {collection.server}) cannot be reached: "
+                f"{type(exc).__name__}: {exc}"
+            ) from None
+
+    return call
+
+
 class VectorCollection:
     """One Chroma collection (cosine space) holding project-computed vectors."""
 
-    def __init__(self, client: Any, name: str, model: str) -> None:
+    def __init__(self, client: Any, name: str, model: str, server: str | None = None) -> None:
         self.name = name
+        self.server = server or "(embedded)"
         self._count = 0
         self._counted_at = -1e9
         self.model_tag = re.sub(r"[^A-Za-z0-9_.-]+", "_", model)[:60]
@@ -77,6 +122,7 @@ class VectorCollection:
     def raw(self) -> Any:
         return self._collection
 
+    @_reaching
     def count(self) -> int:
         self._count = int(self._collection.count())
         self._counted_at = time.monotonic()
@@ -88,12 +134,14 @@ class VectorCollection:
             return self.count()
         return self._count
 
+    @_reaching
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
         if not ids:
             return set()
         got = self._collection.get(ids=list(ids), include=[])
         return set(got["ids"])
 
+    @_reaching
     def sources(self, ids: Sequence[str]) -> dict[str, str | None]:
         """The stored ``source`` fingerprint (what a vector was computed from) of those ``ids`` present."""
         if not ids:
@@ -101,21 +149,25 @@ class VectorCollection:
         got = self._collection.get(ids=list(ids), include=["metadatas"])
         return {i: (m or {}).get("source") for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
+    @_reaching
     def set_metadata(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
         """Replace the metadata of existing records (their vectors stay)."""
         if ids:
             self._collection.update(ids=list(ids), metadatas=list(metadatas))
 
+    @_reaching
     def all_ids(self) -> list[str]:
         ids: list[str] = []
         for offset in range(0, self.count(), _GET_BATCH):
             ids.extend(self._collection.get(include=[], limit=_GET_BATCH, offset=offset)["ids"])
         return ids
 
+    @_reaching
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), _GET_BATCH):
             self._collection.delete(ids=list(ids[start : start + _GET_BATCH]))
 
+    @_reaching
     def add(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[dict[str, Any]]) -> None:
         if not ids:
             return
@@ -123,6 +175,7 @@ class VectorCollection:
             ids=list(ids), embeddings=np.asarray(vectors, dtype=np.float32), metadatas=list(metadatas)
         )
 
+    @_reaching
     def query(self, vector: np.ndarray, n: int) -> tuple[list[str], np.ndarray]:
         """Top ``n`` ids by cosine similarity (unfiltered), with their similarities."""
         if n <= 0:
@@ -134,12 +187,14 @@ class VectorCollection:
         sims = 1.0 - np.asarray(res["distances"][0], dtype=np.float32)
         return ids, sims
 
+    @_reaching
     def get_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
         got = self._collection.get(ids=list(ids), include=["embeddings"])
         return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"], strict=True)}
 
+    @_reaching
     def all_vectors(self) -> tuple[list[str], np.ndarray]:
         """Every id and vector, fetched in batches (for the in-memory matrix cache)."""
         total = self.count()
@@ -155,9 +210,68 @@ class VectorCollection:
 
 
 class VectorStore:
-    """The two article collections of one Chroma client."""
+    """The two article collections of one Chroma client, opened on first use (``open``)."""
 
     def __init__(self, settings: Settings, text_model: str, image_model: str) -> None:
-        self.client = chroma_client(settings)
-        self.text = VectorCollection(self.client, TEXT_COLLECTION, text_model)
-        self.image = VectorCollection(self.client, IMAGE_COLLECTION, image_model)
+        self.settings = settings
+        self.server = server_address(settings)
+        self._models = (text_model, image_model)
+        self._lock = threading.Lock()
+        self._opened: tuple[Any, VectorCollection, VectorCollection] | None = None
+
+    def open(self) -> None:
+        """Connect to Chroma and open both collections, once (blocking: call it in a worker thread).
+        Raises ``SearchUnavailableError`` when the Chroma server cannot be reached; a later call tries again."""
+        if self._opened is not None:
+            return
+        with self._lock:
+            if self._opened is None:
+                self._opened = self._connect()
+
+    def _connect(self) -> tuple[Any, VectorCollection, VectorCollection]:
+        client = chroma_client(self.settings)
+        try:
+            text = VectorCollection(client, TEXT_COLLECTION, self._models[0], self.server)
+            image = VectorCollection(client, IMAGE_COLLECTION, self._models[1], self.server)
+        except Exception as exc:
+            if not unreachable(exc):
+                raise
+            raise SearchUnavailableError(
+                f"chroma: cannot reach the Chroma server at {self.server} ({type(exc).__name__}: {exc})"
+            ) from None
+        return client, text, image
+
+    @property
+    def opened(self) -> bool:
+        return self._opened is not None
+
+    @property
+    def client(self) -> Any:
+        self.open()
+        assert self._opened is not None
+        return self._opened[0]
+
+    @property
+    def text(self) -> VectorCollection:
+        self.open()
+        assert self._opened is not None
+        return self._opened[1]
+
+    @property
+    def image(self) -> VectorCollection:
+        self.open()
+        assert self._opened is not None
+        return self._opened[2]
+
+    def missing_index_message(self) -> str:
+        """Why a text search has no article vectors to search, and what to do about it."""
+        if self.server is not None:
+            return (
+                f"the Chroma server at {self.server} has no article vectors: is it the server this catalog "
+                "was indexed into? If so, build the index with the same `reclmms ingest ...` as before "
+                "(without --no-index)"
+            )
+        return (
+            f"the catalog in {self.settings.data_dir} has no search index yet (ingested with --no-index?): "
+            "run the same `reclmms ingest ...` again without --no-index"
+        )

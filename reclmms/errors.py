@@ -11,6 +11,7 @@ ReclmmsError
 ├── SessionBusyError     a conversation whose turn another process is running
 ├── ModelError           a model backend failed (down, slow, garbage)
 │   └── ModelUnavailableError  weights or a server are not there
+├── SearchUnavailableError   the search index (a Chroma server) cannot be reached right now
 └── LinkError            an account-link code that is bad, expired or reused
 
 Messages are written for the person who will read them: they are shown as-is by the
@@ -68,6 +69,10 @@ class ModelError(ReclmmsError):
 
 
 class ModelUnavailableError(ModelError):
+    pass
+
+
+class SearchUnavailableError(ReclmmsError):
     pass
 
 
