@@ -2,7 +2,9 @@
 
 ``ProductsReady`` is written to the graph's custom stream as soon as the tool returns, before
 any model prose. Expected failures (a bad photo, an unknown position, a catalog error) become
-a short outcome for the reply node instead of an exception.
+a short outcome for the reply node instead of an exception. A search that cannot run because the
+search index (a Chroma server) is down is the outcome ``unavailable``, logged as one line; like
+every failed call, it leaves the conversation's shown products and last search as they were.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from agent.context import AgentContext
 from agent.state import ConversationState, compact, remember
 from agent.tools import TOOLS, ToolOutput
 from agent.turn import ProductsReady
-from reclmms.errors import BadImageError, BadQueryError, NotFoundError, ReclmmsError
+from reclmms.errors import BadImageError, BadQueryError, NotFoundError, ReclmmsError, SearchUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +110,9 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
                     output.extra["cheaper_than_most"] = True
                 else:
                     output.extra["no_cheaper"] = await _has_matches(name, args, state, runtime, timeout)
+        except SearchUnavailableError as exc:  # not the shopper's words: nothing was searched
+            logger.warning("tool %s: %s", name, exc)
+            output = ToolOutput(kind="unavailable", observation="the catalog search is unavailable right now")
         except BadImageError as exc:
             output = ToolOutput(kind="bad_image", observation=str(exc))
         except NotFoundError as exc:  # e.g. a purchase of a product no longer in the catalog
