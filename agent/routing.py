@@ -15,6 +15,7 @@ import asyncio
 import logging
 import re
 import time
+from collections import Counter
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -296,6 +297,9 @@ def _refine(text: str, c: Classification, slots: dict[str, Any], state: Conversa
     else:  # history, recommendations or a photo: search for more of the same kind
         query = shown[0].get("product_type") or shown[0]["name"]
         filters = {}
+        kinds = Counter(s.get("product_type") for s in shown if s.get("product_type"))
+        if kinds and kinds.most_common(1)[0][1] * 2 > len(shown):  # most of them are one kind: keep to it
+            filters["product_type"] = kinds.most_common(1)[0][0]
     filters.update(changes)
     if c.min_price is not None:
         filters["min_price"] = c.min_price

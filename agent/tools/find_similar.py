@@ -27,7 +27,8 @@ async def find_similar(
     """Find products similar to the shopper's photo (use_photo=true) or to a product already
     shown: position is its 1-based number in the last list (-1 = the last one). Optional
     colour and max_price narrow the results ("more like the second one but in blue"); cheaper=true
-    asks for items priced below the photo's closest match ("like this but cheaper")."""
+    asks for items priced below the photo's closest match ("like this but cheaper"). With colour or
+    max_price, the results keep the kind of product (a dress in blue, not anything blue)."""
     ctx = cast(AgentContext, runtime.context)
     state = runtime.state or {}
     mapped_colour = await ctx.vocab.map_value("colour", colour) if colour else None
@@ -42,12 +43,18 @@ async def find_similar(
     if target is None:
         return ToolOutput(kind="error", observation="that product is not in the conversation",
                           extra={"position": position})
-    hits = await ctx.catalog.similar_to(target, filters, k)
+    # with a wish ("but in blue", "cheaper") the look-alikes keep the product's kind, as for a photo
+    kind = SearchFilters()
+    if not filters.is_empty():
+        found = await ctx.catalog.get_articles([target])
+        if found and found[0].product_type:
+            kind = SearchFilters(product_type=found[0].product_type)
+    hits = await ctx.catalog.similar_to(target, replace(filters, product_type=kind.product_type), k)
     requested = filters.to_dict()
     relaxed: list[str] = []
     if not hits and requested:  # nothing alike passes the filters: the closest look-alikes, and the reply says so
         relaxed = list(requested)
-        hits = await ctx.catalog.similar_to(target, SearchFilters(), k)
+        hits = await ctx.catalog.similar_to(target, kind, k) or await ctx.catalog.similar_to(target, SearchFilters(), k)
     observation = f"{len(hits)} items similar to {target}"
     if relaxed:
         observation += "; nothing similar matched, so these ignore " + ", ".join(relaxed)

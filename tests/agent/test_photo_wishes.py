@@ -41,3 +41,18 @@ async def test_cheaper_than_the_photo(open_service) -> None:  # type: ignore[no-
     assert turn.products and all(p.product_type == "Dress" and p.price < 29.99 for p in turn.products)
     assert plain.products[0].name == "Sunny Midi Dress"  # no wish: the look-alikes as they come
     assert "cheaper" not in plain.tool_calls[0]["args"]
+
+
+async def test_follow_ups_after_look_alikes_keep_their_kind(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend(mode="down"), cat=PhotoCatalog()) as service:
+        shown = await service.ask(Session("f1"), "like this", photo=PHOTO)
+        yellow = await service.ask(Session("f1"), "in yellow")  # the yellow product is a romper, not a dress
+        await service.ask(Session("f2"), "like this", photo=PHOTO)
+        alike = await service.ask(Session("f2"), "more like the second one")
+        white = await service.ask(Session("f2"), "in white")  # white: a sweater and a shirt, no dress
+    assert {p.product_type for p in shown.products} == {"Dress"}
+    assert yellow.tool_calls[0]["args"]["product_type"] == "Dress"
+    assert yellow.products and {p.product_type for p in yellow.products} == {"Dress"}
+    assert alike.products and {p.product_type for p in alike.products} == {"Dress"}
+    assert white.products and {p.product_type for p in white.products} == {"Dress"}
+    assert white.reply.startswith("I found nothing similar that is white")
