@@ -80,6 +80,8 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
     if output is None:
         return r.get(language, "none")
     kind = output.kind
+    if kind == "unavailable":  # the search index could not be reached: nothing was searched, so no "couldn't find"
+        return r.get(language, "search_unavailable")
     if kind == "bad_image":
         return output.observation
     if kind == "error" and "not in the conversation" in output.observation:

@@ -28,11 +28,14 @@ class Services:
 
 
 @contextlib.asynccontextmanager
-async def open_catalog(settings: Settings) -> AsyncIterator[tuple[Database, CatalogService]]:
-    """Open the SQLite database, the analytics store, the vector store and the embedders (lazily)."""
+async def open_catalog(
+    settings: Settings, *, search_at_start: bool = True
+) -> AsyncIterator[tuple[Database, CatalogService]]:
+    """Open the SQLite database, the analytics store, the vector store and the embedders (lazily).
+    ``search_at_start=False``: Chroma is opened on the first search, so what never searches runs without it."""
     from catalog.factory import build_catalog
 
-    async with build_catalog(settings) as (db, catalog):
+    async with build_catalog(settings, search_at_start=search_at_start) as (db, catalog):
         yield db, catalog
 
 

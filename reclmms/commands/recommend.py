@@ -118,7 +118,7 @@ async def open_recommender(settings: Settings, data_dir: str | None) -> AsyncIte
     from reclmms.cli import require_catalog, require_store
 
     require_store(settings)
-    async with open_catalog(settings) as (_db, catalog):
+    async with open_catalog(settings, search_at_start=False) as (_db, catalog):  # no vector search
         await require_catalog(settings, catalog)
         yield catalog.recommender
 

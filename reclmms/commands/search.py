@@ -119,10 +119,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     async with open_catalog(settings) as (_, catalog):
         await require_catalog(settings, catalog)
         if await asyncio.to_thread(catalog.search.vectors.text.count) == 0:
-            raise DataError(
-                f"the catalog in {settings.data_dir} has no search index yet (ingested with --no-index?): "
-                "run the same `reclmms ingest ...` again without --no-index"
-            )
+            raise DataError(catalog.search.vectors.missing_index_message())
         if photo is not None:
             hits = await catalog.search_photo(photo, filters, k, text=query)
         else:

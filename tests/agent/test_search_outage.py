@@ -67,6 +67,7 @@ async def test_turns_while_chroma_is_down(chroma: ChromaProcess, demo_settings_f
         for result in down:
             assert not result.products
             assert [c["kind"] for c in result.tool_calls] == ["unavailable"]
+            assert result.reply == "Product search is unavailable right now. Please try again in a moment."
         warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
         assert [(r.name, r.levelname) for r in warnings] == [("agent.retrieval", "WARNING")] * 3
         assert all(r.exc_info is None for r in caplog.records)  # never a traceback

@@ -101,6 +101,29 @@ def test_the_missing_index_message_names_the_server(demo_settings_factory) -> No
     assert message.startswith(f"the catalog in {embedded.data_dir} has no search index yet (ingested with --no-index?)")
 
 
+def test_recommend_runs_and_search_on_an_empty_server_says_so(  # type: ignore[no-untyped-def]
+    chroma: ChromaProcess, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from tests.data.fixtures import CUSTOMERS, write_hm
+
+    use_spelling_embedder(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RECLMMS_STORAGE_DATA_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("RECLMMS_CHROMA_MODE", "http")
+    monkeypatch.setenv("RECLMMS_CHROMA_PORT", str(chroma.port))
+    assert main(["ingest", "hm", str(write_hm(tmp_path / "hm")), "--no-index"]) == 0
+    capsys.readouterr()
+    assert main(["recommend", "--customer", CUSTOMERS[0], "--json"]) == 0  # the server is not running
+    assert '"recommendations"' in capsys.readouterr().out
+    assert main(["search", "dress"]) == 2
+    assert capsys.readouterr().err.startswith(f"error: chroma: cannot reach the Chroma server at 127.0.0.1:{chroma.port}")
+    chroma.start()  # running, and empty
+    assert main(["search", "dress"]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: the Chroma server at 127.0.0.1:{chroma.port} has no article vectors"
+    )
+
+
 def test_an_ingest_the_server_breaks_off_is_one_line_and_resumes(  # type: ignore[no-untyped-def]
     chroma: ChromaProcess, tmp_path: Path, monkeypatch, capsys
 ) -> None:
