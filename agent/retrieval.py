@@ -99,17 +99,17 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
         try:
             output = await _speculated_or_invoke(name, args, plan, state, runtime, timeout)
             seen = set(plan.get("shown_ids") or ())
-            cheaper = bool(plan.get("fallback_max_price"))
+            cheaper = bool(plan.get("cheaper") or plan.get("fallback_max_price"))
             found = _keep_new(output, seen, cheaper)  # "cheaper" and "more" = new items
             output.extra["no_more"] = bool(plan.get("more") and found and not output.articles)
-            if not output.articles and cheaper:
+            if not output.articles and plan.get("fallback_max_price"):
                 args["max_price"] = plan["fallback_max_price"]
                 output = await invoke_tool(name, args, state, runtime, timeout)
                 _keep_new(output, seen, cheaper)
                 if output.articles:  # none below the cheapest shown: these cost less than most of them
                     output.extra["cheaper_than_most"] = True
-                else:
-                    output.extra["no_cheaper"] = await _has_matches(name, args, state, runtime, timeout)
+            if not output.articles and cheaper:  # nothing new below the price: are those shown the cheapest?
+                output.extra["no_cheaper"] = await _has_matches(name, args, state, runtime, timeout)
         except SearchUnavailableError as exc:  # not the shopper's words: nothing was searched
             logger.warning("tool %s: %s", name, exc)
             output = ToolOutput(kind="unavailable", observation="the catalog search is unavailable right now")

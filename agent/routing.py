@@ -284,6 +284,7 @@ def _refine(text: str, c: Classification, slots: dict[str, Any], state: Conversa
             if len(set(prices)) > 1:  # below most of them; with one price there is nothing "below most"
                 plan["fallback_max_price"] = sum(prices) / len(prices)
     plan["shown_ids"] = [s["article_id"] for s in shown] if c.cheaper or c.more else []
+    plan["cheaper"] = bool(c.cheaper and "max_price" in changes and c.max_price is None)
     plan["more"] = c.more
     if c.more:
         k = min(10, k + len(shown))  # fetch past the shown ones

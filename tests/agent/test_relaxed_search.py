@@ -72,10 +72,10 @@ async def test_look_alikes_that_miss_the_price_asked_for_say_so(open_service) ->
     assert turn.tool_calls[0]["tool"] == "find_similar" and turn.tool_calls[0]["args"]["max_price"] == 5
     assert turn.products and all(p.price > 5 for p in turn.products)
     assert turn.reply == "I found nothing similar that is under 5.00; here are the closest look-alikes."
-    # "cheaper" look-alikes of the same trousers are really cheaper than those shown, never the closest ones
+    # "cheaper" look-alikes of the same trousers: trousers really cheaper than those shown, or none and it says so
     assert cheaper.tool_calls[0]["args"]["article_id"] == first.products[0].article_id
-    shown = min(p.price for p in turn.products)
-    assert cheaper.products and all(p.price < shown for p in cheaper.products)
+    assert {p.product_type for p in turn.products} == {"Trousers"}  # the kind stays when the price is dropped
+    assert not cheaper.products and cheaper.reply.startswith("Those are already the lowest-priced matches I have.")
 
 
 async def test_a_price_limit_stays_when_the_colour_is_dropped(open_service) -> None:  # type: ignore[no-untyped-def]
@@ -95,3 +95,12 @@ async def test_a_kind_the_shop_has_but_not_at_the_price_is_not_called_missing(op
         turn = await service.ask(Session("red-13"), "a red dress under 13")
     assert turn.products == [] and "I have no" not in turn.reply
     assert turn.tool_calls[0]["args"]["max_price"] == 13.0
+
+
+async def test_cheaper_than_products_of_one_price_with_none_cheaper_says_so(open_service) -> None:  # type: ignore[no-untyped-def]
+    s = Session("one-price")
+    async with open_service(ScriptedBackend(mode="down")) as service:
+        first = await service.ask(s, "a yellow romper")
+        cheaper = await service.ask(s, "cheaper")
+    assert [p.name for p in first.products] == ["Tiny Star Romper"]
+    assert not cheaper.products and cheaper.reply.startswith("Those are already the lowest-priced matches I have.")
