@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from agent.prices import CURRENCY_WORDS
 
@@ -81,6 +82,17 @@ FOREIGN_PRODUCTS = (
     "xbox", "nintendo switch", "rolex", "tesla", "gucci", "louis vuitton", "prada", "nike air", "adidas",
     "苹果手机", "华为手机", "手机",
 )
+
+
+def turn_words(catalog_words: Iterable[str], articles: Iterable[Any], text: str) -> set[str]:
+    """The lower-case words a name in this turn's prose may be made of: the catalog's product names,
+    what the shown products are (name, colour, kind, description) and what the shopper wrote."""
+    words = set(catalog_words)
+    for a in articles:
+        for field in (a.name, a.colour, a.product_type, a.description, a.section, a.garment_group):
+            words.update(w.lower() for w in _WORD.findall(field or ""))
+    words.update(w.lower() for w in _WORD.findall(text))
+    return words
 
 
 class Grounding:

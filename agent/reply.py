@@ -22,7 +22,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
 from agent.garments import english_kind
-from agent.grounding import Grounding, SentenceFilter
+from agent.grounding import Grounding, SentenceFilter, turn_words
 from agent.llm import model_text
 from agent.llm.base import TokenLimitReached
 from agent.notes import contradicted_terms, describe, missing_values, relaxation_note, repeat_note
@@ -322,8 +322,9 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
         prices = [p.price for p in ctx.record.products if p.price is not None]
         applied = output.extra.get("filters") or {}
         limits = [v for k in ("max_price", "min_price") if isinstance(v := applied.get(k), int | float)]
+        known = turn_words(ctx.catalog_words, ctx.record.products, state.get("text") or "")
         grounding = Grounding(state.get("grounded") or {}, ctx.catalog_names, contradicted=contradicted, prices=prices,
-                              limits=limits)
+                              limits=limits, known_words=known if ctx.catalog_words else None, language=language)
         shown, failed = await _model_prose(ctx, runtime, _messages(ctx, state, intent, output, language),
                                            grounding, language)
         said += shown

@@ -145,3 +145,13 @@ def test_an_invented_product_name_in_english_prose_is_dropped() -> None:
     # other languages capitalise otherwise (German nouns), and without the words the check is off
     assert Grounding({}, known_words=words, language="de").violations("Die Zorblax Ultra Jacket ist toll.") == 0
     assert Grounding({}, language="en").violations("I recommend the Zorblax Ultra Jacket.") == 0
+
+
+async def test_an_invented_product_name_never_reaches_the_stream(open_service) -> None:  # type: ignore[no-untyped-def]
+    backend = ScriptedBackend(text_replies=[
+        "The Sunny Midi Dress is a lovely pick. I recommend the Zorblax Ultra Jacket to go with it. "
+        "A Light Summer Dress like this suits warm days."])
+    async with open_service(backend) as service:
+        result = await service.ask(Session("invented"), "a red midi dress")
+    assert "Zorblax" not in result.reply and result.ungrounded_dropped == 1
+    assert "Sunny Midi Dress is a lovely pick" in result.reply and "A Light Summer Dress like this" in result.reply
