@@ -20,6 +20,7 @@ from bot.rendering import esc
 from bot.runtime import BotRuntime, runtime
 from bot.sending import reply_kwargs, send_cards, send_html
 from catalog.models import Article, SearchFilters
+from reclmms.errors import SearchUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not resumed:
             await _answer(query)
         found = await rt.services.catalog.get_articles([button.article_id])
-        items, empty_note = await _items(rt, button.action, found[0]) if found else ([], "gone")
+        try:
+            items, empty_note = await _items(rt, button.action, found[0]) if found else ([], "gone")
+        except SearchUnavailableError as exc:  # the search index is down: say so, no traceback
+            logger.warning("button %s: %s", button.action, exc)
+            items, empty_note = [], "search_unavailable"
         reply = reply_kwargs(query.message)  # its topic; in a group, a reply to the cards pressed
         await place.wait_turn()  # after a running turn's answer, never inside it
         await rt.pending.started(update.update_id)

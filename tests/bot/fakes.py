@@ -14,6 +14,7 @@ from PIL import Image
 
 from agent.turn import ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent, TurnResult
 from catalog.models import Article, Purchase, SearchFilters, SearchHit
+from reclmms.errors import SearchUnavailableError
 
 
 def png_bytes(colour: str = "red", size: tuple[int, int] = (64, 64)) -> bytes:
@@ -49,11 +50,14 @@ class FakeCatalog:
         self.by_id = {a.article_id: a for a in articles}
         self.articles = articles
         self.purchases = purchases or {}
+        self.search_down = False  # as the catalog is while its Chroma server cannot be reached
 
     async def get_articles(self, article_ids: list[str]) -> list[Article]:
         return [self.by_id[i] for i in article_ids if i in self.by_id]
 
     async def similar_to(self, article_id: str, filters: SearchFilters | None = None, k: int = 10) -> list[SearchHit]:
+        if self.search_down:
+            raise SearchUnavailableError("chroma: cannot reach the Chroma server at 127.0.0.1:8000")
         base = self.by_id[article_id]
         hits = [a for a in self.articles if a.article_id != article_id and a.product_type == base.product_type]
         if filters and filters.max_price is not None:

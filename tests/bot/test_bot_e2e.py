@@ -189,6 +189,24 @@ async def test_group_messages_need_to_address_the_bot(fake_bot: Harness) -> None
     assert fake_bot.rt.services.agent.seen[-1][0].customer_id is None  # never personal in groups
 
 
+async def test_a_button_while_search_is_down_says_so(fake_bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    api = fake_bot.api
+    chat = 131
+    after = len(api.calls)
+    api.send_text(chat, "black dress")
+    kb = await api.wait_for("sendMessage", chat_id=chat, where=lambda c: bool(c.params.get("reply_markup")), after=after)
+    more = kb.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    fake_bot.rt.services.catalog.search_down = True
+    try:
+        after = len(api.calls)
+        api.press(chat, more)
+        note = await api.wait_for("sendMessage", chat_id=chat, after=after, where=lambda c: "search" in c.text)
+    finally:
+        fake_bot.rt.services.catalog.search_down = False
+    assert note.text == "Product search is unavailable right now. Please try again in a moment."
+    assert not [r for r in caplog.records if r.exc_info]  # a warning line, not the error handler's traceback
+
+
 async def test_buttons_details_more_cheaper_and_forged(fake_bot: Harness) -> None:
     api = fake_bot.api
     chat = 130
