@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shlex
 import sys
 from collections.abc import Awaitable, Callable
@@ -24,6 +25,15 @@ HELP = (
     "  /reset                 forget this conversation\n"
     "  /quit                  leave"
 )
+
+
+def _path_words(words: list[str]) -> int:
+    """How many of ``/photo``'s words make its path: the most that name an existing file
+    ("/photo my look.jpg in blue" without quotes), else one."""
+    for n in range(len(words), 1, -1):
+        if os.path.isfile(os.path.expanduser(" ".join(words[:n]))):
+            return n
+    return 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -116,12 +126,14 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                     if not rest:
                         print("usage: /photo PATH [caption]")
                         continue
+                    taken = _path_words(rest)
                     try:
-                        photo = await asyncio.to_thread(read_photo, rest[0])
+                        photo = await asyncio.to_thread(read_photo, " ".join(rest[:taken]))
                     except BadQueryError as exc:
-                        print(f"error: {exc}")
+                        print(f"error: {exc}" + (' (a path with spaces can be put in quotes: /photo "my look.jpg")'
+                                                 if len(rest) > 1 and "not found" in str(exc) else ""))
                         continue
-                    await _locked(settings, session.session_id, _turn, agent, session, " ".join(rest[1:]), photo)
+                    await _locked(settings, session.session_id, _turn, agent, session, " ".join(rest[taken:]), photo)
                 else:
                     print(f"unknown command {command}; /help lists them")
                 continue

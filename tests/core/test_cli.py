@@ -57,6 +57,23 @@ def test_chat_photo_and_customer_commands_print_a_message_and_continue(
     assert f"Customer: {CUSTOMER}" in out
 
 
+def test_chat_photo_paths_with_spaces(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reclmms.commands.chat import _path_words
+
+    (tmp_path / "my look.jpg").write_bytes(b"x")
+    assert _path_words([str(tmp_path / "my"), "look.jpg", "in", "blue"]) == 2  # the path, then the caption
+    assert _path_words([str(tmp_path / "my"), "look.jpg"]) == 2
+    assert _path_words(["nothing.jpg", "in", "blue"]) == 1
+    lines = iter([f"/photo {tmp_path}/my look.jpg in blue", f"/photo {tmp_path}/no such.jpg", "/quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    assert main(["--config", store, "chat", "--backend", "scripted", "--session", "spaces"]) == 0
+    out = capsys.readouterr().out
+    assert "error: the photo is not an image" in out  # the whole path was read: the file is not a photo
+    assert f"photo file not found: {tmp_path}/no (a path with spaces can be put in quotes" in out
+
+
 def test_unknown_customer_is_rejected_by_ask_and_chat(store: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--config", store, "ask", "what did I buy?", "--customer", "nosuchcustomer",
                  "--backend", "scripted"]) == 2
