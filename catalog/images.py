@@ -23,6 +23,7 @@ from reclmms.errors import BadImageError, TooManyPixelsError
 
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 MAX_PHOTO_PIXELS = 40_000_000  # e.g. 8000 x 5000; a real phone photo is 12-50 MP, downscaled by Telegram
+MAX_SIDE = 4096  # longer sides are scaled down after decoding: embedders look at a few hundred pixels
 _FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 
 
@@ -93,6 +94,8 @@ def _decode(buf: io.BytesIO, what: str, max_pixels: int) -> Image.Image:
                 image.seek(0)
             image.load()
             rgb = _upright(image).convert("RGB")
+            if max(rgb.size) > MAX_SIDE:  # a 60000x100 strip: embedders pad to a square of its long side
+                rgb.thumbnail((MAX_SIDE, MAX_SIDE))
     except BadImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

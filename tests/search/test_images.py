@@ -106,3 +106,11 @@ def test_photos_are_turned_upright_by_their_exif_orientation(tmp_path) -> None: 
         top, bottom = image.getpixel((30, 10)), image.getpixel((30, 90))
         assert top[0] > 180 and top[1] < 80, top  # red on top, as the shopper saw it
         assert min(bottom) > 200, bottom
+
+
+@pytest.mark.parametrize("size", [(60000, 100), (100, 60000)])
+def test_a_long_strip_is_scaled_down_so_nothing_pads_it_to_a_huge_square(size: tuple[int, int]) -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", size, "red").save(buf, "JPEG")
+    image = load_photo(buf.getvalue())
+    assert max(image.size) == 4096 and min(image.size) >= 1
