@@ -127,11 +127,24 @@ def _cjk_object(text: str, language: str) -> str | None:
     return obj if obj and len(obj) <= 12 and len(obj.split()) <= MAX_OBJECT_WORDS else None
 
 
+_PURPOSE = re.compile(r"\s+(?:for|to|per|para|pour|für|voor|för|dla|için)\s+.*$", re.IGNORECASE | re.DOTALL)
+
+
 def request_object(text: str, language: str) -> str | None:
     """What the message asks for, in the shopper's words ("recommend an iPhone" -> "iPhone"), or None
-    when it is not framed as a product request, has context or generic words, or is long."""
+    when it is not framed as a product request, has context or generic words, or is long. Who or what
+    it is for does not hide the object ("recommend an iPhone for my mom")."""
     if _CJK.search(text):
         return _cjk_object(text, language)
+    head = _PURPOSE.sub("", text)
+    if head != text and head.strip():
+        found = _latin_object(head)
+        if found is not None:
+            return found
+    return _latin_object(text)
+
+
+def _latin_object(text: str) -> str | None:
     words = _WORD.findall(text)
     kept = [w for w in words if w.lower() not in _ALL_REQUEST_WORDS]
     if not kept or len(kept) > MAX_OBJECT_WORDS or any(w.lower() in _CONTEXT_WORDS for w in kept):

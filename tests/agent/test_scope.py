@@ -66,6 +66,10 @@ class EmbeddingCatalog(FakeCatalog):
     ("kannst du mir ein iPhone empfehlen", "de", "iPhone"),
     ("poleć mi iPhone", "pl", "iPhone"),
     ("rekommendera en iPhone", "sv", "iPhone"),
+    ("recommend an iPhone for my mom", "en", "iPhone"),  # who it is for does not hide the object
+    ("suggest a laptop for work", "en", "laptop"),
+    ("recommend a dress for my mom", "en", "dress"),
+    ("do you have anything for running", "en", None),
 ])
 def test_the_object_of_a_request(text: str, language: str, obj: str | None) -> None:
     assert request_object(text, language) == obj
@@ -79,6 +83,7 @@ async def test_an_out_of_catalog_request_gets_a_polite_no_and_no_products(open_s
         dress = await service.ask(Session("dress"), "recommend a summer dress")
         linen = await service.ask(Session("linen"), "do you sell linen?")  # a word of the catalog's names
         mine = await service.ask(Session("mine"), "recommend something for me")
+        for_mom = await service.ask(Session("phone-mom"), "recommend an iPhone for my mom")
     assert iphone.intent == "not_sold" and iphone.products == [] and iphone.tool_calls == []
     assert iphone.reply == "Sorry, that is not something we sell: this is a fashion shop. Can I help you find something to wear?"
     assert "iphone" not in iphone.reply.lower()  # the refusal never names the product
@@ -87,6 +92,7 @@ async def test_an_out_of_catalog_request_gets_a_polite_no_and_no_products(open_s
     assert dress.intent == "search" and dress.products
     assert linen.intent == "search" and linen.products
     assert mine.intent == "recommend" and mine.products
+    assert for_mom.intent == "not_sold" and for_mom.products == []
 
 
 async def test_without_an_embedder_nothing_is_refused(open_service) -> None:  # type: ignore[no-untyped-def]
