@@ -9,9 +9,10 @@ when it names:
 - a catalog product name that no tool returned in this conversation;
 - a quoted product name (“...”, "...", 「...」, **...**) that matches nothing returned;
 - a well-known product that the shop does not sell (e.g. "recommend an iPhone");
-- in English prose, an invented product name: capitalised words ending in a kind of garment, one of
-  them a number or a word that is neither in a product name of the catalog, nor in what was shown
-  or asked, nor a common describing word ("the Zorblax Ultra Jacket"; not "a Little Black Dress");
+- in English prose, an invented product name: capitalised words after "the" or "our" ending in a
+  kind of garment, one of them a number or a word that is neither in a product name of the catalog,
+  nor in what was shown or asked, nor a common describing word ("the Zorblax Ultra Jacket"; not "a
+  Little Black Dress" or "your Go-To Summer Dress");
 - a word the results contradict (``contradicted``): when a search had to drop a filter ("black"
   for a shop without black jackets), the prose must not call the products black;
 - a price that none of the products shown has, when the turn's prices are given: any amount with cents
@@ -57,6 +58,8 @@ _LEADING = frozenset(
     "grab add wear go how what why yes no sure great perfect meet".split()
 )
 
+# the words before a product's own name ("the Zorblax Ultra Jacket", "our Velvora Dress")
+_NAMING = frozenset({"the", "our"})
 # Words that describe clothes rather than name one ("a Little Black Dress", "the Cozy Puffer Jacket")
 DESCRIBING_WORDS = _LEADING | KIND_WORDS | frozenset(
     "little big new classic elegant cozy cosy chic casual formal floral printed print striped stripe plaid "
@@ -73,7 +76,8 @@ DESCRIBING_WORDS = _LEADING | KIND_WORDS | frozenset(
     "bomber biker trench pea jersey fleece thermal sport sports running yoga gym swim rain ski hiking kids "
     "baby men men's women women's mens womens ladies girls boys unisex perfect ideal great day night "
     "cold hot rainy sunny city travel outdoor indoor wedding date occasion dressy smart-casual two-piece "
-    "one-piece slip shirt-dress tie-dye animal leopard polka dot dots".split()
+    "one-piece slip shirt-dress tie-dye animal leopard polka dot dots go-to must-have staple bridesmaid guest "
+    "date-night garden prom cocktail festival office-ready wardrobe capsule".split()
 )
 
 # Goods a clothing shop does not sell; mentioning one as an offer is never grounded.
@@ -134,7 +138,7 @@ class Grounding:
         if self._contradicted_re is not None:
             bad.update(m.group(0).lower() for m in self._contradicted_re.finditer(rest))
         if self._known is not None:
-            bad.update(self._invented_names(rest))
+            bad.update(self._invented_names(sentence))
         if self._catalog_names:
             words = _WORD.findall(rest)
             for n in (5, 4, 3, 2):
@@ -150,8 +154,13 @@ class Grounding:
         found = set()
         for m in _TITLE_RUN.finditer(text):
             tokens = m.group(0).split()
+            before = _WORD.findall(text[: m.start()])[-1:]
+            # a particular product: "the Zorblax Jacket", "our Velvora Dress" (not "a Wedding Guest Dress")
+            named = (before and before[0].lower() in _NAMING) or tokens[0].lower() in _NAMING
             while tokens and tokens[0].lower() in _LEADING:
                 tokens.pop(0)
+            if not named:
+                continue
             last = tokens[-1].lower() if tokens else ""
             if len(tokens) < 2 or (last not in KIND_WORDS and last.removesuffix("s") not in KIND_WORDS):
                 continue

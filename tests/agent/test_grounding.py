@@ -137,10 +137,14 @@ def test_an_invented_product_name_in_english_prose_is_dropped() -> None:
     assert g.violations("I recommend the Zorblax Ultra Jacket to go with it.") == 1
     assert g.violations("Buy the Ultra 9000 Jacket.") == 1  # a number in a name
     assert g.violations("Meet the Aurora Dress!") == 1
+    assert g.violations("The Zorblax Sleek Slip Dress is similar.") == 1  # an invented word before a shown name
+    assert g.violations("Meet our Velvora Dress.") == 1
     for fine in ("The Sleek Slip Dress is lovely.", "The Jacket is warm.", "Pair it with a Denim Jacket.",
                  "A Little Black Dress never fails.", "The Cozy Knit Sweater keeps you warm.",
                  "Try Skinny Jeans with it.", "Add the Women's Denim Jacket.", "It suits a Summer Wedding.",
-                 "Our Nova Collection has dresses."):  # describing words, or no kind of garment at the end
+                 "Our Nova Collection has dresses.", "It's your Go-To Summer Dress.", "Perfect as a Bridesmaid Dress.",
+                 "It makes a lovely Wedding Guest Dress.", "Cute Date-Night Dress!", "A Must-Have Midi Dress.",
+                 "The Sleek Slip Dress is lovely."):  # describing words, no "the" before them, or no kind at the end
         assert g.violations(fine) == 0, fine
     # other languages capitalise otherwise (German nouns), and without the words the check is off
     assert Grounding({}, known_words=words, language="de").violations("Die Zorblax Ultra Jacket ist toll.") == 0
