@@ -24,7 +24,7 @@ from agent.context import AgentContext
 from agent.garments import english_kind
 from agent.grounding import Grounding, SentenceFilter, turn_words
 from agent.llm import model_text
-from agent.llm.base import TokenLimitReached
+from agent.llm.base import UnfinishedEnd
 from agent.notes import contradicted_terms, describe, missing_values, relaxation_note, repeat_note
 from agent.prompts import render
 from agent.state import MAX_HISTORY, ConversationState
@@ -265,8 +265,8 @@ async def _model_prose(ctx: AgentContext, runtime: Runtime[AgentContext], messag
             async for chunk in stream:
                 if not isinstance(chunk, str):
                     raise ValueError("garbage")
-                if isinstance(chunk, TokenLimitReached) and not model_text.ends_sentence(received):
-                    # max_tokens cut the last sentence short: the sentences before it stand, it goes
+                if isinstance(chunk, UnfinishedEnd) and not model_text.ends_sentence(received):
+                    # max_tokens or a broken connection cut the last sentence short: the ones before it stand
                     raise ModelError("the reply was cut off mid-sentence")
                 chunk = model_text.clean(chunk)
                 received += chunk

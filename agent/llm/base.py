@@ -12,10 +12,11 @@ The agent never talks to a model API directly; it calls a ``ChatBackend``:
   native tool calls use them (``tool_mode`` "native"/"auto"); every backend can fall back on
   the JSON protocol of ``tool_calls.py``, which rides on ``complete_json``. It raises
   ``ModelError`` like ``complete_json``.
-- ``stream_text`` yields the reply text in chunks. A stream that breaks off before the model
-  finished (the connection closed without a finish reason) raises ``ModelError``; a reply that
-  ``max_tokens`` ended yields an empty ``TokenLimitReached`` last, so the caller knows that its
-  last sentence may be unfinished (joined, the chunks are the same text).
+- ``stream_text`` yields the reply text in chunks. When the reply may not be whole, an empty
+  ``UnfinishedEnd`` comes last, so the caller knows that its last sentence may be unfinished
+  (joined, the chunks are the same text): ``TokenLimitReached`` when ``max_tokens`` ended it,
+  ``NoFinishReason`` when the stream ended without a finish reason (the connection closed
+  mid-reply, or a proxy that leaves the reason out).
 - ``health`` is a cheap status dict for ``/stats``.
 
 Each backend is built on a LangChain ``BaseChatModel`` (exposed as ``chat_model``):
@@ -39,8 +40,20 @@ if TYPE_CHECKING:
 Message = dict[str, Any]
 
 
-class TokenLimitReached(str):
-    """Yielded last, and empty, by ``stream_text`` when ``max_tokens`` ended the reply."""
+class UnfinishedEnd(str):
+    """Yielded last, and empty, by ``stream_text`` when the reply may have been cut short."""
+
+    __slots__ = ()
+
+
+class TokenLimitReached(UnfinishedEnd):
+    """``max_tokens`` ended the reply."""
+
+    __slots__ = ()
+
+
+class NoFinishReason(UnfinishedEnd):
+    """The stream ended without a finish reason."""
 
     __slots__ = ()
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
-# C0 controls but tab and newline, DEL, C1 controls, and U+FFFD.
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+# Terminal escape sequences ("\x1b[31m"), then C0 controls but tab and newline, DEL, C1 controls, U+FFFD,
+# and the bidirectional embeddings, overrides and isolates that can show a text reversed (U+202A-E, U+2066-9).
+_ESCAPES = re.compile("\x1b\\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\\\-_]")
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u202a-\u202e\u2066-\u2069]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 # A sentence's last mark, then closing quotes or brackets and spaces; an emoji ends a sentence too. A full
 # stop after a digit does not ("costs 29." may be "costs 29.99" cut short).
@@ -20,8 +22,9 @@ _SENTENCE_END = re.compile(r"(?:(?<!\d)\.|[!?。！？…\U0001F300-\U0001FAFF\u
 
 
 def clean(text: str) -> str:
-    """``text`` without control characters (newline and tab are kept) or U+FFFD."""
-    return _UNSHOWABLE.sub("", text)
+    """``text`` without escape sequences, control characters (newline and tab are kept), U+FFFD or
+    bidirectional overrides."""
+    return _UNSHOWABLE.sub("", _ESCAPES.sub("", text))
 
 
 def has_letters(text: str) -> bool:

@@ -14,8 +14,9 @@ and a bad call gets one repair round. A server that refuses ``tools`` (llama.cpp
 answers from then on. ``health()`` says which path the calls took; it is ok only when the server
 lists the configured model and answers a one-token test completion, within a few seconds.
 
-A stream that ends without a finish reason broke off (the connection closed mid-reply) and
-raises ``ModelError``; one that ``max_tokens`` ended yields ``TokenLimitReached`` last.
+A stream that ends without a finish reason (the connection closed mid-reply, or a proxy that
+leaves the reason out) yields ``NoFinishReason`` last; one that ``max_tokens`` ended yields
+``TokenLimitReached`` last. The reader keeps the text only up to its last whole sentence.
 
 The embedded backend reuses this class against xllamacpp's server on loopback.
 """
@@ -33,7 +34,7 @@ from typing import Any, Literal, TypeVar
 import openai
 
 from agent.llm import json_protocol, tool_calls
-from agent.llm.base import Message, TokenLimitReached
+from agent.llm.base import Message, NoFinishReason, TokenLimitReached
 from agent.llm.tool_calls import ToolChoice, ToolMode, ToolSpec
 from reclmms.errors import ModelError, ModelUnavailableError
 from reclmms.settings import Settings
@@ -385,11 +386,10 @@ class OpenAIBackend:
                 if choice is not None and choice.finish_reason:
                     finish = choice.finish_reason
             if finish is None:
-                # Every server ends a stream with a finish reason; a stream without one broke off
-                # (the connection closed mid-reply) and its text is not the whole answer.
-                self._last_error = "the language model's reply broke off"
-                raise ModelError(self._last_error)
-            if finish == "length":
+                # The servers end a stream with a finish reason; without one it may have broken off (the
+                # connection closed mid-reply), or a proxy left the reason out: the reader decides by the text.
+                yield NoFinishReason()
+            elif finish == "length":
                 yield TokenLimitReached()
         except ModelError:
             raise

@@ -96,3 +96,12 @@ async def test_the_cut_off_garbage_of_a_broken_server_is_not_shown(open_service)
         result, deltas = await _turn(open_service, OpenAIBackend(base_url=server.base_url, model="m", timeout_s=3))
     assert "asdf" not in result.reply and not any(UNSHOWABLE.search(d) for d in deltas)
     assert result.note and UNAVAILABLE in result.note
+
+
+async def test_a_whole_reply_without_a_finish_reason_is_kept_and_unshowable_marks_go(open_service) -> None:
+    """A proxy that leaves the finish reason out: the reply ends a sentence, so it is whole."""
+    text = "The Slate Chino Trousers are \u202esmart\u202c and \x1b[31mneat\x1b[0m."
+    with sse_server(("stream", words(text, finish=None), "done")) as server:
+        result, deltas = await _turn(open_service, OpenAIBackend(base_url=server.base_url, model="m", timeout_s=3))
+    assert result.reply.endswith("The Slate Chino Trousers are smart and neat.") and result.note is None
+    assert not any("\x1b" in d or "\u202e" in d or "[31m" in d for d in deltas)
