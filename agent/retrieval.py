@@ -140,7 +140,9 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
             if output.kind in _REPLACES_SHOWN:
                 update["shown"] = [compact(a) for a in products]
                 source = output.extra.get("source")
-                update["shown_from"] = {"tool": name, "source": source if source != "photo" else None}
+                # with the filters the shown look-alikes match, so "cheaper" after "in blue" stays blue
+                update["shown_from"] = {"tool": name, "source": source if source != "photo" else None,
+                                        "filters": dict(output.extra.get("applied") or {})}
         if name == "search_catalog" and products and "query" in output.extra:  # failed refinements are not kept
             # the filters the shown products really match: a follow-up refines what was shown, not what was missing
             filters = output.extra.get("applied", output.extra.get("filters", {}))

@@ -254,6 +254,11 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
             args["cheaper"] = c.cheaper and c.max_price is None or None  # "like this but cheaper"
         else:
             args["position"] = position or 1
+            at = args["position"] - 1 if args["position"] > 0 else len(shown) - 1  # -1: the last one
+            target = shown[at] if 0 <= at < len(shown) else None
+            price = (target or {}).get("price")
+            if c.cheaper and c.max_price is None and isinstance(price, int | float) and price > 0:
+                args["max_price"] = round(float(price) * 0.999, 2)  # "more like the first one but cheaper"
         return {"tool": "find_similar", "args": _clean(args)}
     if intent == "refine" and shown:
         return _refine(text, c, slots, state, k)
@@ -290,8 +295,9 @@ def _refine(text: str, c: Classification, slots: dict[str, Any], state: Conversa
     if c.more:
         k = min(10, k + len(shown))  # fetch past the shown ones
     if origin.get("tool") == "find_similar" and origin.get("source"):
+        kept = origin.get("filters") or {}  # what the shown look-alikes match ("in blue" before "cheaper")
         plan.update(tool="find_similar", args=_clean({"article_id": origin["source"], "k": k,
-                                                       "colour": changes.get("colour"),
+                                                       "colour": changes.get("colour") or kept.get("colour"),
                                                        "max_price": changes.get("max_price")}))
         return plan
     if origin.get("tool") == "search_catalog" and last:

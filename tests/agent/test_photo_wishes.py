@@ -56,3 +56,14 @@ async def test_follow_ups_after_look_alikes_keep_their_kind(open_service) -> Non
     assert alike.products and {p.product_type for p in alike.products} == {"Dress"}
     assert white.products and {p.product_type for p in white.products} == {"Dress"}
     assert white.reply.startswith("I found nothing similar that is white")
+
+
+async def test_cheaper_after_a_colour_keeps_the_colour(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend(mode="down"), cat=PhotoCatalog()) as service:
+        await service.ask(Session("c1"), "like this", photo=PHOTO)
+        await service.ask(Session("c1"), "more like the second one")
+        blue = await service.ask(Session("c1"), "in blue")
+        cheaper = await service.ask(Session("c1"), "cheaper")
+    assert blue.products and {p.colour for p in blue.products} == {"Blue"}
+    assert cheaper.tool_calls[0]["args"].get("colour") == "Blue"
+    assert all(p.colour == "Blue" for p in cheaper.products)

@@ -104,3 +104,16 @@ async def test_cheaper_than_products_of_one_price_with_none_cheaper_says_so(open
         cheaper = await service.ask(s, "cheaper")
     assert [p.name for p in first.products] == ["Tiny Star Romper"]
     assert not cheaper.products and cheaper.reply.startswith("Those are already the lowest-priced matches I have.")
+
+
+async def test_more_like_a_shown_one_but_cheaper_costs_less_than_it(open_service) -> None:  # type: ignore[no-untyped-def]
+    s = Session("alike-cheaper")
+    async with open_service(ScriptedBackend(mode="down")) as service:
+        first = await service.ask(s, "a red dress")
+        turn = await service.ask(s, "more like the first one but cheaper")
+        last = await service.ask(Session("alike-last"), "a red dress")
+        german = await service.ask(Session("alike-last"), "mehr wie das letzte, aber günstiger")
+    cap = first.products[0].price
+    assert turn.tool_calls[0]["tool"] == "find_similar" and turn.tool_calls[0]["args"]["max_price"] < cap
+    assert turn.products and all(p.price < cap for p in turn.products)
+    assert german.tool_calls[0]["args"]["max_price"] < last.products[-1].price
