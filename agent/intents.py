@@ -87,7 +87,7 @@ _DETAILS = re.compile(
 )
 # "Cheaper" in the languages whose words need no special form (used by ``_CHEAPER`` and ``_COMPARATIVE``).
 _CHEAPER_WORDS = (r"más barat|günstiger|billiger|дешевле|mais barat|più economic|meno car|goedkoper|billigare|더 싼|"
-                  r"더 저렴|أرخص|daha ucuz|tańsz|सस्त")
+                  r"더 저렴|أرخص|daha ucuz|tańsz|सस्त|plus bon marché|meilleur marché")
 _CHEAPER = re.compile(
     rf"(cheaper|less expensive|lower price|more affordable|budget|cheap|便宜|实惠|低价|moins ch[eè]r|安い|저렴한|"
     rf"{_CHEAPER_WORDS})",
@@ -155,7 +155,7 @@ _REFINEMENT_WORDS = frozenset("""
     mais barato baratos barata baratas mostre outros outras em
     goedkoper goedkopere goedkoop meer het andere laat zien billigare billiga billigt fler visa
     daha ucuz ucuzu ucuzları tańsze tańszy tańsza tańszego pokaż więcej w أرخص المزيد
-    chères chère moins
+    chères chère moins s'il plaît plait quelque chose bon marché abordable abordables
     which cuál cual es qual quale welche welcher welches какой какая какое самый самая самое
 """.split())
 _FOREIGN_CUSTOMER = re.compile(

@@ -14,6 +14,8 @@ from agent.turn import Session
     ("mais baratos", True, False), ("più economici", True, False), ("goedkoper", True, False),
     ("billigare", True, False), ("더 싼 거", True, False), ("أرخص", True, False), ("tańsze", True, False),
     ("daha ucuz", True, False), ("सस्ता", True, False), ("moins chères", True, False),
+    ("moins chers s'il vous plaît", True, False), ("quelque chose de moins cher", True, False),
+    ("plus bon marché", True, False),
     ("mostre mais", False, True), ("mostrami altri", False, True), ("ancora", False, True),
     ("laat meer zien", False, True), ("もっと見せて", False, True), ("더 보여줘", False, True),
 ])
