@@ -258,7 +258,7 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
             target = shown[at] if 0 <= at < len(shown) else None
             price = (target or {}).get("price")
             if c.cheaper and c.max_price is None and isinstance(price, int | float) and price > 0:
-                args["max_price"] = round(float(price) * 0.999, 2)  # "more like the first one but cheaper"
+                args["max_price"] = float(price) * 0.999  # "more like the first one but cheaper"
         return {"tool": "find_similar", "args": _clean(args)}
     if intent == "refine" and shown:
         return _refine(text, c, slots, state, k)
