@@ -24,7 +24,6 @@ The embedded backend reuses this class against xllamacpp's server on loopback.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import logging
 import time
@@ -35,6 +34,7 @@ import openai
 
 from agent.llm import json_protocol, tool_calls
 from agent.llm.base import Message, NoFinishReason, TokenLimitReached
+from agent.llm.openai_messages import has_image, to_openai_messages
 from agent.llm.tool_calls import ToolChoice, ToolMode, ToolSpec
 from reclmms.errors import ModelError, ModelUnavailableError
 from reclmms.settings import Settings
@@ -49,42 +49,6 @@ _TOOL_ERROR_HINTS = ("tool", "jinja", "function")
 # health(): seconds for the model list, then for the one-token test completion (``/stats`` waits 5 s).
 HEALTH_LIST_S = 1.5
 HEALTH_PROBE_S = 3.0
-
-
-def sniff_mime(data: bytes) -> str:
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    return "image/jpeg"
-
-
-def image_data_url(data: bytes) -> str:
-    return f"data:{sniff_mime(data)};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def to_openai_messages(messages: list[Message], *, images: bool) -> list[dict[str, Any]]:
-    """Plain project messages -> OpenAI chat messages; photos become data-URL parts or are dropped."""
-    out: list[dict[str, Any]] = []
-    for message in messages:
-        role = message.get("role", "user")
-        text = str(message.get("content") or "")
-        image = message.get("image")
-        if image and images and role == "user":
-            parts = [
-                {"type": "text", "text": text},
-                {"type": "image_url", "image_url": {"url": image_data_url(bytes(image))}},
-            ]
-            out.append({"role": role, "content": parts})
-        else:
-            out.append({"role": role, "content": text})
-    return out
-
-
-def _has_image(messages: list[Message]) -> bool:
-    return any(m.get("image") for m in messages)
 
 
 def _is_image_rejection(exc: openai.APIStatusError) -> bool:
@@ -222,7 +186,7 @@ class OpenAIBackend:
         try:
             return await self._client.chat.completions.create(**body, extra_body=self._extra_body or None)
         except openai.APIStatusError as exc:
-            if not (_has_image(messages) and self.supports_images and _is_image_rejection(exc)):
+            if not (has_image(messages) and self.supports_images and _is_image_rejection(exc)):
                 raise
             logger.warning("%s: server rejected a photo; sending text only from now on", self.name)
             self.supports_images = False

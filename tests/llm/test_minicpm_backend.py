@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from PIL import Image
 
 from agent.llm.minicpm import ChatMiniCPM, MiniCPMBackend, load_minicpm, to_minicpm
-from agent.llm.openai_backend import image_data_url
+from agent.llm.openai_messages import image_data_url
 from reclmms.errors import BadImageError, ModelError, ModelUnavailableError
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "minicpm_tiny"

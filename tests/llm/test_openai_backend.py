@@ -9,7 +9,8 @@ import pytest
 from jsonschema import validate
 
 from agent.llm.embedded import free_loopback_port
-from agent.llm.openai_backend import OpenAIBackend, to_openai_messages
+from agent.llm.openai_backend import OpenAIBackend
+from agent.llm.openai_messages import to_openai_messages
 from reclmms.errors import ModelError, ModelUnavailableError
 from tests.llm.conftest import LoopbackServer, completion
 
