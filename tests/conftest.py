@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from reclmms.settings import Settings, StorageSettings
+from tests.search.chroma_process import CHROMA, ChromaProcess
 
 DEMO_PRODUCTS = 120
 
@@ -77,3 +78,15 @@ def demo_settings_factory(tmp_path: Path):  # type: ignore[no-untyped-def]
         return settings_for(data_dir or tmp_path / "data", **sections)
 
     return make
+
+
+@pytest.fixture
+def chroma(tmp_path: Path) -> Iterator[ChromaProcess]:
+    """A real ``chroma run`` on loopback that a test may stop and start again (tests/search/chroma_process.py)."""
+    if not CHROMA.exists():
+        pytest.skip("the chroma CLI is not installed in this environment")
+    server = ChromaProcess(tmp_path)
+    try:
+        yield server
+    finally:
+        server.stop()

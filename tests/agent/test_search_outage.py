@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from agent.factory import build_shopping_service
 from agent.llm.scripted import ScriptedBackend
@@ -21,19 +18,8 @@ from catalog.indexing import index_catalog
 from catalog.schema import ensure_catalog_schema
 from reclmms.settings import AgentSettings, ChromaSettings, LLMSettings
 from tests.data.spelling_embedder import use_spelling_embedder
-from tests.search.chroma_process import CHROMA, ChromaProcess
+from tests.search.chroma_process import ChromaProcess
 from tests.search.test_indexing import make_articles
-
-
-@pytest.fixture
-def chroma(tmp_path: Path) -> Iterator[ChromaProcess]:
-    if not CHROMA.exists():
-        pytest.skip("the chroma CLI is not installed in this environment")
-    server = ChromaProcess(tmp_path)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def test_turns_while_chroma_is_down(chroma: ChromaProcess, demo_settings_factory, tmp_path: Path,  # type: ignore[no-untyped-def]

@@ -4,7 +4,6 @@ and resumes. Against a real `chroma run` on loopback, stopped and started again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,19 +19,8 @@ from reclmms.cli import main
 from reclmms.errors import SearchUnavailableError
 from reclmms.settings import ChromaSettings, Settings
 from tests.data.spelling_embedder import use_spelling_embedder
-from tests.search.chroma_process import CHROMA, ChromaProcess
+from tests.search.chroma_process import ChromaProcess
 from tests.search.test_indexing import make_articles
-
-
-@pytest.fixture
-def chroma(tmp_path: Path) -> Iterator[ChromaProcess]:
-    if not CHROMA.exists():
-        pytest.skip("the chroma CLI is not installed in this environment")
-    server = ChromaProcess(tmp_path)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _http(demo_settings_factory, server: ChromaProcess) -> Settings:  # type: ignore[no-untyped-def]
