@@ -7,13 +7,10 @@ else ~/.cache/reclmms/models) and reused afterwards.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +19,7 @@ import pytest
 from agent.llm import gguf_models
 from agent.llm.openai_backend import OpenAIBackend
 from reclmms.errors import ModelUnavailableError
+from tests.llm.sse_server import SSEServer, start_server, stop_server
 
 TEST_MODEL = "qwen2.5-coder-0.5b"
 
@@ -73,7 +71,7 @@ def llama_server(small_gguf: Path) -> Iterator[LoopbackServer]:
     del server
 
 
-# -- a fake OpenAI-compatible server that answers what a test tells it to ---------------------------
+# -- a fake OpenAI-compatible server that answers what a test tells it to (tests/llm/sse_server.py) ---------
 
 Reply = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]  # request body -> (status, JSON payload)
 
@@ -88,43 +86,16 @@ def completion(content: str | None = None, calls: list[tuple[str, str]] | None =
             "choices": [{"index": 0, "finish_reason": "tool_calls" if calls else "stop", "message": message}]}
 
 
-class FakeOpenAIServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    reply: Reply
-    requests: list[dict[str, Any]]  # every request body, in order
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        server: FakeOpenAIServer = self.server  # type: ignore[assignment]
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        server.requests.append(body)
-        status, payload = server.reply(body)
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
 @pytest.fixture
-def fake_server() -> Iterator[Callable[[Reply], tuple[OpenAIBackend, FakeOpenAIServer]]]:
+def fake_server() -> Iterator[Callable[[Reply], tuple[OpenAIBackend, SSEServer]]]:
     """Start fake servers on loopback, each with an OpenAIBackend pointed at it; shut down after the test."""
-    started: list[FakeOpenAIServer] = []
+    started: list[SSEServer] = []
 
-    def start(reply: Reply) -> tuple[OpenAIBackend, FakeOpenAIServer]:
-        server = FakeOpenAIServer(("127.0.0.1", 0), _Handler)
-        server.reply, server.requests = reply, []
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    def start(reply: Reply) -> tuple[OpenAIBackend, SSEServer]:
+        server = start_server(lambda body: ("json", *reply(body)))
         started.append(server)
-        backend = OpenAIBackend(base_url=f"http://127.0.0.1:{server.server_address[1]}/v1", model="m", timeout_s=5)
-        return backend, server
+        return OpenAIBackend(base_url=server.base_url, model="m", timeout_s=5), server
 
     yield start
     for server in started:
-        server.shutdown()
+        stop_server(server)

@@ -1,9 +1,12 @@
-"""A fake OpenAI-compatible server on loopback that streams, lists models, breaks off and hangs.
+"""The fake OpenAI-compatible server on loopback of the LLM tests: it answers, streams, lists models,
+breaks off and hangs.
 
-``SSEServer.answer`` is what the next completion does: ``("json", status, payload)``,
-``("stream", chunks, ending)`` with ``ending`` "done" (``[DONE]``) or "cut" (half an event,
-then the connection closes; a request that does not ask to stream fails), or ``("hang",)``.
-``models`` is the model list's ``data``.
+``SSEServer.answer`` is what the next completion does, or a function of the request body that
+says it: ``("json", status, payload)``, ``("stream", chunks, ending)`` with ``ending`` "done"
+(``[DONE]``) or "cut" (half an event, then the connection closes; a request that does not ask to
+stream fails), or ``("hang",)``. ``models`` is the model list's ``data``; ``requests`` holds every
+completion request's body, in order. ``sse_server`` is a context manager around one;
+``tests/llm/conftest.py``'s ``fake_server`` fixture starts them with a function of the request.
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 Answer = tuple[Any, ...]
+Answering = Answer | Callable[[dict[str, Any]], Answer]  # an answer, or one chosen by the request body
 
 
 def chunk(content: str | None = None, finish: str | None = None) -> dict[str, Any]:
@@ -39,7 +43,7 @@ class SSEServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     models: list[dict[str, Any]]
-    answer: Answer
+    answer: Answering
     requests: list[dict[str, Any]]
     release: threading.Event  # set at shutdown: a hanging answer returns
 
@@ -69,7 +73,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.server.requests.append(body)
-        answer = self.server.answer
+        answer = self.server.answer(body) if callable(self.server.answer) else self.server.answer
         if answer[0] == "stream" and not body.get("stream"):  # only replies stream: a tool choice fails
             answer = ("json", 500, {"error": {"message": "no tool choice here", "type": "server_error"}})
         if answer[0] == "hang":
@@ -96,15 +100,25 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
 
-@contextmanager
-def sse_server(answer: Answer, models: list[dict[str, Any]] | None = None) -> Iterator[SSEServer]:
+def start_server(answer: Answering, models: list[dict[str, Any]] | None = None) -> SSEServer:
+    """A server on a free loopback port, serving from a thread until ``stop_server``."""
     server = SSEServer(("127.0.0.1", 0), _Handler)
     server.answer, server.requests, server.release = answer, [], threading.Event()
     server.models = models if models is not None else [{"id": "m", "object": "model", "owned_by": "test"}]
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return server
+
+
+def stop_server(server: SSEServer) -> None:
+    server.release.set()
+    server.shutdown()
+    server.server_close()
+
+
+@contextmanager
+def sse_server(answer: Answering, models: list[dict[str, Any]] | None = None) -> Iterator[SSEServer]:
+    server = start_server(answer, models)
     try:
         yield server
     finally:
-        server.release.set()
-        server.shutdown()
-        server.server_close()
+        stop_server(server)

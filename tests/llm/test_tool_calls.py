@@ -130,8 +130,10 @@ async def test_server_without_native_tools_falls_back_to_json_and_remembers(fake
         await backend.aclose()
     assert first == second == ToolChoice("find_similar", {"position": 2}, "json")
     assert backend.tool_mode == "json" and health["tool_mode"] == "json" and health["tool_path"] == "json"
-    # One refused native request, then constrained JSON requests only (tools never sent again).
-    assert ["tools" in r for r in server.requests] == [True, False, False]
+    # One refused native request, then constrained JSON requests only (tools never sent again), then health's
+    # one-token probe (the server lists its model).
+    assert ["tools" in r for r in server.requests] == [True, False, False, False]
+    assert server.requests[-1]["max_tokens"] == 1 and health["ok"] is True
     assert server.requests[1]["response_format"]["json_schema"]["schema"]["anyOf"]
 
 
