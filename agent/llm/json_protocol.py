@@ -2,10 +2,11 @@
 
 A model that cannot be constrained is told, at the end of its system prompt, to answer
 with one JSON object matching a schema. Its reply is parsed leniently (code fences, prose
-around the object, trailing commas, Python literals, comments), validated with
-``jsonschema``, and, when that fails, the model gets one repair round that names the
-errors. Backends with constrained decoding (llama.cpp ``response_format``) still go
-through ``parse_and_validate`` so that a truncated object is caught the same way.
+around the object, trailing commas, Python literals, comments, raw control characters and
+terminal escape sequences), validated with ``jsonschema``, and, when that fails, the model
+gets one repair round that names the errors. Backends with constrained decoding (llama.cpp
+``response_format``) still go through ``parse_and_validate`` so that a truncated object is
+caught the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 
+from agent.llm import model_text
 from agent.llm.base import Message
 from reclmms.errors import ModelError
 
@@ -114,7 +116,8 @@ def _balanced_objects(text: str, limit: int = 4) -> list[str]:
 
 
 def _lenient_fixes(candidate: str) -> str:
-    fixed = _LINE_COMMENT.sub(r"\1", candidate)
+    # a raw control character (an escape sequence's ESC) makes a JSON string invalid; no value needs one
+    fixed = _LINE_COMMENT.sub(r"\1", model_text.clean(candidate))
     fixed = _TRAILING_COMMA.sub(r"\1", fixed)
     for py, js in _PY_LITERALS.items():
         fixed = re.sub(rf"(?<=[:\[,\s]){py}(?=\s*[,}}\]])", js, fixed)

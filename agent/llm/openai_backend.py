@@ -16,7 +16,8 @@ lists the configured model and answers a one-token test completion, within a few
 
 A stream that ends without a finish reason (the connection closed mid-reply, or a proxy that
 leaves the reason out) yields ``NoFinishReason`` last; one that ``max_tokens`` ended yields
-``TokenLimitReached`` last. The reader keeps the text only up to its last whole sentence.
+``TokenLimitReached`` last. The reader keeps the text only up to its last whole sentence. A terminal
+escape sequence that a chunk's end cuts off is held until the next chunk completes it.
 
 The embedded backend reuses this class against xllamacpp's server on loopback.
 """
@@ -32,7 +33,7 @@ from typing import Any, Literal, TypeVar
 
 import openai
 
-from agent.llm import json_protocol, tool_calls
+from agent.llm import json_protocol, model_text, tool_calls
 from agent.llm.base import Message, NoFinishReason, TokenLimitReached
 from agent.llm.openai_messages import has_image, to_openai_messages
 from agent.llm.tool_calls import ToolChoice, ToolMode, ToolSpec
@@ -332,6 +333,7 @@ class OpenAIBackend:
         stream: Any = None
         chunks: Any = None
         finish: str | None = None
+        held = ""
         try:
             # The deadline wraps each wait, never a yield: the consumer's own time is not cancelled.
             async with asyncio.timeout_at(deadline):
@@ -346,7 +348,11 @@ class OpenAIBackend:
                 choice = chunk.choices[0] if chunk.choices else None
                 delta = choice.delta.content if choice is not None and choice.delta is not None else None
                 if delta:
-                    yield delta
+                    # an escape sequence split across chunks waits for its end ("\x1b[3" | "1m"), so the
+                    # reader's clean() sees it whole; one the stream never finishes is dropped
+                    ready, held = model_text.split_escape(held + delta)
+                    if ready:
+                        yield ready
                 if choice is not None and choice.finish_reason:
                     finish = choice.finish_reason
             if finish is None:

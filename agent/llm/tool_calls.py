@@ -15,7 +15,9 @@ answers in prose (small talk). Two paths lead there:
 
 Both paths end in ``check_call``: an unknown tool or invalid arguments raise
 ``JSONProtocolError`` (a ``ModelError``); arguments a tool does not declare (a
-``customer_id`` the model made up) and null ones are dropped before validation.
+``customer_id`` the model made up) and null ones are dropped before validation, and the
+strings of the others are cleaned like the model's prose (``model_text.clean``: no control
+characters, escape sequences or bidirectional overrides reach a tool or a search query).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from agent.llm import model_text
 from agent.llm.base import Message
 from agent.llm.json_protocol import JSONProtocolError, extract_json, validation_errors
 
@@ -98,12 +101,23 @@ def check_call(tools: list[ToolSpec], name: Any, arguments: Any, *, path: ToolPa
     if dropped:
         logger.info("%s: dropped arguments the tool does not declare: %s", name, ", ".join(dropped))
     # null means "not given": small models spell out every optional argument as null.
-    kept = {k: v for k, v in arguments.items() if k in declared and v is not None}
+    kept = {k: _cleaned(v) for k, v in arguments.items() if k in declared and v is not None}
     errors = validation_errors(kept, params)
     if errors:
         raise JSONProtocolError(f"{name}: invalid arguments: " + "; ".join(errors[:3]),
                                 [f"arguments/{e}" for e in errors], raw)
     return ToolChoice(name=name, arguments=kept, path=path)
+
+
+def _cleaned(value: Any) -> Any:
+    """``value`` with every string in it cleaned like the model's prose ("red\\x00 dress\\x1b[31m": "red dress")."""
+    if isinstance(value, str):
+        return model_text.clean(value)
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _cleaned(v) for k, v in value.items()}
+    return value
 
 
 def salvage_call(text: str, tools: list[ToolSpec]) -> tuple[str, Any] | None:
