@@ -69,6 +69,17 @@ _FUNCTION_WORDS = {
     "tr": "bir için arıyorum istiyorum bakıyorum lazım öner önerir göster elbise etek ceket gömlek kazak bana merhaba teşekkürler".split(),
     "pl": "szukam chcę potrzebuję poproszę pokaż polecisz macie dla sukienka spódnica spodnie kurtka czarne dziękuję poleć".split(),
 }
+# German inflects the catalog's colour words ("rote Kleider", "schwarze Jacke"), and lingua finds such a short request
+# too weak ("rote Kleider": German 0.37, Dutch 0.33) or hinging on one word ("schwarze Jacke"), so a request of
+# two or three of them was answered in English. The colour stems are the synonym tables' (``agent/synonyms.py``);
+# the kinds are their plurals and German's own forms ("rock", "hose", "mantel" and "hemd" are also English or
+# Dutch words and stay out), with a few words that such requests carry ("unter 30 Euro", "für Damen").
+_GERMAN_COLOUR_STEMS = "schwarz weiß weiss rot blau grün gelb grau braun".split()
+_GERMAN_ENDINGS = ("", "e", "er", "es", "en", "em")
+_GERMAN_CATALOG_WORDS = (
+    "kleider kleidern jacke jacken hosen röcke mäntel schuhe bluse blusen damen herren für unter günstig günstige "
+    "günstiger".split()
+)
 # Kinds' words that are also another language's ("collant": French tights, "cinto" and "gorro": Spanish).
 _NOT_OWN = {"hut", "armband", "sac", "collier", "brille", "schal", "medias", "gafas", "pijama", "pyjama", "bikini",
             "collant", "cinto", "gorro"}
@@ -79,8 +90,9 @@ def _lexicon() -> dict[str, str]:
     from agent.garments import FOREIGN_TYPES_BY_LANGUAGE
 
     words: dict[str, set[str]] = {}
+    catalog = {"de": [*_GERMAN_CATALOG_WORDS, *(stem + end for stem in _GERMAN_COLOUR_STEMS for end in _GERMAN_ENDINGS)]}
     for code in _FUNCTION_WORDS:
-        for word in [*_FUNCTION_WORDS[code], *FOREIGN_TYPES_BY_LANGUAGE.get(code, {})]:
+        for word in [*_FUNCTION_WORDS[code], *FOREIGN_TYPES_BY_LANGUAGE.get(code, {}), *catalog.get(code, ())]:
             if " " not in word and word not in _NOT_OWN:
                 words.setdefault(word, set()).add(code)
     return {word: next(iter(codes)) for word, codes in words.items() if len(codes) == 1}

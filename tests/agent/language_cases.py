@@ -244,4 +244,22 @@ CASES: list[Case] = [
     ("ein rotes Kleid", None, None, "de"),
     ("jaqueta preta", None, None, "pt"),
     ("czarne jeansy", None, None, "pl"),
+    # added with the German forms of the catalog's colours and kinds (session 8): all German but
+    # "Kleider unter 30 Euro" were English before; the others are checks
+    ("rote Kleider", "en", None, "de"),
+    ("schwarze Jacke", "en", None, "de"),
+    ("Kleider unter 30 Euro", "en", None, "de"),
+    ("blaue Hose", None, None, "de"),
+    ("schwarze Hosen", "en", None, "de"),
+    ("graue Jacke", None, None, "de"),
+    ("rote Schuhe", "en", "en", "de"),
+    ("Kleider", None, None, "de"),
+    ("zapatos rojos", "en", None, "es"),
+    ("jupe rouge", "en", None, "fr"),
+    ("gonna rossa", "en", None, "it"),
+    ("rode schoenen", "en", None, "nl"),
+    ("blauwe broek", None, None, "nl"),
+    ("black jacket", None, None, "en"),
+    ("rock t-shirt", "en", None, "en"),
+    ("hose", "en", None, "en"),
 ]
