@@ -23,7 +23,7 @@ when it names:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
 from agent.prices import CURRENCY_WORDS
@@ -88,10 +88,10 @@ FOREIGN_PRODUCTS = (
 )
 
 
-def turn_words(catalog_words: Iterable[str], articles: Iterable[Any], text: str) -> set[str]:
-    """The lower-case words a name in this turn's prose may be made of: the catalog's product names,
-    what the shown products are (name, colour, kind, description) and what the shopper wrote."""
-    words = set(catalog_words)
+def turn_words(articles: Iterable[Any], text: str) -> set[str]:
+    """The lower-case words of this turn that a name in its prose may be made of besides the catalog's
+    product names: what the shown products are (name, colour, kind, description) and what the shopper wrote."""
+    words: set[str] = set()
     for a in articles:
         for field in (a.name, a.colour, a.product_type, a.description, a.section, a.garment_group):
             words.update(w.lower() for w in _WORD.findall(field or ""))
@@ -104,12 +104,14 @@ class Grounding:
 
     def __init__(self, grounded: dict[str, str], catalog_names: set[str] | None = None,
                  contradicted: Iterable[str] = (), prices: Iterable[float] | None = None,
-                 limits: Iterable[float] = (), known_words: Iterable[str] | None = None,
-                 language: str = "") -> None:
+                 limits: Iterable[float] = (), known_words: Container[str] | None = None,
+                 language: str = "", turn_words: Container[str] = frozenset()) -> None:
         self.ids = set(grounded)
-        # lower-case words a name may be made of (the catalog's product names, the products shown, the
-        # shopper's words): with them, invented names in English prose are found
-        self._known = None if known_words is None or language != "en" else set(known_words) | DESCRIBING_WORDS
+        # lower-case words a name may be made of: the catalog's product names (``known_words``, looked up in
+        # place, never copied), this turn's (``turn_words``: the products shown, the shopper's words) and the
+        # describing words; with them, invented names in English prose are found
+        self._known = known_words if known_words is not None and language == "en" else None
+        self._turn_words = turn_words
         self.names = {n.lower() for n in grounded.values() if n}
         self._catalog_names = catalog_names or set()  # case-sensitive, multi-word catalog names
         names = sorted((n for n in grounded.values() if n and len(n) >= 2), key=len, reverse=True)
@@ -150,7 +152,6 @@ class Grounding:
 
     def _invented_names(self, text: str) -> set[str]:
         """Capitalised runs ending in a kind of garment with a word that no product name has."""
-        known = self._known or set()
         found = set()
         for m in _TITLE_RUN.finditer(text):
             tokens = m.group(0).split()
@@ -164,9 +165,13 @@ class Grounding:
             last = tokens[-1].lower() if tokens else ""
             if len(tokens) < 2 or (last not in KIND_WORDS and last.removesuffix("s") not in KIND_WORDS):
                 continue
-            if any(t.isdigit() or t.lower().removesuffix("'s") not in known for t in tokens[:-1]):
+            if any(t.isdigit() or not self._is_known(t.lower().removesuffix("'s")) for t in tokens[:-1]):
                 found.add(" ".join(tokens).lower())
         return found
+
+    def _is_known(self, word: str) -> bool:
+        return (word in DESCRIBING_WORDS or word in self._turn_words
+                or (self._known is not None and word in self._known))
 
     def _is_grounded_name(self, text: str) -> bool:
         low = text.lower()

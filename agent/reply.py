@@ -322,9 +322,9 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
         prices = [p.price for p in ctx.record.products if p.price is not None]
         applied = output.extra.get("filters") or {}
         limits = [v for k in ("max_price", "min_price") if isinstance(v := applied.get(k), int | float)]
-        known = turn_words(ctx.catalog_words, ctx.record.products, state.get("text") or "")
         grounding = Grounding(state.get("grounded") or {}, ctx.catalog_names, contradicted=contradicted, prices=prices,
-                              limits=limits, known_words=known if ctx.catalog_words else None, language=language)
+                              limits=limits, known_words=ctx.catalog_words or None, language=language,
+                              turn_words=turn_words(ctx.record.products, state.get("text") or ""))
         shown, failed = await _model_prose(ctx, runtime, _messages(ctx, state, intent, output, language),
                                            grounding, language)
         said += shown
