@@ -54,7 +54,7 @@ _PERSONAL_WORDS = frozenset(
     "item items product products clothes clothing outfit outfits look looks fashion style styles new good "
     "nice great cool best top few more other else please pls could can would will should shall do does "
     "did have has had be is are am was were get got go going to for of on at in with from by about based "
-    "and or but so what which how why that this these those it its today now tonight right just also me? "
+    "and or but so what which how why that this these those it its today now tonight right just also "
     "purchases purchase bought buy buying order orders history taste tastes like likes love personal "
     "personalised personalized pick picks choose surprise wear wearing idea ideas".split()
 )
