@@ -32,7 +32,7 @@ from catalog.images import load_photo
 from catalog.models import SearchFilters, SearchHit
 from catalog.search_index import METADATA_COLUMNS, MetadataTable, VectorMatrix, search_vectors
 from catalog.vectors import VectorCollection, VectorStore
-from reclmms.errors import BadQueryError, NotFoundError
+from reclmms.errors import BadQueryError, NotFoundError, SearchUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -70,12 +70,29 @@ class SearchEngine:
         self._matrices: dict[str, VectorMatrix] = {}
         self._checked_at = 0.0
         self._counts = (-1, -1, -1)
+        self.searched = False  # whether a search ran (``missing_index``)
 
     async def connect(self) -> None:
         """Open the vector store now (it is opened on the first search otherwise); raises
         ``SearchUnavailableError`` when the Chroma server cannot be reached."""
         if not self.vectors.opened:
             await asyncio.to_thread(self.vectors.open)
+
+    async def _open_for_search(self) -> None:
+        self.searched = True
+        await self.connect()
+
+    async def missing_index(self) -> str | None:
+        """Once this engine has searched and the index holds no article text vectors: why, and how to build
+        it (``VectorStore.missing_index_message``, what ``reclmms search`` says); else None. A Chroma server
+        that cannot be reached now is another case (None here)."""
+        if not self.searched or not self.vectors.opened:
+            return None
+        try:
+            count = await asyncio.to_thread(self.vectors.text.recent_count)
+        except SearchUnavailableError:
+            return None
+        return self.vectors.missing_index_message() if count == 0 else None
 
     # ---- cached state (filtered searches) ----
 
@@ -174,7 +191,7 @@ class SearchEngine:
         query = _check_query(query)
         k = _check_k(k)
         await self._check_filters(filters)
-        await self.connect()
+        await self._open_for_search()
         vector = (await asyncio.to_thread(self.text_embedder.embed, [query]))[0]
         return await self._hits(await self._search(self.vectors.text, vector, filters, k))
 
@@ -188,7 +205,7 @@ class SearchEngine:
         cached = self._photo_vectors.get(key)
         image = await asyncio.to_thread(load_photo, photo) if cached is None else None  # checks the photo
         await self._check_filters(filters)
-        await self.connect()
+        await self._open_for_search()
         if await asyncio.to_thread(self.vectors.image.recent_count) == 0:
             logger.warning("photo search asked, but no article images are indexed")
             return await self.text(caption, filters, k) if caption else []
@@ -220,7 +237,7 @@ class SearchEngine:
         k = _check_k(k)
         article_id = str(article_id).strip()
         await self._check_filters(filters)
-        await self.connect()
+        await self._open_for_search()
         for collection in (self.vectors.image, self.vectors.text):
             found = await asyncio.to_thread(collection.get_vectors, [article_id])
             if article_id in found:

@@ -41,10 +41,12 @@ async def open_catalog(
 
 @contextlib.asynccontextmanager
 async def open_services(
-    settings: Settings, *, with_agent: bool = True, backend: Any = None
+    settings: Settings, *, with_agent: bool = True, backend: Any = None, search_at_start: bool = True
 ) -> AsyncIterator[Services]:
-    """Open everything a turn needs. ``backend`` injects a ChatBackend (tests, benches)."""
-    async with open_catalog(settings) as (db, catalog):
+    """Open everything a turn needs. ``backend`` injects a ChatBackend (tests, benches).
+    ``search_at_start=False``: Chroma is opened on the first search (see ``open_catalog``), so turns that do not
+    search (purchase history, recommendations) answer while the Chroma server is down."""
+    async with open_catalog(settings, search_at_start=search_at_start) as (db, catalog):
         services = Services(settings=settings, db=db, catalog=catalog)
         if not with_agent:
             yield services

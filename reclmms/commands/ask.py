@@ -6,6 +6,12 @@ text ``/reset``) forgets the session's conversation first, as ``/reset`` does in
 A named session's turn holds its lock (``reclmms.session_lock``), so two processes on one
 session take turns instead of losing one. A session remembers the ``--customer`` it was last
 given (``reclmms.session_customers``).
+
+A Chroma server (``[chroma] mode = "http"``) is reached on the first search, so turns that do not search
+(purchase history, recommendations) answer while it is down; the embedded index opens at start, as for
+the other commands that read the store (one line, e.g. on a full disk). A search turn that cannot reach
+the server answers "Product search is unavailable right now" and exits ``SEARCH_UNAVAILABLE_EXIT``; a search
+on an empty index answers as usual and stderr tells the operator how to build the index.
 """
 
 from __future__ import annotations
@@ -26,8 +32,24 @@ if TYPE_CHECKING:
     from catalog.service import CatalogService
 
 
+# The turn answered (stdout as usual), but it needed product search and the search index could not be reached.
+SEARCH_UNAVAILABLE_EXIT = 1
+
+EXIT_CODES = f"""exit codes:
+  0    answered; also a purchase-history or recommendation turn while the search
+       index is down, and a search of an empty index (stderr says how to build it)
+  {SEARCH_UNAVAILABLE_EXIT}    answered, but the request needed product search and the search index (a
+       Chroma server) could not be reached: the reply says so and stderr names
+       the server; try again later
+  2    error, nothing answered (bad input, unknown customer, no catalog, ...)
+  130  interrupted (Ctrl-C)"""
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("ask", help="ask the shopping assistant one question")
+    parser = sub.add_parser(
+        "ask", help="ask the shopping assistant one question", epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("text", nargs="?", default="", help="the request, in any language")
     parser.add_argument("--photo", metavar="FILE", help="a photo to find look-alikes of")
     parser.add_argument("--session", metavar="ID", help="continue this conversation (kept across invocations)")
@@ -69,6 +91,23 @@ def turn_wait_s(settings: Settings) -> float:
     return float(settings.agent.turn_timeout_s) + 5.0
 
 
+def search_at_start(settings: Settings) -> bool:
+    """Whether ask/chat open the search index at start: the embedded one, yes (a store that cannot open it
+    stops with one line, like the other reading commands); a Chroma server, on the first search instead."""
+    return settings.chroma.mode != "http"
+
+
+def search_was_unavailable(result: TurnResult) -> bool:
+    """Whether the turn needed product search and the search index could not be reached."""
+    return any(call.get("kind") == "unavailable" for call in result.tool_calls)
+
+
+async def index_warning(catalog: CatalogService) -> str | None:
+    """The operator's stderr line when a search of this process ran on an empty index, else None."""
+    message = await catalog.search.missing_index()
+    return None if message is None else f"warning: {message}"
+
+
 async def _session_customer(settings: Settings, catalog: CatalogService, session_id: str,
                             given: str | None) -> str | None:
     """``given`` (remembered for the session), else the customer remembered for it, while the catalog knows it."""
@@ -103,7 +142,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         raise BadQueryError('say what you are looking for, e.g. reclmms ask "a red summer dress", or pass --photo FILE')
     require_store(settings)
     session_id = args.session or f"ask-{uuid.uuid4().hex}"
-    async with open_services(settings, backend=backend_override(settings, args.backend)) as services:
+    backend = backend_override(settings, args.backend)
+    async with open_services(settings, backend=backend, search_at_start=search_at_start(settings)) as services:
         await require_catalog(settings, services.catalog)
         customer_id = await check_customer(services.catalog, args.customer)
         agent = services.agent
@@ -114,6 +154,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             else contextlib.nullcontext()
         )
         result: TurnResult | None = None
+        warning: str | None = None
         async with one_turn:
             if args.session:  # the customer given to this conversation before, if none is given now
                 customer_id = await _session_customer(settings, services.catalog, args.session, customer_id)
@@ -126,12 +167,16 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                 finally:
                     if not args.session:
                         await agent.reset(session_id)
+                warning = await index_warning(services.catalog)
     if result is None:
         if args.json:
             print(json.dumps({"session": args.session, "reset": True}, ensure_ascii=False))
         else:
             print(RESET_DONE)
         return 0
+    if warning is not None:
+        print(warning, file=sys.stderr)
+    code = SEARCH_UNAVAILABLE_EXIT if search_was_unavailable(result) else 0
     if args.json:
         data = result.to_json()
         data["session"] = args.session
@@ -139,7 +184,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             data["reset"] = True
         json.dump(data, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
-        return 0
+        return code
     for line in product_lines(result.products, result.language):
         print(line)
     if result.products:
@@ -147,4 +192,4 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     print(result.reply)
     if result.note:
         print(result.note)
-    return 0
+    return code

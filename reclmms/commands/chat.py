@@ -3,6 +3,8 @@
 Product lines print as soon as retrieval finishes; the reply streams after them.
 Commands: /photo PATH [caption], /reset, /customer ID, /help, /quit. Each turn (and /reset)
 holds the session's lock (``reclmms.session_lock``), shared with ``reclmms ask --session``.
+A Chroma server is reached on the first search, as in ``reclmms ask``: the chat starts while it is down,
+and a search of an empty index prints the operator's hint on stderr once.
 """
 
 from __future__ import annotations
@@ -81,11 +83,13 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     from agent.turn import Session
     from reclmms.app import open_services
     from reclmms.cli import require_catalog, require_store
+    from reclmms.commands import ask
     from reclmms.commands.ask import RESET_DONE, backend_override, check_customer
     from reclmms.commands.search import read_photo
 
     require_store(settings)
-    async with open_services(settings, backend=backend_override(settings, args.backend)) as services:
+    backend = backend_override(settings, args.backend)
+    async with open_services(settings, backend=backend, search_at_start=ask.search_at_start(settings)) as services:
         await require_catalog(settings, services.catalog)
         session = Session(
             session_id=args.session,
@@ -95,7 +99,11 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         agent = services.agent
         assert agent is not None
         print(f"RecLMMs chat (model: {agent.backend_name}). /help for commands, /quit to leave.")
+        warned = False
         while True:
+            if not warned and (warning := await ask.index_warning(services.catalog)) is not None:
+                print(warning, file=sys.stderr)  # after the turn that searched the empty index
+                warned = True
             try:
                 line = await asyncio.to_thread(input, "> ")
             except EOFError:
