@@ -1,7 +1,8 @@
 """`reclmms stats`: the Telegram bot's usage figures (the same as the admin /stats command).
 
 They count what the bot handled: turns run in the terminal (``reclmms ask``/``chat``) are not
-in them, and the text output says so in its first line.
+in them, and the text output says so in its first line. With ``--health`` the exit code says whether
+the checked components are up (``EXIT_CODES``), for scripts and supervisors.
 """
 
 from __future__ import annotations
@@ -14,14 +15,24 @@ from typing import Any
 from reclmms.settings import Settings
 
 HEADER = "Telegram bot statistics (turns in reclmms ask/chat are not counted)"
+DOWN_EXIT = 1
+
+EXIT_CODES = f"""exit codes:
+  0    printed; with --health, the checked component (the LLM backend) is up
+       or still loading
+  {DOWN_EXIT}    with --health: printed, and a checked component is down (the output
+       says which and why)
+  2    error, nothing printed (no catalog, a bad --chart path; with --health,
+       a Chroma server that cannot be reached)"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser(
-        "stats", help="print the Telegram bot's usage figures (users, turns, latency, tools, errors)"
+        "stats", help="print the Telegram bot's usage figures (users, turns, latency, tools, errors)",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    parser.add_argument("--health", action="store_true", help="also open the LLM backend and report its health")
+    parser.add_argument("--health", action="store_true", help="also open the LLM backend and report its health (exit code 1 when it is down)")
     parser.add_argument("--chart", metavar="PNG", type=Path, help="write the daily-activity chart to this file")
     parser.set_defaults(func=run)
 
@@ -36,6 +47,11 @@ async def _health(settings: Settings) -> tuple[str, dict[str, Any] | None]:
             return str(getattr(agent, "backend_name", settings.llm.backend)), await agent.health()
         except Exception as exc:  # noqa: BLE001 - a broken backend is a figure
             return settings.llm.backend, {"ok": False, "error": type(exc).__name__}
+
+
+def is_down(health: dict[str, Any] | None) -> bool:
+    """Whether a checked component is down, by the rule the printed figures use (``bot.stats``: "down")."""
+    return health is not None and (health.get("ok") is False or health.get("status") in ("down", "none"))
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -56,4 +72,4 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     else:
         print(HEADER)
         print(stats_text(figures))
-    return 0
+    return DOWN_EXIT if is_down(health) else 0
