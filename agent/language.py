@@ -4,7 +4,10 @@ A detection is trusted only when it is confident: text in a script of its own (C
 Japanese, Korean, Cyrillic, Arabic, Devanagari), or Latin text of at least ``MIN_WORDS`` distinct words whose
 best language scores ``MIN_CONFIDENCE`` (``MIN_CONFIDENCE_LONG`` from ``LONG_WORDS`` words) or more and
 ``MIN_RATIO`` times the fallback's score (for short texts, also without any one of their words, unless
-that word is the language's own: "bañador").
+that word is the language's own: "bañador"). A text of up to three words that a lexicon of the catalog's words gives
+to one language ("robe noire", "vestido negro") is that language unless lingua scores it far below another
+(``LEXICON_SHARE``); a word that two languages share ("camisa") decides nothing between them, and an English word
+("white robe") keeps the others from deciding.
 Everything else is no evidence: single words (fashion words such as "leggings", "jeans" or
 "culottes" are the same in many languages, and lingua calls them Dutch, Swedish or French),
 emoji, markup, links, digits, and a word said over and over (it counts once). Then the reply
@@ -44,6 +47,10 @@ MIN_CONFIDENCE_LONG = 0.3
 # unlike a loanword ("leggings": Dutch 0.62), so a short text need not beat the fallback without it.
 OWN_WORD_SCORE = 0.95
 MIN_RATIO = 2.0
+# A short text whose words are one language's own by the lexicon below ("vestido negro": Spanish "negro") is that
+# language rather than lingua's first when lingua gives it this share of the first's score or more (Portuguese 0.48,
+# Spanish 0.39); "Farbe des Kleides" stays German (0.65; French, by "des", 0.03).
+LEXICON_SHARE = 0.33
 MAX_CHECKED_WORDS = 3
 MAX_WORDS = 40  # distinct words given to the detector: enough for any language, bounded time
 
@@ -57,9 +64,9 @@ _MENTION = re.compile(r"[@#/]\w+")
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 
 
-# Words that belong to one language only, for messages too short for the detector ("Socken", "une robe",
+# Words of one language (or of a few), for messages too short for the detector ("Socken", "une robe",
 # "zapatillas"): the shop's words for kinds of clothing (``agent.garments``) and a few articles and verbs.
-# A word that is also English or shared by two of these languages is left out.
+# A word that is also a common English word is left out; one of two of these languages is listed for both.
 _FUNCTION_WORDS = {
     "es": "una unos unas quiero busco necesito tienes recomiéndame recomiendame hola gracias".split(),
     "fr": "une des je cherche voudrais avez-vous merci bonjour".split(),
@@ -80,29 +87,83 @@ _GERMAN_CATALOG_WORDS = (
     "kleider kleidern jacke jacken hosen röcke mäntel schuhe bluse blusen damen herren für unter günstig günstige "
     "günstiger".split()
 )
+# French, Spanish, Italian, Dutch and Portuguese requests of the catalog's words ("robe noire", "camisa blanca",
+# "witte jas") are as short, and lingua gives them to English or to a neighbour ("vestido negro": Portuguese 0.48,
+# Spanish 0.39): their colours with their gender and plural endings, their kinds in their own forms and a few
+# words such requests carry ("pas cher", "barato", "economico", "goedkoop", "para mujer"). A word of two of these
+# languages is listed in both ("camisa", "azul", "vestido": Spanish and Portuguese; "rosa": Spanish, Italian and
+# Portuguese; "lange": Dutch and German; "short", "jean", "pull": French and English) and so decides nothing between
+# them. Common English words stay out ("wit", "rode", "gonna", "met", "per"), and so does "rok" (Polish: a year).
+_CATALOG_WORDS = {
+    "fr": "noir noire noirs noires blanc blanche blancs blanches rouge rouges bleu bleue bleus bleues vert verte "
+          "verts vertes jaune jaunes gris grise grises marron violette violettes robe robes jupe jupes veste vestes "
+          "pantalon pantalons chemise chemises chemisier chemisiers manteau manteaux chaussures blouson blousons "
+          "sandales blouse short jean pull rose roses orange violet cher chère chers chères femme femmes homme "
+          "hommes dames pour avec long longs longue longues courte courtes clair claire clairs claires foncé foncée "
+          "foncés foncées".split(),
+    "es": "negro negra negros negras blanco blanca blancos blancas rojo roja rojos rojas amarillo amarilla "
+          "amarillos amarillas morado morada azul azules verde verdes gris grises marrón marrones marron rosa rosas "
+          "vestido vestidos falda faldas camisa camisas camiseta camisetas chaqueta chaquetas abrigo abrigos "
+          "pantalón pantalon pantalones zapatos blusa blusas vaqueros sudadera sudaderas bolsa bolsas ropa barato "
+          "barata baratos baratas económico económica económicos económicas economico economica economicos mujer "
+          "mujeres hombre hombres para corto corta cortos cortas largo larga largos largas claro clara claros "
+          "claras oscuro oscura oscuros oscuras".split(),
+    "it": "nero nera neri nere bianco bianca bianchi bianche rosso rossa rossi rosse blu verde verdi giallo gialla "
+          "gialli gialle grigio grigia grigi grigie marrone marroni azzurro azzurra azzurri azzurre rosa gonne "
+          "vestito vestiti camicia camicie cappotto cappotti maglione maglioni felpa felpe maglietta magliette "
+          "abito abiti giubbotto giubbotti camicetta camicette blusa economico economica economici economiche donna "
+          "donne uomo uomini lungo lunga lunghi lunghe corto corta corti corte largo larga chiaro chiara chiari "
+          "chiare scuro scura scuri scure".split(),
+    "nl": "zwart zwarte witte rood blauw blauwe groen groene geel gele grijs grijze bruin bruine roze oranje jurk "
+          "jurken rokken broek broeken jas jassen jasje trui truien overhemd overhemden schoenen blouse "
+          "spijkerbroek shirt shirts pink goedkoop goedkope voor dames heren korte lange lang donker donkere "
+          "sandalen".split(),
+    "pt": "preto preta pretos pretas branco branca brancos brancas vermelho vermelha vermelhos vermelhas amarelo "
+          "amarela amarelos amarelas roxo roxa azul azuis verde verdes cinza marrom marrons rosa rosas vestido "
+          "vestidos saias camisa camisas camiseta camisetas blusa blusas jaquetas casaco casacos tênis bolsa bolsas "
+          "roupa roupas moletom barato barata baratos baratas económico económica económicos económicas econômico "
+          "econômica econômicos econômicas economico economica economicos mulher mulheres homem homens para curto "
+          "curta curtos curtas longo longa longos longas largo larga claro clara claros claras escuro escura "
+          "escuros escuras".split(),
+    "de": "rosa lange lang sandalen shirt shirts pink orange".split(),
+}
+# English words of such requests: a short text with one of them is not decided by another language's word ("white
+# robe", "short dress"), but they do not make a text English on their own either.
+_ENGLISH_WORDS = (
+    "black white red blue green yellow grey gray brown pink purple orange rose roses violet dress dresses skirt "
+    "skirts trousers pants coat coats jacket jackets shoes shirt shirts blouse blouses chemise blouson short jean "
+    "pull silk cotton linen leather wool bath cheap cheaper for with under women men womens mens long".split()
+)
 # Kinds' words that are also another language's ("collant": French tights, "cinto" and "gorro": Spanish).
 _NOT_OWN = {"hut", "armband", "sac", "collier", "brille", "schal", "medias", "gafas", "pijama", "pyjama", "bikini",
             "collant", "cinto", "gorro"}
 
 
 @functools.cache
-def _lexicon() -> dict[str, str]:
+def _lexicon() -> dict[str, frozenset[str]]:
+    """Each word of the lists above -> the languages it is a word of ("en" for ``_ENGLISH_WORDS``)."""
     from agent.garments import FOREIGN_TYPES_BY_LANGUAGE
 
     words: dict[str, set[str]] = {}
-    catalog = {"de": [*_GERMAN_CATALOG_WORDS, *(stem + end for stem in _GERMAN_COLOUR_STEMS for end in _GERMAN_ENDINGS)]}
-    for code in _FUNCTION_WORDS:
-        for word in [*_FUNCTION_WORDS[code], *FOREIGN_TYPES_BY_LANGUAGE.get(code, {}), *catalog.get(code, ())]:
+    german = [*_GERMAN_CATALOG_WORDS, *(stem + end for stem in _GERMAN_COLOUR_STEMS for end in _GERMAN_ENDINGS)]
+    catalog = {**_CATALOG_WORDS, "de": [*german, *_CATALOG_WORDS["de"]], "en": _ENGLISH_WORDS}
+    for code in (*_FUNCTION_WORDS, "nl", "en"):
+        for word in [*_FUNCTION_WORDS.get(code, ()), *FOREIGN_TYPES_BY_LANGUAGE.get(code, {}), *catalog.get(code, ())]:
             if " " not in word and word not in _NOT_OWN:
                 words.setdefault(word, set()).add(code)
-    return {word: next(iter(codes)) for word, codes in words.items() if len(codes) == 1}
+    return {word: frozenset(codes) for word, codes in words.items()}
 
 
-def lexicon_language(words: list[str]) -> str | None:
-    """The one language that the words of ``_lexicon`` in ``words`` point at, else None."""
+def lexicon_languages(words: list[str]) -> frozenset[str]:
+    """The languages that every word of ``_lexicon`` in ``words`` is a word of: one ("camisa blanca": Spanish), or
+    several when every word is the lexicon's ("camisa azul": Spanish and Portuguese). Empty when they disagree
+    ("white robe") or English is among them."""
     lexicon = _lexicon()
-    found = {lexicon[w] for w in words if w in lexicon}
-    return next(iter(found)) if len(found) == 1 else None
+    found = [lexicon[w] for w in words if w in lexicon]
+    common = frozenset.intersection(*found) if found else frozenset()
+    if "en" in common or (len(common) > 1 and len(found) < len(words)):
+        return frozenset()
+    return common
 
 
 def fallback_language(hint: str | None, previous: str | None) -> str:
@@ -168,29 +229,48 @@ class LanguageDetector:
             return "ar"
         if _DEVANAGARI.search(joined):
             return "hi"
-        # a short message with a word of one language's own ("Socken", "une robe") is that language
-        own = lexicon_language(words) if len(words) <= MAX_CHECKED_WORDS else None
+        # a short message of one language's words ("Socken", "une robe") is that language; of words that two share
+        # ("camisa azul"), one of the two (``_pick``)
+        languages = lexicon_languages(words) if len(words) <= MAX_CHECKED_WORDS else frozenset()
         if len(words) < self._min_words:
-            return own or fallback
+            return self._pick(languages, fallback, [])
         self.load()
         if not self._detector:
-            return own or fallback
+            return self._pick(languages, fallback, [])
         values = self._detector.compute_language_confidence_values(joined)
         if not values:
-            return own or fallback
+            return self._pick(languages, fallback, [])
         best = values[0]
         code = self._by_lingua.get(best.language, fallback)
         needed = min(self._min_confidence, MIN_CONFIDENCE_LONG) if len(words) >= LONG_WORDS else self._min_confidence
         if code == fallback or best.value < needed or not self._beats(code, fallback, values):
-            return own or fallback
+            return self._pick(languages, fallback, values)
+        if languages and code not in languages and self._close(self._pick(languages, fallback, values), values):
+            return self._pick(languages, fallback, values)
         if len(words) <= MAX_CHECKED_WORDS:
             for i in range(len(words)):
                 if self._own_word(words[i], code):
                     continue
                 rest = " ".join(words[:i] + words[i + 1 :])
                 if not self._beats(code, fallback, self._detector.compute_language_confidence_values(rest)):
-                    return own or fallback
+                    return self._pick(languages, fallback, values)
         return code
+
+    def _pick(self, languages: frozenset[str], fallback: str, values: list[Any]) -> str:
+        """Of the languages the lexicon's words point at, the fallback, the only one or lingua's first; else the
+        fallback."""
+        if not languages or fallback in languages:
+            return fallback
+        if len(languages) == 1:
+            return next(iter(languages))
+        scores = {self._by_lingua.get(v.language): float(v.value) for v in values}
+        ranked = sorted(sorted(languages), key=lambda code: scores.get(code, 0.0), reverse=True)
+        return ranked[0] if scores.get(ranked[0], 0.0) > 0 else fallback
+
+    def _close(self, code: str, values: list[Any]) -> bool:
+        """Whether lingua gives ``code`` at least ``LEXICON_SHARE`` of its first language's score."""
+        scores = {self._by_lingua.get(v.language): float(v.value) for v in values}
+        return scores.get(code, 0.0) >= LEXICON_SHARE * float(values[0].value)
 
     def _own_word(self, word: str, code: str) -> bool:
         values = self._detector.compute_language_confidence_values(word)
