@@ -194,6 +194,16 @@ _ORDINAL_JA_KO = re.compile(r"(\d{1,2}|[一二三四五])\s*(?:番目|つ目)|(\
 _JA_KO_NUM = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "첫": 0, "두": 1, "세": 2, "네": 3, "다섯": 4}
 
 
+# A catalog article id: 10 digits (H&M's, with the leading 0 the cards print) or the 9 of the integer form.
+_ARTICLE_ID = re.compile(r"(?<!\d)(\d{10}|\d{9})(?!\d)")
+# "Like" an article in words ``_SIMILAR`` leaves to other contexts ("something like 0512466002").
+_LIKE_ARTICLE = re.compile(
+    r"\b(?:something|anything|others?|ones?|items?|things?|stuff)\s+like\b|vergelijkbaar|liknande|benzer|"
+    r"podobn|مشابه|जैसा|जैसे|似た|みたいな|비슷한",
+    _F,
+)
+
+
 @dataclass
 class Classification:
     intent: str | None = None
@@ -205,6 +215,25 @@ class Classification:
     min_price: float | None = None
     foreign_customer: bool = False
     signals: list[str] = field(default_factory=list)
+
+
+def find_article_ids(text: str) -> list[str]:
+    """The catalog article ids ``text`` names, as the catalog writes them (10 digits), in order, each once:
+    "0512466002" as the product cards print it ("[0512466002]"), or "512466002", the Kaggle CSV's integer
+    form. Only that shape counts: prices, sizes and counts ("under 30", "size 38", "2 dresses") are shorter."""
+    return list(dict.fromkeys(f"{int(raw):010d}" for raw in _ARTICLE_ID.findall(text)))
+
+
+def without_article_ids(text: str) -> str:
+    """``text`` with its article ids left out, so that "cheaper than 0512466002" names no price."""
+    return _ARTICLE_ID.sub(" ", text)
+
+
+def wants_look_alikes(text: str) -> bool:
+    """Whether a message that names an article asks for others like it ("more like 0512466002",
+    "ähnlich wie …", "类似 …", "something like …") rather than for the article itself."""
+    rest = without_article_ids(text)
+    return bool(_SIMILAR.search(rest) or _LIKE_ARTICLE.search(rest))
 
 
 def find_ordinal(text: str) -> int | None:

@@ -100,7 +100,7 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
         return r.get(language, next((key for key in ("no_cheaper", "no_more") if output.extra.get(key)), "none"))
     if kind == "recommend":
         return r.get(language, "recommend", n=n)
-    if kind == "details":
+    if kind == "details" and n == 1:
         return r.get(language, "details", name=ctx.record.products[0].name)
     if output.extra.get("relaxed"):
         return r.get(language, "relaxed", n=n)
@@ -171,7 +171,7 @@ def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: 
         "history": "listed the shopper's own recent purchases",
         "recommend": "picked items that suit the shopper's past purchases",
         "similar": "found items similar to what the shopper pointed at",
-        "details": "looked up one product",
+        "details": "looked up one product" if len(products) == 1 else "looked up the products the shopper named",
         "refine": "updated the last search",
     }.get(intent, "searched the catalog")
     extra = "Say briefly why they fit \"your past purchases\"." if intent == "recommend" else ""
@@ -300,7 +300,9 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
     shown: list[str] = []
     failed = ctx.budget.failed
     # said first, whatever the model writes
-    lead = " ".join(filter(None, (_absent_note(ctx, intent, language), _unlinked_note(ctx, output, language),
+    unknown = ", ".join((state.get("plan") or {}).get("unknown_ids") or ())  # article ids the catalog lacks
+    lead = " ".join(filter(None, (unknown and ctx.replies.get(language, "no_article", k=unknown),
+                                  _absent_note(ctx, intent, language), _unlinked_note(ctx, output, language),
                                   relaxation_note(output, language, ctx.replies),
                                   _cheaper_note(ctx, output, language))))
     tail = repeat_note(output, ctx.record.products, language, ctx.replies)

@@ -93,7 +93,7 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
     update: dict[str, Any] = {}
     output: ToolOutput | None = None
     start = time.monotonic()
-    if plan:
+    if plan.get("tool"):  # none for small talk or ids the catalog lacks (``routing._named_articles``)
         name, args = plan["tool"], dict(plan.get("args") or {})
         timeout = max(1.0, float(ctx.settings.agent.turn_timeout_s) / 2)
         try:
@@ -137,7 +137,8 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
         ctx.record.products = products
         if products:
             update["grounded"] = remember(state.get("grounded"), products)
-            if output.kind in _REPLACES_SHOWN:
+            # products the shopper named by their ids are the ones "cheaper" and "the first one" then mean
+            if output.kind in _REPLACES_SHOWN or output.extra.get("named"):
                 update["shown"] = [compact(a) for a in products]
                 source = output.extra.get("source")
                 # with the filters the shown look-alikes match, so "cheaper" after "in blue" stays blue

@@ -22,10 +22,18 @@ from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
 from agent.garments import absent_type
-from agent.intents import Classification, classify, own_words
+from agent.intents import (
+    Classification,
+    classify,
+    find_article_ids,
+    own_words,
+    wants_look_alikes,
+    without_article_ids,
+)
+from agent.prices import price_bounds
 from agent.prompts import render
 from agent.scope import unsold_object
-from agent.state import ConversationState
+from agent.state import ConversationState, remember
 from agent.tool_specs import router_tool_specs
 from agent.tools._query import MAX_QUERY_CHARS, clip_query
 from reclmms.errors import ReclmmsError
@@ -34,7 +42,7 @@ logger = logging.getLogger(__name__)
 # "top 10", "top-5": the best ones, not the product type Top
 _TOP_N = re.compile(r"\btop[\s-]*\d+\b", re.IGNORECASE)
 
-NO_TOOL_INTENTS = ("greeting", "thanks", "help", "refused", "empty", "nothing_shown", "not_sold")
+NO_TOOL_INTENTS = ("greeting", "thanks", "help", "refused", "empty", "nothing_shown", "not_sold", "no_article")
 # The model decides an intent only when no rule fired; the default search runs meanwhile, and the
 # model gets at most this long, so that results stay within 1 s (the wait, then the plan and the first
 # event): a GPU server (vLLM) answers in time, a 1.5B model on 2 CPU cores (2.7-4.2 s a call) does not,
@@ -148,6 +156,9 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
     ctx.record.route = "rules"
     if c.foreign_customer:
         return _decided(ctx, "refused", {}, language)
+    ids = [] if ctx.photo else find_article_ids(text)
+    if ids:  # "0512466002", "tell me about [0512466002]", "more like 512466002": never a search for the digits
+        return await _named_articles(ctx, text, ids, colour, c.cheaper, state, language)
     intent = c.intent
     if intent in (None, "search") and not ctx.photo and c.ordinal is None:
         # the first kind of clothing the message names is one the catalog has none of ("socks", "a belt for
@@ -226,6 +237,39 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else None
 
 
+async def _named_articles(ctx: AgentContext, text: str, ids: list[str], colour: str | None, cheaper: bool,
+                          state: ConversationState, language: str) -> dict[str, Any]:
+    """A message that names catalog article ids: the cards of those the catalog has (up to the card limit), or
+    look-alikes of the first one ("more like 0512466002", "0512466002 in blue", "cheaper than 0512466002").
+    Ids the catalog lacks are said so (the plan's ``unknown_ids``), never answered with other products. The
+    named articles count as grounded from now on, so a follow-up ("cheaper") can go back to them."""
+    k = ctx.max_products
+    try:
+        found = {a.article_id: a for a in await ctx.catalog.get_articles(ids[: 2 * k])}
+    except Exception as exc:  # the tool looks them up again and reports the failure as for any turn
+        logger.warning("article look-up failed: %s", exc)
+        found = None
+    known = [i for i in ids if found is None or i in found][:k]
+    unknown = [] if found is None else [i for i in ids if i not in found][:k]
+    extra: dict[str, Any] = {"unknown_ids": unknown} if unknown else {}
+    update = {"grounded": remember(state.get("grounded"), list(found.values()))} if found else {}
+    if not known:
+        return {**_decided(ctx, "no_article", extra, language), **update}
+    first = (found or {}).get(known[0])
+    own = {v.lower() for v in (first.colour, first.colour_master) if v} if first else set()
+    other_colour = colour if colour and colour.lower() not in own else None  # a pasted card line names its own
+    max_price, _ = price_bounds(without_article_ids(text))  # "under 30", never the id ("cheaper than 0512466002")
+    if not (wants_look_alikes(text) or other_colour or cheaper or max_price is not None):
+        plan = {"tool": "article_details", "args": {"article_ids": known}, **extra}
+        return {**_decided(ctx, "details", plan, language), **update}
+    price = first.price if first else None
+    if max_price is None and cheaper and isinstance(price, int | float) and price > 0:
+        max_price = float(price) * 0.999  # "cheaper than 0512466002"
+    ctx.record.requested = {"colour": other_colour} if other_colour else {}
+    args = _clean({"article_id": known[0], "k": k, "colour": other_colour, "max_price": max_price})
+    return {**_decided(ctx, "similar", {"tool": "find_similar", "args": args, **extra}, language), **update}
+
+
 def _decided(ctx: AgentContext, intent: str, plan: dict[str, Any], language: str) -> dict[str, Any]:
     ctx.record.intent = intent
     return {"intent": intent, "plan": plan, "language": language}
@@ -294,7 +338,7 @@ def _refine(text: str, c: Classification, slots: dict[str, Any], state: Conversa
     plan["more"] = c.more
     if c.more:
         k = min(10, k + len(shown))  # fetch past the shown ones
-    if origin.get("tool") == "find_similar" and origin.get("source"):
+    if origin.get("tool") in ("find_similar", "article_details") and origin.get("source"):
         kept = origin.get("filters") or {}  # what the shown look-alikes match ("in blue" before "cheaper")
         plan.update(tool="find_similar", args=_clean({"article_id": origin["source"], "k": k,
                                                        "colour": changes.get("colour") or kept.get("colour"),

@@ -26,7 +26,7 @@ from agent.tools import TOOLS
 # Never an argument the model may fill: the session decides who the customer is.
 FORBIDDEN_ARGUMENTS = ("runtime", "customer_id", "customer", "user_id")
 # Arguments the router does not read from the model (see ``routing.intent_from_tool``).
-ROUTER_HIDDEN = ("k", "limit", "article_id", "use_photo", "cheaper", "strict", "section", "garment_group")
+ROUTER_HIDDEN = ("k", "limit", "article_id", "article_ids", "use_photo", "cheaper", "strict", "section", "garment_group")
 
 
 def tool_spec(tool: BaseTool) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.intents import find_article_ids
 from catalog.models import Article
 
 
@@ -22,11 +23,12 @@ class ToolOutput:
 
 
 def resolve_position(shown: list[dict[str, Any]], position: int | None, article_id: str | None,
-                     grounded: dict[str, str]) -> str | None:
-    """An article id the conversation already knows: by 1-based position in the shown list, or an id
-    that a tool returned before. Ids the model invents resolve to None."""
+                     grounded: dict[str, str], text: str = "") -> str | None:
+    """An article id the conversation already knows: by 1-based position in the shown list, an id that
+    a tool returned before, or one the shopper's own message ``text`` names. Ids the model invents
+    resolve to None."""
     if article_id:
-        return article_id if article_id in grounded else None
+        return article_id if article_id in grounded or article_id in find_article_ids(text) else None
     if position is None or not shown:
         return None
     index = position - 1 if position > 0 else len(shown) + position

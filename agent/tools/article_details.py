@@ -1,4 +1,4 @@
-"""Tool: the full catalog record of one product already shown."""
+"""Tool: the full catalog record of products from the conversation or named by their article ids."""
 
 from __future__ import annotations
 
@@ -12,13 +12,25 @@ from agent.tools._output import ToolOutput, resolve_position
 
 @tool
 async def article_details(
-    runtime: ToolRuntime, position: int | None = None, article_id: str | None = None
+    runtime: ToolRuntime, position: int | None = None, article_id: str | None = None,
+    article_ids: list[str] | None = None,
 ) -> ToolOutput:
     """Details (description, colour, type, price) of one product from the conversation: position
     is its 1-based number in the last list (-1 = the last one), or an article_id shown before."""
     ctx = cast(AgentContext, runtime.context)
     state = runtime.state or {}
-    target = resolve_position(state.get("shown") or [], position, article_id, state.get("grounded") or {})
+    shown, grounded, text = state.get("shown") or [], state.get("grounded") or {}, state.get("text") or ""
+    if article_ids:  # the shopper named them: the cards replace the shown list (``retrieval.act``)
+        targets = [t for i in article_ids if (t := resolve_position(shown, None, str(i), grounded, text))]
+        if not targets:
+            return ToolOutput(kind="error", observation="those products are not named in the conversation")
+        found = await ctx.catalog.get_articles(list(dict.fromkeys(targets)))
+        if not found:
+            return ToolOutput(kind="error", observation="those products are not in the catalog")
+        return ToolOutput(articles=found, kind="details", extra={"named": True,
+                                                                 "source": found[0].article_id if len(found) == 1 else None},
+                          observation="; ".join(f"{a.name}: {a.description}".strip(": ") for a in found))
+    target = resolve_position(shown, position, article_id, grounded)
     if target is None:
         return ToolOutput(kind="error", observation="that product is not in the conversation",
                           extra={"position": position})

@@ -39,7 +39,8 @@ async def find_similar(
         if not ctx.photo:
             return ToolOutput(kind="error", observation="no photo was sent")
         return await _photo_look_alikes(ctx, filters, bool(cheaper), k, clip_query(state.get("text") or "") or None)
-    target = resolve_position(state.get("shown") or [], position, article_id, state.get("grounded") or {})
+    target = resolve_position(state.get("shown") or [], position, article_id, state.get("grounded") or {},
+                              state.get("text") or "")
     if target is None:
         return ToolOutput(kind="error", observation="that product is not in the conversation",
                           extra={"position": position})
