@@ -39,7 +39,7 @@ from bot.linking import Linker, load_link_secret
 from bot.logging_redact import install_redaction
 from bot.pending import Pending, PendingTurns, describe
 from bot.rendering import ButtonSigner, esc
-from bot.retrying import RetryingRateLimiter
+from bot.retrying import OUTAGE_S, RetryingRateLimiter, TokenRejected
 from bot.runtime import RUNTIME_KEY, BotRuntime, ChatTurns, RateLimiter
 from bot.sending import reply_kwargs, send_html
 from bot.stopping import Stopper, stop_signals
@@ -105,6 +105,8 @@ async def give_up(app: Application, rt: BotRuntime, row: Pending) -> None:  # ty
     async def send() -> None:
         try:
             await send_html(app.bot, row.chat_id, esc(t(lang, "restart_lost", what=what)), **reply)
+        except TelegramError as exc:  # the Bot API failed past the retries: one line, as for any answer lost
+            logger.warning("could not tell chat %d to resend a message (%s: %s)", row.chat_id, type(exc).__name__, exc)
         except Exception:  # noqa: BLE001
             logger.warning("could not tell chat %d to resend a message", row.chat_id, exc_info=True)
 
@@ -121,18 +123,21 @@ def build_application(
     max_retries: int = 3,
     connection_pool_size: int = 64,
     http_client: str = "aiohttp",
-    on_invalid_token: Callable[[InvalidToken], None] | None = None,
+    on_invalid_token: TokenRejected | None = None,
+    outage_s: float = OUTAGE_S,
 ) -> Application:  # type: ignore[type-arg]
     """Build the bot. ``services_factory(settings)`` is an async context manager yielding
     ``reclmms.app.Services`` (default: ``open_services``); ``overall_max_rate`` is the
     rate limiter's bot-wide messages per second (0 turns it off, e.g. for a local server) and
     ``max_retries`` how often it waits out a 429; transient failures (5xx, network errors,
-    timeouts) are retried too (``bot.retrying``).
+    timeouts) are retried too, and calls that cannot reach the Bot API for up to ``outage_s``
+    (``bot.retrying``).
 
     ``http_client`` is ``"aiohttp"`` (``bot.aiohttp_request.AiohttpRequest``, the default: its
     connection pool stays cheap under many concurrent turns, see bench/bot_load.py) or ``"httpx"``
-    (PTB's own ``HTTPXRequest``). ``on_invalid_token`` is told when ``getUpdates`` finds the
-    token rejected: PTB's polling has then ended for good (``bot.stopping``)."""
+    (PTB's own ``HTTPXRequest``). ``on_invalid_token(error, method)`` is told when a Bot API call
+    finds the token rejected: PTB's polling has then ended for good, or will, and nothing the bot
+    sends arrives (``bot.stopping``)."""
     token = bot_token(settings)
     install_redaction(token)
     factory = services_factory or _default_services
@@ -199,7 +204,8 @@ def build_application(
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_file_url)
         .concurrent_updates(True)
-        .rate_limiter(RetryingRateLimiter(overall_max_rate=overall_max_rate, max_retries=max_retries))
+        .rate_limiter(RetryingRateLimiter(overall_max_rate=overall_max_rate, max_retries=max_retries,
+                                          outage_s=outage_s, on_token_rejected=on_invalid_token))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -339,4 +345,5 @@ def serve(settings: Settings, mode: str | None = None, services_factory: Service
         raise ConfigError(f"cannot listen for the webhook on {cfg.webhook_listen}:{cfg.webhook_port}: "
                           f"{exc.strerror or exc}") from None
     if error is not None:
-        raise ConfigError(f"polling stopped: {api_error(error, cfg.base_url, token)}")
+        what = "polling stopped" if stopper.method == "getUpdates" else f"stopped ({stopper.method})"
+        raise ConfigError(f"{what}: {api_error(error, cfg.base_url, token)}")

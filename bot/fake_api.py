@@ -5,8 +5,8 @@ It speaks the real HTTP protocol that python-telegram-bot uses, so a bot pointed
 serves getMe, getUpdates (long polling), sendMessage, sendPhoto, sendMediaGroup,
 sendChatAction, editMessageText, answerCallbackQuery, getFile plus the file download,
 setMyCommands, deleteWebhook, setWebhook and a few more, records every call, and lets a
-test inject updates, scripted failures (``fail``; method ``"file"`` fails file downloads) and
-slow answers (``delays``)::
+test inject updates, scripted failures (``fail``; method ``"file"`` fails file downloads), slow
+answers (``delays``) and outages (``bot.fake_outage``, through ``gate`` and ``answered``)::
 
     async with FakeBotApi() as api:
         settings = ...(telegram.base_url=api.base_url, base_file_url=api.base_file_url)
@@ -29,10 +29,8 @@ from aiohttp import web
 TOKEN = "123456:TEST-token-for-the-fake-api"
 BOT_ID = 123456
 BOT_USERNAME = "reclmms_test_bot"
-_RAW_STRING_KEYS = {
-    "text", "caption", "parse_mode", "action", "callback_query_id", "photo", "document",
-    "url", "secret_token", "file_id", "inline_message_id", "emoji",
-}
+_RAW_STRING_KEYS = {"text", "caption", "parse_mode", "action", "callback_query_id", "photo", "document", "url",
+                    "secret_token", "file_id", "inline_message_id", "emoji"}
 
 
 @dataclass
@@ -83,6 +81,8 @@ class FakeBotApi:
         self.files: dict[str, bytes] = {}
         self.failures: list[Failure] = []
         self.delays: dict[str, float] = {}  # method → seconds to wait before answering it
+        self.gate: Callable[[str], web.Response | None] | None = None  # an answer for every call, e.g. a 502 (bot.fake_outage)
+        self.answered: Callable[[Call], None] | None = None  # told once a call's answer has been sent
         self.webhook_url = ""
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(first_update_id)  # Telegram's ids only grow, across restarts too
@@ -159,8 +159,7 @@ class FakeBotApi:
     def send_text(self, chat_id: int, text: str, *, edited: bool = False, **kw: Any) -> int:
         msg = self.message(chat_id, text=text, **kw)
         if text.startswith("/"):
-            cmd_len = len(text.split()[0])
-            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": cmd_len}]
+            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return self.push({"edited_message" if edited else "message": msg})
 
     def add_file(self, data: bytes, suffix: str = "jpg") -> dict[str, Any]:
@@ -192,26 +191,21 @@ class FakeBotApi:
     def press(self, chat_id: int, data: str, *, message_id: int = 1, user: dict[str, Any] | None = None) -> int:
         sender = user or self.user(chat_id)
         query = {
-            "id": f"cb{next(self._file_ids)}",
-            "from": sender,
-            "chat_instance": str(chat_id),
-            "data": data,
+            "id": f"cb{next(self._file_ids)}", "from": sender, "chat_instance": str(chat_id), "data": data,
             "message": {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private"},
-                "from": {"id": BOT_ID, "is_bot": True, "first_name": "RecLMMs"},
-                "text": "cards",
+                "message_id": message_id, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "RecLMMs"}, "text": "cards",
             },
         }
         return self.push({"callback_query": query})
 
     # --- inspecting calls ------------------------------------------------------------------
     def calls_to(self, method: str | None = None, chat_id: int | None = None) -> list[Call]:
-        return [
-            c for c in self.calls
-            if (method is None or c.method == method) and (chat_id is None or c.chat_id == chat_id)
-        ]
+        return [c for c in self.calls if (method is None or c.method == method) and (chat_id is None or c.chat_id == chat_id)]
+
+    def shown(self, chat_id: int) -> list[str]:
+        """The bot's messages in ``chat_id`` as they read now (edits made), oldest first: texts, or captions."""
+        return [str(m.get("text") or m.get("caption") or "") for (chat, _), m in sorted(self._messages.items()) if chat == chat_id]
 
     async def settle(self, quiet_s: float = 0.3) -> None:
         """Wait until no call has arrived for ``quiet_s`` seconds."""
@@ -266,8 +260,7 @@ class FakeBotApi:
         return None
 
     async def _failure(self, method: str, params: dict[str, Any]) -> web.Response | None:
-        failure = self._take(method, params)
-        if failure is None:
+        if (failure := self._take(method, params)) is None:
             return None
         await asyncio.sleep(failure.delay_s)
         if failure.raw_body is not None:
@@ -314,6 +307,8 @@ class FakeBotApi:
         if request.match_info["token"] != self.token:
             return self._error(401, "Unauthorized")
         method = request.match_info["method"]
+        if self.gate is not None and (gated := self.gate(method)) is not None:
+            return gated
         params, files = await self._params(request)
         if method == "getUpdates":  # not recorded as a call; it can fail as scripted all the same
             failed = await self._failure(method, params)
@@ -333,7 +328,12 @@ class FakeBotApi:
                           "deleteMessage", "setChatMenuButton", "close", "logOut"}:
                 return self._ok(True)
             return self._error(404, "Not Found: method not found")
-        return self._ok(handler(params, files))
+        answer = self._ok(handler(params, files))
+        if self.answered is not None:  # the answer goes out whole first
+            await answer.prepare(request)
+            await answer.write_eof()
+            self.answered(call)
+        return answer
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)

@@ -20,7 +20,7 @@ from bot.media import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, UNTYPED_MIMES, ImageTooLa
 from bot.mentions import mention_spans, without_spans
 from bot.pending import describe
 from bot.rendering import esc, history_text
-from bot.retrying import is_transient, maybe_delivered
+from bot.retrying import is_transient, lost, maybe_delivered, unreachable
 from bot.runtime import BotRuntime, Place, runtime
 from bot.sending import reply_kwargs, send_html
 from bot.stats import activity_chart, collect_stats, stats_html
@@ -47,6 +47,17 @@ async def _reply(update: Update, text_html: str) -> None:
     chat = update.effective_chat
     if chat is not None:
         await send_html(update.get_bot(), chat.id, text_html, **reply_kwargs(update.effective_message))
+
+
+async def _notice(update: Update, text_html: str) -> None:
+    """A notice that a turn goes on without ("please wait", "sorry for the wait"): when the Bot API
+    keeps it from the shopper, the turn runs all the same."""
+    try:
+        await _reply(update, text_html)
+    except TelegramError as exc:
+        if not lost(exc):
+            raise
+        logger.info("could not send a notice (%s: %s); the turn goes on", type(exc).__name__, exc)
 
 
 # --- every update: drop what is not for the bot, dedupe, then bookkeeping -------------------------
@@ -229,7 +240,7 @@ async def shop(update: Update, context: Ctx, place: Place | None, text: str, pho
             await _reply(update, esc(t(lang, "busy")))
         return
     if place.ahead and not resumed and rt.turns.notice_once(chat.id, "queued"):
-        await _reply(update, esc(t(lang, "queued")))
+        await _notice(update, esc(t(lang, "queued")))
     customer_id = await rt.links.customer_of(user.id) if chat.type == ChatType.PRIVATE else None
     channel = "telegram" if chat.type == ChatType.PRIVATE else "telegram_group"  # no history shown in groups
     session = Session(await rt.sessions.session_id(chat.id), customer_id=customer_id, language=user.language_code,
@@ -237,7 +248,7 @@ async def shop(update: Update, context: Ctx, place: Place | None, text: str, pho
     await place.wait_turn()
     await rt.pending.started(update.update_id)
     if resumed:
-        await _reply(update, esc(t(lang, "restart_resumed", what=describe(update, lang))))
+        await _notice(update, esc(t(lang, "restart_resumed", what=describe(update, lang))))
     try:
         await rt.turns.run(
             chat.id,
@@ -378,23 +389,33 @@ async def on_edited(update: Update, context: Ctx) -> None:
 async def on_error(update: object, context: Ctx) -> None:
     """The one error handler: log with the traceback, count it, apologise briefly. A message whose
     answer timed out or came back garbled most likely arrived, and a chat that blocked the bot takes
-    no message: neither gets an apology."""
-    blocked = isinstance(context.error, Forbidden)  # blocked by the user, or removed from the group
-    silent = blocked or (context.error is not None and maybe_delivered(context.error))
+    no message: neither gets an apology. Nor does a Bot API that failed past the retries (an outage:
+    one line, no traceback, as the apology would fail too), or that refused the token
+    (``bot.stopping`` says so, and stops the bot)."""
+    error = context.error
+    blocked = isinstance(error, Forbidden)  # blocked by the user, or removed from the group
+    doubtful = error is not None and maybe_delivered(error)
+    failed = error is not None and lost(error)
     if blocked:
-        logger.info("the chat no longer accepts messages from the bot: %s", context.error)
-    elif silent:
-        logger.warning("a message may not have arrived (%s: %s); it is not sent again",
-                       type(context.error).__name__, context.error)
+        logger.info("the chat no longer accepts messages from the bot: %s", error)
+    elif doubtful:
+        logger.warning("a message may not have arrived (%s: %s); it is not sent again", type(error).__name__, error)
+    elif isinstance(error, InvalidToken):
+        logger.debug("an answer was not sent: the token was rejected")
+    elif failed:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        why = "could not be reached" if error is not None and unreachable(error) else "failed"
+        logger.warning("could not answer in chat %s: the Bot API %s (%s: %s)", chat.id if chat else "?", why,
+                       type(error).__name__, error)
     else:
-        logger.error("error while handling an update", exc_info=context.error)
+        logger.error("error while handling an update", exc_info=error)
     rt = context.bot_data.get("runtime")
     if rt is not None:
         try:
             await rt.metrics.error(type(context.error).__name__)
         except Exception:  # noqa: BLE001
             logger.warning("could not record an error", exc_info=True)
-    if silent:
+    if blocked or doubtful or failed:
         return
     if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type != ChatType.CHANNEL:
         user = update.effective_user
@@ -402,5 +423,7 @@ async def on_error(update: object, context: Ctx) -> None:
         try:
             await context.bot.send_message(update.effective_chat.id, t(lang, "error"),
                                            **reply_kwargs(update.effective_message))
+        except TelegramError as exc:
+            logger.warning("could not send the apology (%s: %s)", type(exc).__name__, exc)
         except Exception:  # noqa: BLE001
             logger.warning("could not send the apology", exc_info=True)

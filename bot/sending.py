@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from telegram import Bot, InputMediaPhoto, MaybeInaccessibleMessage, Message, ReplyParameters
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, InvalidToken, TelegramError
 
 from bot.i18n import t
 from bot.rendering import (
@@ -25,7 +25,7 @@ from bot.rendering import (
     product_keyboard,
     split_text,
 )
-from bot.retrying import maybe_delivered
+from bot.retrying import maybe_delivered, unreachable
 from catalog.models import Article
 
 logger = logging.getLogger(__name__)
@@ -226,7 +226,11 @@ class ProseStream:
     message limit continue in new messages.
 
     A lost edit (a timeout, any failure) or a send that may have arrived without an answer stops
-    the streaming: the final text then goes out once more, whole, in new messages."""
+    the streaming: the final text then goes out once more, whole, in new messages. A call that
+    surely changed nothing in the chat (it never reached the Bot API, past the retries of
+    ``bot.retrying``; the token was refused; a send failed with an answer) pauses the streaming
+    instead: the agent's turn goes on, and ``finish`` carries on from there; it raises the error
+    when the reply still cannot go out whole."""
 
     def __init__(self, bot: Bot, chat_id: int, min_interval_s: float = 1.0, first_delay_s: float = 1.0,
                  **send_kwargs: Any) -> None:
@@ -239,6 +243,7 @@ class ProseStream:
         self.sent: list[tuple[int, str]] = []  # (message_id, html)
         self.edits = 0
         self.lost = False  # an edit or a send went wrong: no more streaming
+        self.failure: TelegramError | None = None  # what paused the streaming (nothing went wrong in the chat)
         self._started: float | None = None
         self._last_io = 0.0
 
@@ -246,7 +251,7 @@ class ProseStream:
         if not delta:
             return
         self.text += delta
-        if self.lost:
+        if self.lost or self.failure is not None:
             return
         now = time.monotonic()
         if self._started is None:
@@ -266,7 +271,10 @@ class ProseStream:
             wait = self.min_interval_s - (time.monotonic() - self._last_io)
             if wait > 0:
                 await asyncio.sleep(wait)
+            self.failure = None
             await self._flush(note_html)
+            if self.failure is not None:  # the rest of the reply cannot go out now
+                raise self.failure
             if not self.lost:
                 return
         self.sent = []  # streaming was cut off: the whole reply, in new messages
@@ -286,20 +294,25 @@ class ProseStream:
                     try:
                         await edit_html(self.bot, self.chat_id, message_id, piece)
                     except TelegramError as exc:
-                        return self._cut_off("edit", exc)
+                        return self._stop("edit", exc)
                     self.sent[idx] = (message_id, piece)
                     self.edits += 1
             else:
                 try:
                     msg = await send_html(self.bot, self.chat_id, piece, **self.send_kwargs)
                 except TelegramError as exc:
-                    if final or not maybe_delivered(exc):
+                    if final:
                         raise
-                    return self._cut_off("send", exc)
+                    return self._stop("send", exc)
                 self.sent.append((msg.message_id, piece))
         self._last_io = time.monotonic()
 
-    def _cut_off(self, what: str, exc: TelegramError) -> None:
+    def _stop(self, what: str, exc: TelegramError) -> None:
+        """No more streaming after ``exc``: paused when the chat shows what it showed before, else cut off."""
+        if unreachable(exc) or isinstance(exc, InvalidToken) or (what == "send" and not maybe_delivered(exc)):
+            logger.info("could not %s the reply in chat %d for now (%s: %s)", what, self.chat_id, type(exc).__name__, exc)
+            self.failure = exc
+            return
         logger.warning("could not %s the reply in chat %d (%s: %s); the whole reply follows in a new message",
                        what, self.chat_id, type(exc).__name__, exc)
         self.lost = True

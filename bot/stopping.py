@@ -1,11 +1,14 @@
-"""What ends ``reclmms serve``: a stop signal, or polling that has ended for a reason that will not
-heal.
+"""What ends ``reclmms serve``: a stop signal, or a token the Bot API no longer takes, a failure
+that will not heal.
 
 python-telegram-bot's updater retries every ``getUpdates`` failure (network errors, 5xx, 429)
 except ``InvalidToken`` (a 401, or a 404 for a token the Bot API does not know): on that one its
-polling task ends for good while the process stays up, with nobody answered.
-``bot.updates_request.ReadableUpdates`` reports that error to ``Stopper.fail``, and ``serve``
-stops the bot (exit code 2, one line) so that a supervisor restarts it or the operator sees it.
+polling task ends for good while the process stays up, with nobody answered. The same answer to
+any other call (the token revoked, or the bot deleted, while an answer is being sent) means that
+nothing the bot sends will arrive. ``bot.updates_request.ReadableUpdates`` (for ``getUpdates``)
+and ``bot.retrying.RetryingRateLimiter`` (for the other calls) report that error to
+``Stopper.fail``, which says it in one line, and ``serve`` stops the bot (exit code 2) so that a
+supervisor restarts it or the operator sees it; the turns under way end without tracebacks.
 
 The first SIGINT, SIGTERM or SIGHUP stops the bot gently (answers under way are finished); from
 then on a second one has its default action and ends the process at once. SIGHUP (the terminal
@@ -26,38 +29,50 @@ logger = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 RETRY_LOOP_LOGGER = "telegram.ext"  # the logger PTB's retry loop writes to
+UPDATER_LOGGER = "telegram.ext.Updater"  # and its updater, on its way out
 
 
-class _NoTokenTraceback(logging.Filter):
-    """PTB's retry loop logs the InvalidToken it ends on with a traceback; ``Stopper.fail`` says it
-    in one line, so the record keeps its message and loses the traceback."""
+class _TokenRefused(logging.Filter):
+    """PTB's retry loop logs the InvalidToken it ends on with a traceback, and its updater logs
+    another one for the last getUpdates it makes on its way out (to confirm the updates it fetched,
+    which a refused token cannot). ``Stopper.fail`` says it in one line, so the first record
+    (``keep``) keeps its message and loses the traceback, and the second goes."""
+
+    def __init__(self, keep: bool) -> None:
+        super().__init__()
+        self.keep = keep
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info and isinstance(record.exc_info[1], InvalidToken):
+            if not self.keep:
+                return False
             record.exc_info = None
             record.exc_text = None
         return True
 
 
-_NO_TOKEN_TRACEBACK = _NoTokenTraceback()
+_FILTERS = {RETRY_LOOP_LOGGER: _TokenRefused(keep=True), UPDATER_LOGGER: _TokenRefused(keep=False)}
 
 
 class Stopper:
-    """``request()`` asks for a stop, ``fail(error)`` stops because polling has ended on ``error``;
-    ``wait()`` returns once either happened: the error, or ``None`` for a requested stop."""
+    """``request()`` asks for a stop, ``fail(error, method)`` stops because the Bot API refused the
+    token when ``method`` was called; ``wait()`` returns once either happened: the error, or
+    ``None`` for a requested stop."""
 
     def __init__(self) -> None:
         self._stop = asyncio.Event()
         self.error: InvalidToken | None = None
-        logging.getLogger(RETRY_LOOP_LOGGER).addFilter(_NO_TOKEN_TRACEBACK)  # once: the same filter
+        self.method = ""  # the call the token was refused for
+        for name, token_filter in _FILTERS.items():
+            logging.getLogger(name).addFilter(token_filter)  # once: the same filters
 
     def request(self) -> None:
         self._stop.set()
 
-    def fail(self, error: InvalidToken) -> None:
+    def fail(self, error: InvalidToken, method: str = "getUpdates") -> None:
         if not self._stop.is_set():
-            logger.error("getUpdates: the Bot API refused the token (%s); polling has ended, stopping the bot", error.message)
-            self.error = error
+            logger.error("the bot token was rejected (%s answered %s); stopping the bot", method, error.message)
+            self.error, self.method = error, method
         self._stop.set()
 
     async def wait(self) -> InvalidToken | None:

@@ -1,4 +1,12 @@
-"""One shopping turn in a chat: typing action, product cards first, then the streamed prose."""
+"""One shopping turn in a chat: typing action, product cards first, then the streamed prose.
+
+A Bot API that fails while the answer goes out never cuts the agent's turn short (its
+conversation state stays whole): ``bot.retrying`` rides out a short outage; past that, what
+could not be sent is reported in one warning line at the end of the turn (no traceback, no
+apology that could not be sent either), and the turn ends as a failed one (``ok`` false in its
+metrics) that is done with: its message leaves ``bot_pending`` and is not run again. A token the
+Bot API refuses is told by ``bot.stopping``, which stops the bot.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +18,12 @@ from typing import Any
 
 from telegram import Bot
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 
 from agent.turn import ProductsReady, ReplyDelta, Session, TurnDone, TurnResult
 from bot.i18n import t
 from bot.rendering import esc
+from bot.retrying import lost, unreachable
 from bot.runtime import BotRuntime
 from bot.sending import ProseStream, send_cards, send_html
 from bot.store import TurnRecord
@@ -37,13 +46,30 @@ async def _keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event, thread_id: i
 
 
 async def _send_cards(rt: BotRuntime, bot: Bot, chat_id: int, products: list[Article], lang: str,
-                      reply: dict[str, Any]) -> None:
-    """Cards are optional: when Telegram still refuses them after the retries, the answer goes on."""
+                      reply: dict[str, Any]) -> TelegramError | None:
+    """Cards are optional: when Telegram still refuses them after the retries, the answer goes on.
+    Returns the failure when the Bot API failed (for ``_report``)."""
     try:
         await send_cards(bot, chat_id, products, lang, rt.signer, rt.media, **reply)
     except TelegramError as exc:
+        if lost(exc):
+            return exc
         logger.warning("could not send product cards to chat %d (%s: %s); sending the reply without them",
                        chat_id, type(exc).__name__, exc)
+    return None
+
+
+def _report(chat_id: int, failed: dict[str, TelegramError]) -> None:
+    """One line for what the Bot API kept from the shopper in a turn (``bot.stopping`` says a refused token)."""
+    if not failed:
+        return
+    exc = list(failed.values())[-1]
+    if isinstance(exc, InvalidToken):
+        logger.debug("chat %d: %s not sent, the token was rejected", chat_id, " and ".join(failed))
+        return
+    why = "could not be reached" if unreachable(exc) else "failed"
+    logger.warning("could not send %s to chat %d: the Bot API %s (%s: %s)",
+                   " and ".join(failed), chat_id, why, type(exc).__name__, exc)
 
 
 def _tool_name(call: dict[str, Any]) -> str:
@@ -106,6 +132,7 @@ async def run_turn(
     products: list[Article] = []
     tool_calls: list[dict[str, Any]] = []
     result: TurnResult | None = None
+    failed: dict[str, TelegramError] = {}  # what the Bot API kept from the shopper
     ok = False
     try:
         if not rt.warmup.done:  # the first turns after a start wait for the models, within their budget
@@ -114,8 +141,8 @@ async def run_turn(
             if isinstance(event, ProductsReady):
                 products = list(event.products)
                 tool_calls = list(event.tool_calls)
-                if products:
-                    await _send_cards(rt, bot, chat_id, products, lang, reply)
+                if products and (exc := await _send_cards(rt, bot, chat_id, products, lang, reply)):
+                    failed["the product cards"] = exc
             elif isinstance(event, ReplyDelta):
                 await stream.add(event.text)
             elif isinstance(event, TurnDone):
@@ -125,14 +152,23 @@ async def run_turn(
             raise RuntimeError("the agent's stream ended without TurnDone")
         if result.products and not products:  # a service that skipped ProductsReady
             products = list(result.products)
-            await _send_cards(rt, bot, chat_id, products, lang, reply)
+            if exc := await _send_cards(rt, bot, chat_id, products, lang, reply):
+                failed["the product cards"] = exc
         tool_calls = result.tool_calls or tool_calls
         note = f"<i>{esc(result.note)}</i>" if result.note else ""
-        if not products and not result.reply.strip() and not stream.text.strip():
-            await send_html(bot, chat_id, esc(t(lang, "no_results")), **reply)
-        else:
-            await stream.finish(result.reply, note)
-        ok = True
+        try:
+            if not products and not result.reply.strip() and not stream.text.strip():
+                await send_html(bot, chat_id, esc(t(lang, "no_results")), **reply)
+            else:
+                await stream.finish(result.reply, note)
+        except TelegramError as exc:
+            if not lost(exc):
+                raise
+            failed["the reply"] = exc
+        _report(chat_id, failed)
+        ok = "the reply" not in failed
+        if not ok:  # counted for /stats, as the error handler counts the failures it sees
+            await rt.metrics.error(type(failed["the reply"]).__name__)
         return result
     finally:
         stop_typing.set()

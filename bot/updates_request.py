@@ -60,7 +60,7 @@ class ReadableUpdates(BaseRequest):
     """Delegates to ``inner``; a ``getUpdates`` answer comes back with unreadable updates bared,
     and one that refuses the token is told to ``on_invalid_token`` once PTB has raised its error."""
 
-    def __init__(self, inner: BaseRequest, on_invalid_token: Callable[[InvalidToken], None] | None = None) -> None:
+    def __init__(self, inner: BaseRequest, on_invalid_token: Callable[[InvalidToken, str], None] | None = None) -> None:
         self.inner = inner
         self.on_invalid_token = on_invalid_token
 
@@ -75,14 +75,14 @@ class ReadableUpdates(BaseRequest):
         await self.inner.shutdown()
 
     @staticmethod
-    def _tell_when_done(tell: Callable[[InvalidToken], None], exc: InvalidToken) -> None:
-        """``tell(exc)`` once the task of this call has ended: PTB raises the error, its retry
-        loop ends polling as it always does, and only then is the bot stopped."""
+    def _tell_when_done(tell: Callable[[InvalidToken, str], None], exc: InvalidToken) -> None:
+        """``tell(exc, "getUpdates")`` once the task of this call has ended: PTB raises the error,
+        its retry loop ends polling as it always does, and only then is the bot stopped."""
         task = asyncio.current_task()
         if task is None:
-            tell(exc)
+            tell(exc, "getUpdates")
         else:
-            task.add_done_callback(lambda _: tell(exc))
+            task.add_done_callback(lambda _: tell(exc, "getUpdates"))
 
     async def do_request(
         self,
