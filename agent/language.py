@@ -134,6 +134,9 @@ _ENGLISH_WORDS = (
     "skirts trousers pants coat coats jacket jackets shoes shirt shirts blouse blouses chemise blouson short jean "
     "pull silk cotton linen leather wool bath cheap cheaper for with under women men womens mens long".split()
 )
+# French words that are English too when a message is nothing else ("robe": a bathrobe); with another word they are
+# French ("robe rose", "robe d'été").
+_ENGLISH_ALONE = frozenset({"robe", "robes"})
 # Kinds' words that are also another language's ("collant": French tights, "cinto" and "gorro": Spanish).
 _NOT_OWN = {"hut", "armband", "sac", "collier", "brille", "schal", "medias", "gafas", "pijama", "pyjama", "bikini",
             "collant", "cinto", "gorro"}
@@ -158,6 +161,8 @@ def lexicon_languages(words: list[str]) -> frozenset[str]:
     """The languages that every word of ``_lexicon`` in ``words`` is a word of: one ("camisa blanca": Spanish), or
     several when every word is the lexicon's ("camisa azul": Spanish and Portuguese). Empty when they disagree
     ("white robe") or English is among them."""
+    if words and all(w in _ENGLISH_ALONE for w in words):
+        return frozenset()
     lexicon = _lexicon()
     found = [lexicon[w] for w in words if w in lexicon]
     common = frozenset.intersection(*found) if found else frozenset()

@@ -283,4 +283,9 @@ CASES: list[Case] = [
     ("short dress", None, None, "en"),
     ("pink robe", "en", None, "en"),
     ("Farbe des Kleides", None, None, "de"),
+    # "robe" on its own is an English word too (a bathrobe): the client's language decides
+    ("robe", "en", None, "en"),
+    ("robes", None, "en", "en"),
+    ("robe", "fr", None, "fr"),
+    ("robe", None, "fr", "fr"),
 ]
