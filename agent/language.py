@@ -68,9 +68,9 @@ _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 # "zapatillas"): the shop's words for kinds of clothing (``agent.garments``) and a few articles and verbs.
 # A word that is also a common English word is left out; one of two of these languages is listed for both.
 _FUNCTION_WORDS = {
-    "es": "una unos unas quiero busco necesito tienes recomiéndame recomiendame hola gracias".split(),
-    "fr": "une des je cherche voudrais avez-vous merci bonjour".split(),
-    "de": "eine einen einem ich suche möchte brauche habt danke kleid rotes schwarz".split(),
+    "es": "una unos unas quiero busco necesito tienes recomiéndame recomiendame muéstrame muestrame enséñame enseñame parecido parecidos hola gracias".split(),
+    "fr": "une des je cherche voudrais avez-vous montre-moi montrez-moi montre montrez similaire similaires merci bonjour".split(),
+    "de": "eine einen einem ich suche möchte brauche habt zeig zeige zeigt mir ähnlich ähnliche ähnliches danke kleid rotes schwarz".split(),
     "pt": "uma quero procuro preciso recomende recomenda mostre você vocês sapatos saia calça calças jaqueta obrigado obrigada olá".split(),
     "it": "consigliami consiglia voglio vorrei cerco mostrami avete scarpe giacca borsa pantaloni grazie".split(),
     "tr": "bir için arıyorum istiyorum bakıyorum lazım öner önerir göster elbise etek ceket gömlek kazak bana merhaba teşekkürler".split(),

@@ -288,4 +288,10 @@ CASES: list[Case] = [
     ("robes", None, "en", "en"),
     ("robe", "fr", None, "fr"),
     ("robe", None, "fr", "fr"),
+    # a request for a product by its number has only its verb to go by
+    ("zeig mir 0512466002", "en", None, "de"),
+    ("ähnlich wie 0512466002", None, None, "de"),
+    ("montre-moi 0512466002", "en", None, "fr"),
+    ("muéstrame 0512466002", "en", None, "es"),
+    ("show me 0512466002", "de", "de", "en"),
 ]
