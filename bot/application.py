@@ -62,9 +62,12 @@ POLL_TIMEOUT_S = 10.0  # getUpdates' long-poll timeout under serve (python-teleg
 
 
 def _default_services(settings: Settings) -> AbstractAsyncContextManager[Any]:
+    """``open_services``; a Chroma server is reached on the first search, not at start, so the bot serves
+    while it is down (``bot.search_health`` tells the operator, search turns say search is unavailable,
+    and the next search tries the server again). The embedded index opens at start, as for ``ask``."""
     from reclmms.app import open_services
 
-    return open_services(settings)
+    return open_services(settings, search_at_start=settings.chroma.mode != "http")
 
 
 def bot_token(settings: Settings) -> str:

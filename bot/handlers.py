@@ -22,6 +22,7 @@ from bot.pending import describe
 from bot.rendering import esc, history_text
 from bot.retrying import is_transient, lost, maybe_delivered, unreachable
 from bot.runtime import BotRuntime, Place, runtime
+from bot.search_health import check_search
 from bot.sending import reply_kwargs, send_html
 from bot.stats import activity_chart, collect_stats, stats_html
 from bot.turns import run_turn
@@ -171,7 +172,8 @@ async def stats(update: Update, context: Ctx) -> None:
             health = await agent.health()
         except Exception as exc:  # noqa: BLE001 - a broken backend is a figure, not a failure
             health = {"ok": False, "error": type(exc).__name__}
-    figures = await collect_stats(rt.metrics, backend=getattr(agent, "backend_name", ""), health=health)
+    search = (await check_search(rt.services.catalog)).to_json()  # down while its Chroma server is
+    figures = await collect_stats(rt.metrics, backend=getattr(agent, "backend_name", ""), health=health, search=search)
     await _reply(update, stats_html(figures))
     chart = await activity_chart(figures)
     await context.bot.send_photo(chat.id, chart, caption="daily activity")

@@ -32,9 +32,11 @@ async def collect_stats(
     *,
     backend: str = "",
     health: dict[str, Any] | None = None,
+    search: dict[str, Any] | None = None,
     days: int = 14,
     now: float | None = None,
 ) -> dict[str, Any]:
+    """The figures; ``search`` is the search index's health (``bot.search_health``), shown when given."""
     now = time.time() if now is None else now
 
     async def scalar(sql: str, *params: Any) -> int:
@@ -72,7 +74,7 @@ async def collect_stats(
     def rnd(x: float | None) -> float | None:
         return None if x is None else round(x, 3)
 
-    return {
+    figures: dict[str, Any] = {
         "users": await scalar("SELECT COUNT(*) FROM bot_users"),
         "active_24h": await scalar("SELECT COUNT(DISTINCT user_id) FROM bot_messages WHERE at >= ?", now - DAY_S),
         "active_7d": await scalar("SELECT COUNT(DISTINCT user_id) FROM bot_messages WHERE at >= ?", now - 7 * DAY_S),
@@ -90,6 +92,9 @@ async def collect_stats(
         "llm": {"backend": backend, "health": health},
         "daily": [{"day": d, **v} for d, v in per_day.items()],
     }
+    if search is not None:
+        figures["search"] = search
+    return figures
 
 
 def _fmt_top(pairs: list[list[Any]]) -> str:
@@ -150,6 +155,8 @@ def stats_lines(stats: dict[str, Any]) -> list[tuple[str, str]]:
         ("ungrounded dropped", str(stats["ungrounded_dropped"])),
         ("errors", str(stats["errors"])),
         *_llm_lines(stats["llm"]["backend"], stats["llm"]["health"]),
+        *([("search index", str(stats["search"].get("summary") or stats["search"].get("status")))]
+          if stats.get("search") else []),
     ]
 
 

@@ -5,11 +5,16 @@ the search index and the model's first (uncached) prompt, and on a small machine
 its time: the reply comes without the model. ``WarmUp`` does that work in a background task
 started in ``post_init``, so polling or the webhook start at once, through public APIs only:
 
-1. the chat model: ``backend.start()`` where the backend has one (idempotent: it joins a load
+1. the search index: opened and counted (``bot.search_health``); when it cannot serve (a Chroma
+   server that is down, an index with no article vectors) the operator gets one warning line that
+   says so and how to mend it. While the server is down the steps that search are skipped (they would
+   only fail and log more lines); search turns then say that search is unavailable, and it comes back
+   with the server, without a restart;
+2. the chat model: ``backend.start()`` where the backend has one (idempotent: it joins a load
    the agent factory already began);
-2. one real turn on a private session (``agent.ask``), then ``agent.reset`` of that session:
+3. one real turn on a private session (``agent.ask``), then ``agent.reset`` of that session:
    the language detector, the text embedder, the search index and the model's prompt cache;
-3. one photo search with a small generated image: the image embedder.
+4. one photo search with a small generated image, when article images are indexed: the image embedder.
 
 A turn that arrives meanwhile waits for the warm-up, within its own time budget
 (``[agent] turn_timeout_s``), before it starts; the typing indicator shows while it waits.
@@ -26,6 +31,7 @@ import time
 from typing import Any
 
 from agent.turn import Session
+from bot.search_health import check_search
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +45,18 @@ def _sample_photo() -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (64, 64), (90, 90, 90)).save(buf, format="PNG")
     return buf.getvalue()
+
+
+async def _images_indexed(catalog: Any) -> bool:
+    """Whether article images are indexed (a photo search embeds its photo only then); True when unknown."""
+    vectors = getattr(getattr(catalog, "search", None), "vectors", None)
+    if vectors is None:
+        return True
+    try:
+        return int(await asyncio.to_thread(lambda: vectors.image.recent_count())) > 0
+    except Exception as exc:  # noqa: BLE001 - the step is skipped, as a failed one is
+        logger.warning("warm-up: photo search skipped (%s: %s)", type(exc).__name__, exc)
+        return False
 
 
 class WarmUp:
@@ -85,13 +103,16 @@ class WarmUp:
         started = time.monotonic()
         agent = getattr(self._services, "agent", None)
         catalog = getattr(self._services, "catalog", None)
+        health = await check_search(catalog)
+        if (warning := health.warning()) is not None:
+            logger.warning("%s", warning)
         start = getattr(getattr(agent, "backend", None), "start", None)
         if callable(start):
             await self._step("chat model loaded", start())
-        if agent is not None:
+        if agent is not None and health.status != "down":  # an empty index: a quiet search that finds nothing
             await self._step("first turn", self._turn(agent))
         search_photo = getattr(catalog, "search_photo", None)
-        if callable(search_photo):
+        if callable(search_photo) and health.ok and await _images_indexed(catalog):
             await self._step("photo search", search_photo(await asyncio.to_thread(_sample_photo), k=1))
         self.seconds = time.monotonic() - started
         logger.info("warm-up done in %.1f s", self.seconds)

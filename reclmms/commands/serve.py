@@ -1,4 +1,5 @@
-"""`reclmms serve`: run the Telegram bot (long polling by default, or a webhook)."""
+"""`reclmms serve`: run the Telegram bot (long polling by default, or a webhook). It starts while a Chroma
+server (``[chroma] mode = "http"``) is down or the index is empty, with one warning line (``bot.warmup``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "serve",
         help="run the Telegram bot",
         description="Run the Telegram bot. The token comes from RECLMMS_TELEGRAM_TOKEN; "
-        "[telegram] in config.toml sets the mode, webhook URL/port and admin_ids.",
+        "[telegram] in config.toml sets the mode, webhook URL/port and admin_ids. A Chroma server that is down "
+        "does not stop it: the log says so once, search turns answer that search is unavailable, and search "
+        "comes back with the server.",
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--polling", dest="mode", action="store_const", const="polling", help="long polling (default)")
