@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from catalog.ingest.inputs import check_csv
 from catalog.ingest.line_endings import duckdb_readable
-from catalog.ingest.report import MAX_BAD_ROWS_KEPT, IngestReport
+from catalog.ingest.report import MAX_BAD_ROWS_KEPT, IngestReport, duplicate_reason
 from reclmms.errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -172,6 +172,50 @@ def find_empty_field_lines(path: Path, columns: Sequence[str], expected: int) ->
     return found
 
 
+# how many of the repeated customer ids the file scan looks for
+LOOKED_FOR_DUPLICATES = 1000
+
+
+def find_duplicate_lines(path: Path, column: str, wanted: set[str], limit: int) -> list[tuple[int, str, int]]:
+    """(line, value, line of its first row) of the first rows (at most ``limit``) of CSV ``path``
+    whose ``column`` repeats a value of ``wanted`` that an earlier row has."""
+    first: dict[str, int] = {}
+    found: list[tuple[int, str, int]] = []
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
+        reader = csv.reader(fh)
+        header = [h.strip() for h in next(reader, [])]
+        if column not in header:
+            return found
+        position = header.index(column)
+        for row in reader:
+            if len(row) != len(header) or row[position] not in wanted:
+                continue
+            value = row[position]
+            if value not in first:
+                first[value] = reader.line_num
+                continue
+            found.append((reader.line_num, value, first[value]))
+            if len(found) >= limit:
+                break
+    return found
+
+
+async def _add_duplicate_customers(
+    con: duckdb.DuckDBPyConnection, source: Path, header: Sequence[str], name: str, count: int,
+    report: IngestReport,
+) -> None:
+    """Count ``count`` rows of a customers CSV that repeat a customer_id, with the lines of the first few."""
+    ids = con.execute(
+        f"SELECT customer_id FROM {_read_csv_sql(source, header, CUSTOMER_TYPES)} WHERE customer_id != '' "
+        f"GROUP BY customer_id HAVING count(*) > 1 LIMIT {LOOKED_FOR_DUPLICATES}"
+    ).fetchall()
+    wanted = {str(r[0]) for r in ids}
+    lines = await asyncio.to_thread(find_duplicate_lines, source, "customer_id", wanted, MAX_BAD_ROWS_KEPT)
+    for line, value, first in lines:
+        report.add_duplicate(name, line, duplicate_reason("customer_id", value, first, first_kept=False))
+    report.duplicates_skipped += count - len(lines)
+
+
 def _add_empty_rows(report: IngestReport, name: str, count: int, lines: list[int], reason: str) -> None:
     for line in lines:
         report.add_bad_row(name, line, reason)
@@ -290,7 +334,9 @@ async def load_customers(
             if empty:
                 lines = await asyncio.to_thread(find_empty_field_lines, source, REQUIRED_CUSTOMER_COLUMNS, empty)
                 _add_empty_rows(report, path.name, empty, lines, "an empty customer_id")
-            report.duplicates_skipped += max(0, total - empty - distinct)
+            duplicates = max(0, total - empty - distinct)
+            if duplicates:
+                await _add_duplicate_customers(con, source, header, path.name, duplicates, report)
     row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(row[0]) if row else 0
 

@@ -21,7 +21,8 @@ Accepted columns (CSV header or JSON keys; case-insensitive, first alias found w
 
 A row without id or name, with a price that is not a finite number >= 0, with a value that is a
 JSON object or array (or true/false), or (JSON) not an object is a bad row: counted, reported with
-its line number, and skipped. Duplicate ids keep the first row. A missing or corrupt image is
+its line number, and skipped. For an id on several rows the first row is kept; the later ones are
+skipped and reported with their line numbers (duplicate rows). A missing or corrupt image is
 counted and the product is kept without an image.
 
 The file replaces the whole catalog. Purchase activity may come with it: ``transactions`` and
@@ -47,7 +48,7 @@ from catalog.ingest import duck, pipeline
 from catalog.ingest.images import image_ok
 from catalog.ingest.inputs import check_csv, not_text, text_encoding
 from catalog.ingest.line_endings import csv_lines
-from catalog.ingest.report import IngestReport
+from catalog.ingest.report import IngestReport, duplicate_reason
 from catalog.ingest.state import file_signature
 from catalog.models import Article
 from reclmms.errors import DataError
@@ -222,7 +223,7 @@ def read_catalog_file(path: Path, report: IngestReport, encoding: str | None = N
 
 def _parse(path: Path, report: IngestReport, encoding: str) -> list[Article]:
     base = path.parent
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # id -> the line of the row kept for it
     articles: list[Article] = []
     mapping: dict[str, str] | None = None
     for line, record, why in _rows(path, encoding):
@@ -242,7 +243,7 @@ def _parse(path: Path, report: IngestReport, encoding: str) -> list[Article]:
             report.add_bad_row(path.name, line, "missing id" if not article_id else "missing name")
             continue
         if article_id in seen:
-            report.duplicates_skipped += 1
+            report.add_duplicate(path.name, line, duplicate_reason("id", article_id, seen[article_id]))
             continue
         image_text = values.pop("image_path", "")
         image_path: str | None = None
@@ -252,7 +253,7 @@ def _parse(path: Path, report: IngestReport, encoding: str) -> list[Article]:
                 image_path = str(candidate.resolve())
             else:
                 report.add_corrupt_image(str(candidate) + ("" if candidate.is_file() else " (missing)"))
-        seen.add(article_id)
+        seen[article_id] = line
         if not values.get("colour_master"):
             values["colour_master"] = values.get("colour", "")
         values.pop("article_id")

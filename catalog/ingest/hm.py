@@ -31,7 +31,7 @@ from catalog.ingest import duck, pipeline
 from catalog.ingest.images import hm_image_path, image_ok, scan_image_folders
 from catalog.ingest.inputs import UTF8, check_csv, not_text
 from catalog.ingest.line_endings import csv_lines
-from catalog.ingest.report import IngestReport
+from catalog.ingest.report import IngestReport, duplicate_reason
 from catalog.ingest.state import file_signature
 from catalog.models import Article
 from reclmms.errors import DataError
@@ -64,7 +64,8 @@ def normalise_article_id(raw: str) -> str:
 
 
 def read_hm_articles(path: Path, images_dir: Path | None, report: IngestReport) -> list[Article]:
-    """Parse articles.csv (bad rows counted with line numbers, duplicate ids kept once)."""
+    """Parse articles.csv (bad rows and duplicate ids reported with line numbers; for an id on
+    several rows the first row is kept)."""
     check_csv(path, REQUIRED_ARTICLE_COLUMNS)
     with csv_lines(path, UTF8) as lines:
         reader = csv.reader(lines)
@@ -82,7 +83,7 @@ def _parse_articles(path: Path, reader: Any, images_dir: Path | None, report: In
     pos = {name: i for i, name in enumerate(header)}
     id_pos = pos["article_id"]
     field_pos = {f: pos[c] for f, c in ARTICLE_FIELDS.items()}
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # id -> the line of the row kept for it
     articles: list[Article] = []
     existing = scan_image_folders(images_dir) if images_dir is not None else set()
     images_root = images_dir.resolve() if images_dir is not None else Path()
@@ -98,9 +99,9 @@ def _parse_articles(path: Path, reader: Any, images_dir: Path | None, report: In
             report.add_bad_row(path.name, line, "empty article_id")
             continue
         if article_id in seen:
-            report.duplicates_skipped += 1
+            report.add_duplicate(path.name, line, duplicate_reason("article_id", article_id, seen[article_id]))
             continue
-        seen.add(article_id)
+        seen[article_id] = line
         values: dict[str, Any] = {f: row[i].strip() for f, i in field_pos.items()}
         if not values["name"]:
             values["name"] = values["product_type"] or article_id

@@ -16,7 +16,9 @@ the store is in (catalog/disk_full.py).
 
 Each step is skipped when ``ingest_state`` says it was done from the same input (state.py): live
 steps (``articles``, ``duckdb/transactions``, ``customers``, ...) when the live tables already come
-from that input, ``staged/...`` steps when an interrupted run already staged it.
+from that input, ``staged/...`` steps when an interrupted run already staged it. What reading an
+input found (bad rows, duplicates, corrupt images) is recorded with its step (findings.py), so a
+skipped step reports it again, as found by the run that read it.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from catalog.articles import ArticleStore
 from catalog.db import Database
 from catalog.disk_full import ingest_disk_full_error
 from catalog.history import TOTAL_PART
-from catalog.ingest import duck, history_build, staging
+from catalog.ingest import duck, findings, history_build, staging
 from catalog.ingest.index_steps import index_staged, run_indexing
 from catalog.ingest.report import IngestReport
 from catalog.ingest.state import IngestState, file_signature
@@ -77,6 +79,7 @@ async def ingest(
         try:
             if await state.is_done("articles", articles_signature):
                 report.skipped_steps.append("articles")
+                await findings.recall(state, report, "articles", articles_signature, staged=False)
             else:
                 await stage_articles(db, state, plan, report, articles_signature, read_articles, progress,
                                      data_dir=settings.data_dir)
@@ -91,6 +94,7 @@ async def ingest(
             await swap(db, con, state, plan)
             swapped = True
             await refresh_summary(con, state, report, progress=progress)
+            report.already_ingested = not plan.sqlite and not plan.duck and "sales summary" in report.skipped_steps
             report.transactions = await asyncio.to_thread(_count, con, "transactions")
             await report_unknown_articles(con, report, transactions)
         finally:
@@ -111,12 +115,18 @@ async def stage_articles(
 ) -> None:
     if await state.is_done("staged/articles", signature) and await staging.sqlite_has(db, "staged_articles"):
         report.skipped_steps.append("articles")  # staged by an interrupted run
+        found = await findings.recall(state, report, "articles", signature, staged=True)
     else:
-        articles = await asyncio.to_thread(read_articles, report)
+        read = IngestReport()
+        articles = await asyncio.to_thread(read_articles, read)
+        report.add_findings(read)
         await write_staged_articles(db, articles, progress=progress, data_dir=data_dir)
         await state.mark_done("staged/articles", signature)
+        found = await findings.keep_staged(state, "articles", read, signature)
     plan.sqlite.append("articles")
     plan.steps["articles"] = signature
+    if found is not None:
+        plan.steps[findings.live_part("articles")] = found
 
 
 async def write_staged_articles(
@@ -147,8 +157,9 @@ async def stage_activity(
         live = await state.is_done("duckdb/transactions", tx_sig)
         if live and await asyncio.to_thread(_count, con, "transactions") > 0:
             report.skipped_steps.append("transactions")
+            await findings.recall(state, report, "transactions", tx_sig, staged=False)
         else:
-            n_tx = await stage_transactions(db, con, state, report, transactions, tx_sig, progress=progress)
+            n_tx = await stage_transactions(db, con, state, plan, report, transactions, tx_sig, progress=progress)
             plan.duck += ["transactions", *history_build.DUCK_TABLES]
             plan.sqlite += list(history_build.SQLITE_TABLES)
             plan.steps["duckdb/transactions"] = tx_sig
@@ -160,30 +171,43 @@ async def stage_activity(
     cust_sig = file_signature(customers)
     if await state.is_done("customers", cust_sig):
         report.skipped_steps.append("customers")
+        await findings.recall(state, report, "customers", cust_sig, staged=False)
         return
     have = staging.duck_has(con, "staged_customers") and await staging.sqlite_has(db, "staged_customers")
     if have and await state.is_done("staged/customers", cust_sig):
         report.skipped_steps.append("customers")
+        found = await findings.recall(state, report, "customers", cust_sig, staged=True)
     else:
-        await duck.load_customers(con, customers, report, progress=progress, table="staged_customers")
+        read = IngestReport()
+        await duck.load_customers(con, customers, read, progress=progress, table="staged_customers")
+        report.add_findings(read)
         await fill_sqlite_customers(db, con, progress=progress)
         await state.mark_done("staged/customers", cust_sig)
+        found = await findings.keep_staged(state, "customers", read, cust_sig)
     plan.duck.append("customers")
     plan.sqlite.append("customers")
     plan.steps["customers"] = cust_sig
+    if found is not None:
+        plan.steps[findings.live_part("customers")] = found
 
 
 async def stage_transactions(
-    db: Database, con: duckdb.DuckDBPyConnection, state: IngestState, report: IngestReport, path: Path,
-    signature: str, *, progress: bool,
+    db: Database, con: duckdb.DuckDBPyConnection, state: IngestState, plan: Staging, report: IngestReport,
+    path: Path, signature: str, *, progress: bool,
 ) -> int:
     """``staged_transactions`` and the staged histories; return the number of purchases."""
     if staging.duck_has(con, "staged_transactions") and await state.is_done("staged/transactions", signature):
         report.skipped_steps.append("transactions")
+        found = await findings.recall(state, report, "transactions", signature, staged=True)
     else:
         await state.forget(["staged/codes"], prefix="staged/history/")  # made from another load
-        await duck.load_transactions(con, path, report, progress=progress, table="staged_transactions")
+        read = IngestReport()
+        await duck.load_transactions(con, path, read, progress=progress, table="staged_transactions")
+        report.add_findings(read)
         await state.mark_done("staged/transactions", signature)
+        found = await findings.keep_staged(state, "transactions", read, signature)
+    if found is not None:
+        plan.steps[findings.live_part("transactions")] = found
     return await history_build.build_history(db, con, state, signature, progress=progress)
 
 

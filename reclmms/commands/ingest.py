@@ -20,7 +20,8 @@ accepted columns (CSV header or JSON keys, case-insensitive; aliases in brackets
   product_code [model]                 price (a finite number >= 0, or empty)
   image [image_path, image_file, picture]  relative to FILE's folder, or absolute
 Rows without id or name, with a bad price, or with a JSON object/array as a value are
-skipped and reported with their line numbers.
+skipped and reported with their line numbers. For an id on several rows the first row is
+kept; the later ones are skipped and reported with their line numbers.
 
 what is replaced, what is kept:
   - the catalog: always replaced by FILE's products (products not in FILE are removed);
@@ -38,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="load a catalog: the Kaggle H&M files, a product CSV/JSONL, or the demo catalog",
         description="Load a catalog into SQLite, the DuckDB analytics store and the search index. "
         "Input files are checked before anything is written, and a failed ingest leaves the stores as "
-        "they were. Re-running continues an interrupted ingest and skips steps already done.",
+        "they were. Re-running continues an interrupted ingest and skips steps already done; a re-run "
+        "of a completed ingest reads nothing and reports again the bad rows and duplicates that its "
+        "files were found to have, and when.",
     )
     kinds = parser.add_subparsers(dest="kind", metavar="KIND")
     kinds.required = True
