@@ -10,9 +10,10 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO, cast
 
-from reclmms.errors import DataError, ReclmmsError
+from reclmms.commands._output import GuardedStdout, discard_stdout
+from reclmms.errors import DataError, OutputError, ReclmmsError
 from reclmms.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -93,6 +94,15 @@ def _path_error(exc: OSError, args: argparse.Namespace) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    stdout = sys.stdout
+    sys.stdout = cast(TextIO, GuardedStdout(stdout))  # a failed write of any command: one line, exit 2
+    try:
+        return _run(args)
+    finally:
+        sys.stdout = stdout
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(args.config)
         level = settings.logging.level
@@ -104,14 +114,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = args.func(settings, args)
         if inspect.iscoroutine(result):
             result = asyncio.run(result)
+        sys.stdout.flush()  # a full disk under a redirected stdout often shows only here
         return int(result or 0)
     except ReclmmsError as exc:
+        if isinstance(exc, OutputError) and exc.stdout:
+            discard_stdout()
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # Ctrl-C: asyncio.run cancelled the command and re-raised it here
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader of stdout went away (`| head -1`): end quietly, as other tools do
+        discard_stdout()
         return 0
     except OSError as exc:
         message = _path_error(exc, args)

@@ -12,7 +12,8 @@ ReclmmsError
 ├── ModelError           a model backend failed (down, slow, garbage)
 │   └── ModelUnavailableError  weights or a server are not there
 ├── SearchUnavailableError   the search index (a Chroma server) cannot be reached right now
-└── LinkError            an account-link code that is bad, expired or reused
+├── LinkError            an account-link code that is bad, expired or reused
+└── OutputError          a command's output (stdout, an --output or --chart file) cannot be written
 
 Messages are written for the person who will read them: they are shown as-is by the
 CLI and the bot, so they never contain tracebacks or secrets.
@@ -78,3 +79,12 @@ class SearchUnavailableError(ReclmmsError):
 
 class LinkError(ReclmmsError):
     pass
+
+
+class OutputError(ReclmmsError):
+    """Writing a command's output failed (a full disk, an I/O error); ``stdout`` says whether it was the
+    standard output (the CLI then discards what is still buffered for it)."""
+
+    def __init__(self, message: str, *, stdout: bool = False) -> None:
+        super().__init__(message)
+        self.stdout = stdout

@@ -50,9 +50,10 @@ def evaluate_recs(data_dir: str) -> dict[str, Any]:
     from catalog.recsys.engine import RecEngine
     from catalog.recsys.evaluation import run_protocols
     from catalog.recsys.kaggle import load_kaggle
+    from reclmms.commands._output import warn
 
     t0 = time.perf_counter()
-    conn = load_kaggle(data_dir)
+    conn = load_kaggle(data_dir, warn=warn)
     try:
         load_s = time.perf_counter() - t0
         engine = RecEngine(conn)

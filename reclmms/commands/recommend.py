@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from reclmms.commands._output import check_writable, warn, write_file
 from reclmms.errors import BadQueryError, DataError
 from reclmms.settings import Settings
 
@@ -106,7 +107,7 @@ async def open_recommender(settings: Settings, data_dir: str | None) -> AsyncIte
         from catalog.recommend import Recommender
         from catalog.recsys.kaggle import load_kaggle
 
-        conn = await asyncio.to_thread(load_kaggle, data_dir)
+        conn = await asyncio.to_thread(load_kaggle, data_dir, warn=warn)
         rec = Recommender.from_connection(conn)
         try:
             yield rec
@@ -148,12 +149,6 @@ def _no_sales_yet(first: date | None) -> str:
     return "the store has no transactions" if first is None else f"the first sale is on {first}"
 
 
-def _check_writable(path: Path) -> None:
-    """Open ``path`` for appending, as writing it will; an OSError names it (a folder, no such folder)."""
-    with path.open("a", encoding="utf-8"):
-        pass
-
-
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.k < 1 or args.k > 100:
         raise BadQueryError("--k must be between 1 and 100")
@@ -162,7 +157,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             raise BadQueryError("--as-of applies to --customer; put as_of in the batch file instead")
         rows = read_batch(args.batch)
         if args.output:  # fail on a bad --output before the work, not after it
-            await asyncio.to_thread(_check_writable, Path(args.output))
+            await asyncio.to_thread(check_writable, Path(args.output))
         async with open_recommender(settings, args.data) as rec:
             t0 = time.perf_counter()
             results = await rec.recommend_many(rows, k=args.k)
@@ -174,7 +169,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             for (customer, as_of), recs in zip(rows, results, strict=True)
         )
         if args.output:
-            await asyncio.to_thread(Path(args.output).write_text, text, encoding="utf-8")
+            await asyncio.to_thread(write_file, Path(args.output), text)
         else:
             sys.stdout.write(text)
         unknown = sum(1 for c, _ in rows if c not in known)
@@ -192,7 +187,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         raise BadQueryError("--customer must not be empty")
     as_of = parse_day(args.as_of) if args.as_of else None
     if args.output:
-        await asyncio.to_thread(_check_writable, Path(args.output))
+        await asyncio.to_thread(check_writable, Path(args.output))
     async with open_recommender(settings, args.data) as rec:
         recs = await rec.recommend(customer, as_of=as_of, k=args.k)
         known = await rec.known_customers([customer])
@@ -203,7 +198,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         print(f"warning: customer {customer} is unknown; showing best sellers", file=sys.stderr)
     if args.output:
         text = json.dumps(_line(customer, as_of, recs), ensure_ascii=False) + "\n"
-        await asyncio.to_thread(Path(args.output).write_text, text, encoding="utf-8")
+        await asyncio.to_thread(write_file, Path(args.output), text)
     elif args.json:
         print(json.dumps(_line(customer, as_of, recs), ensure_ascii=False))
     else:

@@ -59,6 +59,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.store import MetricsStore, ensure_bot_schema
     from catalog.db import Database
     from reclmms.cli import require_store
+    from reclmms.commands._output import write_file
 
     require_store(settings)
     backend, health = (await _health(settings)) if args.health else (settings.llm.backend, None)
@@ -66,7 +67,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         await ensure_bot_schema(db)
         figures = await collect_stats(MetricsStore(db), backend=backend, health=health)
     if args.chart:
-        args.chart.write_bytes(await activity_chart(figures))
+        write_file(args.chart, await activity_chart(figures))  # whole or not at all
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:
