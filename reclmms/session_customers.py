@@ -1,10 +1,12 @@
-"""The customer a terminal conversation was given, remembered across ``reclmms ask`` calls.
+"""The customer a terminal conversation was given, remembered across ``reclmms ask`` and ``chat`` runs.
 
 ``reclmms ask --session S --customer C`` links conversation S to customer C, so a later
-``ask --session S`` without ``--customer`` still sees C's history, as ``/customer ID`` does for
-the rest of a ``reclmms chat``. The link is a small file next to the session's lock
-(``reclmms.session_lock``), read and written while the turn holds that lock; ``--customer``
-given again replaces it. The Telegram bot never reads it: there, the account link decides.
+``ask --session S`` without ``--customer`` still sees C's history; ``reclmms chat --session S`` reads
+and writes the same link (``--customer C`` or ``/customer C`` links, ``/customer none`` unlinks), so
+ask and chat share it. The link is a small file next to the session's lock (``reclmms.session_lock``),
+written while the session's lock is held; ``--customer`` given again replaces it. Forgetting the
+conversation (``--reset``, ``/reset``) keeps it. The Telegram bot never reads it: there, the account
+link decides.
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
 """`reclmms chat`: the shopping assistant in the terminal.
 
 Product lines print as soon as retrieval finishes; the reply streams after them.
-Commands: /photo PATH [caption], /reset, /customer ID, /help, /quit. Each turn (and /reset)
+Commands: /photo PATH [caption], /reset, /customer [ID|none], /help, /quit. Each turn (and /reset)
 holds the session's lock (``reclmms.session_lock``), shared with ``reclmms ask --session``.
+A session remembers the customer last linked to it, by ``--customer`` or ``/customer ID``, across runs
+and ``/reset`` (``reclmms.session_customers``, as for ``ask --session``); ``/customer none`` unlinks it.
+A chat that continues a conversation with earlier turns says so in its first lines.
 A Chroma server is reached on the first search, as in ``reclmms ask``: the chat starts while it is down,
 and a search of an empty index prints the operator's hint on stderr once.
 """
@@ -23,10 +26,13 @@ from reclmms.settings import Settings
 HELP = (
     "Type what you are looking for, in any language. Commands:\n"
     "  /photo PATH [caption]  find look-alikes of a photo\n"
-    "  /customer ID           link a customer id (history, personal picks)\n"
-    "  /reset                 forget this conversation\n"
+    "  /customer ID           link a customer id (history, personal picks); the session remembers it\n"
+    "  /customer              show the linked customer\n"
+    "  /customer none         unlink the customer\n"
+    "  /reset                 forget this conversation (the linked customer stays)\n"
     "  /quit                  leave"
 )
+UNLINK = ("none", "-")  # /customer none (or -): unlink
 
 
 def _path_words(words: list[str]) -> int:
@@ -79,6 +85,45 @@ async def _locked(settings: Settings, session_id: str, work: Callable[..., Await
     return True
 
 
+async def _linked(settings: Settings, session_id: str, customer_id: str | None) -> bool:
+    """Remember ``customer_id`` (None: none) for the session, holding its lock; False when it is busy."""
+    from reclmms.session_customers import remember
+
+    async def write() -> None:
+        remember(settings.data_dir, session_id, customer_id)
+
+    return await _locked(settings, session_id, write)
+
+
+def _customer_line(customer_id: str | None) -> str:
+    return f"Customer: {customer_id}" if customer_id else "Customer: (none; /customer ID links one)"
+
+
+async def _earlier_turns(agent, session_id: str) -> int:  # type: ignore[no-untyped-def]
+    """How many turns the session's kept conversation has had (0 for a new or forgotten one)."""
+    state = await agent.graph.aget_state({"configurable": {"thread_id": session_id}})
+    return int((state.values or {}).get("turns") or 0)
+
+
+async def _customer_command(settings: Settings, catalog: Any, session: Any, rest: list[str]) -> Any:
+    """``/customer``: show the linked customer; ``/customer ID`` link one; ``/customer none`` unlink. The session."""
+    from agent.turn import Session
+    from reclmms.commands.ask import check_customer
+
+    if not rest:
+        print(_customer_line(session.customer_id))
+        return session
+    try:
+        customer = None if rest[0].lower() in UNLINK else await check_customer(catalog, rest[0])
+    except NotFoundError as exc:
+        print(f"error: {exc}")
+        return session
+    if not await _linked(settings, session.session_id, customer):
+        return session
+    print(_customer_line(customer))
+    return Session(session.session_id, customer, session.language, session.channel)
+
+
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     from agent.turn import Session
     from reclmms.app import open_services
@@ -86,19 +131,30 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     from reclmms.commands import ask
     from reclmms.commands.ask import RESET_DONE, backend_override, check_customer
     from reclmms.commands.search import read_photo
+    from reclmms.session_customers import remembered
 
     require_store(settings)
     backend = backend_override(settings, args.backend)
     async with open_services(settings, backend=backend, search_at_start=ask.search_at_start(settings)) as services:
         await require_catalog(settings, services.catalog)
-        session = Session(
-            session_id=args.session,
-            customer_id=await check_customer(services.catalog, args.customer),
-            channel="terminal",
-        )
+        given = await check_customer(services.catalog, args.customer)
+        customer: str | None
+        if given is not None:
+            await _linked(settings, args.session, given)
+            customer = given
+        else:  # the customer linked to this session before, while the catalog still knows it
+            customer = remembered(settings.data_dir, args.session)
+            if customer is not None and not await services.catalog.history.customer_exists(customer):
+                customer = None
+        session = Session(session_id=args.session, customer_id=customer, channel="terminal")
         agent = services.agent
         assert agent is not None
         print(f"RecLMMs chat (model: {agent.backend_name}). /help for commands, /quit to leave.")
+        if turns := await _earlier_turns(agent, session.session_id):
+            print(f"Continuing conversation '{session.session_id}' ({turns} earlier turn(s)): "
+                  "/reset forgets it, or start another with --session NAME.")
+        if customer is not None:
+            print(_customer_line(customer))
         warned = False
         while True:
             if not warned and (warning := await ask.index_warning(services.catalog)) is not None:
@@ -119,17 +175,11 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                     return 0
                 if command == "/help":
                     print(HELP)
-                elif command == "/reset":
+                elif command == "/reset":  # the conversation only: the linked customer stays
                     if await _locked(settings, session.session_id, agent.reset, session.session_id):
                         print(RESET_DONE)
                 elif command == "/customer":
-                    try:
-                        customer = await check_customer(services.catalog, rest[0] if rest else None)
-                    except NotFoundError as exc:
-                        print(f"error: {exc}")
-                        continue
-                    session = Session(session.session_id, customer, session.language, session.channel)
-                    print(f"Customer: {session.customer_id or '(none)'}")
+                    session = await _customer_command(settings, services.catalog, session, rest)
                 elif command == "/photo":
                     if not rest:
                         print("usage: /photo PATH [caption]")
