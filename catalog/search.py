@@ -42,6 +42,8 @@ MAX_QUERY_CHARS = 1000
 REFRESH_CHECK_S = 30.0
 # Photo + caption: weight of the caption's text similarity in the re-ranking.
 CAPTION_WEIGHT = 0.35
+# Photo and text as one request (``photo_and_text``): how many look-alikes and text matches are pooled, at least.
+BOTH_POOL = 50
 PHOTO_VECTORS_KEPT = 8  # query photos whose vectors are kept (``SearchEngine.photo``)
 _META_SQL = "SELECT " + ", ".join(METADATA_COLUMNS) + " FROM articles"
 
@@ -224,6 +226,32 @@ class SearchEngine:
         rescored.sort(key=lambda h: -h[1])
         return await self._hits(rescored[:k])
 
+    async def photo_and_text(self, photo: bytes, text: str, filters: SearchFilters, k: int) -> list[SearchHit]:
+        """Articles that look like ``photo`` and match ``text``, both counting alike (``reclmms search TEXT
+        --photo FILE``; ``photo`` with a caption only refines the photo's look-alikes). The look-alikes and
+        the text matches are pooled, every pooled article is scored on both sides, each side's similarity
+        is scaled to 0..1 over the pool, and the mean ranks them (``fuse_similarities``)."""
+        query = _check_query(text)
+        k = _check_k(k)
+        key = hashlib.sha1(photo).hexdigest()
+        cached = self._photo_vectors.get(key)
+        image = await asyncio.to_thread(load_photo, photo) if cached is None else None  # checks the photo
+        await self._check_filters(filters)
+        await self._open_for_search()
+        if await asyncio.to_thread(self.vectors.image.recent_count) == 0:
+            logger.warning("photo search asked, but no article images are indexed")
+            return await self.text(query, filters, k)
+        photo_vector = cached if cached is not None else await self._embed_photo(key, image)
+        text_vector = (await asyncio.to_thread(self.text_embedder.embed, [query]))[0]
+        pool = max(BOTH_POOL, 5 * k)
+        looks = await self._search(self.vectors.image, photo_vector, filters, pool)
+        reads = await self._search(self.vectors.text, text_vector, filters, pool)
+        ids = list(dict.fromkeys([i for i, _ in looks] + [i for i, _ in reads]))
+        image_vectors = await asyncio.to_thread(self.vectors.image.get_vectors, ids)
+        text_vectors = await asyncio.to_thread(self.vectors.text.get_vectors, ids)
+        fused = fuse_similarities(ids, [(image_vectors, photo_vector), (text_vectors, text_vector)])
+        return await self._hits(fused[:k])
+
     async def _embed_photo(self, key: str, image: Any) -> np.ndarray:
         """The vector of a checked query photo, kept under ``key`` among the last ``PHOTO_VECTORS_KEPT``."""
         vector = np.asarray((await asyncio.to_thread(self.image_embedder.embed_images, [image]))[0])
@@ -257,6 +285,32 @@ class SearchEngine:
     async def _hits(self, scored: list[tuple[str, float]]) -> list[SearchHit]:
         found = {a.article_id: a for a in await self.articles.get_many([i for i, _ in scored])}
         return [SearchHit(article=found[i], score=s) for i, s in scored if i in found]
+
+
+def fuse_similarities(
+    ids: list[str], sides: list[tuple[dict[str, np.ndarray], np.ndarray]]
+) -> list[tuple[str, float]]:
+    """``ids`` ranked by the mean over ``sides`` (each: the articles' vectors and a query vector) of their
+    cosine similarity scaled to 0..1 over ``ids``, so that each side counts alike whatever the spread of
+    its similarities; an article without a vector on a side scores 0 there. Best first."""
+    total = np.zeros(len(ids))
+    for vectors, query in sides:
+        q = np.asarray(query, dtype=np.float64).reshape(-1)
+        q = q / (np.linalg.norm(q) or 1.0)
+        sims = np.full(len(ids), np.nan)
+        for n, article_id in enumerate(ids):
+            v = vectors.get(article_id)
+            if v is not None:
+                v = np.asarray(v, dtype=np.float64).reshape(-1)
+                sims[n] = float(v @ q) / (float(np.linalg.norm(v)) or 1.0)
+        known = sims[~np.isnan(sims)]
+        if known.size == 0:
+            continue
+        low, high = float(known.min()), float(known.max())
+        scaled = (sims - low) / (high - low) if high > low else np.where(np.isnan(sims), np.nan, 1.0)
+        total += np.nan_to_num(scaled, nan=0.0)
+    scores = total / max(len(sides), 1)
+    return sorted(((i, float(s)) for i, s in zip(ids, scores, strict=True)), key=lambda h: -h[1])
 
 
 def _check_query(query: str | None) -> str:

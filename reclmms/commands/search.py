@@ -1,4 +1,7 @@
-"""`reclmms search ["QUERY"] [--photo FILE] [--filter k=v ...] [--k N] [--json]`: retrieval only."""
+"""`reclmms search ["QUERY"] [--photo FILE] [--filter k=v ...] [--k N] [--json]`: retrieval only.
+
+With both a QUERY and ``--photo``, both count alike (``SearchEngine.photo_and_text``).
+"""
 
 from __future__ import annotations
 
@@ -22,7 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser(
         "search",
         help="search the catalog by text (any language) and/or photo",
-        description="Search the catalog: semantic text search, photo look-alikes, metadata filters.",
+        description="Search the catalog: semantic text search, photo look-alikes, metadata filters. "
+        "With both a QUERY and --photo, both count alike: products that look like the photo and match the text.",
     )
     parser.add_argument("query", nargs="?", default=None, help="what to look for (may be omitted with --photo)")
     parser.add_argument("--photo", metavar="FILE", help="find products that look like this photo")
@@ -120,8 +124,10 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         await require_catalog(settings, catalog)
         if await asyncio.to_thread(catalog.search.vectors.text.count) == 0:
             raise DataError(catalog.search.vectors.missing_index_message())
-        if photo is not None:
-            hits = await catalog.search_photo(photo, filters, k, text=query)
+        if photo is not None and query is not None and query.strip():  # both count alike
+            hits = await catalog.search.photo_and_text(photo, query, filters, k)
+        elif photo is not None:
+            hits = await catalog.search_photo(photo, filters, k)
         else:
             hits = await catalog.search_text(query, filters, k)
     if args.json:
