@@ -12,7 +12,9 @@ supervisor restarts it or the operator sees it; the turns under way end without 
 
 The first SIGINT, SIGTERM or SIGHUP stops the bot gently (answers under way are finished); from
 then on a second one has its default action and ends the process at once. SIGHUP (the terminal
-closed) is left alone when it is ignored, as under ``nohup``.
+closed) is left alone when it is ignored, as under ``nohup``. A stop while the Bot API cannot be
+reached says in one warning line that the last updates fetched could not be confirmed (PTB's
+updater logs a traceback for it; ``_OneLine`` makes it one line).
 """
 
 from __future__ import annotations
@@ -23,35 +25,52 @@ import logging
 import signal
 from collections.abc import Callable, Iterator
 
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, NetworkError
+
+from bot.retrying import is_transient
 
 logger = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 RETRY_LOOP_LOGGER = "telegram.ext"  # the logger PTB's retry loop writes to
 UPDATER_LOGGER = "telegram.ext.Updater"  # and its updater, on its way out
+CONFIRMING = "_get_updates_cleanup"  # the updater's function that makes its last getUpdates
 
 
-class _TokenRefused(logging.Filter):
-    """PTB's retry loop logs the InvalidToken it ends on with a traceback, and its updater logs
-    another one for the last getUpdates it makes on its way out (to confirm the updates it fetched,
-    which a refused token cannot). ``Stopper.fail`` says it in one line, so the first record
-    (``keep``) keeps its message and loses the traceback, and the second goes."""
+class _OneLine(logging.Filter):
+    """Records PTB logs with a traceback for a Bot API failure that ``serve`` says in one line.
 
-    def __init__(self, keep: bool) -> None:
+    PTB's retry loop logs the InvalidToken it ends on, and its updater logs another one for the
+    last getUpdates it makes on its way out (to confirm the updates it fetched, which a refused
+    token cannot). ``Stopper.fail`` says it in one line, so the first record (``on_way_out``
+    false) keeps its message and loses the traceback, and the second goes. That last getUpdates
+    also fails when the Bot API cannot be reached (an outage, a gateway's 5xx, a timeout): its
+    record becomes one warning line, as the failed polls before it are (the updates left
+    unconfirmed come again at the next start; the update log, ``bot.store.UpdateLog``, skips
+    those already answered). Any other failure keeps its traceback."""
+
+    def __init__(self, on_way_out: bool) -> None:
         super().__init__()
-        self.keep = keep
+        self.on_way_out = on_way_out
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], InvalidToken):
-            if not self.keep:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, InvalidToken):
+            if self.on_way_out:
                 return False
-            record.exc_info = None
-            record.exc_text = None
+        elif self.on_way_out and record.funcName == CONFIRMING and isinstance(error, NetworkError) and is_transient(error):
+            record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+            record.msg = ("could not confirm the last updates to the Bot API while stopping (%s: %s); "
+                          "they may be delivered again at the next start")
+            record.args = (type(error).__name__, error.message)
+        else:
+            return True
+        record.exc_info = None
+        record.exc_text = None
         return True
 
 
-_FILTERS = {RETRY_LOOP_LOGGER: _TokenRefused(keep=True), UPDATER_LOGGER: _TokenRefused(keep=False)}
+_FILTERS = {RETRY_LOOP_LOGGER: _OneLine(on_way_out=False), UPDATER_LOGGER: _OneLine(on_way_out=True)}
 
 
 class Stopper:
@@ -63,8 +82,8 @@ class Stopper:
         self._stop = asyncio.Event()
         self.error: InvalidToken | None = None
         self.method = ""  # the call the token was refused for
-        for name, token_filter in _FILTERS.items():
-            logging.getLogger(name).addFilter(token_filter)  # once: the same filters
+        for name, one_line in _FILTERS.items():
+            logging.getLogger(name).addFilter(one_line)  # once: the same filters
 
     def request(self) -> None:
         self._stop.set()
