@@ -94,6 +94,8 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
         return r.get(language, f"link_first_{ctx.channel}" if ctx.channel else "link_first")
     if kind == "history":
         return r.get(language, "history", n=n) if n else r.get(language, "history_none")
+    if kind == "popular" and not n:  # no sales to rank by: nothing is promised that is not shown
+        return r.get(language, "no_sales")
     if kind == "popular":
         return r.get(language, "popular", n=n) if ctx.customer_id else _no_customer(ctx, language)
     if not n:

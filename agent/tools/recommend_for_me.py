@@ -5,7 +5,8 @@
    arrivals) and ranks them.
 2. When a capable model is available, it picks and explains among those candidates only;
    its picks are validated against the candidate ids (anything else is ignored).
-Without a linked account the shopper gets popular items.
+Without a linked account, or without a history, the shopper gets popular items; a store with no
+sales (no transactions, so no best sellers) gets none, marked ``no_sales`` so the reply says so.
 """
 
 from __future__ import annotations
@@ -61,6 +62,15 @@ async def _llm_picks(ctx: AgentContext, history: list[Article], candidates: list
     return valid[:k], reason
 
 
+async def _popular(ctx: AgentContext, k: int, why: str) -> ToolOutput:
+    """The best sellers instead of personal picks; none at all means the store has no sales to rank by."""
+    popular = [a for a, _ in await ctx.catalog.popular(k=k)]
+    if not popular:
+        return ToolOutput(articles=[], kind="popular", extra={"no_sales": True},
+                          observation=f"{why}; no sales data yet, so no best sellers to show")
+    return ToolOutput(articles=popular, kind="popular", observation=f"{why}; popular items")
+
+
 @tool
 async def recommend_for_me(runtime: ToolRuntime, k: int = 5) -> ToolOutput:
     """Personal recommendations for the shopper from their own purchase history (no arguments
@@ -68,14 +78,11 @@ async def recommend_for_me(runtime: ToolRuntime, k: int = 5) -> ToolOutput:
     ctx = cast(AgentContext, runtime.context)
     k = max(1, min(int(k), 10))
     if not ctx.customer_id:
-        popular = await ctx.catalog.popular(k=k)
-        return ToolOutput(articles=[a for a, _ in popular], kind="popular",
-                          observation="no linked account; popular items")
+        return await _popular(ctx, k, "no linked account")
     recs = await ctx.catalog.recommend(ctx.customer_id, None, CANDIDATES)
     candidates = [r.article for r in recs]
     if not candidates:
-        popular = await ctx.catalog.popular(k=k)
-        return ToolOutput(articles=[a for a, _ in popular], kind="popular", observation="no history; popular items")
+        return await _popular(ctx, k, "no history")
     picks: list[str] = []
     reason = ""
     if ctx.llm_rerank:

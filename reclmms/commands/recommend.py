@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from catalog.recsys.notices import ADD_TRANSACTIONS, Outcome, batch_summary, customer_warning
 from reclmms.commands._output import check_writable, warn, write_file
 from reclmms.errors import BadQueryError, DataError
 from reclmms.settings import Settings
@@ -133,6 +134,9 @@ def _line(customer_id: str, as_of: date | None, recs: list[Any]) -> dict[str, An
 
 
 def _print_table(customer_id: str, recs: list[Any], out: TextIO) -> None:
+    if not recs:  # why is on stderr (catalog/recsys/notices.py)
+        print(f"No recommendations for {customer_id}.", file=out)
+        return
     print(f"Recommendations for {customer_id}:", file=out)
     for i, r in enumerate(recs, 1):
         price = f"  {r.article.price:.2f}" if r.article.price is not None else ""
@@ -140,13 +144,9 @@ def _print_table(customer_id: str, recs: list[Any], out: TextIO) -> None:
         print(f"      {r.reason}  [{', '.join(r.sources)}; score {r.score:.4f}]", file=out)
 
 
-def _before_sales(as_of: date, first: date | None) -> bool:
-    """True when nothing was sold before ``as_of`` (transactions on ``as_of`` itself are not used)."""
-    return first is None or as_of <= first
-
-
-def _no_sales_yet(first: date | None) -> str:
-    return "the store has no transactions" if first is None else f"the first sale is on {first}"
+def _how_to_add(data_dir: str | None) -> str:
+    """How the store (or --data DIR) gets the transactions that best sellers come from."""
+    return f"{Path(data_dir) / 'transactions_train.csv'} has none" if data_dir else ADD_TRANSACTIONS
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -172,14 +172,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             await asyncio.to_thread(write_file, Path(args.output), text)
         else:
             sys.stdout.write(text)
-        unknown = sum(1 for c, _ in rows if c not in known)
-        too_early = sum(1 for _, as_of in rows if as_of is not None and _before_sales(as_of, first))
-        print(
-            f"{len(rows)} rows in {seconds:.2f} s"
-            + (f"; {unknown} unknown customer(s) got best sellers" if unknown else "")
-            + (f"; {too_early} row(s) had no sales data before their as_of ({_no_sales_yet(first)})" if too_early else ""),
-            file=sys.stderr,
-        )
+        outcomes = [Outcome(c, a, len(recs), c in known) for (c, a), recs in zip(rows, results, strict=True)]
+        print(batch_summary(outcomes, first, seconds, _how_to_add(args.data)), file=sys.stderr)
         return 0
 
     customer = (args.customer or "").strip()
@@ -191,11 +185,10 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     async with open_recommender(settings, args.data) as rec:
         recs = await rec.recommend(customer, as_of=as_of, k=args.k)
         known = await rec.known_customers([customer])
-        first = await rec.first_sale() if as_of is not None else None
-    if as_of is not None and _before_sales(as_of, first):
-        print(f"warning: there is no sales data before {as_of} ({_no_sales_yet(first)})", file=sys.stderr)
-    elif customer not in known:
-        print(f"warning: customer {customer} is unknown; showing best sellers", file=sys.stderr)
+        first = await rec.first_sale()
+    warning = customer_warning(Outcome(customer, as_of, len(recs), customer in known), first, _how_to_add(args.data))
+    if warning:
+        print(warning, file=sys.stderr)
     if args.output:
         text = json.dumps(_line(customer, as_of, recs), ensure_ascii=False) + "\n"
         await asyncio.to_thread(write_file, Path(args.output), text)
