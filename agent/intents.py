@@ -41,8 +41,15 @@ _HISTORY = re.compile(
 )
 _RECOMMEND = re.compile(
     r"(recommend|suggest|for me\b|pick (something|for)|what should i (buy|wear|get)|surprise me|"
-    r"based on my|personal(ised|ized)?|推荐|建议|适合我|给我挑|recomi[eé]nd|recomend|recommande|conseill|para m[ií]\b|"
+    r"based on my|personal(ised|ized)?|any ideas|what'?s (new|popular|trending|hot)|best[- ]?sellers?|trending|"
+    r"推荐|建议|适合我|给我挑|recomi[eé]nd|recomend|recommande|conseill|para m[ií]\b|"
     r"empfiehl|empfehl|consiglia|рекоменд|おすすめ)",
+    _F,
+)
+# The English ones: only an English request's other words are read for a subject (``_names_a_subject``).
+_ENGLISH_RECOMMEND = re.compile(
+    r"(recommend|suggest|for me\b|pick (something|for)|what should i|surprise me|based on my|personal|any ideas|"
+    r"what'?s (new|popular|trending|hot)|best[- ]?sellers?|trending)",
     _F,
 )
 # Words of an English request for personal picks that name no subject of their own: with only these
@@ -64,8 +71,8 @@ _LATIN_WORD = re.compile(r"[a-z][a-z'-]*")
 def _names_a_subject(text: str) -> bool:
     """An English request for picks that also says what for ("any suggestions for a beach holiday?")."""
     low = text.lower()
-    if not low.isascii():
-        return False
+    if not low.isascii() or not _ENGLISH_RECOMMEND.search(low):
+        return False  # "empfiehl mir etwas", "recommande-moi quelque chose": the shopper's own picks
     rest = _RECOMMEND.sub(" ", low)
     words = [w.strip("'-") for w in _LATIN_WORD.findall(rest)]
     # what is left of a word the "recommend" words were cut out of ("suggest|ions", "recommend|ation")

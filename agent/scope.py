@@ -44,8 +44,9 @@ SCOPE_FIELDS = ("product_type", "garment_group", "section", "index_group")
 # Request words around the object, per language (lower case).
 _REQUEST_WORDS = {
     "en": "a an the some any one new good nice best cheap recommend recommended suggest show find get give buy sell "
-          "sells selling carry stock me us i i'm im i'd id am is are want wanted need would like love please can "
-          "could will you do does have has got looking search searching order shop where what about how "
+          "sells selling carry stock me us i i'm im i'd id am is are want wanted need would should shall may might "
+          "must like love please can could will you do does have has got looking search searching order shop where "
+          "what about how "
           "there here hi hello hey ok okay".split(),
     "es": "un una unos unas el la los las me recomienda recomiéndame recomiendame quiero busco buscando necesito "
           "comprar vendes venden tienes tienen hay por favor puedes dame muéstrame muestrame".split(),
