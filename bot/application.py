@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -59,6 +59,15 @@ def _polling_failed(error: TelegramError) -> None:
 ServicesFactory = Callable[[Settings], AbstractAsyncContextManager[Any]]
 BOT_COMMANDS = ("start", "help", "reset", "history", "cancel")
 POLL_TIMEOUT_S = 10.0  # getUpdates' long-poll timeout under serve (python-telegram-bot's default)
+
+
+class WebhookRefused(Exception):
+    """Telegram answered ``setWebhook`` with a 400: it will not send updates to the webhook URL
+    (an http:// URL, a port it does not send to, a host it cannot resolve, a bad secret token)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"Telegram refused the webhook URL {url}: {reason}")
+        self.url, self.reason = url, reason
 
 
 def _default_services(settings: Settings) -> AbstractAsyncContextManager[Any]:
@@ -268,14 +277,17 @@ async def running(
             await app.post_init(app)
         assert app.updater is not None
         if webhook_url:
-            await app.updater.start_webhook(
-                listen=listen,
-                port=port,
-                url_path=urlparse(webhook_url).path.lstrip("/"),
-                webhook_url=webhook_url,
-                secret_token=secret_token,
-                allowed_updates=Update.ALL_TYPES,
-            )
+            try:
+                await app.updater.start_webhook(
+                    listen=listen,
+                    port=port,
+                    url_path=urlparse(webhook_url).path.lstrip("/"),
+                    webhook_url=webhook_url,
+                    secret_token=secret_token,
+                    allowed_updates=Update.ALL_TYPES,
+                )
+            except BadRequest as exc:  # the Bot API was reached, and said no
+                raise WebhookRefused(webhook_url, exc.message) from None
         else:
             await app.updater.start_polling(
                 poll_interval=0.0,
@@ -315,8 +327,9 @@ async def serve_until_stopped(
 
 def serve(settings: Settings, mode: str | None = None, services_factory: ServicesFactory | None = None) -> None:
     """Run the bot until SIGINT, SIGTERM or SIGHUP: long polling (default) or a webhook. A token the Bot
-    API rejects, or an API that cannot be reached, stops it at once with ``ConfigError``; so does
-    a token rejected later on, while polling (python-telegram-bot would stop polling for good)."""
+    API rejects, an API that cannot be reached, or a webhook URL Telegram refuses stops it at once
+    with ``ConfigError``; so does a token rejected later on, while polling (python-telegram-bot
+    would stop polling for good)."""
     stopper = Stopper()
     app = build_application(settings, services_factory, on_invalid_token=stopper.fail)
     token = bot_token(settings)
@@ -340,6 +353,12 @@ def serve(settings: Settings, mode: str | None = None, services_factory: Service
         how = {"poll_timeout": POLL_TIMEOUT_S}
     try:
         error = asyncio.run(serve_until_stopped(app, stopper, **how))
+    except WebhookRefused as exc:  # one line: Telegram's reason, and the setting to check
+        if "secret" in exc.reason.lower():
+            raise ConfigError(f"Telegram refused the webhook's secret token: {exc.reason} "
+                              "(check RECLMMS_TELEGRAM_WEBHOOK_SECRET)") from None
+        raise ConfigError(f"{exc.args[0].replace(token, '<token>')} "
+                          "(check [telegram] webhook_url / RECLMMS_TELEGRAM_WEBHOOK_URL)") from None
     except (InvalidToken, NetworkError) as exc:  # the API went away between the check and the start
         raise api_error(exc, cfg.base_url, token) from None
     except OSError as exc:  # the webhook's port is taken, or the address is not this machine's

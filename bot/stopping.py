@@ -25,7 +25,7 @@ import logging
 import signal
 from collections.abc import Callable, Iterator
 
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError
 
 from bot.retrying import is_transient
 
@@ -35,6 +35,7 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 RETRY_LOOP_LOGGER = "telegram.ext"  # the logger PTB's retry loop writes to
 UPDATER_LOGGER = "telegram.ext.Updater"  # and its updater, on its way out
 CONFIRMING = "_get_updates_cleanup"  # the updater's function that makes its last getUpdates
+SETTING_WEBHOOK = "(Bootstrap Set Webhook)"  # the retry loop of the updater's setWebhook, as it logs it
 
 
 class _OneLine(logging.Filter):
@@ -47,7 +48,9 @@ class _OneLine(logging.Filter):
     also fails when the Bot API cannot be reached (an outage, a gateway's 5xx, a timeout): its
     record becomes one warning line, as the failed polls before it are (the updates left
     unconfirmed come again at the next start; the update log, ``bot.store.UpdateLog``, skips
-    those already answered). Any other failure keeps its traceback."""
+    those already answered). A webhook URL that Telegram refuses (``setWebhook`` answered 400)
+    goes too: ``serve`` stops with one line quoting Telegram's reason. Any other failure keeps its
+    traceback."""
 
     def __init__(self, on_way_out: bool) -> None:
         super().__init__()
@@ -55,6 +58,8 @@ class _OneLine(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, BadRequest) and SETTING_WEBHOOK in record.getMessage():
+            return False  # Telegram refused the webhook URL: ``serve`` says why in its one error line
         if isinstance(error, InvalidToken):
             if self.on_way_out:
                 return False

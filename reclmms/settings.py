@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 
@@ -97,6 +99,31 @@ class AgentSettings(_Section):
     max_products: int = Field(default=5, ge=1, le=10)
 
 
+TELEGRAM_API_HOST = "api.telegram.org"
+WEBHOOK_PORTS = (443, 80, 88, 8443)  # the ports Telegram's Bot API sends webhooks to (setWebhook)
+
+
+def _webhook_url_problem(url: str, base_url: str) -> str | None:
+    """What Telegram would refuse in a webhook URL, or None. Telegram's own Bot API sends webhooks
+    over HTTPS to ports 443, 80, 88 and 8443 only; a local telegram-bot-api server (``base_url``
+    pointing elsewhere) also takes http:// and any port."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return "its port is not a number from 1 to 65535"
+    local = urlsplit(base_url).hostname not in (None, TELEGRAM_API_HOST)
+    schemes = ("https", "http") if local else ("https",)
+    if parts.scheme.lower() not in schemes or not parts.hostname:
+        if local:
+            return "must be an https:// or http:// URL with a host, such as https://bot.example.com/tg-hook"
+        return ("must be an https:// URL with a host, such as https://bot.example.com/tg-hook "
+                "(Telegram sends webhooks over HTTPS only)")
+    if not local and port is not None and port not in WEBHOOK_PORTS:
+        return f"port {port}: Telegram sends webhooks to ports 443, 80, 88 and 8443 only"
+    return None
+
+
 class TelegramSettings(_Section):
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
@@ -106,6 +133,15 @@ class TelegramSettings(_Section):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     rate_limit_per_minute: int = Field(default=20, ge=1)
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url_telegram_takes(cls, value: str, info: ValidationInfo) -> str:
+        """A URL Telegram would refuse fails at start, naming the setting, not at ``setWebhook``."""
+        value = value.strip()
+        if value and (problem := _webhook_url_problem(value, str(info.data.get("base_url") or ""))):
+            raise ValueError(problem)
+        return value
 
 
 class LinkingSettings(_Section):
@@ -121,6 +157,9 @@ class LoggingSettings(_Section):
         return value.strip().upper() if isinstance(value, str) else value
 
 
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
 class Secrets(_Section):
     """Read from the environment only."""
 
@@ -128,6 +167,17 @@ class Secrets(_Section):
     llm_api_key: SecretStr | None = None
     link_secret: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
+
+    @field_validator("telegram_webhook_secret", mode="before")
+    @classmethod
+    def _secret_token_telegram_takes(cls, value: Any) -> Any:
+        """Telegram's rule for setWebhook's secret_token (the value is never shown)."""
+        if isinstance(value, str):
+            value = value.strip()
+            if not _SECRET_TOKEN.fullmatch(value):
+                raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for "
+                                 "a webhook's secret token), such as the output of `openssl rand -hex 32`")
+        return value
 
 
 _SECRET_ENV = {
@@ -288,6 +338,7 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
     overrides, env_sources = _overrides(env)
     data = _merge(data, overrides)
     data["secrets"] = {key: env[name] for key, name in _SECRET_ENV.items() if env.get(name)}
+    env_sources.update({("secrets", key): _SECRET_ENV[key] for key in data["secrets"]})
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:

@@ -24,8 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         dest="mode",
         action="store_const",
         const="webhook",
-        help="webhook on [telegram] webhook_listen:webhook_port for webhook_url "
-        "(secret token from RECLMMS_TELEGRAM_WEBHOOK_SECRET)",
+        help="webhook on [telegram] webhook_listen:webhook_port for webhook_url, an https:// URL on port "
+        "443, 80, 88 or 8443 as Telegram requires (secret token from RECLMMS_TELEGRAM_WEBHOOK_SECRET: "
+        "1-256 of A-Z, a-z, 0-9, _ and -)",
     )
     parser.set_defaults(func=run, mode=None)
 

@@ -122,6 +122,29 @@ async def test_a_webhook_port_in_use_stops_serve_with_one_line(tmp_path: Path) -
     assert "Traceback" not in text
 
 
+async def test_a_webhook_url_telegram_refuses_stops_serve_with_one_line_quoting_why(tmp_path: Path) -> None:
+    """setWebhook answered 400 (the Bot API was reached, and refused the URL): no traceback, and not
+    "cannot reach the Bot API"; the line says Telegram's reason and which setting to check."""
+    free = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = free.sockets[0].getsockname()[1]
+    free.close()
+    await free.wait_closed()
+    async with FakeBotApi() as api:
+        api.fail(Failure("setWebhook", 400, "Bad Request: bad webhook: Failed to resolve host: Name or service not known"))
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.bot.test_bot_api_faults", f"http://{api.host}:{api.port}", api.token,
+            str(tmp_path), f"webhook:{port}", cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await asyncio.wait_for(proc.communicate(), 60)
+        assert not api.failures  # setWebhook was called, and refused
+    text = err.decode()
+    assert proc.returncode == 2, text
+    assert text.strip().splitlines()[-1] == (
+        "error: Telegram refused the webhook URL https://bot.example.com/hook: Bad webhook: failed to resolve host: "
+        "name or service not known (check [telegram] webhook_url / RECLMMS_TELEGRAM_WEBHOOK_URL)"), text
+    assert "Traceback" not in text and "cannot reach" not in text and " ERROR " not in text, text
+
+
 def main(base_url: str, token: str, root: Path, how: str = "polling") -> int:
     from bot.application import serve
     from reclmms.errors import ReclmmsError

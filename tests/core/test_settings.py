@@ -170,3 +170,59 @@ def test_log_levels_in_any_case(tmp_path):
     assert load_settings(write(tmp_path, "[logging]\nlevel = 'Warning '\n"), env={}).logging.level == "WARNING"
     with pytest.raises(ConfigError, match="logging.level"):
         load_settings(write(tmp_path, "[logging]\nlevel = 'loud'\n"), env={})
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"RECLMMS_TELEGRAM_WEBHOOK_URL": "http://bot.example.com/hook"},
+     "(RECLMMS_TELEGRAM_WEBHOOK_URL): bad value for 'telegram.webhook_url': must be an https:// URL with a host"),
+    ({"RECLMMS_TELEGRAM_WEBHOOK_URL": "bot.example.com/hook"}, "must be an https:// URL with a host"),
+    ({"RECLMMS_TELEGRAM_WEBHOOK_URL": "https:///hook"}, "must be an https:// URL with a host"),
+    ({"RECLMMS_TELEGRAM_WEBHOOK_URL": "https://bot.example.com:9443/hook"},
+     "port 9443: Telegram sends webhooks to ports 443, 80, 88 and 8443 only"),
+    ({"RECLMMS_TELEGRAM_WEBHOOK_URL": "https://bot.example.com:8x/hook"}, "its port is not a number"),
+    ({"RECLMMS_TELEGRAM_WEBHOOK_SECRET": "not so secret!"},
+     "(RECLMMS_TELEGRAM_WEBHOOK_SECRET): bad value for 'secrets.telegram_webhook_secret': "
+     "must be 1-256 characters of A-Z, a-z, 0-9, _ and -"),
+    ({"RECLMMS_TELEGRAM_WEBHOOK_SECRET": "x" * 257}, "must be 1-256 characters"),
+    ({"RECLMMS_TELEGRAM_WEBHOOK_SECRET": "pässword"}, "must be 1-256 characters"),
+])
+def test_a_webhook_telegram_would_refuse_fails_at_load_naming_the_setting(tmp_path, env, message):
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, ""), env=env)
+    assert message in str(info.value)
+    secret = env.get("RECLMMS_TELEGRAM_WEBHOOK_SECRET")
+    assert secret is None or secret not in str(info.value)
+
+
+def test_a_webhook_url_in_the_file_is_checked_too(tmp_path):
+    cfg = write(tmp_path, "[telegram]\nmode = 'webhook'\nwebhook_url = 'http://bot.example.com/hook'\n")
+    with pytest.raises(ConfigError, match=rf"\({cfg}\): bad value for 'telegram\.webhook_url': must be an https://"):
+        load_settings(cfg, env={})
+
+
+@pytest.mark.parametrize(("env", "url"), [
+    ({"RECLMMS_TELEGRAM_WEBHOOK_URL": "https://bot.example.com/tg-hook"}, "https://bot.example.com/tg-hook"),
+    ({"RECLMMS_TELEGRAM_WEBHOOK_URL": " https://bot.example.com:8443/hook "}, "https://bot.example.com:8443/hook"),
+    ({"RECLMMS_TELEGRAM_WEBHOOK_URL": "https://bot.example.com:88/hook"}, "https://bot.example.com:88/hook"),
+    # a local telegram-bot-api server takes an http:// webhook on any port
+    ({"RECLMMS_TELEGRAM_BASE_URL": "http://127.0.0.1:8081/bot",
+      "RECLMMS_TELEGRAM_WEBHOOK_URL": "http://127.0.0.1:9000/hook"}, "http://127.0.0.1:9000/hook"),
+    ({}, ""),
+])
+def test_webhook_urls_telegram_takes(tmp_path, env, url):
+    settings = load_settings(write(tmp_path, ""), env={**env, "RECLMMS_TELEGRAM_WEBHOOK_SECRET": "Ab_-09" * 40})
+    assert settings.telegram.webhook_url == url
+    assert settings.secrets.telegram_webhook_secret is not None
+
+
+def test_serve_with_an_http_webhook_url_stops_at_once_with_one_line(tmp_path, monkeypatch, capsys):
+    cfg = write(tmp_path, "")
+    monkeypatch.setenv("RECLMMS_TELEGRAM_TOKEN", "123:abc")
+    monkeypatch.setenv("RECLMMS_TELEGRAM_WEBHOOK_SECRET", "s3cret")
+    monkeypatch.setenv("RECLMMS_TELEGRAM_WEBHOOK_URL", "http://bot.example.com/hook")
+    assert main(["--config", str(cfg), "serve", "--webhook"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: invalid configuration (RECLMMS_TELEGRAM_WEBHOOK_URL): bad value for "
+                          "'telegram.webhook_url': must be an https:// URL with a host"), err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not (tmp_path / "data").exists()
