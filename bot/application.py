@@ -44,6 +44,7 @@ from bot.runtime import RUNTIME_KEY, BotRuntime, ChatTurns, RateLimiter
 from bot.sending import reply_kwargs, send_html
 from bot.stopping import Stopper, stop_signals
 from bot.store import LinkStore, MetricsStore, UpdateLog, UserStore, ensure_bot_schema
+from bot.updates_outage import PatientUpdates
 from bot.updates_request import ReadableUpdates
 from bot.warmup import WarmUp
 from reclmms.errors import ConfigError
@@ -224,18 +225,16 @@ def build_application(
     if http_client == "aiohttp":
         from bot.aiohttp_request import AiohttpRequest
 
-        builder = builder.request(AiohttpRequest(connection_limit=connection_pool_size)).get_updates_request(
-            ReadableUpdates(AiohttpRequest(connection_limit=2), on_invalid_token)
-        )
+        patient = PatientUpdates(AiohttpRequest(connection_limit=2))
+        builder = builder.request(AiohttpRequest(connection_limit=connection_pool_size))
     else:
         from telegram.request import HTTPXRequest
 
-        builder = (
-            builder.connection_pool_size(connection_pool_size)
-            .pool_timeout(30.0)
-            .get_updates_request(ReadableUpdates(HTTPXRequest(), on_invalid_token))
-        )
-    app = builder.build()
+        patient = PatientUpdates(HTTPXRequest())
+        builder = builder.connection_pool_size(connection_pool_size).pool_timeout(30.0)
+    app = builder.get_updates_request(ReadableUpdates(patient, on_invalid_token)).build()
+    updater = app.updater
+    patient.polling = lambda: updater is not None and updater.running  # a getUpdates outage is waited out
     register_handlers(app)
     return app
 

@@ -6,7 +6,9 @@ updates it fetched. When the Bot API cannot be reached (connections refused, or 
 answering 502) that call fails: the log says so in one warning line, without a traceback,
 whichever stop signal it was; another failure of that call (the Bot API answered, with an error)
 keeps its traceback. The updates left unconfirmed come again at the next start, and a message
-whose turn had finished is not answered twice.
+whose turn had finished is not answered twice. A stop late in a long outage, when the pause
+between two polls has grown long, ends within seconds all the same (not after the pause, which
+``docker stop``'s 10 s grace would cut short with SIGKILL).
 
 ``serve`` runs in a child process (``tests.bot.test_bot_api_faults``).
 """
@@ -27,17 +29,18 @@ from tests.bot.test_bot_api_faults import exit_code, serve_in_child
 
 UNCONFIRMED = "could not confirm the last updates to the Bot API while stopping"
 POLLING_RETRIED = "getUpdates failed, retrying"
+STOPPED_WITHIN_S = 8.0  # well under docker stop's 10 s grace; the pause before the next poll is 11 s by then
 
 
 def log_lines(tmp: Path) -> list[str]:
     return (tmp / "serve.log").read_text().splitlines()
 
 
-async def logged(tmp: Path, words: str, after: int = 0, wait_s: float = 60.0) -> None:
-    """Until a line of serve's log (from line ``after``) has ``words``."""
+async def logged(tmp: Path, words: str, after: int = 0, wait_s: float = 60.0, times: int = 1) -> None:
+    """Until ``times`` lines of serve's log (from line ``after``) have ``words``."""
     deadline = time.monotonic() + wait_s
-    while not [line for line in log_lines(tmp)[after:] if words in line]:
-        assert time.monotonic() < deadline, f"no {words!r} in the log: {log_lines(tmp)}"
+    while len([line for line in log_lines(tmp)[after:] if words in line]) < times:
+        assert time.monotonic() < deadline, f"not {times} {words!r} in the log: {log_lines(tmp)}"
         await asyncio.sleep(0.1)
 
 
@@ -115,3 +118,26 @@ async def test_an_update_left_unconfirmed_is_not_answered_twice_after_a_restart(
     log = log_lines(tmp_path)
     assert len([line for line in log if UNCONFIRMED in line]) == 1, log
     assert not [line for line in log if "Traceback" in line or " ERROR " in line], log
+
+
+@pytest.mark.parametrize("how", ["refuse", "502"])
+async def test_a_stop_late_in_a_long_outage_does_not_wait_for_the_next_poll(tmp_path: Path, how: How) -> None:
+    """python-telegram-bot's updater pauses 1 s after a failed poll, then half as long again each
+    time, up to 30 s: after seven failures (21 s into the outage) the next poll is 11 s away. A
+    SIGTERM then stops serve within seconds, with the usual one warning line and no traceback."""
+    async with FakeBotApi() as api, FakeOutage(api) as outage:
+        bot = await serve_in_child(api, tmp_path)
+        outage.start(60, how)
+        await logged(tmp_path, POLLING_RETRIED, times=7)
+        bot.send_signal(signal.SIGTERM)
+        try:
+            code = await asyncio.wait_for(bot.wait(), STOPPED_WITHIN_S)
+        except TimeoutError:
+            bot.kill()
+            await bot.wait()
+            pytest.fail(f"serve was still up {STOPPED_WITHIN_S:.0f} s after SIGTERM: {log_lines(tmp_path)[-5:]}")
+        assert outage.seconds < 60  # stopped during the outage
+    assert code == 0
+    log = log_lines(tmp_path)
+    assert not [line for line in log if "Traceback" in line or " ERROR " in line or line.startswith("error:")], log
+    assert len([line for line in log if UNCONFIRMED in line]) == 1, log
