@@ -88,7 +88,9 @@ async def collect_stats(
         "photos": await scalar("SELECT COUNT(*) FROM bot_turns WHERE photo = 1"),
         "ungrounded_dropped": await scalar("SELECT COALESCE(SUM(ungrounded_dropped), 0) FROM bot_turns"),
         "errors": await scalar("SELECT COUNT(*) FROM bot_errors"),
-        "failed_turns": await scalar("SELECT COUNT(*) FROM bot_turns WHERE ok = 0"),
+        # a turn is answered (ok), stopped with /cancel, or failed on an error (each one also in "errors")
+        "failed_turns": await scalar("SELECT COUNT(*) FROM bot_turns WHERE ok = 0 AND cancelled = 0"),
+        "cancelled_turns": await scalar("SELECT COUNT(*) FROM bot_turns WHERE cancelled = 1"),
         "llm": {"backend": backend, "health": health},
         "daily": [{"day": d, **v} for d, v in per_day.items()],
     }
@@ -134,6 +136,13 @@ def _llm_lines(backend: str, health: dict[str, Any] | None) -> list[tuple[str, s
     return lines
 
 
+def _turns(stats: dict[str, Any]) -> str:
+    """Such as "86: 84 answered, 1 stopped with /cancel, 1 failed on an error"."""
+    failed, cancelled = stats["failed_turns"], stats.get("cancelled_turns", 0)
+    answered = stats["turns"] - failed - cancelled
+    return f"{stats['turns']}: {answered} answered, {cancelled} stopped with /cancel, {failed} failed on an error"
+
+
 def stats_lines(stats: dict[str, Any]) -> list[tuple[str, str]]:
     """Label and value per line; counts are all time (the bot's database) unless the label says
     "since restart" (the running model backend's own counters)."""
@@ -146,14 +155,14 @@ def stats_lines(stats: dict[str, Any]) -> list[tuple[str, str]]:
         ("users", f"{stats['users']} (linked {stats['linked_users']})"),
         ("active 24h / 7d", f"{stats['active_24h']} / {stats['active_7d']}"),
         ("messages", str(stats["messages"])),
-        ("turns", f"{stats['turns']} (failed {stats['failed_turns']})"),
+        ("turns", _turns(stats)),
         ("turn latency p50 / p95", f"{sec(lat['p50'])} / {sec(lat['p95'])}"),
         ("tool usage (all time)", ", ".join(f"{k} {v}" for k, v in stats["tool_usage"].items()) or "–"),
-        ("top categories", _fmt_top(stats["top_categories"])),
-        ("top colours", _fmt_top(stats["top_colours"])),
+        ("top categories asked for", _fmt_top(stats["top_categories"])),
+        ("top colours asked for", _fmt_top(stats["top_colours"])),
         ("photos handled", str(stats["photos"])),
         ("ungrounded dropped", str(stats["ungrounded_dropped"])),
-        ("errors", str(stats["errors"])),
+        ("errors", f"{stats['errors']} (failed turns, and any other update that ended on an error)"),
         *_llm_lines(stats["llm"]["backend"], stats["llm"]["health"]),
         *([("search index", str(stats["search"].get("summary") or stats["search"].get("status")))]
           if stats.get("search") else []),

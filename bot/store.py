@@ -116,6 +116,18 @@ BOT_MIGRATIONS: list[str] = [
         moved_at REAL NOT NULL
     );
     """,
+    # 4: a turn stopped with /cancel is told apart from a failed one; and the searched categories and
+    # colours are what the shopper asked for. Earlier versions counted the first product shown when the
+    # tools had no filter: a photo's look-alikes, history, recommendations. Those terms go: such a turn
+    # made no search_catalog call, whose filters are the only ones with a category.
+    """
+    ALTER TABLE bot_turns ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;
+    DELETE FROM bot_turn_terms WHERE turn_id IN (
+        SELECT t.id FROM bot_turns t
+        WHERE t.tools NOT LIKE '%"search_catalog"%'
+          AND EXISTS (SELECT 1 FROM bot_turn_terms x WHERE x.turn_id = t.id AND x.kind = 'category')
+    );
+    """,
 ]
 
 
@@ -245,8 +257,9 @@ class TurnRecord:
     intent: str = ""
     language: str = ""
     tools: list[str] = field(default_factory=list)
-    terms: list[tuple[str, str]] = field(default_factory=list)  # ("category"|"colour", value)
-    ok: bool = True
+    terms: list[tuple[str, str]] = field(default_factory=list)  # ("category"|"colour", value) asked for
+    ok: bool = True  # answered; neither failed nor cancelled
+    cancelled: bool = False  # stopped with /cancel
 
 
 class MetricsStore:
@@ -400,9 +413,9 @@ async def _write_turn(conn: aiosqlite.Connection, row: tuple[TurnRecord, float])
     rec, at = row
     cur = await conn.execute(
         "INSERT INTO bot_turns(user_id, chat_id, at, seconds, llm_seconds, photo, products,"
-        " ungrounded_dropped, intent, language, tools, ok) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " ungrounded_dropped, intent, language, tools, ok, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (rec.user_id, rec.chat_id, at, rec.seconds, rec.llm_seconds, int(rec.photo), rec.products,
-         rec.ungrounded_dropped, rec.intent, rec.language, json.dumps(rec.tools), int(rec.ok)),
+         rec.ungrounded_dropped, rec.intent, rec.language, json.dumps(rec.tools), int(rec.ok), int(rec.cancelled)),
     )
     if rec.terms:
         await conn.executemany(

@@ -4,8 +4,9 @@ A Bot API that fails while the answer goes out never cuts the agent's turn short
 conversation state stays whole): ``bot.retrying`` rides out a short outage; past that, what
 could not be sent is reported in one warning line at the end of the turn (no traceback, no
 apology that could not be sent either), and the turn ends as a failed one (``ok`` false in its
-metrics) that is done with: its message leaves ``bot_pending`` and is not run again. A token the
-Bot API refuses is told by ``bot.stopping``, which stops the bot.
+metrics, and one error) that is done with: its message leaves ``bot_pending`` and is not run
+again. A token the Bot API refuses is told by ``bot.stopping``, which stops the bot. A turn
+stopped with /cancel is recorded as cancelled, not failed: /stats counts the two apart.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.runtime import BotRuntime
 from bot.sending import ProseStream, send_cards, send_html
 from bot.store import TurnRecord
 from catalog.models import Article
+from reclmms.errors import BadQueryError
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +88,11 @@ def _tool_args(call: dict[str, Any]) -> dict[str, Any]:
     return args
 
 
-def search_terms(tool_calls: list[dict[str, Any]], products: list[Article]) -> list[tuple[str, str]]:
-    """The categories and colours a turn searched for: the tools' filters, else what was shown."""
+def search_terms(tool_calls: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The categories and colours a turn searched for: its tools' filters, which come from the
+    shopper's words (a message, a photo's caption). What was shown is not what was asked for: the
+    look-alikes of a photo sent alone, or the products of a search that named no colour, count
+    for no colour (a photo of brown trousers is no search for brown)."""
     terms: list[tuple[str, str]] = []
     for call in tool_calls:
         args = _tool_args(call)
@@ -99,12 +104,6 @@ def search_terms(tool_calls: list[dict[str, Any]], products: list[Article]) -> l
             if isinstance(args.get(key), str) and args[key].strip():
                 terms.append(("colour", args[key].strip().lower()))
                 break
-    if not terms and products:
-        top = products[0]
-        if top.product_type:
-            terms.append(("category", top.product_type.lower()))
-        if top.colour:
-            terms.append(("colour", top.colour.lower()))
     return terms
 
 
@@ -133,7 +132,7 @@ async def run_turn(
     tool_calls: list[dict[str, Any]] = []
     result: TurnResult | None = None
     failed: dict[str, TelegramError] = {}  # what the Bot API kept from the shopper
-    ok = False
+    ok = cancelled = False
     try:
         if not rt.warmup.done:  # the first turns after a start wait for the models, within their budget
             await rt.warmup.wait(rt.settings.agent.turn_timeout_s)
@@ -170,6 +169,12 @@ async def run_turn(
         if not ok:  # counted for /stats, as the error handler counts the failures it sees
             await rt.metrics.error(type(failed["the reply"]).__name__)
         return result
+    except asyncio.CancelledError:  # /cancel (``ChatTurns.cancel``): stopped, not failed
+        cancelled = True
+        raise
+    except BadQueryError:  # answered with a note on what it lacks (an empty text, a bad image): no failure
+        ok = True
+        raise
     finally:
         stop_typing.set()
         elapsed = time.monotonic() - started
@@ -184,8 +189,9 @@ async def run_turn(
             intent=result.intent if result else "",
             language=result.language if result else "",
             tools=[_tool_name(c) for c in tool_calls],
-            terms=search_terms(tool_calls, products),
+            terms=search_terms(tool_calls),
             ok=ok,
+            cancelled=cancelled,
         )
         try:
             await asyncio.shield(rt.metrics.turn(record))

@@ -132,7 +132,10 @@ def test_stats_text_is_written_for_a_person() -> None:
     lines = dict(stats_lines(figures))
     assert lines["LLM backend"] == "qwen2.5-coder-1.5b · embedded · ok · loaded in 4.2 s · last answer 0.8 s"
     assert lines["LLM since restart"] == "12 turns, model failures 1; tool choice native 0 · json 3 · salvaged 0 · repaired 1"
-    assert lines["tool usage (all time)"] == "search_catalog 20" and lines["turns"] == "20 (failed 1)"
+    assert lines["tool usage (all time)"] == "search_catalog 20"
+    assert lines["turns"] == "20: 19 answered, 0 stopped with /cancel, 1 failed on an error"
+    assert dict(stats_lines({**figures, "cancelled_turns": 2}))["turns"] == \
+        "20: 17 answered, 2 stopped with /cancel, 1 failed on an error"
     text = stats_text(figures)
     assert "gguf" not in text and "4.219" not in text and "{" not in text and "=" not in text
     down = {**figures, "llm": {"backend": "openai", "health": {"ok": False, "error": "ConnectError"}}}
