@@ -25,7 +25,15 @@ from tests.bot.test_bot_crash_recovery import ROOT
 EXIT_WITHIN_S = 10.0
 
 
+def terminal_signals() -> None:
+    """SIGINT and SIGHUP at their defaults, as under a terminal, even when the tests themselves run in the
+    background (a shell starts those with SIGINT ignored) or under nohup (SIGHUP ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 def ignore_hangups() -> None:
+    terminal_signals()
     signal.signal(signal.SIGHUP, signal.SIG_IGN)  # what nohup does before it starts the command
 
 
@@ -35,7 +43,7 @@ async def serve_in_child(api: FakeBotApi, tmp: Path, nohup: bool = False) -> asy
     log = (tmp / "serve.log").open("ab")
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tests.bot.test_bot_api_faults", f"http://{api.host}:{api.port}", api.token, str(tmp),
-        cwd=ROOT, stdout=log, stderr=log, preexec_fn=ignore_hangups if nohup else None,
+        cwd=ROOT, stdout=log, stderr=log, preexec_fn=ignore_hangups if nohup else terminal_signals,
     )
     log.close()
     api.send_text(1400, "/help")

@@ -57,7 +57,13 @@ def _spawn(delay_s: float, argv: list[str], **env: str) -> subprocess.Popen[str]
     return subprocess.Popen(
         [sys.executable, "-m", "tests.core.slow_ask", str(delay_s), *argv],
         cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    """Ctrl-C's default in the child, even when the tests run in the background (where SIGINT is ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_reset_forgets_the_session(store: str, capsys: pytest.CaptureFixture[str]) -> None:
