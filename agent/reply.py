@@ -97,7 +97,8 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
     if kind == "popular" and not n:  # no sales to rank by: nothing is promised that is not shown
         return r.get(language, "no_sales")
     if kind == "popular":
-        return r.get(language, "popular", n=n) if ctx.customer_id else _no_customer(ctx, language)
+        asked = output.extra.get("asked")  # "what's popular?": no account is missing
+        return r.get(language, "popular", n=n) if ctx.customer_id or asked else _no_customer(ctx, language)
     if not n:
         return r.get(language, next((key for key in ("no_cheaper", "no_more") if output.extra.get(key)), "none"))
     if kind == "recommend":
@@ -134,7 +135,7 @@ def _cheaper_note(ctx: AgentContext, output: ToolOutput | None, language: str) -
 
 def _unlinked_note(ctx: AgentContext, output: ToolOutput | None, language: str) -> str:
     """Popular items instead of personal picks: no account is linked, and the shopper is told how to link one."""
-    if output is None or output.kind != "popular" or ctx.customer_id or not ctx.record.products:
+    if output is None or output.kind != "popular" or output.extra.get("asked") or ctx.customer_id or not ctx.record.products:
         return ""
     return _no_customer(ctx, language)
 
@@ -177,7 +178,10 @@ def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: 
         "refine": "updated the last search",
     }.get(intent, "searched the catalog")
     extra = "Say briefly why they fit \"your past purchases\"." if intent == "recommend" else ""
-    if output.kind == "popular":
+    if output.kind == "popular" and output.extra.get("asked"):
+        action = "listed the shop's popular items, as asked"
+        extra = "Never mention past purchases or personal picks; say briefly that these are popular right now."
+    elif output.kind == "popular":
         action = "listed popular items (no purchase history is linked)"
         extra = ("The shopper has no linked purchase history and was already told so: never mention past "
                  "purchases or personal picks; say briefly that these are popular right now.")

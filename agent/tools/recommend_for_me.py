@@ -5,7 +5,8 @@
    arrivals) and ranks them.
 2. When a capable model is available, it picks and explains among those candidates only;
    its picks are validated against the candidate ids (anything else is ignored).
-Without a linked account, or without a history, the shopper gets popular items; a store with no
+Without a linked account, or without a history, the shopper gets popular items, and so does anyone
+who asks for them ("what's popular?", ``agent/popular_requests.py``); a store with no
 sales (no transactions, so no best sellers) gets none, marked ``no_sales`` so the reply says so.
 """
 
@@ -18,6 +19,7 @@ from typing import Any, cast
 from langchain.tools import ToolRuntime, tool
 
 from agent.context import AgentContext
+from agent.popular_requests import asks_for_popular
 from agent.prompts import render
 from agent.tools._output import ToolOutput
 from catalog.models import Article
@@ -62,13 +64,15 @@ async def _llm_picks(ctx: AgentContext, history: list[Article], candidates: list
     return valid[:k], reason
 
 
-async def _popular(ctx: AgentContext, k: int, why: str) -> ToolOutput:
-    """The best sellers instead of personal picks; none at all means the store has no sales to rank by."""
+async def _popular(ctx: AgentContext, k: int, why: str, *, asked: bool = False) -> ToolOutput:
+    """The best sellers instead of personal picks; none at all means the store has no sales to rank by.
+    ``asked``: the shopper asked for what is popular, so no account or history is missing."""
     popular = [a for a, _ in await ctx.catalog.popular(k=k)]
+    extra: dict[str, Any] = {"asked": True} if asked else {}
     if not popular:
-        return ToolOutput(articles=[], kind="popular", extra={"no_sales": True},
+        return ToolOutput(articles=[], kind="popular", extra={"no_sales": True, **extra},
                           observation=f"{why}; no sales data yet, so no best sellers to show")
-    return ToolOutput(articles=popular, kind="popular", observation=f"{why}; popular items")
+    return ToolOutput(articles=popular, kind="popular", extra=extra, observation=f"{why}; popular items")
 
 
 @tool
@@ -77,6 +81,8 @@ async def recommend_for_me(runtime: ToolRuntime, k: int = 5) -> ToolOutput:
     besides how many). Without a linked account it returns popular items."""
     ctx = cast(AgentContext, runtime.context)
     k = max(1, min(int(k), 10))
+    if asks_for_popular((runtime.state or {}).get("text") or ""):  # "what's popular?", "best sellers": the same for all
+        return await _popular(ctx, k, "asked for popular items", asked=True)
     if not ctx.customer_id:
         return await _popular(ctx, k, "no linked account")
     recs = await ctx.catalog.recommend(ctx.customer_id, None, CANDIDATES)
