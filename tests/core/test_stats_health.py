@@ -1,18 +1,32 @@
 """`reclmms stats --health`: exit code 0 when the checked LLM backend is up, 1 when it is down (the
 printed figures and their JSON keep their shape), against a fake OpenAI-compatible server on loopback
-that answers, fails, and is gone."""
+that answers, fails, and is gone. The store is indexed, so the search index (also checked) is ok."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from reclmms.cli import main
 from reclmms.commands.stats import DOWN_EXIT, HEADER
+from tests.core.conftest import write_config
+from tests.core.test_stats_search_health import ingest
+from tests.data.spelling_embedder import use_spelling_embedder
 from tests.llm.conftest import completion
 from tests.llm.sse_server import sse_server
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    """The --config of the tests' 3-article store, indexed for search (with the spelling embedder)."""
+    use_spelling_embedder(monkeypatch)
+    config = write_config(tmp_path / "config.toml", tmp_path / "data")
+    monkeypatch.setenv("RECLMMS_CONFIG", config)
+    ingest(tmp_path, capsys, index=True)
+    return config
 
 
 def _stats(store: str, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -37,7 +51,8 @@ def test_health_exit_codes_follow_the_backend(  # type: ignore[no-untyped-def]
 
     def health(out: str) -> dict[str, Any]:
         data = json.loads(out)
-        assert set(data) == keys  # the same figures, with the health filled in
+        assert set(data) == keys | {"search"}  # the same figures, with the health filled in
+        assert data["search"]["status"] == "ok"
         return data["llm"]["health"]  # type: ignore[no-any-return]
 
     with sse_server(("json", 200, completion("H"))) as server:
