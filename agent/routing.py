@@ -339,10 +339,12 @@ def _refine(text: str, c: Classification, slots: dict[str, Any], state: Conversa
     if c.more:
         k = min(10, k + len(shown))  # fetch past the shown ones
     if origin.get("tool") in ("find_similar", "article_details") and origin.get("source"):
-        kept = origin.get("filters") or {}  # what the shown look-alikes match ("in blue" before "cheaper")
+        # what the shown look-alikes match ("in blue" before "cheaper", "cheaper" before "in blue"), as a
+        # search-started conversation keeps its filters
+        kept = origin.get("filters") or {}
         plan.update(tool="find_similar", args=_clean({"article_id": origin["source"], "k": k,
                                                        "colour": changes.get("colour") or kept.get("colour"),
-                                                       "max_price": changes.get("max_price")}))
+                                                       "max_price": changes.get("max_price") or kept.get("max_price")}))
         return plan
     if origin.get("tool") == "search_catalog" and last:
         query, filters = last.get("query") or text, dict(last.get("filters") or {})
