@@ -11,6 +11,7 @@ from agent.context import AgentContext
 from agent.tools._output import ToolOutput, resolve_position
 from agent.tools._query import clip_query
 from catalog.models import SearchFilters
+from reclmms.errors import NotFoundError
 
 
 @tool
@@ -50,12 +51,22 @@ async def find_similar(
         found = await ctx.catalog.get_articles([target])
         if found and found[0].product_type:
             kind = SearchFilters(product_type=found[0].product_type)
-    hits = await ctx.catalog.similar_to(target, replace(filters, product_type=kind.product_type), k)
     requested = filters.to_dict()
     relaxed: list[str] = []
-    if not hits and requested:  # nothing alike passes the filters: the closest look-alikes, and the reply says so
-        relaxed = list(requested)
-        hits = await ctx.catalog.similar_to(target, kind, k) or await ctx.catalog.similar_to(target, SearchFilters(), k)
+    try:
+        hits = await ctx.catalog.similar_to(target, replace(filters, product_type=kind.product_type), k)
+        if not hits and requested:  # nothing alike passes the filters: the closest look-alikes, said so
+            relaxed = list(requested)
+            hits = (await ctx.catalog.similar_to(target, kind, k)
+                    or await ctx.catalog.similar_to(target, SearchFilters(), k))
+    except NotFoundError:
+        if not await ctx.catalog.get_articles([target]):
+            raise  # no longer in the catalog: the reply says so
+        # in the catalog but not in the search index (an empty index, an ingest with --no-index): nothing
+        # alike can be found, as for any search of that index, never "no longer in our catalog"
+        return ToolOutput(articles=[], observation=f"0 items similar to {target}; it is not in the search index",
+                          extra={"source": target, "filters": requested, "applied": requested, "relaxed": [],
+                                 "relaxed_values": {}})
     observation = f"{len(hits)} items similar to {target}"
     if relaxed:
         observation += "; nothing similar matched, so these ignore " + ", ".join(relaxed)
