@@ -15,6 +15,9 @@ when it names:
   Little Black Dress" or "your Go-To Summer Dress");
 - a word the results contradict (``contradicted``): when a search had to drop a filter ("black"
   for a shop without black jackets), the prose must not call the products black;
+- a kind of garment that none of the products shown is (``kinds``, ``agent/kind_words.py``): "Die erste rote
+  Hose" above three dresses; such a sentence also ends the prose (``SentenceFilter.ended``), as the model
+  is describing something else than what is shown;
 - a price that none of the products shown has, when the turn's prices are given: any amount with cents
   ("R$ 30,00", "29.99"), and a whole amount with a currency ("30 евро", "100元") unless it is a shown
   price rounded either way or the shopper's own limit ("under 30 euros" after "under 30").
@@ -24,9 +27,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.prices import CURRENCY_WORDS
+
+if TYPE_CHECKING:
+    from agent.kind_words import KindCheck
 
 _ID = re.compile(r"(?<!\d)\d{10}(?!\d)")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？…])[\"'”’)\]]*\s+|(?<=[。！？])|\n+")
@@ -105,8 +111,10 @@ class Grounding:
     def __init__(self, grounded: dict[str, str], catalog_names: set[str] | None = None,
                  contradicted: Iterable[str] = (), prices: Iterable[float] | None = None,
                  limits: Iterable[float] = (), known_words: Container[str] | None = None,
-                 language: str = "", turn_words: Container[str] = frozenset()) -> None:
+                 language: str = "", turn_words: Container[str] = frozenset(),
+                 kinds: KindCheck | None = None) -> None:
         self.ids = set(grounded)
+        self._kinds = kinds
         # lower-case words a name may be made of: the catalog's product names (``known_words``, looked up in
         # place, never copied), this turn's (``turn_words``: the products shown, the shopper's words) and the
         # describing words; with them, invented names in English prose are found
@@ -135,8 +143,8 @@ class Grounding:
                        if int(m.group(1)) * 100 + int(m.group(2)) not in self._cents)
             bad.update(m.group(0) for m in _WHOLE_PRICE.finditer(sentence)
                        if int(m.group(1) or m.group(2)) not in self._whole)
-        # grounded names are fine, and so are the words inside them ("Italian wool sock", "Black-tie blazer")
-        rest = self._grounded_re.sub(" | ", sentence) if self._grounded_re else sentence
+        rest = self._rest(sentence)
+        bad.update(self._kinds.misnamed(rest) if self._kinds is not None else ())
         if self._contradicted_re is not None:
             bad.update(m.group(0).lower() for m in self._contradicted_re.finditer(rest))
         if self._known is not None:
@@ -149,6 +157,15 @@ class Grounding:
                     if gram in self._catalog_names and gram.lower() not in self.names:
                         bad.add(gram.lower())
         return len(bad)
+
+    def _rest(self, sentence: str) -> str:
+        """``sentence`` without the grounded names: they are fine, and so are the words inside them
+        ("Italian wool sock", "Black-tie blazer", "Shirt dress")."""
+        return self._grounded_re.sub(" | ", sentence) if self._grounded_re else sentence
+
+    def misnamed(self, sentence: str) -> bool:
+        """Whether ``sentence`` calls the products a kind of garment that none of them is."""
+        return self._kinds is not None and bool(self._kinds.misnamed(self._rest(sentence)))
 
     def _invented_names(self, text: str) -> set[str]:
         """Capitalised runs ending in a kind of garment with a word that no product name has."""
@@ -194,6 +211,7 @@ class SentenceFilter:
         self._buffer = ""
         self.dropped = 0
         self.shown: list[str] = []
+        self.ended = False  # a sentence named a kind of garment none of the products is: the rest is not shown
 
     def feed(self, chunk: str) -> list[str]:
         self._buffer += chunk
@@ -211,9 +229,10 @@ class SentenceFilter:
         return self._check(rest) if rest.strip() else []
 
     def _check(self, sentence: str) -> list[str]:
-        if not _LETTER.search(sentence):  # a bare list marker ("1.") or punctuation: nothing to show
+        if self.ended or not _LETTER.search(sentence):  # a bare list marker ("1.") or punctuation: nothing to show
             return []
         bad = self._grounding.violations(sentence)
+        self.ended = bool(bad) and self._grounding.misnamed(sentence)
         if bad:
             self.dropped += bad
             return []

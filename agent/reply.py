@@ -23,6 +23,7 @@ from langgraph.runtime import Runtime
 from agent.context import AgentContext
 from agent.garments import english_kind
 from agent.grounding import Grounding, SentenceFilter, turn_words
+from agent.kind_words import KindCheck
 from agent.llm import model_text
 from agent.llm.base import UnfinishedEnd
 from agent.notes import contradicted_terms, describe, missing_values, relaxation_note, repeat_note
@@ -276,6 +277,8 @@ async def _model_prose(ctx: AgentContext, runtime: Runtime[AgentContext], messag
                     raise ModelError("the reply was cut off mid-sentence")
                 chunk = model_text.clean(chunk)
                 received += chunk
+                # after a sentence about other products than those shown, nothing more is shown
+                # (``SentenceFilter.ended``); the rest is still read, so that a broken stream is noticed
                 if not emit(sentences.feed(chunk)):
                     break
             else:
@@ -332,7 +335,8 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
         limits = [v for k in ("max_price", "min_price") if isinstance(v := applied.get(k), int | float)]
         grounding = Grounding(state.get("grounded") or {}, ctx.catalog_names, contradicted=contradicted, prices=prices,
                               limits=limits, known_words=ctx.catalog_words or None, language=language,
-                              turn_words=turn_words(ctx.record.products, state.get("text") or ""))
+                              turn_words=turn_words(ctx.record.products, state.get("text") or ""),
+                              kinds=KindCheck(ctx.record.products, language, state.get("text") or ""))
         shown, failed = await _model_prose(ctx, runtime, _messages(ctx, state, intent, output, language),
                                            grounding, language)
         said += shown
