@@ -295,6 +295,7 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
         args: dict[str, Any] = {"k": k, "colour": slots["colour"], "max_price": c.max_price}
         if ctx.photo:
             args["use_photo"] = True
+            args["product_type"] = slots["product_type"]  # "a dress like this": dresses, not the photo's kind
             args["cheaper"] = c.cheaper and c.max_price is None or None  # "like this but cheaper"
         else:
             args["position"] = position or 1

@@ -27,6 +27,8 @@ from agent.tools import TOOLS
 FORBIDDEN_ARGUMENTS = ("runtime", "customer_id", "customer", "user_id")
 # Arguments the router does not read from the model (see ``routing.intent_from_tool``).
 ROUTER_HIDDEN = ("k", "limit", "article_id", "article_ids", "use_photo", "cheaper", "strict", "section", "garment_group")
+# ... and those of one tool only: the kind a photo's caption names is the rules' (``routing._plan``)
+ROUTER_HIDDEN_IN = {"find_similar": ("product_type",)}
 
 
 def tool_spec(tool: BaseTool) -> dict[str, Any]:
@@ -57,7 +59,8 @@ def router_view(spec: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(spec)
     params = out["function"].setdefault("parameters", {"type": "object", "properties": {}})
     props = params.get("properties") or {}
-    params["properties"] = {name: _plain(p) for name, p in props.items() if name not in ROUTER_HIDDEN}
+    hidden = (*ROUTER_HIDDEN, *ROUTER_HIDDEN_IN.get(out["function"].get("name", ""), ()))
+    params["properties"] = {name: _plain(p) for name, p in props.items() if name not in hidden}
     required = [r for r in params.get("required", []) if r in params["properties"]]
     if required:
         params["required"] = required

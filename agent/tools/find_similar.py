@@ -21,6 +21,7 @@ async def find_similar(
     article_id: str | None = None,
     use_photo: bool = False,
     colour: str | None = None,
+    product_type: str | None = None,
     max_price: float | None = None,
     cheaper: bool = False,
     k: int = 5,
@@ -29,17 +30,20 @@ async def find_similar(
     shown: position is its 1-based number in the last list (-1 = the last one). Optional
     colour and max_price narrow the results ("more like the second one but in blue"); cheaper=true
     asks for items priced below the photo's closest match ("like this but cheaper"). With colour or
-    max_price, the results keep the kind of product (a dress in blue, not anything blue)."""
+    max_price, the results keep the kind of product (a dress in blue, not anything blue); product_type
+    names another kind for a photo ("a dress like this")."""
     ctx = cast(AgentContext, runtime.context)
     state = runtime.state or {}
     mapped_colour = await ctx.vocab.map_value("colour", colour) if colour else None
+    named_kind = await ctx.vocab.map_value("product_type", product_type) if product_type else None
     filters = SearchFilters(colour=mapped_colour,
                             max_price=float(max_price) if isinstance(max_price, int | float) and max_price > 0 else None)
     k = max(1, min(int(k), 10))
     if use_photo:
         if not ctx.photo:
             return ToolOutput(kind="error", observation="no photo was sent")
-        return await _photo_look_alikes(ctx, filters, bool(cheaper), k, clip_query(state.get("text") or "") or None)
+        return await _photo_look_alikes(ctx, filters, named_kind, bool(cheaper), k,
+                                        clip_query(state.get("text") or "") or None)
     target = resolve_position(state.get("shown") or [], position, article_id, state.get("grounded") or {},
                               state.get("text") or "")
     if target is None:
@@ -75,19 +79,26 @@ async def find_similar(
                              "relaxed": relaxed, "relaxed_values": {key: requested[key] for key in relaxed}})
 
 
-async def _photo_look_alikes(ctx: AgentContext, filters: SearchFilters, cheaper: bool, k: int,
-                             text: str | None) -> ToolOutput:
+async def _photo_look_alikes(ctx: AgentContext, filters: SearchFilters, named_kind: str | None, cheaper: bool,
+                             k: int, text: str | None) -> ToolOutput:
     """Look-alikes of the photo. With a wish ("in blue", "cheaper") they keep the kind of the photo's closest
     match (a dress in blue, not anything blue) and, for "cheaper", cost less than it; when nothing of that kind
-    has the wish, the look-alikes of that kind are shown and the reply says the wish could not be met."""
+    has the wish, the look-alikes of that kind are shown and the reply says the wish could not be met. A kind
+    the caption names ("a dress like this", "this but as a skirt") replaces the photo's own: products of that
+    kind that look like the photo, "cheaper" then meaning below the closest of them."""
     wished = not filters.is_empty() or cheaper
-    anchor = (await ctx.catalog.search_photo(ctx.photo or b"", SearchFilters(), 1)) if wished else []
+    named = SearchFilters(product_type=named_kind)
+    anchor = (await ctx.catalog.search_photo(ctx.photo or b"", named, 1)) if wished else []
     match = anchor[0].article if anchor else None
     requested = filters
     if cheaper and match is not None and match.price:
         cap = float(match.price) * 0.999
         requested = replace(filters, max_price=min(cap, filters.max_price) if filters.max_price else cap)
-    kind = SearchFilters(product_type=match.product_type) if match is not None and match.product_type else SearchFilters()
+    if named_kind:
+        kind = named
+    else:
+        kind = SearchFilters(product_type=match.product_type) if match is not None and match.product_type \
+            else SearchFilters()
     hits = await ctx.catalog.search_photo(ctx.photo or b"", replace(requested, product_type=kind.product_type), k,
                                           text=text)
     wanted = requested.to_dict()
