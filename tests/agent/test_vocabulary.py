@@ -49,14 +49,14 @@ async def test_a_word_in_a_sentence_maps_and_is_remembered_for_the_prose(demo_vo
 
 
 async def test_the_prose_never_calls_the_products_a_type_the_message_named_but_none_of_them_is(open_service) -> None:  # type: ignore[no-untyped-def]
-    # the fake catalog's photo search finds dresses, whatever the caption asks for
-    prose = "Estos pantalones negros son perfectos. El Night Satin Dress es elegante."
+    # the fake catalog has no red trousers: the closest are trousers of other colours, none of them red
+    prose = "Estos pantalones rojos son perfectos. Los Harbor Denim Jeans son cómodos."
     backend = ScriptedBackend(text_replies=[prose, prose])
     async with open_service(backend) as service:
-        turn = await service.ask(Session("photo-es", language="es"), "unos pantalones negros como este", photo=PNG)
+        turn = await service.ask(Session("search-es-1", language="es"), "unos pantalones rojos")
         same = await service.ask(Session("search-es", language="es"), "un vestido negro")
-    assert turn.language == "es" and turn.products and all(p.product_type == "Dress" for p in turn.products)
-    assert "pantalones" not in turn.reply and "El Night Satin Dress es elegante." in turn.reply
+    assert turn.language == "es" and turn.products and all(p.colour != "Red" for p in turn.products)
+    assert "rojos son" not in turn.reply and "Los Harbor Denim Jeans son cómodos." in turn.reply
     assert turn.ungrounded_dropped >= 1
     assert "never call them" in backend.calls[0]["messages"][-1]["content"]
     # products that are what was asked for may be called so
