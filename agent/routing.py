@@ -30,7 +30,7 @@ from agent.intents import (
     wants_look_alikes,
     without_article_ids,
 )
-from agent.prices import price_bounds
+from agent.prices import just_below, price_bounds
 from agent.prompts import render
 from agent.scope import unsold_object
 from agent.state import ConversationState, remember
@@ -264,7 +264,7 @@ async def _named_articles(ctx: AgentContext, text: str, ids: list[str], colour: 
         return {**_decided(ctx, "details", plan, language), **update}
     price = first.price if first else None
     if max_price is None and cheaper and isinstance(price, int | float) and price > 0:
-        max_price = float(price) * 0.999  # "cheaper than 0512466002"
+        max_price = just_below(float(price))  # "cheaper than 0512466002"
     ctx.record.requested = {"colour": other_colour} if other_colour else {}
     args = _clean({"article_id": known[0], "k": k, "colour": other_colour, "max_price": max_price})
     return {**_decided(ctx, "similar", {"tool": "find_similar", "args": args, **extra}, language), **update}
@@ -303,7 +303,7 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
             target = shown[at] if 0 <= at < len(shown) else None
             price = (target or {}).get("price")
             if c.cheaper and c.max_price is None and isinstance(price, int | float) and price > 0:
-                args["max_price"] = float(price) * 0.999  # "more like the first one but cheaper"
+                args["max_price"] = just_below(float(price))  # "more like the first one but cheaper"
         return {"tool": "find_similar", "args": _clean(args)}
     if intent == "refine" and shown:
         return _refine(text, c, slots, state, k)
@@ -331,9 +331,9 @@ def _refine(text: str, c: Classification, slots: dict[str, Any], state: Conversa
     elif c.cheaper:
         prices = [float(s["price"]) for s in shown if isinstance(s.get("price"), int | float)]
         if prices:
-            changes["max_price"] = min(prices) * 0.999
+            changes["max_price"] = just_below(min(prices))
             if len(set(prices)) > 1:  # below most of them; with one price there is nothing "below most"
-                plan["fallback_max_price"] = sum(prices) / len(prices)
+                plan["fallback_max_price"] = round(sum(prices) / len(prices), 6)
     plan["shown_ids"] = [s["article_id"] for s in shown] if c.cheaper or c.more else []
     plan["cheaper"] = bool(c.cheaper and "max_price" in changes and c.max_price is None)
     plan["more"] = c.more

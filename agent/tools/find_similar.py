@@ -8,6 +8,7 @@ from typing import cast
 from langchain.tools import ToolRuntime, tool
 
 from agent.context import AgentContext
+from agent.prices import just_below
 from agent.tools._output import ToolOutput, resolve_position
 from agent.tools._query import clip_query
 from catalog.models import SearchFilters
@@ -92,7 +93,7 @@ async def _photo_look_alikes(ctx: AgentContext, filters: SearchFilters, named_ki
     match = anchor[0].article if anchor else None
     requested = filters
     if cheaper and match is not None and match.price:
-        cap = float(match.price) * 0.999
+        cap = just_below(float(match.price))
         requested = replace(filters, max_price=min(cap, filters.max_price) if filters.max_price else cap)
     if named_kind:
         kind = named

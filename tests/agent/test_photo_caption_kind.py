@@ -39,7 +39,7 @@ async def test_cheaper_with_a_named_kind_is_below_the_closest_of_that_kind(open_
     # the closest sweater is the first in catalog order, Cloud Knit (27.99); the other one costs more
     assert turn.tool_calls[0]["args"]["product_type"] == "Sweater"
     assert turn.products and {p.product_type for p in turn.products} == {"Sweater"}
-    assert turn.reply.startswith("I found nothing similar that is under 27.96")
+    assert turn.reply.startswith("I found nothing similar that is under 27.98")
 
 
 async def test_a_wish_without_a_kind_still_keeps_the_photos_kind(open_service) -> None:  # type: ignore[no-untyped-def]
