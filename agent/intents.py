@@ -221,6 +221,7 @@ class Classification:
     max_price: float | None = None
     min_price: float | None = None
     foreign_customer: bool = False
+    positions: list[int] = field(default_factory=list)  # "compare the first and the second": [0, 1]
     signals: list[str] = field(default_factory=list)
 
 
@@ -241,6 +242,33 @@ def wants_look_alikes(text: str) -> bool:
     "ähnlich wie …", "类似 …", "something like …") rather than for the article itself."""
     rest = without_article_ids(text)
     return bool(_SIMILAR.search(rest) or _LIKE_ARTICLE.search(rest))
+
+
+# About products already shown, by position: comparing them, or what goes with one ("what would go well with the
+# first one?", "compare the first and the second"): the products' details, never a search for the sentence.
+_ABOUT_SHOWN = re.compile(
+    r"(compar|differen|\bvs\.?\b|versus|which (one )?is better|go(es)? (well )?with|match(es)? with|pair (it )?with|"
+    r"wear (it )?with|比较|对比|区别|哪个好|搭配|vergleich|unterschied|passt zu|kombinier|comparer|différence|"
+    r"va (bien )?avec|compar|diferencia|combina|сравни|разниц)",
+    _F,
+)
+_COMPARE = re.compile(r"(compar|differen|\bvs\.?\b|versus|which (one )?is better|比较|对比|区别|哪个好|vergleich|"
+                      r"unterschied|différence|diferencia|сравни|разниц)", _F)
+
+
+def find_positions(text: str) -> list[int]:
+    """Every position ``text`` names, in order, each once ("the first and the second" -> [0, 1])."""
+    found: list[tuple[int, int]] = []
+    for m in _ORDINAL_ZH.finditer(text):
+        raw = m.group(1)
+        found.append((m.start(), int(raw) - 1 if raw.isdigit() else _ZH_NUM[raw]))
+    for m in _ORDINAL_NUM.finditer(text):
+        if int(m.group(1)) > 0:
+            found.append((m.start(), int(m.group(1)) - 1))
+    for m in _ORDINAL_WORD.finditer(text):
+        word = (m.group(1) or m.group(2) or m.group(3)).lower()
+        found.append((m.start(), _ORDINALS[word] if word in _ORDINALS else max(0, int(word[:-2]) - 1)))
+    return list(dict.fromkeys(position for _, position in sorted(found)))
 
 
 def find_ordinal(text: str) -> int | None:
@@ -324,8 +352,10 @@ def classify(
         c.intent = "greeting"
     elif _SIMILAR.search(text) and (has_shown or c.ordinal is not None):
         c.intent = "similar"
-    elif c.ordinal is not None and (_DETAILS.search(text) or words <= 5) and not c.cheaper:
+    elif c.ordinal is not None and (_DETAILS.search(text) or _ABOUT_SHOWN.search(text) or words <= 5) and not c.cheaper:
         c.intent = "details"
+        if _COMPARE.search(text):
+            c.positions = find_positions(text)
     elif has_shown and not new_item and c.ordinal is None and _CHEAPEST.search(text):
         c.intent, c.cheapest = "details", True
     elif _RECOMMEND.search(text) and not (has_type or has_colour):

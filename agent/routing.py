@@ -289,6 +289,11 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
     if intent == "details" and c.cheapest and shown:
         prices = [float(p) if isinstance(p := item.get("price"), int | float) else float("inf") for item in shown]
         position = prices.index(min(prices)) + 1
+    if intent == "details" and len(c.positions) > 1 and shown:  # "compare the first and the second"
+        picked = [shown[p] for p in c.positions if -len(shown) <= p < len(shown)]
+        ids = list(dict.fromkeys(str(item["article_id"]) for item in picked))
+        if len(ids) > 1:
+            return {"tool": "article_details", "args": {"article_ids": ids}}
     if intent == "details":
         return {"tool": "article_details", "args": {"position": position or 1}}
     if intent == "similar":

@@ -1,0 +1,44 @@
+"""Questions about products already shown, by position ("compare the first and the second", "what would go
+well with the first one?"), give those products' details, never a search for the words of the question."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.intents import classify, find_positions
+from agent.llm.scripted import ScriptedBackend
+from agent.turn import Session
+
+
+@pytest.mark.parametrize(("text", "positions"), [
+    ("compare the first and the second", [0, 1]),
+    ("which is better, the first or the third?", [0, 2]),
+    ("compare #1 and #3", [0, 2]),
+    ("第一个和第二个有什么区别", [0, 1]),
+    ("vergleiche das erste und das zweite", [0, 1]),
+])
+def test_a_comparison_names_every_position(text: str, positions: list[int]) -> None:
+    c = classify(text, has_shown=True, has_photo=False)
+    assert (c.intent, c.positions) == ("details", positions)
+    assert find_positions(text) == positions
+
+
+@pytest.mark.parametrize("text", ["what would go well with the first one?", "what goes with the last one?",
+                                  "what can I wear with the second one?"])
+def test_what_goes_with_a_shown_product_is_about_it(text: str) -> None:
+    c = classify(text, has_shown=True, has_photo=False)
+    assert c.intent == "details" and c.ordinal is not None and c.positions == []
+
+
+async def test_compare_shows_the_two_products_named(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend()) as service:
+        session = Session("cmp")
+        shown = await service.ask(session, "a red dress")
+        compared = await service.ask(session, "compare the first and the third")
+        goes = await service.ask(Session("goes"), "a blue dress")
+        paired = await service.ask(Session("goes"), "what would go well with the second one?")
+    assert len(shown.products) >= 3
+    assert compared.tool_calls[0]["tool"] == "article_details"
+    assert [p.article_id for p in compared.products] == [shown.products[0].article_id, shown.products[2].article_id]
+    assert paired.tool_calls[0]["tool"] == "article_details"
+    assert [p.article_id for p in paired.products] == [goes.products[1].article_id]
