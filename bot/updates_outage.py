@@ -26,6 +26,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.retrying import unreachable
+from bot.updates_request import DelegatingRequest
 
 logger = logging.getLogger(__name__)
 
@@ -47,26 +48,16 @@ def _answer_error(code: int, payload: bytes) -> NetworkError:
     return NetworkError(str(description or phrase))
 
 
-class PatientUpdates(BaseRequest):
+class PatientUpdates(DelegatingRequest):
     """Delegates to ``inner``; while ``polling()``, a call that does not reach the Bot API is
     waited out inside the call (the updater's stop cancels it, wait and all)."""
 
     def __init__(self, inner: BaseRequest, polling: Callable[[], bool] = lambda: False,
                  first_wait_s: float = FIRST_WAIT_S, max_wait_s: float = MAX_WAIT_S) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.polling = polling  # set once the application (and its updater) exists
         self.first_wait_s = first_wait_s
         self.max_wait_s = max_wait_s
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self.inner.read_timeout
-
-    async def initialize(self) -> None:
-        await self.inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self.inner.shutdown()
 
     async def do_request(
         self,

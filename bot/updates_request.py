@@ -56,13 +56,11 @@ def _description(code: int, payload: bytes) -> str:
         return HTTPStatus(code).phrase
 
 
-class ReadableUpdates(BaseRequest):
-    """Delegates to ``inner``; a ``getUpdates`` answer comes back with unreadable updates bared,
-    and one that refuses the token is told to ``on_invalid_token`` once PTB has raised its error."""
+class DelegatingRequest(BaseRequest):
+    """A request class in front of another (``inner``): its timeouts, start and shutdown are the inner one's."""
 
-    def __init__(self, inner: BaseRequest, on_invalid_token: Callable[[InvalidToken, str], None] | None = None) -> None:
+    def __init__(self, inner: BaseRequest) -> None:
         self.inner = inner
-        self.on_invalid_token = on_invalid_token
 
     @property
     def read_timeout(self) -> float | None:
@@ -73,6 +71,15 @@ class ReadableUpdates(BaseRequest):
 
     async def shutdown(self) -> None:
         await self.inner.shutdown()
+
+
+class ReadableUpdates(DelegatingRequest):
+    """Delegates to ``inner``; a ``getUpdates`` answer comes back with unreadable updates bared,
+    and one that refuses the token is told to ``on_invalid_token`` once PTB has raised its error."""
+
+    def __init__(self, inner: BaseRequest, on_invalid_token: Callable[[InvalidToken, str], None] | None = None) -> None:
+        super().__init__(inner)
+        self.on_invalid_token = on_invalid_token
 
     @staticmethod
     def _tell_when_done(tell: Callable[[InvalidToken, str], None], exc: InvalidToken) -> None:
