@@ -197,12 +197,9 @@ class SearchEngine:
         vector = (await asyncio.to_thread(self.text_embedder.embed, [query]))[0]
         return await self._hits(await self._search(self.vectors.text, vector, filters, k))
 
-    async def photo(
-        self, photo: bytes, filters: SearchFilters, k: int, text: str | None = None
-    ) -> list[SearchHit]:
-        """Articles that look like ``photo``; a caption ``text`` refines the ranking."""
-        k = _check_k(k)
-        caption = _check_query(text) if text and text.strip() else None
+    async def _photo_vector(self, photo: bytes, filters: SearchFilters) -> np.ndarray | None:
+        """The vector of ``photo`` (the photo and the filters checked first), or None when no article images
+        are indexed, so there is nothing to compare it with."""
         key = hashlib.sha1(photo).hexdigest()
         cached = self._photo_vectors.get(key)
         image = await asyncio.to_thread(load_photo, photo) if cached is None else None  # checks the photo
@@ -210,8 +207,18 @@ class SearchEngine:
         await self._open_for_search()
         if await asyncio.to_thread(self.vectors.image.recent_count) == 0:
             logger.warning("photo search asked, but no article images are indexed")
+            return None
+        return cached if cached is not None else await self._embed_photo(key, image)
+
+    async def photo(
+        self, photo: bytes, filters: SearchFilters, k: int, text: str | None = None
+    ) -> list[SearchHit]:
+        """Articles that look like ``photo``; a caption ``text`` refines the ranking."""
+        k = _check_k(k)
+        caption = _check_query(text) if text and text.strip() else None
+        vector = await self._photo_vector(photo, filters)
+        if vector is None:
             return await self.text(caption, filters, k) if caption else []
-        vector = cached if cached is not None else await self._embed_photo(key, image)
         if caption is None:
             return await self._hits(await self._search(self.vectors.image, vector, filters, k))
         candidates = await self._search(self.vectors.image, vector, filters, max(50, 5 * k))
@@ -233,15 +240,9 @@ class SearchEngine:
         is scaled to 0..1 over the pool, and the mean ranks them (``fuse_similarities``)."""
         query = _check_query(text)
         k = _check_k(k)
-        key = hashlib.sha1(photo).hexdigest()
-        cached = self._photo_vectors.get(key)
-        image = await asyncio.to_thread(load_photo, photo) if cached is None else None  # checks the photo
-        await self._check_filters(filters)
-        await self._open_for_search()
-        if await asyncio.to_thread(self.vectors.image.recent_count) == 0:
-            logger.warning("photo search asked, but no article images are indexed")
+        photo_vector = await self._photo_vector(photo, filters)
+        if photo_vector is None:
             return await self.text(query, filters, k)
-        photo_vector = cached if cached is not None else await self._embed_photo(key, image)
         text_vector = (await asyncio.to_thread(self.text_embedder.embed, [query]))[0]
         pool = max(BOTH_POOL, 5 * k)
         looks = await self._search(self.vectors.image, photo_vector, filters, pool)
