@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from agent.popular_requests import asks_for_popular
 from agent.prices import price_bounds
 
 # The intents a model may name; the rules also decide "nothing_shown" (a follow-up with nothing shown yet).
@@ -41,15 +42,14 @@ _HISTORY = re.compile(
 )
 _RECOMMEND = re.compile(
     r"(recommend|suggest|for me\b|pick (something|for)|what should i (buy|wear|get)|surprise me|"
-    r"based on my|personal(ised|ized)?|any ideas|what'?s (new|popular|trending|hot)|best[- ]?sellers?|trending|"
+    r"based on my|personal(ised|ized)?|any ideas|"
     r"推荐|建议|适合我|给我挑|recomi[eé]nd|recomend|recommande|conseill|para m[ií]\b|"
     r"empfiehl|empfehl|consiglia|рекоменд|おすすめ)",
     _F,
 )
 # The English ones: only an English request's other words are read for a subject (``_names_a_subject``).
 _ENGLISH_RECOMMEND = re.compile(
-    r"(recommend|suggest|for me\b|pick (something|for)|what should i|surprise me|based on my|personal|any ideas|"
-    r"what'?s (new|popular|trending|hot)|best[- ]?sellers?|trending)",
+    r"(recommend|suggest|for me\b|pick (something|for)|what should i|surprise me|based on my|personal|any ideas)",
     _F,
 )
 # Words of an English request for personal picks that name no subject of their own: with only these
@@ -358,6 +358,8 @@ def classify(
             c.positions = find_positions(text)
     elif has_shown and not new_item and c.ordinal is None and _CHEAPEST.search(text):
         c.intent, c.cheapest = "details", True
+    elif asks_for_popular(text) and not (has_type or has_colour):
+        c.intent = "recommend"  # "what's popular?", "best sellers", "was ist beliebt?": the store's popular items
     elif _RECOMMEND.search(text) and not (has_type or has_colour):
         if _names_a_subject(text):  # "what should I wear to a wedding?": search for it, not the shopper's picks
             c.intent = "search"
