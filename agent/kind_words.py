@@ -2,7 +2,8 @@
 
 A small model describes products it was not shown ("Die erste rote Hose…" above three dresses, "一件蓝色的衬衫"
 above a shirt dress). ``KindCheck.misnamed`` finds the words for kinds of garment (``agent/garments.py``, the
-catalog's words per language in ``prompts/terms.toml``, and the words below) that name none of the shown
+catalog's words per language in ``prompts/terms.toml``, the synonym tables' words of the language
+(``agent/synonyms.py``) and the forms below that they lack) that name none of the shown
 products' kinds. Kinds go by family, so near words pass ("jacket" for a coat, "sweater" for a hoodie, "jeans"
 for trousers), and so do compounds with a shown kind in them ("shirt dress", "robe chemise", "衬衫裙"), the
 kinds the shopper named (a missing one is told by ``agent/notes.py``) and styling advice ("pair it with
@@ -19,9 +20,11 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from agent.garments import FASHION_TYPES, FOREIGN_TYPES_BY_LANGUAGE
+from agent.garments import FASHION_TYPES, FOREIGN_TYPES, FOREIGN_TYPES_BY_LANGUAGE
 from agent.grounding import KIND_WORDS
 from agent.prompts import PROMPTS_DIR
+from agent.scripts import HANGUL, KANA
+from agent.synonyms import SYNONYMS
 
 # families of English kinds that may be called by one another's words ("jacket" for a coat)
 _FAMILY_KINDS = {
@@ -53,45 +56,43 @@ FAMILIES: dict[str, frozenset[str]] = {
     for kinds in _FAMILY_KINDS.values() for kind in kinds.split(",")
 }
 
-# Words that are also common words in some language's prose: never read as a kind.
+# Words that are also common words in some language's prose: never read as a kind. Materials and parts ("デニム",
+# "ニット", "니트": denim, knit; "후드": a hood) and "पोशाक" (any outfit) name a kind for a search, not in prose.
 _AMBIGUOUS = frozenset(
     "top tops topy cap caps suit suits tank pump pumps heel trainer trainers brief briefs slip tie watch ring "
     "vest polo polos body bodys mont bot bere mayo üst monos americanas medias pendientes tee tute cape "
-    "jumper clutch 모자 브라 탑 包".split()
+    "jumper clutch 모자 브라 탑 包 デニム ニット 니트 후드 पोशाक".split()
 )
 
-# Singular and other everyday forms the tables lack, by language, with their English kinds.
+# The synonym tables (``agent/synonyms.py``) hold all languages' words for kinds at once. A word in a script of one
+# language's own is that language's (Han characters alone: Chinese, unless Japanese's catalog words have it, "水着");
+# the Latin-script words of each language are named here, and their kinds are the tables'.
+_LATIN_SYNONYMS = {
+    "de": "kleid rock hose hemd jacke mantel",
+    "fr": "robe jupe pantalon chemise veste manteau",
+    "es": "vestido falda pantalón camisa camiseta chaqueta abrigo zapatos",
+    "it": "vestito camicia giacca cappotto maglione scarpe borsa",
+    "pt": "vestido saia calça camisa jaqueta casaco sapatos bolsa",
+    "nl": "jurk rok broek jas tas",
+    "sv": "klänning kjol jacka väska",
+    "pl": "sukienka sukienkę spódnica koszula kurtka płaszcz",
+}
+_SCRIPTS = ((KANA, "ja"), (HANGUL, "ko"), (re.compile(r"[\u4e00-\u9fff]"), "zh"), (re.compile(r"[\u0400-\u04ff]"), "ru"),
+            (re.compile(r"[\u0600-\u06ff]"), "ar"), (re.compile(r"[\u0900-\u097f]"), "hi"))
+# Everyday forms the tables lack (singulars, cases, "裙子" for a dress too), by language, with their English kinds.
 _EXTRA: dict[str, dict[str, str]] = {
-    "de": {"kleid": "dress", "rock": "skirt", "hose": "trousers", "hemd": "shirt", "bluse": "blouse",
-           "jacke": "jacket", "mantel": "coat", "tasche": "bag", "pulli": "sweater", "pullover": "sweater",
-           "strickjacke": "cardigan", "sandale": "sandals", "socke": "socks", "schuhe": "shoes", "schuh": "shoes",
-           "t-shirt": "t-shirt", "jeans": "jeans", "shorts": "shorts", "badeanzug": "swimsuit"},
-    "fr": {"robe": "dress", "jupe": "skirt", "pantalon": "trousers", "chemise": "shirt", "chemisier": "blouse",
-           "veste": "jacket", "manteau": "coat", "pull": "sweater", "chaussures": "shoes", "sac": "bag"},
-    "es": {"vestido": "dress", "falda": "skirt", "pantalón": "trousers", "pantalones": "trousers", "camisa": "shirt",
-           "blusa": "blouse", "camiseta": "t-shirt", "chaqueta": "jacket", "abrigo": "coat", "zapatos": "shoes",
-           "jersey": "sweater", "bolso": "bag"},
-    "it": {"vestito": "dress", "abito": "dress", "gonna": "skirt", "pantaloni": "trousers", "camicia": "shirt",
-           "giacca": "jacket", "cappotto": "coat", "maglione": "sweater", "scarpe": "shoes", "borsa": "bag"},
-    "pt": {"vestido": "dress", "saia": "skirt", "calça": "trousers", "camisa": "shirt", "blusa": "blouse",
-           "jaqueta": "jacket", "casaco": "coat", "sapatos": "shoes", "bolsa": "bag"},
-    "nl": {"jurk": "dress", "rok": "skirt", "broek": "trousers", "overhemd": "shirt", "jas": "coat", "tas": "bag"},
-    "sv": {"klänning": "dress", "kjol": "skirt", "byxor": "trousers", "skjorta": "shirt", "jacka": "jacket",
-           "väska": "bag"},
-    "ru": {"платье": "dress", "платья": "dress", "юбка": "skirt", "юбку": "skirt", "брюки": "trousers",
-           "штаны": "trousers", "блузка": "blouse"},
-    "pl": {"sukienka": "dress", "sukienkę": "dress", "spódnica": "skirt", "spodnie": "trousers",
-           "koszula": "shirt", "kurtka": "jacket", "płaszcz": "coat"},
-    "tr": {"elbise": "dress", "etek": "skirt", "pantolon": "trousers", "gömlek": "shirt", "ceket": "jacket"},
-    "zh": {"连衣裙": "dress", "裙子": "dress|skirt", "衬衫裙": "dress", "长裙": "dress|skirt", "短裙": "skirt",
-           "礼服": "dress", "晚礼服": "dress", "裤子": "trousers", "长裤": "trousers", "牛仔裤": "jeans",
-           "衬衫": "shirt", "衬衣": "shirt", "t恤": "t-shirt", "毛衣": "sweater", "针织衫": "sweater",
-           "卫衣": "hoodie", "外套": "jacket", "夹克": "jacket", "大衣": "coat", "鞋子": "shoes",
-           "包包": "bag", "手提包": "bag", "裤装": "trousers"},
-    "ja": {"ワンピース": "dress", "ドレス": "dress", "スカート": "skirt", "パンツ": "trousers", "ズボン": "trousers",
-           "シャツ": "shirt", "tシャツ": "t-shirt", "ジャケット": "jacket", "コート": "coat", "セーター": "sweater"},
-    "ko": {"원피스": "dress", "드레스": "dress", "치마": "skirt", "스커트": "skirt", "바지": "trousers",
-           "셔츠": "shirt", "재킷": "jacket", "자켓": "jacket", "코트": "coat", "스웨터": "sweater"},
+    "de": {"bluse": "blouse", "pulli": "sweater", "strickjacke": "cardigan", "sandale": "sandals", "socke": "socks",
+           "schuhe": "shoes", "schuh": "shoes", "t-shirt": "t-shirt"},
+    "fr": {"chemisier": "blouse", "pull": "sweater", "chaussures": "shoes"},
+    "es": {"blusa": "blouse", "jersey": "sweater"},
+    "it": {"abito": "dress", "gonna": "skirt"},
+    "pt": {"blusa": "blouse"},
+    "nl": {"overhemd": "shirt"},
+    "sv": {"skjorta": "shirt"},
+    "ru": {"юбку": "skirt", "штаны": "trousers"},
+    "zh": {"裙子": "dress|skirt", "衬衫裙": "dress", "长裙": "dress|skirt", "短裙": "skirt", "衬衣": "shirt",
+           "裤装": "trousers"},
+    "ja": {"ズボン": "trousers"},
 }
 # How the catalog's phrases join two kinds ("Mützen und Hüte", "打底裤和连裤袜"): split into the kinds.
 _JOINS = re.compile(r"\s+(?:and|und|et|y|e|en|och|и|i|ve|और)\s+|[和・·]")
@@ -132,6 +133,23 @@ def _catalog_words() -> dict[str, dict[str, list[str]]]:
             for value, words in table.items()}
 
 
+def _synonym_words(language: str) -> dict[str, str]:
+    """The synonym tables' words of ``language`` for kinds (not English), with their English kinds."""
+    table = SYNONYMS["product_type"]
+    if language in _LATIN_SYNONYMS:
+        return {word: table[word] for word in _LATIN_SYNONYMS[language].split() if word in table}
+    japanese = {part.strip() for by_language in _catalog_words().values() for phrase in by_language.get("ja", [])
+                for part in _JOINS.split(phrase.lower())}
+    return {word: kinds for word, kinds in table.items()
+            if word not in FOREIGN_TYPES and _script_language(word, japanese) == language}
+
+
+def _script_language(word: str, japanese: set[str]) -> str | None:
+    """The language whose own script ``word`` is in; Han characters alone are Chinese unless ``japanese`` has them."""
+    code = next((code for script, code in _SCRIPTS if script.search(word)), None)
+    return "ja" if code == "zh" and word in japanese else code
+
+
 @functools.lru_cache(maxsize=32)
 def lexicon(language: str) -> dict[str, frozenset[str]]:
     """The words (lower case) of ``language`` for kinds of garment, with the families they name."""
@@ -144,7 +162,8 @@ def lexicon(language: str) -> dict[str, frozenset[str]]:
                 for part in _JOINS.split(phrase.lower()):
                     words.setdefault(part.strip(), value)
         words.update(FOREIGN_TYPES_BY_LANGUAGE.get(language, {}))
-    words.update(_EXTRA.get(language, {}))
+        words.update(_synonym_words(language))
+        words.update(_EXTRA.get(language, {}))
     table = {}
     for word, kinds in words.items():
         if not word or word in _AMBIGUOUS or (len(word) == 1 and _CJK.search(word)):
