@@ -73,7 +73,7 @@ class WebhookRefused(Exception):
 
 def _default_services(settings: Settings) -> AbstractAsyncContextManager[Any]:
     """``open_services``; a Chroma server is reached on the first search, not at start, so the bot serves
-    while it is down (``bot.search_health`` tells the operator, search turns say search is unavailable,
+    while it is down (``catalog.search_health`` tells the operator, search turns say search is unavailable,
     and the next search tries the server again). The embedded index opens at start, as for ``ask``."""
     from reclmms.app import open_services
 

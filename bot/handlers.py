@@ -22,10 +22,10 @@ from bot.pending import describe
 from bot.rendering import esc, history_text
 from bot.retrying import is_transient, lost, maybe_delivered, unreachable
 from bot.runtime import BotRuntime, Place, runtime
-from bot.search_health import check_search
 from bot.sending import reply_kwargs, send_html
 from bot.stats import activity_chart, collect_stats, stats_html
 from bot.turns import run_turn
+from catalog.search_health import check_search
 from reclmms.errors import BadImageError, BadQueryError, LinkError, TooManyPixelsError
 
 logger = logging.getLogger(__name__)

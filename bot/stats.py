@@ -36,7 +36,7 @@ async def collect_stats(
     days: int = 14,
     now: float | None = None,
 ) -> dict[str, Any]:
-    """The figures; ``search`` is the search index's health (``bot.search_health``), shown when given."""
+    """The figures; ``search`` is the search index's health (``catalog.search_health``), shown when given."""
     now = time.time() if now is None else now
 
     async def scalar(sql: str, *params: Any) -> int:

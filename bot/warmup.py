@@ -5,7 +5,7 @@ the search index and the model's first (uncached) prompt, and on a small machine
 its time: the reply comes without the model. ``WarmUp`` does that work in a background task
 started in ``post_init``, so polling or the webhook start at once, through public APIs only:
 
-1. the search index: opened and counted (``bot.search_health``); when it cannot serve (a Chroma
+1. the search index: opened and counted (``catalog.search_health``); when it cannot serve (a Chroma
    server that is down, an index with no article vectors) the operator gets one warning line that
    says so and how to mend it. While the server is down the steps that search are skipped (they would
    only fail and log more lines); search turns then say that search is unavailable, and it comes back
@@ -31,7 +31,7 @@ import time
 from typing import Any
 
 from agent.turn import Session
-from bot.search_health import check_search
+from catalog.search_health import check_search
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 They count what the bot handled: turns run in the terminal (``reclmms ask``/``chat``) are not
 in them, and the text output says so in its first line. ``--health`` also checks the LLM backend and the
-search index (``bot.search_health``, as ``/stats`` shows it), and the exit code says whether both are ok
+search index (``catalog.search_health``, as ``/stats`` shows it), and the exit code says whether both are ok
 (``EXIT_CODES``), for scripts and supervisors. Without ``--health`` neither is opened: the figures come
 from the bot's database alone, so they print while a Chroma server is down.
 """
@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 async def _health(settings: Settings) -> tuple[str, dict[str, Any] | None, dict[str, Any]]:
     """The LLM backend's name and health, and the search index's health (``SearchHealth.to_json``).
     The index is opened here, not at start, so a Chroma server that is down is a figure, not an error."""
-    from bot.search_health import check_search
+    from catalog.search_health import check_search
     from reclmms.app import open_services
 
     async with open_services(settings, search_at_start=False) as services:

@@ -1,4 +1,4 @@
-"""`reclmms stats --health` reports the search index as the bot's /stats does (``bot.search_health``): a
+"""`reclmms stats --health` reports the search index as the bot's /stats does (``catalog.search_health``): a
 "search index" line and a ``search`` object in ``--json`` (the other keys unchanged), and exit code 1 while
 the Chroma server is down or holds no article vectors, 0 once it is indexed; the figures print in every
 case. Plain ``stats`` does not open Chroma. Against a real ``chroma run`` on loopback, stopped and started."""
@@ -135,3 +135,14 @@ def test_help_names_the_search_index(capsys) -> None:  # type: ignore[no-untyped
     out = " ".join(capsys.readouterr().out.split())
     assert "the search index (Chroma)" in out
     assert "the search index is down (a Chroma server that cannot be reached) or empty" in out
+
+
+def test_the_bot_and_the_command_share_the_catalogs_search_health_check() -> None:
+    import importlib.util
+
+    import bot.handlers
+    import bot.warmup
+    from catalog.search_health import check_search
+
+    assert bot.warmup.check_search is check_search and bot.handlers.check_search is check_search
+    assert importlib.util.find_spec("bot.search_health") is None  # one module, no second copy in bot/

@@ -2,9 +2,10 @@
 
 The bot starts whatever the answer (``bot.application`` opens a Chroma server on the first search,
 and every search tries it again): turns that do not search answer meanwhile, and search turns say
-that search is unavailable. ``check_search`` is what the warm-up tells the operator at start (one
-warning line) and what ``/stats`` shows. A catalog without a search engine (the tests' fakes) is
-``unknown``.
+that search is unavailable. ``check_search`` is what the bot's warm-up tells the operator at start
+(one warning line), what ``/stats`` shows and what ``reclmms stats --health`` reports; an empty index
+is told as ``SearchEngine.missing_index`` tells it (``catalog/search.py``). A catalog without a search
+engine (the tests' fakes) is ``unknown``.
 """
 
 from __future__ import annotations
