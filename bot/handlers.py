@@ -11,7 +11,7 @@ from typing import Any
 
 from telegram import Bot, Chat, Message, Update, User
 from telegram.constants import ChatType
-from telegram.error import Forbidden, InvalidToken, TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from agent.turn import Session
@@ -20,7 +20,7 @@ from bot.media import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, UNTYPED_MIMES, ImageTooLa
 from bot.mentions import mention_spans, without_spans
 from bot.pending import describe
 from bot.rendering import esc, history_text
-from bot.retrying import is_transient, lost, maybe_delivered, unreachable
+from bot.retrying import is_transient, lost, maybe_delivered, why_lost
 from bot.runtime import BotRuntime, Place, runtime
 from bot.sending import reply_kwargs, send_html
 from bot.stats import activity_chart, collect_stats, stats_html
@@ -395,20 +395,15 @@ async def on_error(update: object, context: Ctx) -> None:
     one line, no traceback, as the apology would fail too), or that refused the token
     (``bot.stopping`` says so, and stops the bot)."""
     error = context.error
-    blocked = isinstance(error, Forbidden)  # blocked by the user, or removed from the group
     doubtful = error is not None and maybe_delivered(error)
-    failed = error is not None and lost(error)
-    if blocked:
-        logger.info("the chat no longer accepts messages from the bot: %s", error)
-    elif doubtful:
+    failed = error is not None and lost(error)  # a chat that blocked the bot too: one line, no apology
+    if doubtful:
         logger.warning("a message may not have arrived (%s: %s); it is not sent again", type(error).__name__, error)
     elif isinstance(error, InvalidToken):
         logger.debug("an answer was not sent: the token was rejected")
-    elif failed:
+    elif error is not None and failed:
         chat = update.effective_chat if isinstance(update, Update) else None
-        why = "could not be reached" if error is not None and unreachable(error) else "failed"
-        logger.warning("could not answer in chat %s: the Bot API %s (%s: %s)", chat.id if chat else "?", why,
-                       type(error).__name__, error)
+        logger.warning("could not answer in chat %s: %s", chat.id if chat else "?", why_lost(error))
     else:
         logger.error("error while handling an update", exc_info=error)
     rt = context.bot_data.get("runtime")
@@ -417,7 +412,7 @@ async def on_error(update: object, context: Ctx) -> None:
             await rt.metrics.error(type(context.error).__name__)
         except Exception:  # noqa: BLE001
             logger.warning("could not record an error", exc_info=True)
-    if blocked or doubtful or failed:
+    if doubtful or failed:
         return
     if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type != ChatType.CHANNEL:
         user = update.effective_user

@@ -24,7 +24,9 @@ Two kinds of failure are retried:
 
 While a message for a chat is being retried, the chat's later messages wait for it (sent, or
 given up), so that they keep their order. A call the Bot API answers with ``InvalidToken`` (401,
-or 404 for a token it does not know) is told to ``on_token_rejected``: the bot cannot go on.
+or 404 for a token it does not know) is told to ``on_token_rejected``: the bot cannot go on. A
+403 Forbidden (``refused_by_chat``: the user blocked the bot or was deactivated, the bot was removed
+from the group) is not: it concerns one chat, whose messages are lost, and the bot serves the others.
 The retries are logged at debug level, an outage once when it begins and once when it ends; a
 call that gives up raises its error, for the caller to report.
 """
@@ -39,7 +41,7 @@ from typing import Any
 
 import aiohttp
 import httpx
-from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError, TimedOut
 
 from bot.flood_limits import ChatKey, FloodLimiter, chat_key
 
@@ -84,10 +86,30 @@ def maybe_delivered(exc: BaseException) -> bool:
     return type(exc) is TelegramError and exc.message == "Invalid server response"
 
 
+def refused_by_chat(exc: BaseException) -> bool:
+    """Telegram answered 403 Forbidden: the chat takes no messages from the bot ("bot was blocked by
+    the user", "user is deactivated", "bot was kicked from the group chat"). The token is fine."""
+    return isinstance(exc, Forbidden)
+
+
 def lost(exc: BaseException) -> bool:
     """A failure that left the shopper without the message, and that another try will not mend
-    now: the Bot API failed past the retries, or refused the token (the bot stops)."""
-    return isinstance(exc, InvalidToken) or (is_transient(exc) and not maybe_delivered(exc))
+    now: the Bot API failed past the retries, refused the token (the bot stops), or the chat takes
+    no messages from the bot."""
+    return (isinstance(exc, InvalidToken) or refused_by_chat(exc)
+            or (is_transient(exc) and not maybe_delivered(exc)))
+
+
+def why_lost(exc: BaseException) -> str:
+    """Why a message was lost, for a log line: "the chat takes no messages from the bot (Forbidden:
+    bot was blocked by the user)", "the Bot API could not be reached (NetworkError: ...)"..."""
+    name = type(exc).__name__
+    said = str(exc) if str(exc).startswith(name) else f"{name}: {exc}"
+    if refused_by_chat(exc):
+        return f"the chat takes no messages from the bot ({said})"
+    if unreachable(exc):
+        return f"the Bot API could not be reached ({said})"
+    return f"the Bot API failed ({said})"
 
 
 class RetryingRateLimiter(FloodLimiter):

@@ -25,7 +25,7 @@ from bot.rendering import (
     product_keyboard,
     split_text,
 )
-from bot.retrying import maybe_delivered, unreachable
+from bot.retrying import maybe_delivered, refused_by_chat, unreachable
 from catalog.models import Article
 
 logger = logging.getLogger(__name__)
@@ -228,7 +228,8 @@ class ProseStream:
     A lost edit (a timeout, any failure) or a send that may have arrived without an answer stops
     the streaming: the final text then goes out once more, whole, in new messages. A call that
     surely changed nothing in the chat (it never reached the Bot API, past the retries of
-    ``bot.retrying``; the token was refused; a send failed with an answer) pauses the streaming
+    ``bot.retrying``; the token was refused; the chat takes no messages from the bot; a send failed
+    with an answer) pauses the streaming
     instead: the agent's turn goes on, and ``finish`` carries on from there; it raises the error
     when the reply still cannot go out whole."""
 
@@ -309,6 +310,10 @@ class ProseStream:
 
     def _stop(self, what: str, exc: TelegramError) -> None:
         """No more streaming after ``exc``: paused when the chat shows what it showed before, else cut off."""
+        if refused_by_chat(exc):  # no more messages in this chat: the turn's report says so, once
+            logger.debug("could not %s the reply in chat %d (%s: %s)", what, self.chat_id, type(exc).__name__, exc)
+            self.failure = exc
+            return
         if unreachable(exc) or isinstance(exc, InvalidToken) or (what == "send" and not maybe_delivered(exc)):
             logger.info("could not %s the reply in chat %d for now (%s: %s)", what, self.chat_id, type(exc).__name__, exc)
             self.failure = exc

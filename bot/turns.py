@@ -24,7 +24,7 @@ from telegram.error import InvalidToken, TelegramError
 from agent.turn import ProductsReady, ReplyDelta, Session, TurnDone, TurnResult
 from bot.i18n import t
 from bot.rendering import esc
-from bot.retrying import lost, unreachable
+from bot.retrying import lost, why_lost
 from bot.runtime import BotRuntime
 from bot.sending import ProseStream, send_cards, send_html
 from bot.store import TurnRecord
@@ -69,9 +69,7 @@ def _report(chat_id: int, failed: dict[str, TelegramError]) -> None:
     if isinstance(exc, InvalidToken):
         logger.debug("chat %d: %s not sent, the token was rejected", chat_id, " and ".join(failed))
         return
-    why = "could not be reached" if unreachable(exc) else "failed"
-    logger.warning("could not send %s to chat %d: the Bot API %s (%s: %s)",
-                   " and ".join(failed), chat_id, why, type(exc).__name__, exc)
+    logger.warning("could not send %s to chat %d: %s", " and ".join(failed), chat_id, why_lost(exc))
 
 
 def _tool_name(call: dict[str, Any]) -> str:
