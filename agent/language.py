@@ -66,11 +66,12 @@ _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 
 # Words of one language (or of a few), for messages too short for the detector ("Socken", "une robe",
 # "zapatillas"): the shop's words for kinds of clothing (``agent.garments``) and a few articles and verbs.
-# A word that is also a common English word is left out; one of two of these languages is listed for both.
+# A word that is also a common English word is left out; one of two of these languages is listed for both. The kinds
+# of ``agent.garments`` and the German colour forms below are read from there, not repeated in the lists.
 _FUNCTION_WORDS = {
     "es": "una unos unas quiero busco necesito tienes recomiéndame recomiendame muéstrame muestrame enséñame enseñame parecido parecidos hola gracias".split(),
     "fr": "une des je cherche voudrais avez-vous montre-moi montrez-moi montre montrez similaire similaires merci bonjour".split(),
-    "de": "eine einen einem ich suche möchte brauche habt zeig zeige zeigt mir ähnlich ähnliche ähnliches danke kleid rotes schwarz".split(),
+    "de": "eine einen einem ich suche möchte brauche habt zeig zeige zeigt mir ähnlich ähnliche ähnliches danke kleid".split(),
     "pt": "uma quero procuro preciso recomende recomenda mostre você vocês sapatos saia calça calças jaqueta obrigado obrigada olá".split(),
     "it": "consigliami consiglia voglio vorrei cerco mostrami avete scarpe giacca borsa pantaloni grazie".split(),
     "tr": "bir için arıyorum istiyorum bakıyorum lazım öner önerir göster elbise etek ceket gömlek kazak bana merhaba teşekkürler".split(),
@@ -116,8 +117,7 @@ _CATALOG_WORDS = {
           "chiare scuro scura scuri scure".split(),
     "nl": "zwart zwarte witte rood blauw blauwe groen groene geel gele grijs grijze bruin bruine roze oranje jurk "
           "jurken rokken broek broeken jas jassen jasje trui truien overhemd overhemden schoenen blouse "
-          "spijkerbroek shirt shirts pink goedkoop goedkope voor dames heren korte lange lang donker donkere "
-          "sandalen".split(),
+          "spijkerbroek shirt shirts pink goedkoop goedkope voor dames heren korte lange lang donker donkere".split(),
     "pt": "preto preta pretos pretas branco branca brancos brancas vermelho vermelha vermelhos vermelhas amarelo "
           "amarela amarelos amarelas roxo roxa azul azuis verde verdes cinza marrom marrons rosa rosas vestido "
           "vestidos saias camisa camisas camiseta camisetas blusa blusas jaquetas casaco casacos tênis bolsa bolsas "

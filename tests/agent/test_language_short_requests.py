@@ -146,3 +146,20 @@ async def test_a_short_request_gets_a_reply_in_its_language_from_an_english_clie
         result = await service.ask(Session(f"short-{language}", language="en"), text)
     assert result.language == language and words in result.reply
     assert result.products and all(p.colour == colour and p.product_type == "Dress" for p in result.products)
+
+
+def test_no_word_is_listed_twice_for_one_language() -> None:
+    # the kinds of ``agent.garments`` and the German colour forms are read from there, not repeated by hand
+    from collections import Counter
+
+    from agent import language
+    from agent.garments import FOREIGN_TYPES_BY_LANGUAGE
+
+    german = [*language._GERMAN_CATALOG_WORDS,
+              *(stem + end for stem in language._GERMAN_COLOUR_STEMS for end in language._GERMAN_ENDINGS)]
+    twice = []
+    for code in {*language._FUNCTION_WORDS, *language._CATALOG_WORDS}:
+        counts = Counter([*language._FUNCTION_WORDS.get(code, ()), *language._CATALOG_WORDS.get(code, ()),
+                          *FOREIGN_TYPES_BY_LANGUAGE.get(code, {}), *(german if code == "de" else ())])
+        twice += [(code, word) for word, n in counts.items() if n > 1]
+    assert twice == []
