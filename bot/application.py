@@ -326,20 +326,21 @@ async def serve_until_stopped(
 
 def serve(settings: Settings, mode: str | None = None, services_factory: ServicesFactory | None = None) -> None:
     """Run the bot until SIGINT, SIGTERM or SIGHUP: long polling (default) or a webhook. A token the Bot
-    API rejects, an API that cannot be reached, or a webhook URL Telegram refuses stops it at once
-    with ``ConfigError``; so does a token rejected later on, while polling (python-telegram-bot
-    would stop polling for good)."""
+    API rejects, an API that cannot be reached, or a webhook URL or secret token Telegram refuses (or
+    would: ``Settings.check_webhook``, in webhook mode only) stops it at once with ``ConfigError``; so
+    does a token rejected later on, while polling (python-telegram-bot would stop polling for good)."""
     stopper = Stopper()
     app = build_application(settings, services_factory, on_invalid_token=stopper.fail)
     token = bot_token(settings)
     mode = mode or settings.telegram.mode
     cfg = settings.telegram
     secret = settings.secrets.telegram_webhook_secret
-    if mode == "webhook":
+    if mode == "webhook":  # only here: polling and the other commands never use these settings
         if not cfg.webhook_url:
             raise ConfigError("telegram.webhook_url must be set for webhook mode (RECLMMS_TELEGRAM_WEBHOOK_URL)")
         if secret is None:
             raise ConfigError("RECLMMS_TELEGRAM_WEBHOOK_SECRET must be set for webhook mode")
+        settings.check_webhook()
     asyncio.run(check_bot_api(settings, token))
     how: dict[str, Any]
     if mode == "webhook":

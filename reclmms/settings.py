@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from reclmms.errors import ConfigError
 
@@ -136,12 +145,8 @@ class TelegramSettings(_Section):
 
     @field_validator("webhook_url")
     @classmethod
-    def _webhook_url_telegram_takes(cls, value: str, info: ValidationInfo) -> str:
-        """A URL Telegram would refuse fails at start, naming the setting, not at ``setWebhook``."""
-        value = value.strip()
-        if value and (problem := _webhook_url_problem(value, str(info.data.get("base_url") or ""))):
-            raise ValueError(problem)
-        return value
+    def _stripped(cls, value: str) -> str:
+        return value.strip()  # what Telegram would refuse is checked in webhook mode only (check_webhook)
 
 
 class LinkingSettings(_Section):
@@ -170,14 +175,23 @@ class Secrets(_Section):
 
     @field_validator("telegram_webhook_secret", mode="before")
     @classmethod
-    def _secret_token_telegram_takes(cls, value: Any) -> Any:
-        """Telegram's rule for setWebhook's secret_token (the value is never shown)."""
-        if isinstance(value, str):
-            value = value.strip()
-            if not _SECRET_TOKEN.fullmatch(value):
-                raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for "
-                                 "a webhook's secret token), such as the output of `openssl rand -hex 32`")
-        return value
+    def _stripped(cls, value: Any) -> Any:
+        return value.strip() if isinstance(value, str) else value  # checked in webhook mode only
+
+
+def webhook_problems(telegram: TelegramSettings, secrets: Secrets) -> list[tuple[tuple[str, str], str]]:
+    """What Telegram would refuse in the webhook settings: ((section, key), why) for each. The secret
+    token's value is never in the reason."""
+    problems: list[tuple[tuple[str, str], str]] = []
+    url = telegram.webhook_url
+    if url and (problem := _webhook_url_problem(url, telegram.base_url)):
+        problems.append((("telegram", "webhook_url"), problem))
+    secret = secrets.telegram_webhook_secret
+    if secret is not None and not _SECRET_TOKEN.fullmatch(secret.get_secret_value()):
+        problems.append((("secrets", "telegram_webhook_secret"),
+                         "must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for a webhook's "
+                         "secret token), such as the output of `openssl rand -hex 32`"))
+    return problems
 
 
 _SECRET_ENV = {
@@ -201,6 +215,18 @@ class Settings(_Section):
     linking: LinkingSettings = LinkingSettings()
     logging: LoggingSettings = LoggingSettings()
     secrets: Secrets = Secrets()
+    _origin: str = PrivateAttr(default="settings")  # the config file's path (load_settings)
+    _env_sources: dict[tuple[str, str], str] = PrivateAttr(default_factory=dict)  # (section, key) → variable
+
+    def check_webhook(self) -> None:
+        """For webhook mode only (the other commands, and ``serve`` by polling, never use these
+        settings): ``ConfigError`` in one line naming each webhook setting Telegram would refuse
+        (a URL that is not https:// with a host or names a port Telegram does not send to, a secret
+        token of other characters) and where it was set, instead of a refusal at ``setWebhook``."""
+        items = [(self._env_sources.get(key, self._origin), f"bad value for '{key[0]}.{key[1]}': {why}")
+                 for key, why in webhook_problems(self.telegram, self.secrets)]
+        if items:
+            raise ConfigError(_one_line(items))
 
     @property
     def data_dir(self) -> Path:
@@ -309,6 +335,11 @@ def _describe(error: ValidationError, source: str, env_sources: Mapping[tuple[st
         else:
             msg = str(item["msg"]).removeprefix("Value error, ")
             items.append((where, f"bad value for '{loc}': {msg}"))
+    return _one_line(items)
+
+
+def _one_line(items: list[tuple[str, str]]) -> str:
+    """(where, what) of each bad setting as one line: "invalid configuration (where): what; ..."."""
     wheres = list(dict.fromkeys(w for w, _ in items))
     if len(wheres) == 1:
         return f"invalid configuration ({wheres[0]}): " + "; ".join(text for _, text in items)
@@ -347,4 +378,6 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
     if not data_dir.is_absolute():
         base = config_path.resolve().parent if config_path.exists() else Path.cwd()
         data_dir = base / data_dir
-    return settings.model_copy(update={"storage": StorageSettings(data_dir=data_dir)})
+    settings = settings.model_copy(update={"storage": StorageSettings(data_dir=data_dir)})
+    settings._origin, settings._env_sources = str(config_path), env_sources  # for check_webhook's message
+    return settings
