@@ -93,13 +93,33 @@ def _path_error(exc: OSError, args: argparse.Namespace) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
     stdout = sys.stdout
     sys.stdout = cast(TextIO, GuardedStdout(stdout))  # a failed write of any command: one line, exit 2
     try:
+        try:
+            args = _parse(parser, argv)
+        except OutputError as exc:  # --help could not be written
+            discard_stdout()
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         return _run(args)
     finally:
         sys.stdout = stdout
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments. argparse writes --help itself and exits (SystemExit 0), ignoring a failed write:
+    its output is flushed here first, so that a full disk under it is ``OutputError`` (a reader that
+    went away ends it quietly, as for any command)."""
+    try:
+        return parser.parse_args(argv)
+    except SystemExit as exc:
+        if exc.code == 0:
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                discard_stdout()
+        raise
 
 
 def _run(args: argparse.Namespace) -> int:
