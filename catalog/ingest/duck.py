@@ -25,6 +25,7 @@ from typing import Any
 import duckdb
 from tqdm import tqdm
 
+from catalog.ingest.ages import clean_ages
 from catalog.ingest.inputs import check_csv
 from catalog.ingest.line_endings import duckdb_readable
 from catalog.ingest.report import MAX_BAD_ROWS_KEPT, IngestReport, duplicate_reason
@@ -41,7 +42,7 @@ TRANSACTION_TYPES = {
 }
 CUSTOMER_TYPES = {
     "customer_id": "VARCHAR",
-    "age": "DOUBLE",
+    "age": "VARCHAR",  # read as written: a bad age is reported, and its customer kept without one
     "club_member_status": "VARCHAR",
     "fashion_news_frequency": "VARCHAR",
     "postal_code": "VARCHAR",
@@ -297,17 +298,13 @@ async def load_customers(
 ) -> int:
     """Replace ``table`` with a Kaggle-format customers CSV (duplicate ids kept once); return its row count."""
     header = check_csv(path, required)
+    ages = IngestReport()  # the bad ages, reported once the load is committed
 
-    def col(name: str, cast: str = "VARCHAR") -> str:
-        if name not in header:
-            return f"CAST(NULL AS {cast}) AS {name}"
-        if name == "age":
-            return "TRY_CAST(round(age) AS INTEGER) AS age"
-        return name
+    def col(name: str) -> str:
+        return name if name in header else f"CAST(NULL AS VARCHAR) AS {name}"
 
     select = ", ".join(
-        [col("customer_id"), col("age", "INTEGER"), col("club_member_status"),
-         col("fashion_news_frequency"), col("postal_code")]
+        [col("customer_id"), col("age"), col("club_member_status"), col("fashion_news_frequency"), col("postal_code")]
     )
     async with _readable(con, path) as source:
         sql = (
@@ -319,11 +316,13 @@ async def load_customers(
         con.execute("BEGIN TRANSACTION")
         try:
             await _load_csv(con, path, sql, progress=progress)
+            await clean_ages(con, table, source, path.name, ages)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         _collect_rejects(con, path.name, report)
+        report.add_findings(ages)
         scan = con.execute(
             f"SELECT count(*), count(DISTINCT customer_id) FILTER (WHERE customer_id != ''), "
             f"count(*) FILTER (WHERE customer_id IS NULL OR customer_id = '') "
