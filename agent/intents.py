@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from agent.popular_requests import asks_for_popular
-from agent.prices import price_bounds
+from agent.prices import CURRENCY_WORDS, price_bounds
 
 # The intents a model may name; the rules also decide "nothing_shown" (a follow-up with nothing shown yet).
 INTENTS = ("search", "similar", "refine", "details", "history", "recommend", "greeting", "thanks", "help")
@@ -203,6 +203,15 @@ _JA_KO_NUM = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "첫": 0, "두":
 
 # A catalog article id: 10 digits (H&M's, with the leading 0 the cards print) or the 9 of the integer form.
 _ARTICLE_ID = re.compile(r"(?<!\d)(\d{10}|\d{9})(?!\d)")
+# An H&M product code: an article id's first 7 digits (all its colours), or the 6 of the integer form; a standalone
+# run of digits (not the decimals of "0.050847" or part of a code such as "a12345678b"; "0512466,0512467" are two),
+# unlike years (4 digits), sizes and prices (``_product_numbers``).
+_PRODUCT_CODE = re.compile(r"(?<![0-9A-Za-z])(?<!\d\.)(\d{7}|\d{6})(?![0-9A-Za-z]|\.\d)")
+# A mistyped article id: a digit or three too many ("05124660021"); 8 digits are more often a date ("20200915").
+_TOO_LONG = re.compile(r"(?<![0-9A-Za-z])(\d{11,13})(?![0-9A-Za-z])")
+# A currency right after or before a number: a price ("100000 руб", "€ 100000"), never a product code.
+_CURRENCY_NEXT = re.compile(rf"\s*(?:{CURRENCY_WORDS}|[$€£¥₽])(?![^\W\d_])", _F)
+_CURRENCY_BEFORE = re.compile(r"(?:R\$|US\$|[$€£¥₽])\s*$")
 # "Like" an article in words ``_SIMILAR`` leaves to other contexts ("something like 0512466002").
 _LIKE_ARTICLE = re.compile(
     r"\b(?:something|anything|others?|ones?|items?|things?|stuff)\s+like\b|vergelijkbaar|liknande|benzer|"
@@ -232,9 +241,35 @@ def find_article_ids(text: str) -> list[str]:
     return list(dict.fromkeys(f"{int(raw):010d}" for raw in _ARTICLE_ID.findall(text)))
 
 
+def find_product_numbers(text: str) -> list[str]:
+    """The product numbers ``text`` names, in order, each once: article ids as ``find_article_ids`` gives them
+    (10 digits), product codes (7 digits: "0512466", or "512466", the integer form, for all colours of article
+    0512466002) and numbers too long to be either, as typed ("05124660021", a digit too many)."""
+    return list(dict.fromkeys(number for _, _, number in _product_numbers(text)))
+
+
 def without_article_ids(text: str) -> str:
-    """``text`` with its article ids left out, so that "cheaper than 0512466002" names no price."""
-    return _ARTICLE_ID.sub(" ", text)
+    """``text`` with its product numbers (``find_product_numbers``) left out, so that "cheaper than 0512466002"
+    or "cheaper than 0512466" names no price."""
+    for start, end, _ in sorted(_product_numbers(text), reverse=True):
+        text = f"{text[:start]} {text[end:]}"
+    return text
+
+
+def _product_numbers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, number) of each product number in ``text``, in order. A code is a standalone run of digits
+    that is no price: "0512466" always (no price begins with 0), "512466" unless it is a limit or has a currency
+    ("under 100000", "100000 руб")."""
+    found = [(m.start(), m.end(), f"{int(m.group(1)):010d}") for m in _ARTICLE_ID.finditer(text)]
+    found += [(m.start(), m.end(), m.group(1)) for m in _TOO_LONG.finditer(text)]
+    bounds = price_bounds(text)
+    for m in _PRODUCT_CODE.finditer(text):
+        price = not m.group(1).startswith("0") and (
+            bool(_CURRENCY_NEXT.match(text, m.end()) or _CURRENCY_BEFORE.search(text[: m.start()]))
+            or price_bounds(f"{text[: m.start()]} {text[m.end():]}") != bounds)
+        if not price:
+            found.append((m.start(), m.end(), f"{int(m.group(1)):07d}"))
+    return sorted(found)
 
 
 def wants_look_alikes(text: str) -> bool:

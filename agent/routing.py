@@ -25,7 +25,7 @@ from agent.garments import absent_type
 from agent.intents import (
     Classification,
     classify,
-    find_article_ids,
+    find_product_numbers,
     own_words,
     wants_look_alikes,
     without_article_ids,
@@ -36,6 +36,7 @@ from agent.scope import unsold_object
 from agent.state import ConversationState, remember
 from agent.tool_specs import router_tool_specs
 from agent.tools._query import MAX_QUERY_CHARS, clip_query
+from agent.tools.article_details import product_code_articles
 from reclmms.errors import ReclmmsError
 
 logger = logging.getLogger(__name__)
@@ -156,9 +157,9 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
     ctx.record.route = "rules"
     if c.foreign_customer:
         return _decided(ctx, "refused", {}, language)
-    ids = [] if ctx.photo else find_article_ids(text)
-    if ids:  # "0512466002", "tell me about [0512466002]", "more like 512466002": never a search for the digits
-        return await _named_articles(ctx, text, ids, colour, c.cheaper, state, language)
+    numbers = [] if ctx.photo else find_product_numbers(text)
+    if numbers:  # "0512466002", "tell me about [0512466002]", "more like 512466002", "0512466": never a search
+        return await _named_articles(ctx, text, numbers, colour, c.cheaper, state, language)
     intent = c.intent
     if intent in (None, "search") and not ctx.photo and c.ordinal is None:
         # the first kind of clothing the message names is one the catalog has none of ("socks", "a belt for
@@ -237,27 +238,40 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else None
 
 
-async def _named_articles(ctx: AgentContext, text: str, ids: list[str], colour: str | None, cheaper: bool,
+async def _named_articles(ctx: AgentContext, text: str, numbers: list[str], colour: str | None, cheaper: bool,
                           state: ConversationState, language: str) -> dict[str, Any]:
-    """A message that names catalog article ids: the cards of those the catalog has (up to the card limit), or
-    look-alikes of the first one ("more like 0512466002", "0512466002 in blue", "cheaper than 0512466002").
-    Ids the catalog lacks are said so (the plan's ``unknown_ids``), never answered with other products. The
-    named articles count as grounded from now on, so a follow-up ("cheaper") can go back to them."""
+    """A message that names catalog article ids or product codes (``find_product_numbers``): the cards of the
+    articles the catalog has (a code's in all colours, or in the colour named: "0512466 in blue"; up to the
+    card limit), or look-alikes of the first one ("more like 0512466002", "0512466002 in blue", "cheaper than
+    0512466002"). Numbers the catalog lacks are said so (the plan's ``unknown_ids``), never answered with other
+    products. The named articles count as grounded from now on, so a follow-up ("cheaper") can go back to them."""
     k = ctx.max_products
+    ids, codes = [n for n in numbers if len(n) == 10][: 2 * k], [n for n in numbers if len(n) == 7][:k]
     try:
-        found = {a.article_id: a for a in await ctx.catalog.get_articles(ids[: 2 * k])}
+        found: dict[str, Any] | None = {a.article_id: a for a in await ctx.catalog.get_articles(ids)}
+        variants = await product_code_articles(ctx.catalog, codes)
     except Exception as exc:  # the tool looks them up again and reports the failure as for any turn
         logger.warning("article look-up failed: %s", exc)
-        found = None
-    known = [i for i in ids if found is None or i in found][:k]
-    unknown = [] if found is None else [i for i in ids if i not in found][:k]
+        found, variants = None, {}
+    if found is None:
+        known, unknown = [n for n in numbers if n in ids or n in codes][:k], []
+    else:
+        known = list(dict.fromkeys(i for n in numbers
+                                   for i in ([n] if n in found else [a.article_id for a in variants.get(n, ())])))
+        looked_up = {*ids, *codes}  # numbers past the look-up's limit are neither known nor unknown
+        unknown = [n for n in numbers if n not in found and not variants.get(n)
+                   and (n in looked_up or len(n) not in (7, 10))][:k]
+        found.update({a.article_id: a for articles in variants.values() for a in articles})
     extra: dict[str, Any] = {"unknown_ids": unknown} if unknown else {}
     update = {"grounded": remember(state.get("grounded"), list(found.values()))} if found else {}
+    # those in the colour named ("0512466 in blue": that colour of the product; a pasted card line names its own)
+    coloured = [i for i in known if colour and found and i in found
+                and colour.lower() in {v.lower() for v in (found[i].colour, found[i].colour_master) if v}]
+    known = (coloured or known)[:k]
     if not known:
         return {**_decided(ctx, "no_article", extra, language), **update}
     first = (found or {}).get(known[0])
-    own = {v.lower() for v in (first.colour, first.colour_master) if v} if first else set()
-    other_colour = colour if colour and colour.lower() not in own else None  # a pasted card line names its own
+    other_colour = colour if colour and not coloured else None
     max_price, _ = price_bounds(without_article_ids(text))  # "under 30", never the id ("cheaper than 0512466002")
     if not (wants_look_alikes(text) or other_colour or cheaper or max_price is not None):
         plan = {"tool": "article_details", "args": {"article_ids": known}, **extra}

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from langchain.tools import ToolRuntime, tool
 
 from agent.context import AgentContext
+from agent.intents import find_product_numbers
 from agent.tools._output import ToolOutput, resolve_position
+from catalog.models import Article
+
+# An H&M article id is its product code and a three-digit variant, one a colour: 0512466 and 002.
+VARIANTS = 1000
+
+
+async def product_code_articles(catalog: Any, codes: list[str]) -> dict[str, list[Article]]:
+    """The catalog's articles (all colours, in id order) of each 7-digit product code: those whose ids are the
+    code and a variant and whose product code, where the catalog has one, is that code."""
+    if not codes:
+        return {}
+    found = await catalog.get_articles([f"{code}{n:03d}" for code in codes for n in range(VARIANTS)])
+    return {code: [a for a in found if a.article_id.startswith(code) and _of_code(a, code)] for code in codes}
+
+
+def _of_code(article: Article, code: str) -> bool:
+    own = (article.product_code or "").strip()
+    return not own or (own.isdigit() and int(own) == int(code))
 
 
 @tool
@@ -21,7 +40,13 @@ async def article_details(
     state = runtime.state or {}
     shown, grounded, text = state.get("shown") or [], state.get("grounded") or {}, state.get("text") or ""
     if article_ids:  # the shopper named them: the cards replace the shown list (``retrieval.act``)
-        targets = [t for i in article_ids if (t := resolve_position(shown, None, str(i), grounded, text))]
+        # product codes the shopper typed ("0512466"): all their articles
+        named = set(find_product_numbers(text))
+        variants = await product_code_articles(ctx.catalog, [str(i) for i in article_ids
+                                                             if len(str(i)) == 7 and str(i) in named])
+        targets = [t for i in map(str, article_ids)
+                   for t in ([a.article_id for a in variants[i]] if i in variants
+                             else [resolve_position(shown, None, i, grounded, text)]) if t]
         if not targets:
             return ToolOutput(kind="error", observation="those products are not named in the conversation")
         found = await ctx.catalog.get_articles(list(dict.fromkeys(targets)))
