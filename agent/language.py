@@ -214,10 +214,11 @@ class LanguageDetector:
     def reply_language(self, text: str | None, *, hint: str | None = None, previous: str | None = None) -> str:
         """The language to answer ``text`` in: its own when that is clear, else the hint, the previous
         language or English (``fallback_language``)."""
-        return self.detect(text, fallback=fallback_language(hint, previous))
+        return self.detect(text, fallback=fallback_language(hint, previous), previous=previous)
 
-    def detect(self, text: str | None, fallback: str = DEFAULT_LANGUAGE) -> str:
-        """The ISO 639-1 code of ``text`` when the detection is confident, else ``fallback``."""
+    def detect(self, text: str | None, fallback: str = DEFAULT_LANGUAGE, previous: str | None = None) -> str:
+        """The ISO 639-1 code of ``text`` when the detection is confident, else ``fallback`` (``previous``, the
+        conversation's language, decides between Spanish and Portuguese when the fallback is neither)."""
         words = evidence_words(text or "")
         if not words:
             return fallback
@@ -237,6 +238,10 @@ class LanguageDetector:
         # a short message of one language's words ("Socken", "une robe") is that language; of words that two share
         # ("camisa azul"), one of the two (``_pick``)
         languages = lexicon_languages(words) if len(words) <= MAX_CHECKED_WORDS else frozenset()
+        # words that Spanish and Portuguese share ("vestidos baratos"; lingua leans Portuguese): the client's language
+        # or the conversation's of the two, else Spanish (more speakers)
+        if languages == {"es", "pt"}:
+            return next((code for code in (fallback, previous) if code in languages), "es")
         if len(words) < self._min_words:
             return self._pick(languages, fallback, [])
         self.load()
