@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 _ID = re.compile(r"(?<!\d)\d{10}(?!\d)")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？…])[\"'”’)\]]*\s+|(?<=[。！？])|\n+")
+# A sentence that ends in a colon leads in to what follows ("Here are three dresses:", "Voici trois robes :").
+_LEAD_IN = re.compile(r"[:：][\s*_]*$")
 _QUOTED = re.compile(r"“([^”]{2,60})”|\"([^\"]{2,60})\"|「([^」]{2,60})」|《([^》]{2,60})》|«([^»]{2,60})»|\*\*([^*]{2,60})\*\*")
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -204,11 +206,16 @@ def _words_re(words: Iterable[str]) -> re.Pattern[str] | None:
 
 
 class SentenceFilter:
-    """Feed streamed chunks; get back whole sentences that passed the check."""
+    """Feed streamed chunks; get back whole sentences that passed the check.
+
+    A sentence that leads in to what follows it ("Here are three dresses:") is held back until the next
+    sentence passes; when that one is dropped, or nothing follows, the lead-in goes too, so that no reply ends
+    in a colon that introduces nothing."""
 
     def __init__(self, grounding: Grounding) -> None:
         self._grounding = grounding
         self._buffer = ""
+        self._lead_in = ""  # a passed sentence ending in a colon, shown with the next one that passes
         self.dropped = 0
         self.shown: list[str] = []
         self.ended = False  # a sentence named a kind of garment none of the products is: the rest is not shown
@@ -226,18 +233,26 @@ class SentenceFilter:
 
     def flush(self) -> list[str]:
         rest, self._buffer = self._buffer, ""
-        return self._check(rest) if rest.strip() else []
+        out = self._check(rest) if rest.strip() else []
+        self._lead_in = ""  # nothing follows it
+        return out
 
     def _check(self, sentence: str) -> list[str]:
         if self.ended or not _LETTER.search(sentence):  # a bare list marker ("1.") or punctuation: nothing to show
             return []
         bad = self._grounding.violations(sentence)
         self.ended = bool(bad) and self._grounding.misnamed(sentence)
-        if bad:
+        lead_in, self._lead_in = self._lead_in, ""
+        if bad:  # and what led in to it
             self.dropped += bad
             return []
-        self.shown.append(sentence)
-        return [sentence]
+        out = [lead_in] if lead_in else []
+        if _LEAD_IN.search(sentence):
+            self._lead_in = sentence
+        else:
+            out.append(sentence)
+        self.shown.extend(out)
+        return out
 
 
 def check_text(text: str, grounded: dict[str, str], catalog_names: Iterable[str] = ()) -> tuple[str, int]:

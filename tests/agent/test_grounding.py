@@ -31,7 +31,8 @@ def test_sentence_filter_never_releases_partial_sentences() -> None:
     assert f.flush() == []
     assert f.dropped == 1
     listing = SentenceFilter(Grounding({}))
-    assert listing.feed("Here they are:\n\n1. ") == ["Here they are:\n\n"]
+    assert listing.feed("Here they are:\n\n1. ") == []  # a lead-in waits for the sentence it leads in to
+    assert listing.feed("A red dress.\n") == ["Here they are:\n\n", "A red dress.\n"]
     assert listing.flush() == [] and listing.dropped == 0
     zh = SentenceFilter(Grounding({}))
     assert zh.feed("第一件很好。第二件0999999999不错。") == ["第一件很好。"]
