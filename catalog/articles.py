@@ -39,6 +39,15 @@ def article_to_row(article: Article) -> tuple[Any, ...]:
     return tuple(getattr(article, c) for c in ARTICLE_COLUMNS)
 
 
+def _code_forms(code: str) -> list[str]:
+    """The stored forms a product code may have: as given and, for a number, with any run of leading zeros
+    up to H&M's 7 digits ("0512466" is also "512466"; "512466" is also "0512466")."""
+    if not code.isdigit():
+        return [code]
+    bare = code.lstrip("0") or "0"
+    return list(dict.fromkeys([code, *(bare.zfill(n) for n in range(len(bare), max(len(code), 7) + 1))]))
+
+
 class ArticleStore:
     """The articles of the live catalog, or (``table="staged_articles"``) of the one an ingest staged."""
 
@@ -77,6 +86,28 @@ class ArticleStore:
                     article = self._article(row)
                     found[article.article_id] = article
         return [found[i] for i in ids if i in found]
+
+    async def of_products(self, codes: Iterable[str]) -> dict[str, list[Article]]:
+        """The articles of each product code (all its colours), in id order; an unknown code has none. A numeric
+        code matches with or without leading zeros: H&M's articles.csv stores 108775 for article 0108775015, the
+        demo catalog 0512466 for 0512466002, and a shopper may type either."""
+        wanted = list(dict.fromkeys(str(c).strip() for c in codes))
+        forms = {code: _code_forms(code) for code in wanted if code}
+        owners: dict[str, list[str]] = {}  # a stored form -> the codes given that it is ("0512466", "512466")
+        for code, code_forms in forms.items():
+            for form in code_forms:
+                owners.setdefault(form, []).append(code)
+        found: dict[str, list[Article]] = {code: [] for code in wanted}
+        keys = list(owners)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" for _ in chunk)
+            async with self._db.conn.execute(self._select + f" WHERE product_code IN ({marks})", chunk) as cur:
+                for row in await cur.fetchall():
+                    article = self._article(row)
+                    for code in owners[article.product_code]:
+                        found[code].append(article)
+        return {code: sorted(articles, key=lambda a: a.article_id) for code, articles in found.items()}
 
     async def count(self) -> int:
         async with self._db.conn.execute(f"SELECT count(*) FROM {self.table}") as cur:

@@ -45,6 +45,11 @@ class CatalogService:
         """Articles by id, in the order given; unknown ids are skipped."""
         return await self.articles.get_many(article_ids)
 
+    async def articles_of_products(self, codes: list[str]) -> dict[str, list[Article]]:
+        """Each product code's articles (all its colours), in id order; a code given with or without its
+        leading zeros ("0512466", "512466") finds the same; an unknown code maps to no articles."""
+        return await self.articles.of_products(codes)
+
     async def search_text(
         self, query: str, filters: SearchFilters | None = None, k: int = 10
     ) -> list[SearchHit]:

@@ -11,22 +11,11 @@ from agent.intents import find_product_numbers
 from agent.tools._output import ToolOutput, resolve_position
 from catalog.models import Article
 
-# An H&M article id is its product code and a three-digit variant, one a colour: 0512466 and 002.
-VARIANTS = 1000
-
 
 async def product_code_articles(catalog: Any, codes: list[str]) -> dict[str, list[Article]]:
-    """The catalog's articles (all colours, in id order) of each 7-digit product code: those whose ids are the
-    code and a variant and whose product code, where the catalog has one, is that code."""
-    if not codes:
-        return {}
-    found = await catalog.get_articles([f"{code}{n:03d}" for code in codes for n in range(VARIANTS)])
-    return {code: [a for a in found if a.article_id.startswith(code) and _of_code(a, code)] for code in codes}
-
-
-def _of_code(article: Article, code: str) -> bool:
-    own = (article.product_code or "").strip()
-    return not own or (own.isdigit() and int(own) == int(code))
+    """The catalog's articles (all colours, in id order) of each product code ("0512466"), by the catalog's
+    product codes; an unknown code maps to none."""
+    return await catalog.articles_of_products(codes) if codes else {}
 
 
 @tool

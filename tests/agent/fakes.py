@@ -94,6 +94,14 @@ class FakeCatalog:
     async def get_articles(self, article_ids: list[str]) -> list[Article]:
         return [self.by_id[i] for i in article_ids if i in self.by_id]
 
+    async def articles_of_products(self, codes: list[str]) -> dict[str, list[Article]]:
+        """As the catalog's: by product code, a numeric one with or without its leading zeros, in id order."""
+        def same(own: str, code: str) -> bool:
+            return own == code or (own.isdigit() and code.isdigit() and int(own) == int(code))
+
+        return {code: sorted((a for a in self.items if a.product_code and same(a.product_code, code)),
+                             key=lambda a: a.article_id) for code in codes}
+
     async def search_text(self, query: str, filters: SearchFilters | None = None, k: int = 10) -> list[SearchHit]:
         self.calls.append(("search_text", (query, filters)))
         if not query.strip() or len(query) > MAX_QUERY_CHARS:  # as the real search engine

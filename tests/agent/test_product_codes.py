@@ -145,6 +145,11 @@ class _LookUpsFail:
 
         raise ReclmmsError("database is locked")
 
+    async def articles_of_products(self, codes: list[str]) -> dict[str, list[Article]]:
+        from reclmms.errors import ReclmmsError
+
+        raise ReclmmsError("database is locked")
+
 
 async def test_a_failed_look_up_of_a_code_is_told_as_a_failure_not_a_missing_product(open_service, catalog) -> None:  # type: ignore[no-untyped-def]
     _add_variants(catalog)
