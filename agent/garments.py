@@ -187,12 +187,13 @@ _AR_PREFIX = re.compile(r"^(?:[وف]?[بكل]?ال|[وف]?لل)(?=[\u0620-\u064a
 
 def english_kind(phrase: str, synonyms: dict[str, str]) -> str | None:
     """The English name of the kind ``phrase`` (lower case, any language) names, else None."""
-    from agent.vocabulary import singular
+    from agent.vocabulary import singular_forms
 
-    for form in (phrase, singular(phrase)):
+    forms = (phrase, *singular_forms(phrase))
+    for form in forms:
         if form in FASHION_TYPES:
             return form
-    for form in (phrase, singular(phrase)):
+    for form in forms:
         for alternative in (synonyms.get(form) or "").split("|"):
             if alternative in FASHION_TYPES:
                 return alternative
@@ -200,11 +201,11 @@ def english_kind(phrase: str, synonyms: dict[str, str]) -> str | None:
 
 
 def _stocked(vocab: VocabularyMapper, phrase: str, english: str, catalog_words: set[str]) -> bool:
-    from agent.vocabulary import singular
+    from agent.vocabulary import singular_forms
 
     if vocab.exact("product_type", phrase, synonyms_first=True) or vocab.exact("product_type", english):
         return True
-    forms = {english, singular(english), phrase, singular(phrase)}
+    forms = {english, *singular_forms(english), phrase, *singular_forms(phrase)}
     # a kind may be a group of types ("shoes": Sneakers, Boots and Sandals in the garment group Shoes)
     for value in (v for field in ("product_type", "garment_group") for v in vocab.vocab.get(field, [])):
         if forms & set(_LETTERS.findall(value.lower())) or value.lower() in forms:

@@ -31,7 +31,7 @@ from agent.prompts import render
 from agent.state import MAX_HISTORY, ConversationState
 from agent.tools import ToolOutput
 from agent.turn import ReplyDelta
-from agent.vocabulary import SYNONYMS, singular
+from agent.vocabulary import SYNONYMS, singular_forms
 from reclmms.errors import ModelError, ReclmmsError
 
 logger = logging.getLogger(__name__)
@@ -157,7 +157,7 @@ def _absent_terms(ctx: AgentContext, intent: str) -> set[str]:
     if not absent:
         return set()
     english = english_kind(absent, SYNONYMS.get("product_type", {}))
-    return {absent, *((english, singular(english)) if english else ())}
+    return {absent, *((english, *singular_forms(english)) if english else ())}
 
 
 def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: ToolOutput, language: str) -> list[dict[str, Any]]:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from agent.scripts import HANGUL as _HANGUL
 from agent.scripts import KANA as _KANA
-from agent.vocabulary import singular
+from agent.vocabulary import singular, singular_forms
 from reclmms.errors import ReclmmsError
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ def name_words(names: set[str]) -> set[str]:
 
 def _named_in_catalog(obj: str, catalog_words: set[str]) -> bool:
     for word in _WORD.findall(obj.lower()):
-        if word in catalog_words or (len(word) > 3 and word.endswith("s") and word[:-1] in catalog_words):
+        if word in catalog_words or any(form in catalog_words for form in singular_forms(word)):
             return True
     return False
 

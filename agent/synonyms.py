@@ -118,14 +118,14 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "manteau": "coat", "kleid": "dress", "rock": "skirt", "hose": "trousers", "hemd": "shirt",
         "jacke": "jacket", "mantel": "coat", "kleider": "dress", "jacken": "jacket", "hosen": "trousers",
         "röcke": "skirt", "mäntel": "coat", "платье": "dress", "юбка": "skirt", "брюки": "trousers",
-        # plurals that are no singular with an -s ("jurken", "manteaux", "camicie"; "robes" and "jupes" are found
-        # through their singulars, but ``vocabulary.singular`` makes "chemis" of "chemises" and "hoody" of
-        # "hoodies"), with a few singulars the lists above lack
+        # plurals that are no singular with an -s ("jurken", "manteaux", "camicie"; "robes", "jupes", "blouses" and
+        # "hoodies" are found through their singulars, ``vocabulary.singular_forms``), with a few singulars the
+        # lists above lack
         "jurken": "dress", "rokken": "skirt", "broeken": "trousers", "jassen": "coat", "jasjes": "jacket",
         "tassen": "bag", "overhemd": "shirt", "overhemden": "shirt", "trui": "sweater", "truien": "sweater",
         "schoenen": "shoes|sneakers", "spijkerbroek": "jeans|trousers", "spijkerbroeken": "jeans|trousers",
-        "manteaux": "coat", "chemises": "shirt", "chemisier": "blouse", "blouses": "blouse", "blusa": "blouse",
-        "hoodies": "hoodie", "blouson": "jacket", "chaussures": "shoes|sneakers",
+        "manteaux": "coat", "chemises": "shirt", "chemisier": "blouse", "blusa": "blouse",
+        "blouson": "jacket", "chaussures": "shoes|sneakers",
         "camicie": "shirt", "gonne": "skirt", "giacche": "jacket", "cappotti": "coat", "maglioni": "sweater",
         "borse": "bag", "camicetta": "blouse", "camicette": "blouse", "maglietta": "t-shirt",
         "magliette": "t-shirt", "giubbotto": "jacket", "giubbotti": "jacket", "klänningar": "dress",

@@ -60,6 +60,8 @@ def _names(word: str, text: str, words: list[str]) -> bool:
 
 
 def singular(word: str) -> str:
+    """The likeliest English singular of ``word`` (for text to embed or search: "sofas" -> "sofa"); lookups try
+    every form of ``singular_forms``."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ses", "xes", "shes", "ches")):
@@ -67,6 +69,21 @@ def singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def singular_forms(word: str) -> list[str]:
+    """The singulars ``word`` may be the plural of, likeliest first; none for a word without a plural ending.
+    Without -s ("blouses" -> "blouse", "chemises" -> "chemise", "blanches" -> "blanche", "hoodies" -> "hoodie"),
+    without the -es English adds after a hissing sound ("dresses" -> "dress", "boxes" -> "box"), and -ies as -y
+    ("berries" -> "berry"). Only those: "capes" is no "cap"."""
+    forms: list[str] = []
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        forms.append(word[:-1])
+    if len(word) > 4 and word.endswith(("ses", "xes", "zes", "shes", "ches")):
+        forms.append(word[:-2])
+    if len(word) > 4 and word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    return forms
 
 
 class VocabularyMapper:
@@ -83,17 +100,18 @@ class VocabularyMapper:
         self._lock = threading.Lock()
         for field, values in vocab.items():
             index: dict[str, str] = {}
+            names: list[tuple[str, str]] = []  # (a name of a value: itself or a part of "Hat/beanie", the value)
             for value in values:
                 low = value.lower().strip()
                 if low in STOP_VALUES:
                     continue
-                index.setdefault(low, value)
-                index.setdefault(singular(low), value)
-                for part in re.split(r"[/&,]", low):
-                    part = part.strip()
-                    if part and part not in index:
-                        index[part] = value
-                        index.setdefault(singular(part), value)
+                names.append((low, value))
+                names.extend((part, value) for part in (p.strip() for p in re.split(r"[/&,]", low)) if part)
+            for name, value in names:  # a value's own name before another value's singular ("Shorts", "Short")
+                index.setdefault(name, value)
+            for name, value in names:
+                for form in singular_forms(name):
+                    index.setdefault(form, value)
             self._index[field] = index
 
     @classmethod
@@ -124,15 +142,16 @@ class VocabularyMapper:
             return None
         index = self._index.get(field, {})
         low = _POSSESSIVE.sub("", value.lower().strip()) or value.lower().strip()  # "women's" -> "women"
-        direct = next((index[key] for key in (low, singular(low)) if key in index), None)
+        forms = (low, *singular_forms(low))  # "blouses": "blouse" (or "blous")
+        direct = next((index[key] for key in forms if key in index), None)
         if direct and not synonyms_first:
             return direct
-        synonym = SYNONYMS.get(field, {}).get(low) or SYNONYMS.get(field, {}).get(singular(low))
+        table = SYNONYMS.get(field, {})
+        synonym = next((table[key] for key in forms if key in table), None)
         for alternative in (synonym or "").split("|"):  # "a|b": the first one the catalog has
-            if alternative:
-                found = index.get(alternative) or index.get(singular(alternative))
-                if found:
-                    return found
+            found = next((index[key] for key in (alternative, *singular_forms(alternative)) if key in index), None)
+            if alternative and found:
+                return found
         return direct
 
     def surface_forms(self, field: str, value: str) -> set[str]:
