@@ -69,12 +69,14 @@ _AMBIGUOUS = frozenset(
 # the Latin-script words of each language are named here, and their kinds are the tables'.
 _LATIN_SYNONYMS = {
     "de": "kleid rock hose hemd jacke mantel",
-    "fr": "robe jupe pantalon chemise veste manteau",
-    "es": "vestido falda pantalón camisa camiseta chaqueta abrigo zapatos",
-    "it": "vestito camicia giacca cappotto maglione scarpe borsa",
-    "pt": "vestido saia calça camisa jaqueta casaco sapatos bolsa",
-    "nl": "jurk rok broek jas tas",
-    "sv": "klänning kjol jacka väska",
+    "fr": "robe jupe pantalon chemise veste manteau manteaux chemises chemisier blouson chaussures",
+    "es": "vestido falda pantalón camisa camiseta chaqueta abrigo zapatos blusa",
+    "it": "vestito camicia giacca cappotto maglione scarpe borsa camicie gonne giacche cappotti maglioni borse "
+          "camicetta camicette maglietta magliette giubbotto giubbotti",
+    "pt": "vestido saia calça camisa jaqueta casaco sapatos bolsa blusa",
+    "nl": "jurk rok broek jas tas jurken rokken broeken jassen jasjes tassen overhemd overhemden trui truien "
+          "schoenen spijkerbroek spijkerbroeken",
+    "sv": "klänning kjol jacka väska klänningar kjolar jackor skjorta skjortor väskor",
     "pl": "sukienka sukienkę spódnica koszula kurtka płaszcz",
 }
 _SCRIPTS = ((KANA, "ja"), (HANGUL, "ko"), (re.compile(r"[\u4e00-\u9fff]"), "zh"), (re.compile(r"[\u0400-\u04ff]"), "ru"),
@@ -83,12 +85,9 @@ _SCRIPTS = ((KANA, "ja"), (HANGUL, "ko"), (re.compile(r"[\u4e00-\u9fff]"), "zh")
 _EXTRA: dict[str, dict[str, str]] = {
     "de": {"bluse": "blouse", "pulli": "sweater", "strickjacke": "cardigan", "sandale": "sandals", "socke": "socks",
            "schuhe": "shoes", "schuh": "shoes", "t-shirt": "t-shirt"},
-    "fr": {"chemisier": "blouse", "pull": "sweater", "chaussures": "shoes"},
-    "es": {"blusa": "blouse", "jersey": "sweater"},
+    "fr": {"pull": "sweater"},
+    "es": {"jersey": "sweater"},
     "it": {"abito": "dress", "gonna": "skirt"},
-    "pt": {"blusa": "blouse"},
-    "nl": {"overhemd": "shirt"},
-    "sv": {"skjorta": "shirt"},
     "ru": {"юбку": "skirt", "штаны": "trousers"},
     "zh": {"裙子": "dress|skirt", "衬衫裙": "dress", "长裙": "dress|skirt", "短裙": "skirt", "衬衣": "shirt",
            "裤装": "trousers"},
