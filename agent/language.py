@@ -7,7 +7,8 @@ best language scores ``MIN_CONFIDENCE`` (``MIN_CONFIDENCE_LONG`` from ``LONG_WOR
 that word is the language's own: "bañador"). A text of up to three words that a lexicon of the catalog's words gives
 to one language ("robe noire", "vestido negro") is that language unless lingua scores it far below another
 (``LEXICON_SHARE``); a word that two languages share ("camisa") decides nothing between them, and an English word
-("white robe") keeps the others from deciding.
+("white robe") keeps the others from deciding. When lingua's first two are Spanish and Portuguese (``CLOSE_PAIRS``),
+the lexicon's words of only one of the two decide, at any length ("busco un abrigo negro" is Spanish).
 Everything else is no evidence: single words (fashion words such as "leggings", "jeans" or
 "culottes" are the same in many languages, and lingua calls them Dutch, Swedish or French),
 emoji, markup, links, digits, and a word said over and over (it counts once). Then the reply
@@ -51,6 +52,9 @@ MIN_RATIO = 2.0
 # language rather than lingua's first when lingua gives it this share of the first's score or more (Portuguese 0.48,
 # Spanish 0.39); "Farbe des Kleides" stays German (0.65; French, by "des", 0.03).
 LEXICON_SHARE = 0.33
+# Languages close enough that lingua splits a short sentence between them ("busco un abrigo negro": Portuguese 0.46,
+# Spanish 0.26): when they are its first two, the lexicon's words of only one of them decide ("busco", "negro").
+CLOSE_PAIRS = (frozenset({"es", "pt"}),)
 MAX_CHECKED_WORDS = 3
 MAX_WORDS = 40  # distinct words given to the detector: enough for any language, bounded time
 
@@ -171,6 +175,17 @@ def lexicon_languages(words: list[str]) -> frozenset[str]:
     return common
 
 
+def _pair_words_language(words: list[str], first_two: frozenset[str]) -> str | None:
+    """When lingua's first two languages are a ``CLOSE_PAIRS`` pair, the one of them that the lexicon's words of only
+    one of the two point at ("busco un abrigo negro": Spanish "busco", "abrigo", "negro"; "camisa" is both and says
+    nothing); None when no word, or words of both, tell them apart."""
+    if first_two not in CLOSE_PAIRS:
+        return None
+    lexicon = _lexicon()
+    sides = {side for w in words if len(pair := lexicon.get(w, frozenset()) & first_two) == 1 for side in pair}
+    return next(iter(sides)) if len(sides) == 1 else None
+
+
 def fallback_language(hint: str | None, previous: str | None) -> str:
     """The language to reply in when the text says nothing: the client's hint, the previous language, English."""
     return next((code for code in (hint, previous) if code in SUPPORTED), DEFAULT_LANGUAGE)
@@ -252,6 +267,8 @@ class LanguageDetector:
             return self._pick(languages, fallback, [])
         best = values[0]
         code = self._by_lingua.get(best.language, fallback)
+        if (own := _pair_words_language(words, self._first_two(values))) is not None:
+            return own
         needed = min(self._min_confidence, MIN_CONFIDENCE_LONG) if len(words) >= LONG_WORDS else self._min_confidence
         if code == fallback or best.value < needed or not self._beats(code, fallback, values):
             return self._pick(languages, fallback, values)
@@ -276,6 +293,12 @@ class LanguageDetector:
         scores = {self._by_lingua.get(v.language): float(v.value) for v in values}
         ranked = sorted(sorted(languages), key=lambda code: scores.get(code, 0.0), reverse=True)
         return ranked[0] if scores.get(ranked[0], 0.0) > 0 else fallback
+
+    def _first_two(self, values: list[Any]) -> frozenset[str]:
+        """lingua's two best languages for a text whose sentence passes the long-text bar between them."""
+        if len(values) < 2 or float(values[0].value) + float(values[1].value) < MIN_CONFIDENCE:
+            return frozenset()
+        return frozenset(self._by_lingua.get(v.language, "") for v in values[:2])
 
     def _close(self, code: str, values: list[Any]) -> bool:
         """Whether lingua gives ``code`` at least ``LEXICON_SHARE`` of its first language's score."""
