@@ -21,6 +21,7 @@ from agent.graph import build_graph
 from agent.language import LanguageDetector
 from agent.prompts import Replies
 from agent.scope import name_words
+from agent.text_input import is_blank
 from agent.turn import CHANNELS, ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent, TurnResult
 from agent.vocabulary import VocabularyMapper
 
@@ -99,7 +100,7 @@ class ShoppingService:
         return result
 
     async def stream(self, session: Session, text: str | None, photo: bytes | None = None) -> AsyncIterator[TurnEvent]:
-        text = (text or "").strip()[:MAX_TEXT_CHARS]
+        text = "" if is_blank(text) else (text or "").strip()[:MAX_TEXT_CHARS]  # "\u200b" alone says nothing
         start = time.monotonic()
         llm_window = min(float(self.settings.llm.timeout_s), float(self.settings.agent.turn_timeout_s))
         ctx = AgentContext(

@@ -14,6 +14,7 @@ from telegram.constants import ChatType
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from agent.text_input import is_blank
 from agent.turn import Session
 from bot.i18n import greeting, lang_of, t
 from bot.media import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, UNTYPED_MIMES, ImageTooLarge, check_image
@@ -280,7 +281,7 @@ async def on_text(update: Update, context: Ctx) -> None:
     text = addressed_text(msg, runtime(context), msg.text or "")
     if text is None or not await allowed(update, context):
         return
-    if not text.strip():
+    if is_blank(text):  # whitespace or invisible characters only ("\u200b", "@bot \u200b" in a group)
         await _reply(update, esc(t(lang, "empty_text")))
         return
     if len(text) > MAX_TEXT_CHARS:

@@ -24,6 +24,7 @@ import sys
 import uuid
 from typing import TYPE_CHECKING
 
+from agent.text_input import is_blank
 from reclmms.errors import BadQueryError, NotFoundError
 from reclmms.settings import Settings
 
@@ -138,7 +139,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     if reset and not args.session:
         raise BadQueryError("--reset forgets a conversation kept with --session ID: give the --session to forget")
     photo = await asyncio.to_thread(read_photo, args.photo) if args.photo is not None else None
-    if not text.strip() and photo is None and not reset:
+    if is_blank(text) and photo is None and not reset:  # also "\u200b" alone
         raise BadQueryError('say what you are looking for, e.g. reclmms ask "a red summer dress", or pass --photo FILE')
     require_store(settings)
     session_id = args.session or f"ask-{uuid.uuid4().hex}"
@@ -161,7 +162,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             session = Session(session_id=session_id, customer_id=customer_id, channel="terminal")
             if reset:
                 await agent.reset(session_id)
-            if text.strip() or photo is not None:
+            if not is_blank(text) or photo is not None:
                 try:
                     result = await agent.ask(session, text, photo)
                 finally:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from agent.text_input import searchable_text
 from catalog.images import MAX_PHOTO_BYTES, load_photo
 from catalog.models import FILTER_KEYS, SearchFilters, SearchHit
 from reclmms.errors import BadImageError, BadQueryError, DataError
@@ -111,8 +112,8 @@ def read_photo(path: str) -> bytes:
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     filters = parse_filters(args.filter)
     k = parse_k(args.k)
-    query = args.query
-    if args.photo is None and (query is None or not query.strip()):
+    query = searchable_text(args.query)  # "\u200b" alone is no query
+    if args.photo is None and not query:
         raise BadQueryError("the search query is empty (give a QUERY, or --photo FILE)")
     photo = await asyncio.to_thread(read_photo, args.photo) if args.photo is not None else None
 
@@ -124,7 +125,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         await require_catalog(settings, catalog)
         if await asyncio.to_thread(catalog.search.vectors.text.count) == 0:
             raise DataError(catalog.search.vectors.missing_index_message())
-        if photo is not None and query is not None and query.strip():  # both count alike
+        if photo is not None and query:  # both count alike
             hits = await catalog.search.photo_and_text(photo, query, filters, k)
         elif photo is not None:
             hits = await catalog.search_photo(photo, filters, k)

@@ -1,0 +1,22 @@
+"""Whether a shopper's message says anything: text made only of whitespace and invisible format characters
+(Unicode category Cf: zero-width space, joiners, the byte-order mark, directional marks) is empty.
+
+The bot, the terminal commands and the agent all ask ``is_blank`` before running a search, so that
+"\\u200b\\u200b" gets the same "say what you are looking for" as "   " instead of a search for nothing.
+``searchable_text`` is a query without those characters; a message shown back to the shopper keeps them (the
+zero-width joiner inside an emoji such as 👩‍💻 is part of it).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def searchable_text(text: str | None) -> str:
+    """``text`` without invisible format characters and without leading or trailing whitespace."""
+    return "".join(ch for ch in text or "" if unicodedata.category(ch) != "Cf").strip()
+
+
+def is_blank(text: str | None) -> bool:
+    """Whether ``text`` is empty once whitespace and invisible format characters are taken out."""
+    return not searchable_text(text)
