@@ -14,11 +14,12 @@ import contextlib
 import logging
 import time
 import uuid
-import warnings
 from typing import Any
 
 from langchain.tools import ToolRuntime
+from langchain_core.tools import StructuredTool
 from langgraph.runtime import Runtime
+from pydantic import BaseModel
 
 from agent.context import AgentContext
 from agent.state import ConversationState, compact, remember
@@ -34,14 +35,22 @@ _REPLACES_SHOWN = ("products", "history", "recommend", "popular")
 
 async def invoke_tool(name: str, args: dict[str, Any], state: ConversationState, runtime: Runtime[AgentContext],
                   limit_s: float) -> ToolOutput:
+    """Run tool ``name`` on ``args`` (checked and converted by the tool's own schema, as ``BaseTool.ainvoke`` does)
+    with the turn's context. The runtime goes to the tool's function as it is: ``ainvoke`` would validate it with
+    the arguments and then serialise it, and pydantic warns that a ``ToolRuntime``'s context, typed None, holds an
+    ``AgentContext`` (silencing that per call swapped the process's warning filters under concurrent turns)."""
     tool = TOOLS[name]
+    schema = tool.tool_call_schema
+    if not isinstance(tool, StructuredTool) or tool.coroutine is None:
+        raise TypeError(f"tool {name} is not an async structured tool")
+    if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
+        raise TypeError(f"tool {name} has no pydantic schema")
+    checked = schema.model_validate(args)
     tool_runtime = ToolRuntime(state=state, context=runtime.context, config={}, stream_writer=runtime.stream_writer,
                                tool_call_id=uuid.uuid4().hex, store=None)
     async with asyncio.timeout(limit_s):
-        with warnings.catch_warnings():
-            # langchain serialises the injected runtime for callbacks; pydantic warns about its type
-            warnings.filterwarnings("ignore", message="Pydantic serializer warnings", category=UserWarning)
-            result = await tool.ainvoke({**args, "runtime": tool_runtime})
+        result = await tool.coroutine(**{key: getattr(checked, key) for key in checked.model_fields_set},
+                                      runtime=tool_runtime)
     return result if isinstance(result, ToolOutput) else ToolOutput(kind="error", observation=str(result))
 
 
