@@ -12,7 +12,7 @@ from agent.language import LanguageDetector
 from agent.scope import name_words
 from agent.service import ShoppingService
 from agent.vocabulary import VocabularyMapper
-from reclmms.errors import ModelUnavailableError
+from reclmms.errors import ModelUnavailableError, describe_error
 
 if TYPE_CHECKING:
     from catalog.service import CatalogService
@@ -75,7 +75,7 @@ async def load_catalog_names(catalog: Any) -> tuple[set[str], set[str]]:
             if len(names) > MAX_CATALOG_NAMES:
                 break
     except Exception as exc:
-        logger.warning("catalog names unavailable for grounding: %s", exc)
+        logger.warning("catalog names unavailable for grounding: %s", describe_error(exc))
     return names, words
 
 
@@ -83,7 +83,7 @@ async def _warm(start: Any) -> None:
     try:
         await start()
     except Exception as exc:  # the turns report the backend as unavailable
-        logger.warning("the language model did not start: %s", exc)
+        logger.warning("the language model did not start: %s", describe_error(exc))
 
 
 @contextlib.asynccontextmanager
@@ -102,14 +102,14 @@ async def build_shopping_service(
         try:
             from agent.llm.factory import build_backend
         except ImportError as exc:  # a partial install: answer with catalog results and fixed replies
-            logger.warning("no language model backend available (%s); replies use fixed texts", exc)
+            logger.warning("no language model backend available (%s); replies use fixed texts", describe_error(exc))
             backend = None
         else:
             try:
                 backend = build_backend(settings)
             except ModelUnavailableError as exc:  # e.g. the model is not pulled yet: answer without it
-                logger.warning("%s", exc)
-                backend = UnavailableBackend(settings.llm.backend, str(exc))
+                logger.warning("%s", describe_error(exc))
+                backend = UnavailableBackend(settings.llm.backend, describe_error(exc))
     languages = LanguageDetector()
     warm: asyncio.Task[Any] | None = None
     try:

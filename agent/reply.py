@@ -32,7 +32,7 @@ from agent.state import MAX_HISTORY, ConversationState
 from agent.tools import ToolOutput
 from agent.turn import ReplyDelta
 from agent.vocabulary import SYNONYMS, singular_forms
-from reclmms.errors import ModelError, ReclmmsError
+from reclmms.errors import ModelError, ReclmmsError, describe_error
 
 logger = logging.getLogger(__name__)
 
@@ -286,11 +286,11 @@ async def _model_prose(ctx: AgentContext, runtime: Runtime[AgentContext], messag
                     raise ValueError("garbage")
                 emit(sentences.flush())
     except (ReclmmsError, TimeoutError, ValueError) as exc:
-        logger.info("reply model failed: %s", exc or type(exc).__name__)
-        ctx.budget.fail(str(exc) or type(exc).__name__)
+        logger.info("reply model failed: %s", describe_error(exc))
+        ctx.budget.fail(describe_error(exc))
         failed = True
     except Exception as exc:  # a backend bug must not end the turn
-        logger.warning("reply model raised %s", exc, exc_info=True)
+        logger.warning("reply model raised %s", describe_error(exc), exc_info=True)
         ctx.budget.fail(type(exc).__name__)
         failed = True
     finally:

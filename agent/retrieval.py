@@ -25,7 +25,14 @@ from agent.context import AgentContext
 from agent.state import ConversationState, compact, remember
 from agent.tools import TOOLS, ToolOutput
 from agent.turn import ProductsReady
-from reclmms.errors import BadImageError, BadQueryError, NotFoundError, ReclmmsError, SearchUnavailableError
+from reclmms.errors import (
+    BadImageError,
+    BadQueryError,
+    NotFoundError,
+    ReclmmsError,
+    SearchUnavailableError,
+    describe_error,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +127,7 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
             if not output.articles and cheaper:  # nothing new below the price: are those shown the cheapest?
                 output.extra["no_cheaper"] = await _has_matches(name, args, state, runtime, timeout)
         except SearchUnavailableError as exc:  # not the shopper's words: nothing was searched
-            logger.warning("tool %s: %s", name, exc)
+            logger.warning("tool %s: %s", name, describe_error(exc))
             output = ToolOutput(kind="unavailable", observation="the catalog search is unavailable right now")
         except BadImageError as exc:
             output = ToolOutput(kind="bad_image", observation=str(exc))
@@ -129,7 +136,7 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
         except BadQueryError as exc:
             output = ToolOutput(kind="error", observation=str(exc))
         except (ReclmmsError, TimeoutError) as exc:
-            logger.warning("tool %s failed: %s", name, exc)
+            logger.warning("tool %s failed: %s", name, describe_error(exc))
             output = ToolOutput(kind="failed", observation=str(exc) or "the catalog did not answer in time")
         except Exception as exc:  # the turn must still answer
             logger.error("tool %s raised", name, exc_info=True)

@@ -37,7 +37,7 @@ from agent.state import ConversationState, remember
 from agent.tool_specs import router_tool_specs
 from agent.tools._query import MAX_QUERY_CHARS, clip_query
 from agent.tools.article_details import product_code_articles
-from reclmms.errors import ReclmmsError
+from reclmms.errors import ReclmmsError, describe_error
 
 logger = logging.getLogger(__name__)
 # "top 10", "top-5": the best ones, not the product type Top
@@ -118,11 +118,11 @@ async def _llm_intent(ctx: AgentContext, text: str, shown: list[dict[str, Any]])
     except ReclmmsError as exc:
         if "within" in str(exc) or "timed out" in str(exc):
             return None
-        logger.info("intent model failed: %s", exc)
-        ctx.budget.fail(str(exc) or type(exc).__name__)
+        logger.info("intent model failed: %s", describe_error(exc))
+        ctx.budget.fail(describe_error(exc))
         return None
     except Exception as exc:  # a backend bug must not end the turn
-        logger.warning("intent model raised %s", exc, exc_info=True)
+        logger.warning("intent model raised %s", describe_error(exc), exc_info=True)
         ctx.budget.fail(type(exc).__name__)
         return None
     finally:
@@ -251,7 +251,7 @@ async def _named_articles(ctx: AgentContext, text: str, numbers: list[str], colo
         found: dict[str, Any] | None = {a.article_id: a for a in await ctx.catalog.get_articles(ids)}
         variants = await product_code_articles(ctx.catalog, codes)
     except Exception as exc:  # the tool looks them up again and reports the failure as for any turn
-        logger.warning("article look-up failed: %s", exc)
+        logger.warning("article look-up failed: %s", describe_error(exc))
         found, variants = None, {}
     if found is None:
         known, unknown = [n for n in numbers if n in ids or n in codes][:k], []

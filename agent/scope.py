@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from agent.scripts import HANGUL as _HANGUL
 from agent.scripts import KANA as _KANA
 from agent.vocabulary import singular, singular_forms
-from reclmms.errors import ReclmmsError
+from reclmms.errors import ReclmmsError, describe_error
 
 if TYPE_CHECKING:
     from agent.context import AgentContext
@@ -185,10 +185,10 @@ async def unsold_object(ctx: AgentContext, text: str, language: str) -> str | No
             return None
         hits = await ctx.catalog.search_text(base, None, 1)
     except ReclmmsError as exc:
-        logger.info("scope check skipped: %s", exc)
+        logger.info("scope check skipped: %s", describe_error(exc))
         return None
     except Exception as exc:  # the check is an extra: it must not end the turn
-        logger.warning("scope check failed: %s", exc, exc_info=True)
+        logger.warning("scope check failed: %s", describe_error(exc), exc_info=True)
         return None
     best = float(hits[0].score) if hits else 0.0
     logger.debug("scope of %r: vocabulary %.3f, articles %.3f", obj, closeness, best)

@@ -24,6 +24,7 @@ from agent.scope import name_words
 from agent.text_input import is_blank
 from agent.turn import CHANNELS, ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent, TurnResult
 from agent.vocabulary import VocabularyMapper
+from reclmms.errors import describe_error
 
 if TYPE_CHECKING:
     from agent.llm.base import ChatBackend
@@ -81,7 +82,7 @@ class ShoppingService:
             status.setdefault("status", "ok" if status.get("ok", True) else "down")
         except Exception as exc:
             status["status"] = "down"
-            status["error"] = str(exc) or type(exc).__name__
+            status["error"] = describe_error(exc)
         status["backend"] = self.backend_name
         return status
 

@@ -23,6 +23,7 @@ from typing import Any
 from agent.garments import korean_word_names
 from agent.scripts import HANGUL as _HANGUL
 from agent.synonyms import SYNONYMS
+from reclmms.errors import describe_error
 
 logger = logging.getLogger(__name__)
 
@@ -121,12 +122,12 @@ class VocabularyMapper:
             try:
                 vocab[field] = list(await catalog.vocabulary(field))
             except Exception as exc:  # an unknown field or a catalog without vocabularies
-                logger.debug("no vocabulary for %s: %s", field, exc)
+                logger.debug("no vocabulary for %s: %s", field, describe_error(exc))
         try:  # "blue" should find the master colour even when the catalog only lists "Light Blue"
             masters = list(await catalog.vocabulary("colour_master"))
             vocab["colour"] = list(dict.fromkeys([*vocab.get("colour", []), *masters]))
         except Exception as exc:
-            logger.debug("no colour_master vocabulary: %s", exc)
+            logger.debug("no colour_master vocabulary: %s", describe_error(exc))
         search = getattr(catalog, "search", None)
         embedder = getattr(search, "text_embedder", None)
         if embedder is not None and not callable(getattr(embedder, "embed", None)):
@@ -175,7 +176,7 @@ class VocabularyMapper:
         try:
             return await asyncio.to_thread(self._nearest, field, value)
         except Exception as exc:
-            logger.warning("vocabulary embedding failed for %s=%r: %s", field, value, exc)
+            logger.warning("vocabulary embedding failed for %s=%r: %s", field, value, describe_error(exc))
             return None
 
     def _nearest(self, field: str, value: str) -> str | None:
@@ -207,7 +208,7 @@ class VocabularyMapper:
                 found = await asyncio.to_thread(self._qualified, field, text, found)
             return found
         except Exception as exc:
-            logger.warning("vocabulary embedding failed for %s in %r: %s", field, text[:80], exc)
+            logger.warning("vocabulary embedding failed for %s in %r: %s", field, text[:80], describe_error(exc))
             return None
 
     def _words_to_embed(self, field: str, text: str) -> list[str]:

@@ -88,3 +88,9 @@ class OutputError(ReclmmsError):
     def __init__(self, message: str, *, stdout: bool = False) -> None:
         super().__init__(message)
         self.stdout = stdout
+
+
+def describe_error(exc: BaseException) -> str:
+    """What went wrong, for a log line or a status: the exception's message, or its class name when it has none
+    (``TimeoutError()`` from ``asyncio.timeout``, a bare ``RuntimeError()``), so that no reason is ever empty."""
+    return str(exc) or type(exc).__name__

@@ -31,7 +31,7 @@ from typing import Any
 from agent.llm.base import Message
 from agent.llm.openai_backend import OpenAIBackend
 from agent.llm.tool_calls import ToolChoice, ToolMode, ToolSpec
-from reclmms.errors import ModelError, ModelUnavailableError
+from reclmms.errors import ModelError, ModelUnavailableError, describe_error
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ class EmbeddedBackend:
             self._load_error = str(exc)
             raise
         except Exception as exc:  # noqa: BLE001
-            self._load_error = f"could not load the embedded model: {exc}"
+            self._load_error = f"could not load the embedded model: {describe_error(exc)}"
             raise ModelUnavailableError(self._load_error) from exc
 
     async def start(self, timeout_s: float | None = None) -> None:
