@@ -17,9 +17,7 @@ import uuid
 from typing import Any
 
 from langchain.tools import ToolRuntime
-from langchain_core.tools import StructuredTool
 from langgraph.runtime import Runtime
-from pydantic import BaseModel
 
 from agent.context import AgentContext
 from agent.state import ConversationState, compact, remember
@@ -41,23 +39,16 @@ _REPLACES_SHOWN = ("products", "history", "recommend", "popular")
 
 
 async def invoke_tool(name: str, args: dict[str, Any], state: ConversationState, runtime: Runtime[AgentContext],
-                  limit_s: float) -> ToolOutput:
-    """Run tool ``name`` on ``args`` (checked and converted by the tool's own schema, as ``BaseTool.ainvoke`` does)
-    with the turn's context. The runtime goes to the tool's function as it is: ``ainvoke`` would validate it with
-    the arguments and then serialise it, and pydantic warns that a ``ToolRuntime``'s context, typed None, holds an
-    ``AgentContext`` (silencing that per call swapped the process's warning filters under concurrent turns)."""
+                      limit_s: float) -> ToolOutput:
+    """Run tool ``name`` on ``args`` through ``BaseTool.ainvoke`` (its schema checks the arguments, callbacks see
+    the call) with the turn's context injected. The tools type their runtime ``ToolRuntime[AgentContext]``, so
+    pydantic serialises the injected context without warning: no per-call warnings filter, which would swap the
+    process's filter list under concurrent turns."""
     tool = TOOLS[name]
-    schema = tool.tool_call_schema
-    if not isinstance(tool, StructuredTool) or tool.coroutine is None:
-        raise TypeError(f"tool {name} is not an async structured tool")
-    if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
-        raise TypeError(f"tool {name} has no pydantic schema")
-    checked = schema.model_validate(args)
     tool_runtime = ToolRuntime(state=state, context=runtime.context, config={}, stream_writer=runtime.stream_writer,
                                tool_call_id=uuid.uuid4().hex, store=None)
     async with asyncio.timeout(limit_s):
-        result = await tool.coroutine(**{key: getattr(checked, key) for key in checked.model_fields_set},
-                                      runtime=tool_runtime)
+        result = await tool.ainvoke({**args, "runtime": tool_runtime})
     return result if isinstance(result, ToolOutput) else ToolOutput(kind="error", observation=str(result))
 
 

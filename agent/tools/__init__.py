@@ -1,7 +1,7 @@
 """The agent's tools: one module each, typed and async; the docstring is the model's description.
 
 Every tool gets the catalog and the session's customer from the injected runtime context
-(``ToolRuntime[AgentContext]``), never from globals and never from the model's arguments.
+(``agent.tools._runtime.TurnRuntime``), never from globals and never from the model's arguments.
 Expected failures become short observations, not exceptions.
 """
 

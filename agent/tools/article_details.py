@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from langchain.tools import ToolRuntime, tool
+from langchain.tools import tool
 
 from agent.context import AgentContext
 from agent.intents import find_product_numbers
 from agent.tools._output import ToolOutput, resolve_position
+from agent.tools._runtime import TurnRuntime
 from catalog.models import Article
 
 
@@ -20,7 +21,7 @@ async def product_code_articles(catalog: Any, codes: list[str]) -> dict[str, lis
 
 @tool
 async def article_details(
-    runtime: ToolRuntime, position: int | None = None, article_id: str | None = None,
+    runtime: TurnRuntime, position: int | None = None, article_id: str | None = None,
     article_ids: list[str] | None = None,
 ) -> ToolOutput:
     """Details (description, colour, type, price) of one product from the conversation: position

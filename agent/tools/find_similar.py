@@ -5,19 +5,20 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import cast
 
-from langchain.tools import ToolRuntime, tool
+from langchain.tools import tool
 
 from agent.context import AgentContext
 from agent.prices import just_below
 from agent.tools._output import ToolOutput, resolve_position
 from agent.tools._query import clip_query
+from agent.tools._runtime import TurnRuntime
 from catalog.models import SearchFilters
 from reclmms.errors import NotFoundError
 
 
 @tool
 async def find_similar(
-    runtime: ToolRuntime,
+    runtime: TurnRuntime,
     position: int | None = None,
     article_id: str | None = None,
     use_photo: bool = False,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import cast
 
-from langchain.tools import ToolRuntime, tool
+from langchain.tools import tool
 
 from agent.context import AgentContext
 from agent.tools._output import ToolOutput
+from agent.tools._runtime import TurnRuntime
 from catalog.models import Article
 
 # Rows read per distinct article wanted: a shopper who bought one tee five times still gets ``limit`` products.
@@ -16,7 +17,7 @@ MAX_ROWS = 200
 
 
 @tool
-async def purchase_history(runtime: ToolRuntime, limit: int = 5) -> ToolOutput:
+async def purchase_history(runtime: TurnRuntime, limit: int = 5) -> ToolOutput:
     """The shopper's own recent purchases, newest first. Takes no customer id: it always uses
     the account linked to this conversation."""
     ctx = cast(AgentContext, runtime.context)

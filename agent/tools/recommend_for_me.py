@@ -16,12 +16,13 @@ import logging
 import time
 from typing import Any, cast
 
-from langchain.tools import ToolRuntime, tool
+from langchain.tools import tool
 
 from agent.context import AgentContext
 from agent.popular_requests import asks_for_popular
 from agent.prompts import render
 from agent.tools._output import ToolOutput
+from agent.tools._runtime import TurnRuntime
 from catalog.models import Article
 from reclmms.errors import ReclmmsError
 
@@ -76,7 +77,7 @@ async def _popular(ctx: AgentContext, k: int, why: str, *, asked: bool = False) 
 
 
 @tool
-async def recommend_for_me(runtime: ToolRuntime, k: int = 5) -> ToolOutput:
+async def recommend_for_me(runtime: TurnRuntime, k: int = 5) -> ToolOutput:
     """Personal recommendations for the shopper from their own purchase history (no arguments
     besides how many). Without a linked account it returns popular items."""
     ctx = cast(AgentContext, runtime.context)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import cast
 
-from langchain.tools import ToolRuntime, tool
+from langchain.tools import tool
 
 from agent.context import AgentContext
 from agent.tools._output import ToolOutput
 from agent.tools._query import clip_query
+from agent.tools._runtime import TurnRuntime
 from catalog.models import SearchFilters
 
 logger = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ RELAX_ORDER = ("section", "garment_group", "index_group", "colour", "product_typ
 @tool
 async def search_catalog(
     query: str,
-    runtime: ToolRuntime,
+    runtime: TurnRuntime,
     product_type: str | None = None,
     colour: str | None = None,
     index_group: str | None = None,
