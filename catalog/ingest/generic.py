@@ -262,6 +262,18 @@ def _parse(path: Path, report: IngestReport, encoding: str) -> list[Article]:
     return articles
 
 
+def check_catalog_inputs(path: Path, transactions: Path | None = None, customers: Path | None = None) -> str:
+    """Check a product file and the optional transactions and customers CSVs (DataError for the first
+    that fails); return the product file's encoding. ``reclmms ingest catalog`` calls it before it opens (and
+    so creates) the store; ``ingest_catalog_file`` again."""
+    encoding = check_catalog_file(Path(path))
+    if transactions is not None:
+        check_csv(Path(transactions), duck.REQUIRED_TRANSACTION_COLUMNS)
+    if customers is not None:
+        check_csv(Path(customers), duck.REQUIRED_CUSTOMER_COLUMNS)
+    return encoding
+
+
 async def ingest_catalog_file(
     settings: Settings, db: Database, path: Path, *, progress: bool = True, index: bool = True,
     images: bool = True, transactions: Path | None = None, customers: Path | None = None,
@@ -271,12 +283,7 @@ async def ingest_catalog_file(
     purchase histories) and customers only when their files are given, else keep them."""
     started = time.monotonic()
     path = Path(path)
-    # every input is checked before anything is written
-    encoding = check_catalog_file(path)
-    if transactions is not None:
-        check_csv(Path(transactions), duck.REQUIRED_TRANSACTION_COLUMNS)
-    if customers is not None:
-        check_csv(Path(customers), duck.REQUIRED_CUSTOMER_COLUMNS)
+    encoding = check_catalog_inputs(path, transactions, customers)  # before anything is written
     report = IngestReport(source=source or f"catalog file {path}")
 
     def read(report: IngestReport) -> list[Article]:

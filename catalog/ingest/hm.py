@@ -117,6 +117,19 @@ def _parse_articles(path: Path, reader: Any, images_dir: Path | None, report: In
     return articles
 
 
+def check_hm_inputs(data_dir: Path) -> None:
+    """The H&M files under ``data_dir``: present, UTF-8 text, with their required columns (DataError else).
+    ``reclmms ingest hm`` calls it before it opens (and so creates) the store; ``ingest_hm`` again."""
+    if not data_dir.is_dir():
+        raise DataError(f"not a directory: {data_dir}")
+    missing = [name for name in FILES if not (data_dir / name).is_file()]
+    if missing:
+        raise DataError(f"{data_dir} is missing file(s): {', '.join(missing)}")
+    check_csv(data_dir / "articles.csv", REQUIRED_ARTICLE_COLUMNS)
+    check_csv(data_dir / "transactions_train.csv", duck.REQUIRED_TRANSACTION_COLUMNS)
+    check_csv(data_dir / "customers.csv", duck.REQUIRED_CUSTOMER_COLUMNS)
+
+
 async def ingest_hm(
     settings: Settings, db: Database, data_dir: Path, *, images: bool = True, progress: bool = True,
     index: bool = True,
@@ -124,21 +137,12 @@ async def ingest_hm(
     """Ingest the Kaggle H&M files under ``data_dir`` into SQLite, DuckDB and (``index``) Chroma."""
     started = time.monotonic()
     data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise DataError(f"not a directory: {data_dir}")
-    missing = [name for name in FILES if not (data_dir / name).is_file()]
-    if missing:
-        raise DataError(f"{data_dir} is missing file(s): {', '.join(missing)}")
+    check_hm_inputs(data_dir)  # every input is checked before anything is written
     images_dir = data_dir / "images" if images else None
     if images_dir is not None and not images_dir.is_dir():
         logger.warning("%s has no images/ folder: articles get no image", data_dir)
         images_dir = None
-
-    # every input is checked before anything is written
     articles_csv = data_dir / "articles.csv"
-    check_csv(articles_csv, REQUIRED_ARTICLE_COLUMNS)
-    check_csv(data_dir / "transactions_train.csv", duck.REQUIRED_TRANSACTION_COLUMNS)
-    check_csv(data_dir / "customers.csv", duck.REQUIRED_CUSTOMER_COLUMNS)
 
     def read(report: IngestReport) -> list[Article]:
         logger.info("reading %s%s", articles_csv, " and checking images" if images_dir else "")

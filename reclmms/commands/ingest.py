@@ -72,7 +72,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     from catalog.db import Database
     from catalog.ingest import ingest_catalog_file, ingest_demo, ingest_hm
+    from catalog.ingest.generic import check_catalog_inputs
+    from catalog.ingest.hm import check_hm_inputs
 
+    # the input files are checked before the store is opened: a failed check creates nothing
+    if args.kind == "hm":
+        check_hm_inputs(args.dir)
+    elif args.kind == "catalog":
+        check_catalog_inputs(args.file, args.transactions, args.customers)
     progress = True  # tqdm writes to stderr
     async with Database(settings.sqlite_path) as db:
         if args.kind == "hm":

@@ -153,9 +153,12 @@ def _cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def _seed_customer(path: Path) -> None:
+    """A store with one customer, and one article (a store without a catalog is "no catalog" for the commands)."""
     async with Database(path) as database:
         await database.conn.execute("CREATE TABLE IF NOT EXISTS customers (customer_id TEXT PRIMARY KEY)")
         await database.conn.execute("INSERT OR IGNORE INTO customers VALUES ('cust-9')")
+        await database.conn.execute("CREATE TABLE IF NOT EXISTS articles (article_id TEXT PRIMARY KEY)")
+        await database.conn.execute("INSERT OR IGNORE INTO articles VALUES ('0100000001')")
         await database.conn.commit()
 
 
