@@ -315,12 +315,15 @@ async def running(
 async def serve_until_stopped(
     app: Application,  # type: ignore[type-arg]
     stopper: Stopper,
+    serving: str = "serving",
     **how: Any,
 ) -> InvalidToken | None:
     """``running(app, **how)`` until a stop signal (``None``) or until polling ends for good (its
-    error)."""
+    error). ``serving`` is logged once it runs (stores and services open, polling or the webhook started):
+    a start-up failure never follows it in the log."""
     with stop_signals(stopper.request):
         async with running(app, **how):
+            logger.info("%s", serving)
             return await stopper.wait()
 
 
@@ -341,18 +344,22 @@ def serve(settings: Settings, mode: str | None = None, services_factory: Service
         if secret is None:
             raise ConfigError("RECLMMS_TELEGRAM_WEBHOOK_SECRET must be set for webhook mode")
         settings.check_webhook()
+    if services_factory is None:  # the default services read the catalog in the data dir
+        from reclmms.cli import require_store
+
+        require_store(settings)  # none there: one line, before anything is created or the Bot API is asked
     asyncio.run(check_bot_api(settings, token))
     how: dict[str, Any]
     if mode == "webhook":
         assert secret is not None
-        logger.info("serving by webhook on %s:%d", cfg.webhook_listen, cfg.webhook_port)
+        serving = f"serving by webhook on {cfg.webhook_listen}:{cfg.webhook_port}"
         how = {"webhook_url": cfg.webhook_url, "listen": cfg.webhook_listen, "port": cfg.webhook_port,
                "secret_token": secret.get_secret_value()}
     else:
-        logger.info("serving by long polling")
+        serving = "serving by long polling"
         how = {"poll_timeout": POLL_TIMEOUT_S}
     try:
-        error = asyncio.run(serve_until_stopped(app, stopper, **how))
+        error = asyncio.run(serve_until_stopped(app, stopper, serving, **how))
     except WebhookRefused as exc:  # one line: Telegram's reason, and the setting to check
         if "secret" in exc.reason.lower():
             raise ConfigError(f"Telegram refused the webhook's secret token: {exc.reason} "

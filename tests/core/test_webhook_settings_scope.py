@@ -45,9 +45,9 @@ def test_commands_that_do_not_use_the_webhook_run(store: str, monkeypatch: pytes
 
 
 @pytest.mark.parametrize("config", ["", "[telegram]\nmode = 'webhook'\n"])
-def test_serve_by_polling_does_not_check_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_serve_by_polling_does_not_check_them(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str], config: str) -> None:
-    cfg = write_config(tmp_path / "config.toml", tmp_path / "data")
+    cfg = write_config(tmp_path / "config.toml", Path(store).parent / "data")  # a catalog: serve goes on
     (tmp_path / "config.toml").write_text((tmp_path / "config.toml").read_text() + config, encoding="utf-8")
     url = unanswered_url()
     bad_webhook(monkeypatch, url)
