@@ -27,7 +27,7 @@ install-gpu: $(STAMP)
 run: $(STAMP)
 	$(BIN)/reclmms run
 
-# The whole suite (about 5 minutes on 2 cores), real servers included; pytest's exit code 5
+# The whole suite (about 13 minutes on 2 cores), real servers included; pytest's exit code 5
 # ("no tests collected") counts as success.
 test: $(STAMP)
 	$(BIN)/python -m pytest -q ; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
