@@ -20,6 +20,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from agent.asked_detail import detail_answer
 from agent.context import AgentContext
 from agent.garments import english_kind
 from agent.grounding import Grounding, SentenceFilter, turn_words
@@ -30,6 +31,7 @@ from agent.notes import contradicted_terms, describe, missing_values, relaxation
 from agent.prompts import render
 from agent.state import MAX_HISTORY, ConversationState
 from agent.tools import ToolOutput
+from agent.tools._output import details_facts
 from agent.turn import ReplyDelta
 from agent.vocabulary import SYNONYMS, singular_forms
 from reclmms.errors import ModelError, ReclmmsError, describe_error
@@ -68,8 +70,11 @@ def without_opener(sentence: str) -> str:
     return rest[:1].upper() + rest[1:]
 
 
-def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, language: str, shown: int) -> str:
-    """The deterministic reply for this outcome, in ``language``; ``shown``: how many products the last list had."""
+def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, language: str, shown: int,
+                text: str = "") -> str:
+    """The deterministic reply for this outcome, in ``language``; ``shown``: how many products the last list had;
+    ``text``: the shopper's message, whose question about one product (its price, colour, kind or material) the
+    catalog record answers."""
     r = ctx.replies
     n = len(ctx.record.products)
     if intent in ("empty", "greeting", "thanks", "help", "nothing_shown"):
@@ -105,7 +110,8 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
     if kind == "recommend":
         return r.get(language, "recommend", n=n)
     if kind == "details" and n == 1:
-        return r.get(language, "details", name=ctx.record.products[0].name)
+        product = ctx.record.products[0]
+        return detail_answer(product, text, language, r) or r.get(language, "details", name=product.name)
     if output.extra.get("relaxed"):
         return r.get(language, "relaxed", n=n)
     return r.get(language, {"similar": "similar", "refine": "refine"}.get(intent, "found"), n=n)
@@ -166,8 +172,8 @@ def _messages(ctx: AgentContext, state: ConversationState, intent: str, output: 
     lines = []
     for i, a in enumerate(products, 1):
         line = f"{i}. {a.short}"
-        if intent == "details" and a.description:
-            line += f" - {a.description[:300]}"
+        if intent == "details":  # what the shopper may ask about it: its price, kind, colour and description
+            line += details_facts(a)
         if i <= len(counts) and counts[i - 1] > 1:
             line += f" (bought {counts[i - 1]} times)"
         lines.append(line)
@@ -341,7 +347,7 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
                                            grounding, language)
         said += shown
     if not shown and not lead:
-        say(fixed_reply(ctx, intent, output, language, len(state.get("shown") or [])))
+        say(fixed_reply(ctx, intent, output, language, len(state.get("shown") or []), state.get("text") or ""))
     if tail:
         say(" " + tail)
     text = "".join(said).strip()

@@ -22,6 +22,7 @@ from langgraph.runtime import Runtime
 from agent.context import AgentContext
 from agent.state import ConversationState, compact, remember
 from agent.tools import TOOLS, ToolOutput
+from agent.tools._output import details_observation
 from agent.turn import ProductsReady
 from reclmms.errors import (
     BadImageError,
@@ -134,6 +135,8 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
             output = ToolOutput(kind="failed", observation=type(exc).__name__)
         products = output.articles[: ctx.max_products]
         output.articles = products
+        if output.kind == "details" and products:  # the price, kind and colour too, not only the description
+            output.observation = details_observation(products)
         ctx.record.tool_calls.append({
             "tool": name,
             "args": args,

@@ -7,6 +7,7 @@ from typing import Any
 
 from agent.intents import find_article_ids
 from catalog.models import Article
+from catalog.money import format_price
 
 
 @dataclass
@@ -20,6 +21,21 @@ class ToolOutput:
         lines = [self.observation] if self.observation else []
         lines += [f"{i}. {a.short} ({a.article_id})" for i, a in enumerate(self.articles, 1)]
         return "\n".join(lines)
+
+
+def details_facts(article: Article) -> str:
+    """What a question about one product may ask, as the model reads it after the product's short label:
+    " - price 37.99; kind: Jacket; colour: Denim Blue; description: Jacket in denim..." (English; the price as
+    the catalog has it, so that the grounding check finds it among the shown prices)."""
+    facts = [f"price {format_price(article.price)}"] if isinstance(article.price, int | float) else []
+    facts += [f"{label}: {value}" for label, value in (("kind", article.product_type), ("colour", article.colour),
+                                                      ("description", article.description[:300])) if value]
+    return f" - {'; '.join(facts)}" if facts else ""
+
+
+def details_observation(articles: list[Article]) -> str:
+    """The observation of a details lookup: each product's name with ``details_facts``."""
+    return "; ".join(f"{a.name}{details_facts(a)}" for a in articles)
 
 
 def resolve_position(shown: list[dict[str, Any]], position: int | None, article_id: str | None,

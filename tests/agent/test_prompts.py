@@ -29,7 +29,8 @@ def test_prompt_names_and_missing_values() -> None:
 
 
 PLURAL_SUFFIXES = ("_one", "_two", "_few")
-SAMPLE = {"name": "Sunny Midi Dress", "k": 7, "count": 3, "item": "socks", "wanted": "x", "kept": "y"}
+SAMPLE = {"name": "Sunny Midi Dress", "k": 7, "count": 3, "item": "socks", "wanted": "x", "kept": "y", "price": "29.99",
+          "colour": "red", "kind": "dresses", "description": "A light red midi dress."}
 
 
 def _base_keys(table: dict[str, str]) -> set[str]:
