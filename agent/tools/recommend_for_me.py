@@ -5,6 +5,10 @@
    arrivals) and ranks them.
 2. When a capable model is available, it picks and explains among those candidates only;
    its picks are validated against the candidate ids (anything else is ignored).
+In the conversation, the picks are things the shopper has not bought and was not just shown: the recommender
+ranks repurchases first (right for the offline evaluation, where a re-buy is a hit), but "recommend something for
+me" right after "what did I buy?" must not list the same articles again. Re-buys stay in when the shopper asks for
+them ("again", "re-order", "nochmal", ``asks_to_rebuy``), and fill the list only when nothing else is left.
 Without a linked account, or without a history, the shopper gets popular items, and so does anyone
 who asks for them ("what's popular?", ``agent/popular_requests.py``); a store with no
 sales (no transactions, so no best sellers) gets none, marked ``no_sales`` so the reply says so.
@@ -13,6 +17,7 @@ sales (no transactions, so no best sellers) gets none, marked ``no_sales`` so th
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any, cast
 
@@ -29,6 +34,31 @@ from reclmms.errors import ReclmmsError
 logger = logging.getLogger(__name__)
 
 CANDIDATES = 20
+# a pool larger than the candidates the model picks from: the customer's own purchases are then set aside
+POOL = 40
+HISTORY = 200
+# "order it again", "re-order", "nochmal", "再买", "ещё раз": the shopper wants what they bought before
+_REBUY = re.compile(
+    r"(?<![^\W\d_])(?:again|re-?order\w*|re-?buy\w*|re-?stock|once more|nochmal|noch ?einmal|wieder|nachkaufen|"
+    r"de nuevo|otra vez|volver a comprar|encore|à nouveau|de nouveau|racheter|снова|ещё раз|еще раз|опять|повторить|"
+    r"di nuovo|ancora|ricomprare|de novo|novamente|opnieuw|nogmaals|igen|en gång till|tekrar|yine|ponownie|znowu|"
+    r"jeszcze raz)(?![^\W\d_])|再买|再来|回购|复购|再次购买|もう一度|また買|리오더|다시|फिर से|दोबारा|مرة أخرى|مجددا",
+    re.IGNORECASE,
+)
+
+
+def asks_to_rebuy(text: str) -> bool:
+    """Whether the shopper asks for things they bought before ("the same again", "nochmal bestellen")."""
+    return bool(_REBUY.search(text or ""))
+
+
+def fresh_first(candidates: list[Article], bought: set[str], shown: set[str], rebuy: bool) -> list[Article]:
+    """``candidates`` in their ranked order, those the shopper has not bought (unless ``rebuy``) and was not just
+    shown first; the bought ones, then the shown ones, only after them."""
+    def rank(a: Article) -> int:
+        return 2 if a.article_id in shown else 1 if a.article_id in bought and not rebuy else 0
+
+    return sorted(candidates, key=rank)  # stable: the recommender's order within each group
 
 
 async def _llm_picks(ctx: AgentContext, history: list[Article], candidates: list[Article], k: int) -> tuple[list[str], str]:
@@ -86,19 +116,29 @@ async def recommend_for_me(runtime: TurnRuntime, k: int = 5) -> ToolOutput:
         return await _popular(ctx, k, "asked for popular items", asked=True)
     if not ctx.customer_id:
         return await _popular(ctx, k, "no linked account")
-    recs = await ctx.catalog.recommend(ctx.customer_id, None, CANDIDATES)
-    candidates = [r.article for r in recs]
-    if not candidates:
+    state = runtime.state or {}
+    recs = await ctx.catalog.recommend(ctx.customer_id, None, POOL)
+    if not recs:
         return await _popular(ctx, k, "no history")
+    purchases = [a for _, a in await ctx.catalog.purchase_history(ctx.customer_id, None, HISTORY)]
+    bought = {a.article_id for a in purchases}
+    shown = {str(item.get("article_id")) for item in state.get("shown") or () if isinstance(item, dict)}
+    rebuy = asks_to_rebuy(state.get("text") or "")
+    candidates = fresh_first([r.article for r in recs], bought, shown, rebuy)[:CANDIDATES]
     picks: list[str] = []
     reason = ""
     if ctx.llm_rerank:
-        history = [a for _, a in await ctx.catalog.purchase_history(ctx.customer_id, None, 10)]
-        picks, reason = await _llm_picks(ctx, history, candidates, k)
+        # the model picks among the fresh ones; bought or just-shown ones only fill up the list after its picks
+        fresh = [a for a in candidates if a.article_id not in shown and (rebuy or a.article_id not in bought)]
+        picks, reason = await _llm_picks(ctx, purchases[:10], fresh or candidates, k)
     by_id = {a.article_id: a for a in candidates}
     chosen = [by_id[p] for p in picks]
     chosen += [a for a in candidates if a.article_id not in set(picks)][: k - len(chosen)]
     reasons = {r.article.article_id: r.reason for r in recs}
-    return ToolOutput(articles=chosen, kind="recommend", observation=reason or "ranked from purchase history",
+    again = sum(a.article_id in bought for a in chosen)
+    observation = reason or "ranked from purchase history"
+    if again and not rebuy:
+        observation += f"; {again} of them bought before (nothing new left)"
+    return ToolOutput(articles=chosen, kind="recommend", observation=observation,
                       extra={"candidates": [a.article_id for a in candidates], "llm_picks": picks,
                              "reasons": {a.article_id: reasons.get(a.article_id, "") for a in chosen}})
