@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from agent.popular_requests import asks_for_popular
 from agent.prices import CURRENCY_WORDS, price_bounds
+from agent.question_words import ASKS, OTHER_COLOURS, is_small_talk
 
 # The intents a model may name; the rules also decide "nothing_shown" (a follow-up with nothing shown yet).
 INTENTS = ("search", "similar", "refine", "details", "history", "recommend", "greeting", "thanks", "help")
@@ -33,7 +34,15 @@ _HELP = re.compile(
     r"^\s*(/?help|what can you do|how does this work|who are you|帮助|你能做什么|你会什么|ayuda|aide|hilfe)\s*[?？!]*\s*$", _F
 )
 _HISTORY = re.compile(
-    r"(what (did|have) i (buy|bought|order|ordered|purchase|purchased)|my (past |previous |recent )?"
+    r"(what (did|have) i (last |recently |just )?(buy|bought|order|ordered|purchase|purchased)|"
+    r"what i (last|recently) (bought|ordered)|(my )?(last|latest|most recent|recent) (purchases?|orders?)|"
+    r"was habe? ich (\w+ ){0,3}(gekauft|bestellt)|was ich (zuletzt|kürzlich) gekauft|(meine )?letzten? (käufe|kauf|bestellung)|"
+    r"qu[eé] (he )?compr[eé]|qu[eé] he comprado|(lo )?último que compré|mis últimas compras|"
+    r"qu'est-ce que j'ai acheté|qu'ai-je acheté|ce que j'ai acheté|mes derniers achats|mon dernier achat|"
+    r"что я (\w+ ){0,3}(купил|купила|покупал|покупала|заказывал|заказывала)|мои (последние )?покупки|"
+    r"我(上个月|这个月|本月|上周|这周|最近|上次|之前)?买了什么|最近买的|上次买的|"
+    r"何を買|買ったもの|購入履歴|購入したもの|"
+    r"my (past |previous |recent )?"
     r"(purchases|orders|order history|purchase history|shopping history)|purchase history|order history|"
     r"what i (bought|ordered)|i bought (before|last|recently)|我买过|买了什么|买过什么|购买记录|购买历史|"
     r"我的订单|历史订单|我之前买|mis compras|qué compré|que compré|mes achats|qu'ai-je acheté|"
@@ -84,7 +93,7 @@ _SIMILAR = re.compile(
     r"(more like|similar|like (this|that|these|those|it|the (first|second|third|fourth|fifth|last))|"
     r"looks? like|same style|alternatives?|类似|相似|差不多|一样的|像这|像第|同款|parecid|similaire|"
     r"comme (celui|celle|ça|le|la)\b|como (el|la|este|esta|ese|esa)\b|ähnlich|simil|mehr wie|so wie|"
-    r"wie (das|die|der|den) (erste|zweite|dritte|letzte)|похож|как (у )?(перв|втор|трет|последн))",
+    r"wie (das|die|der|den) (erste|zweite|dritte|letzte)|похож|как (у )?(перв|втор|трет|последн)|似た|似てる|類似)",
     _F,
 )
 _DETAILS = re.compile(
@@ -187,7 +196,7 @@ _RU_STEMS = {"перв": 0, "втор": 1, "трет": 2, "последн": -1}
 _ZH_NUM = {"一": 0, "二": 1, "两": 1, "三": 2, "四": 3, "五": 4, "六": 5, "七": 6, "八": 7, "九": 8, "十": 9}
 _ORD = "|".join([*sorted(_ORDINALS, key=len, reverse=True), r"\d{1,2}(?:st|nd|rd|th)"])  # "the 9th one"
 _ORDINAL_WORD = re.compile(
-    rf"\b(?:the|el|la|le|das|den|der|die|o|il|lo|de|het|det)\s+({_ORD})\b"
+    rf"\b(?:the|el|la|le|das|den|der|die|o|il|lo|de|het|det|beim|vom|zum)\s+({_ORD})\b"
     r"(?!\s+(?:time|place|month|week|year|season|night|day|century|birthday|anniversary|floor|street|of\b))"
     rf"|\b({_ORD})\s+(?:one|item|product|option|look|pick|dress|article)s?\b"
     r"|\ba\s+(primeira|segunda|terceira|última)\b",  # Portuguese "a segunda" (Italian "a prima vista" is none)
@@ -231,6 +240,7 @@ class Classification:
     min_price: float | None = None
     foreign_customer: bool = False
     positions: list[int] = field(default_factory=list)  # "compare the first and the second": [0, 1]
+    other_colours: bool = False  # "does the 3rd one come in other colours?": that product in its other colours
     signals: list[str] = field(default_factory=list)
 
 
@@ -387,8 +397,10 @@ def classify(
         c.intent = "greeting"
     elif _SIMILAR.search(text) and (has_shown or c.ordinal is not None):
         c.intent = "similar"
-    elif c.ordinal is not None and (_DETAILS.search(text) or _ABOUT_SHOWN.search(text) or words <= 5) and not c.cheaper:
-        c.intent = "details"
+    elif c.ordinal is not None and not c.cheaper and (_DETAILS.search(text) or _ABOUT_SHOWN.search(text) or words <= 5
+                                                      or ASKS.search(text)):
+        c.intent = "details"  # "what material is the third one?", "¿de qué material es el tercero?"
+        c.other_colours = bool(OTHER_COLOURS.search(text) or has_colour and ASKS.search(text))
         if _COMPARE.search(text):
             c.positions = find_positions(text)
     elif has_shown and not new_item and c.ordinal is None and _CHEAPEST.search(text):
@@ -401,8 +413,13 @@ def classify(
             c.signals.append("subject")
         else:
             c.intent = "recommend"
-    elif has_shown and not new_item and (c.cheaper or c.more or (has_colour and words <= 6) or (c.max_price is not None and words <= 6)):
-        c.intent = "refine"
+    elif has_shown and not new_item and (c.cheaper or c.more or (has_colour and words <= 6) or (c.max_price is not None and words <= 6)
+                                         or (has_colour or c.max_price is not None) and not names_product):
+        c.intent = "refine"  # "not that one, show me the others in grey": only refinement words and a colour
+    elif is_small_talk(text, opener=next((m.group(0) for m in (_THANKS.match(text), _GREETING.match(text)) if m), ""),
+                       shopping=has_type or has_colour or c.max_price is not None or c.min_price is not None
+                       or c.ordinal is not None or c.cheaper or c.more):
+        c.intent = "thanks" if _THANKS.search(text) else "greeting"  # "hi! how are you?", "tell me a joke"
     elif not has_shown and not new_item and words <= 6 and _follows_up(text, c, has_colour):
         c.intent = "nothing_shown"  # "cheaper ones", "in blue", "more like this" with nothing to refer to
     c.signals.append(c.intent or "none")

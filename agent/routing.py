@@ -30,6 +30,7 @@ from agent.intents import (
     wants_look_alikes,
     without_article_ids,
 )
+from agent.periods import find_period
 from agent.prices import just_below, price_bounds
 from agent.prompts import render
 from agent.scope import unsold_object
@@ -197,6 +198,10 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
     # what the message named: the prose may not call products that are none of it so (``notes.missing_values``)
     ctx.record.requested = {key: slots[key] for key in ("colour", "product_type") if slots[key]}
     plan = _plan(ctx, intent, text, c, slots, state)
+    if intent == "details" and c.other_colours and isinstance((plan.get("args") or {}).get("position"), int):
+        other = await _other_colours(ctx, state, plan["args"]["position"])
+        if other:
+            return {**_decided(ctx, intent, other["plan"], language), "grounded": other["grounded"]}
     if not plan and ctx.record.speculative is not None:  # small talk after all: the default search is not needed
         ctx.record.speculative[1].cancel()
         ctx.record.speculative = None
@@ -273,6 +278,16 @@ async def _named_articles(ctx: AgentContext, text: str, numbers: list[str], colo
     first = (found or {}).get(known[0])
     other_colour = colour if colour and not coloured else None
     max_price, _ = price_bounds(without_article_ids(text))  # "under 30", never the id ("cheaper than 0512466002")
+    if other_colour and first and not (wants_look_alikes(text) or cheaper or max_price is not None):
+        # "0512466 in blue?" with no blue one: said so, with the colours the product does come in
+        colours = await _product_colours(ctx, first)
+        if len(colours) > 1:
+            forms = sorted(ctx.vocab.surface_forms("colour", other_colour), key=len, reverse=True)
+            said = next((f for f in forms if f in text.lower()), other_colour.lower())
+            ctx.record.absent, ctx.record.requested = f"{first.product_code} ({said})", {"colour": other_colour}
+            update = {"grounded": remember(state.get("grounded"), colours)}
+            plan = {"tool": "article_details", "args": {"article_ids": [a.article_id for a in colours][:k]}, **extra}
+            return {**_decided(ctx, "search", plan, language), **update}
     if not (wants_look_alikes(text) or other_colour or cheaper or max_price is not None):
         plan = {"tool": "article_details", "args": {"article_ids": known}, **extra}
         return {**_decided(ctx, "details", plan, language), **update}
@@ -282,6 +297,36 @@ async def _named_articles(ctx: AgentContext, text: str, numbers: list[str], colo
     ctx.record.requested = {"colour": other_colour} if other_colour else {}
     args = _clean({"article_id": known[0], "k": k, "colour": other_colour, "max_price": max_price})
     return {**_decided(ctx, "similar", {"tool": "find_similar", "args": args, **extra}, language), **update}
+
+
+async def _product_colours(ctx: AgentContext, article: Any) -> list[Any]:
+    """The catalog's articles of ``article``'s product code, all its colours (none when it has no code)."""
+    code = getattr(article, "product_code", "") or ""
+    try:
+        return list((await product_code_articles(ctx.catalog, [code])).get(code) or []) if code else []
+    except Exception as exc:  # the plan falls back to what it was
+        logger.warning("product code look-up failed: %s", describe_error(exc))
+        return []
+
+
+async def _other_colours(ctx: AgentContext, state: ConversationState, position: int) -> dict[str, Any]:
+    """"Does the 3rd one come in other colours?": the shown product's articles in all its colours (the one shown
+    first), as cards that replace the shown list; {} when it comes in one colour or the look-up fails."""
+    shown = state.get("shown") or []
+    at = position - 1 if position > 0 else len(shown) - 1
+    if not 0 <= at < len(shown):
+        return {}
+    try:
+        found = await ctx.catalog.get_articles([str(shown[at]["article_id"])])
+    except Exception as exc:
+        logger.warning("article look-up failed: %s", describe_error(exc))
+        return {}
+    colours = await _product_colours(ctx, found[0]) if found else []
+    if len(colours) < 2:
+        return {}
+    colours.sort(key=lambda a: a.article_id != found[0].article_id)
+    return {"plan": {"tool": "article_details", "args": {"article_ids": [a.article_id for a in colours][: ctx.max_products]}},
+            "grounded": remember(state.get("grounded"), colours)}
 
 
 def _decided(ctx: AgentContext, intent: str, plan: dict[str, Any], language: str) -> dict[str, Any]:
@@ -296,8 +341,8 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
     position = None if c.ordinal is None else (c.ordinal + 1 if c.ordinal >= 0 else -1)
     if intent in NO_TOOL_INTENTS:
         return {}
-    if intent == "history":
-        return {"tool": "purchase_history", "args": {"limit": k}}
+    if intent == "history":  # "what did I buy last month?": that month's purchases only
+        return {"tool": "purchase_history", "args": _clean({"limit": k, "period": find_period(text)})}
     if intent == "recommend":
         return {"tool": "recommend_for_me", "args": {"k": k}}
     if intent == "details" and c.cheapest and shown:

@@ -43,6 +43,13 @@ MAX_LEARNED = 20_000  # words remembered with the value they mapped onto
 # Catalog values that name no attribute ("Other", "Unknown"): never matched from text.
 STOP_VALUES = {"other", "unknown", "undefined", "none", "n/a", "na", "mixed", "various", "misc"}
 
+# German compounds by their last part, the kind ("Wintermantel" is a coat, "Sommerkleider" are dresses): only these
+# heads, after a first part of 3 letters or more that does not make it another kind ("Bademantel", "Unterhose",
+# "Handschuhe", "Strumpfhose"; words of ``SYNONYMS`` are looked up as they are).
+GERMAN_HEADS = {"mantel": "coat", "mäntel": "coat", "kleid": "dress", "kleider": "dress", "schuhe": "shoes|sneakers",
+                "schuh": "shoes|sneakers", "hose": "trousers", "hosen": "trousers", "jacke": "jacket", "jacken": "jacket"}
+_GERMAN_NOT_HEADED = ("bade", "unter", "haus", "hand", "strumpf", "morgen", "schlaf", "nacht", "strampel", "schwimm")
+MIN_GERMAN_PREFIX = 3
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s?$")
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -317,10 +324,28 @@ class VocabularyMapper:
                     best = (n, found)
             if best:
                 return best[1]
+        if language == "de" and field == "product_type":
+            found = self._german_compound(words)
+            if found:
+                return found
         if _SUBSTRING_SCRIPTS.search(low):
             for word in sorted(SYNONYMS.get(field, {}), key=len, reverse=True):
                 if _SUBSTRING_SCRIPTS.search(word) and _names(word, low, words):
                     found = self.exact(field, word)
                     if found:
                         return found
+        return None
+
+    def _german_compound(self, words: list[str]) -> str | None:
+        """The kind a German compound of ``words`` names by its head ("wintermantel" -> Coat), else None."""
+        table = SYNONYMS.get("product_type", {})
+        for word in words:
+            if word in table or word.startswith(_GERMAN_NOT_HEADED):
+                continue
+            for head in sorted(GERMAN_HEADS, key=len, reverse=True):
+                if word.endswith(head) and len(word) - len(head) >= MIN_GERMAN_PREFIX:
+                    for alternative in GERMAN_HEADS[head].split("|"):
+                        found = self.exact("product_type", alternative)
+                        if found:
+                            return found
         return None

@@ -1,12 +1,14 @@
-"""Tool: the linked customer's own purchase history (never anyone else's)."""
+"""Tool: the linked customer's own purchase history (never anyone else's), optionally of one time frame."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import cast
 
 from langchain.tools import tool
 
 from agent.context import AgentContext
+from agent.periods import PERIODS, reference_day, window
 from agent.tools._output import ToolOutput
 from agent.tools._runtime import TurnRuntime
 from catalog.models import Article
@@ -17,14 +19,24 @@ MAX_ROWS = 200
 
 
 @tool
-async def purchase_history(runtime: TurnRuntime, limit: int = 5) -> ToolOutput:
+async def purchase_history(runtime: TurnRuntime, limit: int = 5, period: str | None = None) -> ToolOutput:
     """The shopper's own recent purchases, newest first. Takes no customer id: it always uses
-    the account linked to this conversation."""
+    the account linked to this conversation. period: only those of last_month, this_month, last_week,
+    this_week, last_year or this_year."""
     ctx = cast(AgentContext, runtime.context)
     if not ctx.customer_id:
         return ToolOutput(kind="no_customer", observation="no customer account is linked to this conversation")
     limit = max(1, min(int(limit), 20))
-    rows = await ctx.catalog.purchase_history(ctx.customer_id, None, min(MAX_ROWS, limit * ROWS_PER_ARTICLE))
+    extra: dict[str, object] = {}
+    if period in PERIODS:
+        newest = await ctx.catalog.purchase_history(ctx.customer_id, None, 1)
+        since, until = window(str(period), reference_day(newest[0][0].t_dat if newest else None))
+        # the period's purchases only: read up to its last day, drop those before its first
+        rows = [row for row in await ctx.catalog.purchase_history(ctx.customer_id, until + timedelta(days=1), MAX_ROWS)
+                if row[0].t_dat >= since]
+        extra.update(period=period, since=since.isoformat(), until=until.isoformat(), period_empty=not rows)
+    else:
+        rows = await ctx.catalog.purchase_history(ctx.customer_id, None, min(MAX_ROWS, limit * ROWS_PER_ARTICLE))
     # one card per article, in the order of its latest purchase, with every date it was bought on
     articles: dict[str, Article] = {}
     dates: dict[str, list[str]] = {}
@@ -35,5 +47,7 @@ async def purchase_history(runtime: TurnRuntime, limit: int = 5) -> ToolOutput:
         dates.setdefault(article.article_id, []).append(purchase.t_dat.isoformat())
     repeats = sum(len(d) > 1 for d in dates.values())
     observation = f"{len(articles)} recent purchases" + (f" ({repeats} bought more than once)" if repeats else "")
+    if "since" in extra:
+        observation += f" from {extra['since']} to {extra['until']}"
     return ToolOutput(articles=list(articles.values()), kind="history", observation=observation,
-                      extra={"dates": [dates[i] for i in articles], "counts": [len(dates[i]) for i in articles]})
+                      extra={"dates": [dates[i] for i in articles], "counts": [len(dates[i]) for i in articles], **extra})

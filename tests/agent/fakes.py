@@ -143,7 +143,8 @@ class FakeCatalog:
     async def purchase_history(self, customer_id: str, as_of: date | None = None,
                                limit: int = 50) -> list[tuple[Purchase, Article]]:
         self.calls.append(("purchase_history", customer_id))
-        return self.history.get(customer_id, [])[:limit]
+        rows = self.history.get(customer_id, [])
+        return [row for row in rows if as_of is None or row[0].t_dat < as_of][:limit]  # as the catalog's
 
     async def popular(self, start: date | None = None, end: date | None = None, k: int = 12) -> list[tuple[Article, int]]:
         return [(a, 10 - i) for i, a in enumerate(self.items[:k])]

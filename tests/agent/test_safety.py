@@ -25,7 +25,7 @@ async def test_injection_never_reveals_another_customer(open_service, catalog, t
 
 async def test_history_uses_the_session_customer_only(open_service, catalog) -> None:
     async with open_service(ScriptedBackend()) as service:
-        mine = await service.ask(Session("h", customer_id="cust-a"), "what did I buy last month?")
+        mine = await service.ask(Session("h", customer_id="cust-a"), "what did I buy recently?")
         assert mine.intent == "history"
         assert [p.article_id for p in mine.products] == ["0100000006", "0100000009"]
         anonymous = await service.ask(Session("h2"), "what did I buy?")
