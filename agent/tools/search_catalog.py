@@ -15,8 +15,19 @@ from catalog.models import SearchFilters
 
 logger = logging.getLogger(__name__)
 
-# When nothing matches every filter, these are dropped one by one, least specific first.
-RELAX_ORDER = ("section", "garment_group", "index_group", "colour", "product_type")
+# When nothing matches every filter, the least important one is dropped first: the garment group, then the colour;
+# who it is for (section, index group: "for men") outlasts the colour, and the kind outlasts everything.
+RELAX_ORDER = ("garment_group", "colour", "section", "index_group", "product_type")
+
+
+def relaxations(mapped: dict[str, str]) -> list[list[str]]:
+    """The filter sets to drop, tried in turn until one search finds something: each filter alone, least
+    important first ("blue jeans for men" without a men's blue jean: men's jeans in any colour, not blue jeans of
+    any group), then the least important ones together ("blue jeans for men", with neither, any jeans)."""
+    keys = [key for key in RELAX_ORDER if key in mapped]
+    singles = [[key] for key in keys[:-1]] if len(keys) > 1 else [keys[:1]] if keys else []
+    together = [keys[: i + 1] for i in range(1, len(keys))]
+    return singles + together
 
 
 @tool
@@ -66,18 +77,18 @@ async def search_catalog(
         if await ctx.catalog.search_text(query, SearchFilters(**mapped), 1):  # type: ignore[arg-type]
             strict = True
     if not hits and mapped and not strict:
-        # Loosen the least specific filters first, so "black jeans for men" still shows black jeans. A price
-        # limit is the shopper's own and stays: "a black jacket under 60" shows jackets under 60.
-        loose = dict(mapped)
-        for key in RELAX_ORDER:
-            if key not in loose:
-                continue
-            del loose[key]
-            relaxed.append(key)
+        # Loosen the least important filters first (``relaxations``), so "blue jeans for men" shows the men's
+        # jeans in other colours. A price limit is the shopper's own and stays: "a black jacket under 60"
+        # shows jackets under 60.
+        for drop in relaxations(mapped):
+            loose = {key: value for key, value in mapped.items() if key not in drop}
             applied = SearchFilters(**loose, **prices)  # type: ignore[arg-type]
             hits = await ctx.catalog.search_text(query, applied, k)
             if hits:
+                relaxed = drop
                 break
+        else:
+            applied = filters
     articles = [h.article for h in hits]
     note = f"{len(articles)} results"
     if dropped:
