@@ -99,7 +99,8 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
     if kind == "no_customer":  # how to link depends on where the shopper talks from
         return r.get(language, f"link_first_{ctx.channel}" if ctx.channel else "link_first")
     if kind == "history":
-        return r.get(language, "history", n=n) if n else r.get(language, "history_none")
+        return r.get(language, "history", n=n) if n else r.get(
+            language, "history_none_period" if output.extra.get("period_empty") else "history_none")
     if kind == "popular" and not n:  # no sales to rank by: nothing is promised that is not shown
         return r.get(language, "no_sales")
     if kind == "popular":

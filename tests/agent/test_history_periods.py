@@ -50,4 +50,13 @@ async def test_a_time_frame_without_purchases_shows_none(open_service) -> None: 
         turn = await service.ask(Session("w", customer_id="cust-a"), "what did I buy last week?")
         german = await service.ask(Session("d", customer_id="cust-c"), "Was habe ich zuletzt gekauft?")
     assert turn.intent == "history" and not turn.products  # 24-30 Aug: cust-a bought on 20 Aug and 1 Sep
+    assert "in that period" in turn.reply and "no purchases for your account" not in turn.reply  # it has some
     assert german.intent == "history" and [p.article_id for p in german.products] == ["0100000010", "0100000004"]
+
+
+def test_the_time_frame_is_the_rules_not_the_models() -> None:
+    from agent.tool_specs import router_view, tool_spec
+    from agent.tools import TOOLS
+
+    assert "period" in TOOLS["purchase_history"].tool_call_schema.model_fields
+    assert "period" not in router_view(tool_spec(TOOLS["purchase_history"]))["function"]["parameters"]["properties"]
