@@ -77,14 +77,7 @@ class ArticleStore:
     async def get_many(self, article_ids: Iterable[str]) -> list[Article]:
         """Articles in the order of ``article_ids``; unknown ids are skipped, duplicates kept once."""
         ids = list(dict.fromkeys(str(a) for a in article_ids))
-        found: dict[str, Article] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" for _ in chunk)
-            async with self._db.conn.execute(self._select + f" WHERE article_id IN ({marks})", chunk) as cur:
-                for row in await cur.fetchall():
-                    article = self._article(row)
-                    found[article.article_id] = article
+        found = {article.article_id: article async for article in self._where_in("article_id", ids)}
         return [found[i] for i in ids if i in found]
 
     async def of_products(self, codes: Iterable[str]) -> dict[str, list[Article]]:
@@ -98,16 +91,20 @@ class ArticleStore:
             for form in code_forms:
                 owners.setdefault(form, []).append(code)
         found: dict[str, list[Article]] = {code: [] for code in wanted}
-        keys = list(owners)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" for _ in chunk)
-            async with self._db.conn.execute(self._select + f" WHERE product_code IN ({marks})", chunk) as cur:
-                for row in await cur.fetchall():
-                    article = self._article(row)
-                    for code in owners[article.product_code]:
-                        found[code].append(article)
+        async for article in self._where_in("product_code", list(owners)):
+            for code in owners[article.product_code]:
+                found[code].append(article)
         return {code: sorted(articles, key=lambda a: a.article_id) for code, articles in found.items()}
+
+    async def _where_in(self, column: str, values: list[str]) -> AsyncIterator[Article]:
+        """The articles whose ``column`` (one of this module's own names) is one of ``values``, read in
+        chunks of 500 (SQLite's bound-parameter limit)."""
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            marks = ",".join("?" for _ in chunk)
+            async with self._db.conn.execute(self._select + f" WHERE {column} IN ({marks})", chunk) as cur:
+                for row in await cur.fetchall():
+                    yield self._article(row)
 
     async def count(self) -> int:
         async with self._db.conn.execute(f"SELECT count(*) FROM {self.table}") as cur:
