@@ -50,7 +50,8 @@ _HISTORY = re.compile(
     _F,
 )
 _RECOMMEND = re.compile(
-    r"(recommend|suggest|for me\b|pick (something|for)|what should i (buy|wear|get)|surprise me|"
+    r"(recommend|suggest|for me\b|pick (something|for)|what should i (buy|wear|get|re-?order|re-?buy|order)|surprise me|"
+    r"\b(buy|order) (\w+ )?again\b|"
     r"based on my|personal(ised|ized)?|any ideas|"
     r"推荐|建议|适合我|给我挑|recomi[eé]nd|recomend|recommande|conseill|para m[ií]\b|"
     r"empfiehl|empfehl|consiglia|рекоменд|おすすめ)",
@@ -72,7 +73,9 @@ _PERSONAL_WORDS = frozenset(
     "did have has had be is are am was were get got go going to for of on at in with from by about based "
     "and or but so what which how why that this these those it its today now tonight right just also "
     "purchases purchase bought buy buying order orders history taste tastes like likes love personal "
-    "personalised personalized pick picks choose surprise wear wearing idea ideas".split()
+    "personalised personalized pick picks choose surprise wear wearing idea ideas "
+    # asking for re-buys ("recommend my favourites again", "what should I re-order?"): still the shopper's own picks
+    "again once re-order reorder re-buy rebuy favourite favourites favorite favorites".split()
 )
 _LATIN_WORD = re.compile(r"[a-z][a-z'-]*")
 
