@@ -317,7 +317,9 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
     failed = ctx.budget.failed
     # said first, whatever the model writes
     unknown = ", ".join((state.get("plan") or {}).get("unknown_ids") or ())  # article ids the catalog lacks
+    outfit = str((state.get("plan") or {}).get("outfit_for") or "")  # "what goes with the second one?"
     lead = " ".join(filter(None, (unknown and ctx.replies.get(language, "no_article", k=unknown),
+                                  ctx.replies.get(language, "outfit", name=outfit) if outfit and ctx.record.products else "",
                                   _absent_note(ctx, intent, language), _unlinked_note(ctx, output, language),
                                   relaxation_note(output, language, ctx.replies),
                                   _cheaper_note(ctx, output, language))))

@@ -30,6 +30,7 @@ from agent.intents import (
     wants_look_alikes,
     without_article_ids,
 )
+from agent.outfits import asks_what_goes_with, outfit_plan
 from agent.periods import find_period
 from agent.prices import just_below, price_bounds
 from agent.prompts import render
@@ -158,6 +159,11 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
     ctx.record.route = "rules"
     if c.foreign_customer:
         return _decided(ctx, "refused", {}, language)
+    if asks_what_goes_with(text) and not ctx.photo:  # "what goes with the second one?", "... my last purchase"
+        outfit = await outfit_plan(ctx, text, c.ordinal, state, runtime)
+        if outfit:
+            ctx.record.route = "outfit"
+            return {**_decided(ctx, "search", outfit["plan"], language), "grounded": outfit["grounded"]}
     numbers = [] if ctx.photo else find_product_numbers(text)
     if numbers:  # "0512466002", "tell me about [0512466002]", "more like 512466002", "0512466": never a search
         return await _named_articles(ctx, text, numbers, colour, c.cheaper, state, language)

@@ -1,5 +1,6 @@
-"""Questions about products already shown, by position ("compare the first and the second", "what would go
-well with the first one?"), give those products' details, never a search for the words of the question."""
+"""Questions about products already shown, by position ("compare the first and the second") give those products'
+details, never a search for the words of the question; "what would go well with the first one?" shows the kinds
+that go with it (``agent/outfits.py``, tests/agent/test_outfits.py), not its own details."""
 
 from __future__ import annotations
 
@@ -35,10 +36,11 @@ async def test_compare_shows_the_two_products_named(open_service) -> None:  # ty
         session = Session("cmp")
         shown = await service.ask(session, "a red dress")
         compared = await service.ask(session, "compare the first and the third")
-        goes = await service.ask(Session("goes"), "a blue dress")
-        paired = await service.ask(Session("goes"), "what would go well with the second one?")
+        goes = await service.ask(Session("goes"), "a red skirt")
+        paired = await service.ask(Session("goes"), "what would go well with the first one?")
     assert len(shown.products) >= 3
     assert compared.tool_calls[0]["tool"] == "article_details"
     assert [p.article_id for p in compared.products] == [shown.products[0].article_id, shown.products[2].article_id]
-    assert paired.tool_calls[0]["tool"] == "article_details"
-    assert [p.article_id for p in paired.products] == [goes.products[1].article_id]
+    assert [c["tool"] for c in paired.tool_calls][::len(paired.tool_calls) - 1] == ["search_catalog", "article_details"]
+    assert goes.products[0].product_type == "Skirt" and paired.products
+    assert all(p.product_type != "Skirt" for p in paired.products)
