@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.store import LinkStore
-from reclmms.errors import LinkError, NotFoundError
+from reclmms.errors import LinkError, NotFoundError, describe_error, store_file_error
 from reclmms.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -35,8 +35,16 @@ def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+_SET_IT = "give a writable [storage] data_dir, or set RECLMMS_LINK_SECRET"
+_REPLACE = ("restore it from a backup, or move it aside to have a new one generated (link codes and buttons "
+            "already sent then stop working), or set RECLMMS_LINK_SECRET")
+
+
 def load_link_secret(settings: Settings) -> bytes:
-    """``RECLMMS_LINK_SECRET``, or a key generated once into ``data_dir/link_secret`` (mode 0600)."""
+    """``RECLMMS_LINK_SECRET``, or a key generated once into ``data_dir/link_secret`` (mode 0600).
+
+    A ``link_secret`` that cannot be used (a folder, unreadable, too short) is ``StoreError`` naming it: it is
+    never replaced, since link codes and buttons already sent are signed with it."""
     if settings.secrets.link_secret is not None:
         return settings.secrets.link_secret.get_secret_value().encode()
     path = Path(settings.data_dir) / SECRET_FILE
@@ -44,14 +52,37 @@ def load_link_secret(settings: Settings) -> bytes:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        key = path.read_bytes().strip()
-        if len(key) < 32:
-            raise LinkError(f"{path} is too short to be a link secret; delete it to generate a new one") from None
-        return key
+        return _read_secret(path)
+    except OSError as exc:  # no permission, a read-only file system
+        raise store_file_error(path, f"cannot be created ({_reason(exc)})", _SET_IT) from None
     key = secrets.token_hex(32).encode()
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(key)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+    except OSError as exc:  # a full disk: an empty file would be "too short" on the next start
+        path.unlink(missing_ok=True)
+        raise store_file_error(path, f"cannot be written ({_reason(exc)})", _SET_IT) from None
     logger.info("generated a new account-link secret in %s", path)
+    return key
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or describe_error(exc)
+
+
+def _read_secret(path: Path) -> bytes:
+    if path.is_dir():
+        raise store_file_error(path, "is a folder, not the account-link secret", _REPLACE)
+    try:
+        key = path.read_bytes().strip()
+    except OSError as exc:  # no permission, a link to nowhere, an I/O error
+        if isinstance(exc, FileNotFoundError) and path.is_symlink():  # a secrets mount that is missing
+            raise store_file_error(path, f"links to {os.readlink(path)}, which is not there",
+                                   "restore that file, or set RECLMMS_LINK_SECRET") from None
+        raise store_file_error(path, f"cannot be read ({_reason(exc)})",
+                               "make it readable by this user, or set RECLMMS_LINK_SECRET") from None
+    if len(key) < 32:
+        raise store_file_error(path, "is too short to be an account-link secret", _REPLACE)
     return key
 
 

@@ -31,7 +31,7 @@ import duckdb
 
 from catalog.articles import ArticleStore
 from catalog.models import Article
-from reclmms.errors import DataError
+from reclmms.errors import DataError, store_file_error
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,10 @@ class Analytics:
                     try:
                         con = duckdb.connect(str(self.path), read_only=True)
                     except duckdb.IOException as exc:
+                        if "not a valid DuckDB database file" in str(exc):  # never rewritten here
+                            raise store_file_error(
+                                self.path, "is not a DuckDB database", "restore it from a backup, or move it "
+                                "aside and run the same `reclmms ingest ...` again to build it anew") from None
                         raise DataError(
                             f"the analytics store {self.path} is busy (is an ingest running?): {exc}"
                         ) from None

@@ -3,6 +3,12 @@
 Each component (``catalog``, ``bot``, ...) owns an ordered list of migration scripts.
 ``schema_versions`` records how many of them ran, so components evolve independently
 and a re-run applies only what is new.
+
+A store that is not a SQLite database (a text file, random bytes) or is visibly damaged
+(truncated, garbage pages) is found as it is opened, before anything is written to it, and
+is ``StoreError`` naming the file: each table's first row is read (a few pages per table, not
+an integrity check of the whole file). ``check_sqlite_file`` does the same, read only, for a
+SQLite file another library opens (the conversation checkpoints).
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -17,9 +24,16 @@ from types import TracebackType
 import aiosqlite
 
 from catalog.disk_full import disk_full_error
-from reclmms.errors import DataError, StoreError
+from reclmms.errors import DataError, StoreError, store_file_error
 
 logger = logging.getLogger(__name__)
+
+CATALOG_REMEDY = "restore it from a backup, or move it aside and run `reclmms ingest demo|hm|catalog` again"
+CHECKPOINTS_REMEDY = "restore it from a backup, or move it aside to start again with no saved conversations"
+
+# Every table (virtual ones are read through their shadow tables); reading its first row reads its root page
+# and the pages down to its first leaf.
+_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%'"
 
 _VERSIONS_DDL = """
 CREATE TABLE IF NOT EXISTS schema_versions (
@@ -53,10 +67,28 @@ def _read_only_reason(path: Path) -> str | None:
     return None
 
 
-def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
+def _first_row_query(table: str) -> str:
+    return 'SELECT * FROM "{}" LIMIT 1'.format(table.replace('"', '""'))
+
+
+def damaged_error(path: Path, exc: BaseException, remedy: str = CATALOG_REMEDY) -> StoreError | None:
+    """The StoreError for a SQLite error that says the file at ``path`` is not a database or is damaged
+    (``SQLITE_NOTADB``, ``SQLITE_CORRUPT``), else None."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    if name.startswith("SQLITE_NOTADB"):
+        return store_file_error(path, "is not a SQLite database", remedy)
+    if name.startswith("SQLITE_CORRUPT"):
+        return store_file_error(path, f"is damaged ({exc})", remedy)
+    return None
+
+
+def _open_error(path: Path, exc: BaseException, remedy: str = CATALOG_REMEDY) -> StoreError:
     """A one-line StoreError saying why the SQLite database at ``path`` could not be opened."""
     if path.is_dir():
         return StoreError(f"cannot open the database {path}: it is a folder, not a file")
+    damaged = damaged_error(path, exc, remedy)
+    if damaged is not None:
+        return damaged
     full = disk_full_error(exc, path.parent, f"cannot open the database {path.name}")
     if full is not None:
         return full
@@ -67,6 +99,65 @@ def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
             f"{path.name} there (give a writable [storage] data_dir)"
         )
     return StoreError(f"cannot open the database {path}: {exc}")
+
+
+def check_sqlite_file(path: Path, remedy: str) -> None:
+    """Raise StoreError when the SQLite file at ``path`` is a folder, not a database, visibly damaged or cannot
+    be opened for writing; ``remedy`` says what the operator can do. Read only: the file is never created or
+    changed (``mode=rw`` opens it only if it is there), and a file that is not there is no error."""
+    if path.is_dir():
+        raise store_file_error(path, "is a folder, not a SQLite database", remedy)
+    if not path.exists():
+        return
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=30)
+    except sqlite3.Error as exc:
+        raise _open_error(path, exc, remedy) from None
+    try:
+        for (table,) in conn.execute(_TABLES).fetchall():
+            conn.execute(_first_row_query(table)).fetchone()
+    except sqlite3.Error as exc:
+        raise _open_error(path, exc, remedy) from None
+    finally:
+        conn.close()
+    reason = _read_only_reason(path)
+    if reason is not None:
+        raise StoreError(f"cannot use the data directory {path.parent}: {reason}, and {path.name} there "
+                         "needs to be written (give a writable [storage] data_dir)")
+
+
+async def _read_first_rows(conn: aiosqlite.Connection) -> None:
+    """Read each table's first row: a file that is not a database, or whose pages are garbage, fails here."""
+    async with conn.execute(_TABLES) as cur:
+        tables = [str(row[0]) for row in await cur.fetchall()]
+    for table in tables:
+        async with conn.execute(_first_row_query(table)) as cur:
+            await cur.fetchone()
+
+
+def find_damaged(files: Sequence[tuple[Path, str]], budget_s: float = 10.0) -> StoreError | None:
+    """The first of ``files`` (a path and its remedy) that ``PRAGMA quick_check`` finds damaged, for a damage
+    that showed only in the middle of a command, where the error does not say which file it was in. Read only;
+    the checks stop after ``budget_s`` in all (a large store takes longer), and None then says none was found."""
+    deadline = time.monotonic() + budget_s
+    for path, remedy in files:
+        if not path.is_file():
+            continue
+        try:
+            conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=5)
+        except sqlite3.Error:
+            continue
+        try:
+            conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+            if [tuple(row) for row in conn.execute("PRAGMA quick_check").fetchall()] != [("ok",)]:
+                return store_file_error(path, "is damaged (database disk image is malformed)", remedy)
+        except sqlite3.Error as exc:  # damaged, or interrupted by the deadline
+            damaged = damaged_error(path, exc, remedy)
+            if damaged is not None:
+                return damaged
+        finally:
+            conn.close()
+    return None
 
 
 class Database:
@@ -95,6 +186,7 @@ class Database:
             raise _open_error(self.path, exc) from None
         try:
             conn.row_factory = aiosqlite.Row
+            await _read_first_rows(conn)  # before anything is written to it
             await conn.execute("PRAGMA journal_mode=WAL")
             await conn.execute("PRAGMA synchronous=NORMAL")
             await conn.execute("PRAGMA foreign_keys=ON")
@@ -105,7 +197,7 @@ class Database:
             # aiosqlite runs each connection on a non-daemon thread: a connection left open
             # here would keep the process alive after the error.
             await conn.close()
-            if isinstance(exc, sqlite3.OperationalError):
+            if isinstance(exc, sqlite3.DatabaseError):  # locked, read-only, full, not a database, damaged
                 raise _open_error(self.path, exc) from None
             raise
         self._conn = conn

@@ -24,7 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 import numpy as np
 
 from catalog.disk_full import disk_full_error
-from reclmms.errors import SearchUnavailableError
+from reclmms.errors import SearchUnavailableError, store_file_error
 from reclmms.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -65,14 +65,30 @@ def chroma_client(settings: Settings) -> Any:
             raise SearchUnavailableError(
                 f"chroma: cannot reach the Chroma server at {server_address(settings)} ({exc})"
             ) from None
-    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    _make_chroma_dir(settings)
     try:
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=config)
     except Exception as exc:  # Chroma writes to its SQLite file as it starts
         full = disk_full_error(exc, settings.chroma_path, "the search index (Chroma) cannot start")
-        if full is None:
-            raise
-        raise full from None
+        if full is not None:
+            raise full from None
+        problem = ("is not a SQLite database" if "file is not a database" in str(exc)
+                   else "is damaged (database disk image is malformed)" if "malformed" in str(exc) else None)
+        if problem is not None:
+            raise store_file_error(settings.chroma_path / "chroma.sqlite3", problem,
+                                   f"move {settings.chroma_path} aside and {_REBUILD}") from None
+        raise
+
+
+_REBUILD = "run the same `reclmms ingest ...` again to build the search index anew"
+
+
+def _make_chroma_dir(settings: Settings) -> None:
+    try:
+        settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # a file where the folder goes: never replaced here
+        raise store_file_error(settings.chroma_path, "is a file, not the search index's folder",
+                               f"move it aside and {_REBUILD}") from None
 
 
 def _reaching(method: Callable[_P, _R]) -> Callable[_P, _R]:

@@ -6,6 +6,7 @@ and nowhere else. There are no module-level singletons.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -52,7 +53,10 @@ async def open_services(
             yield services
             return
         from agent.factory import build_shopping_service
+        from catalog.db import CHECKPOINTS_REMEDY, check_sqlite_file
 
+        # the checkpointer would write to a damaged file, or fail in a traceback: name it instead
+        await asyncio.to_thread(check_sqlite_file, settings.checkpoints_path, CHECKPOINTS_REMEDY)
         async with build_shopping_service(settings, catalog, backend=backend) as agent:
             services.agent = agent
             yield services

@@ -142,7 +142,22 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
         raise
 
 
+def _damaged_store(settings: Settings | None, exc: sqlite3.DatabaseError) -> str | None:
+    """One line for a SQLite database of the data dir found damaged in the middle of a command (a page that
+    the open did not read), naming the file when a quick check finds it; None when ``exc`` is about no damage."""
+    from catalog.db import CATALOG_REMEDY, CHECKPOINTS_REMEDY, damaged_error, find_damaged
+
+    if settings is None or damaged_error(settings.sqlite_path, exc) is None:
+        return None
+    found = find_damaged([(settings.sqlite_path, CATALOG_REMEDY), (settings.checkpoints_path, CHECKPOINTS_REMEDY)])
+    if found is not None:
+        return str(found)
+    return (f"a database in {settings.data_dir} is damaged ({exc}): `sqlite3 FILE 'PRAGMA integrity_check'` on "
+            f"{settings.sqlite_path.name} and {settings.checkpoints_path.name} says which; restore it from a backup")
+
+
 def _run(args: argparse.Namespace) -> int:
+    settings: Settings | None = None
     try:
         settings = load_settings(args.config)
         level = settings.logging.level
@@ -167,6 +182,12 @@ def _run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # the reader of stdout went away (`| head -1`): end quietly, as other tools do
         discard_stdout()
         return 0
+    except sqlite3.DatabaseError as exc:
+        damaged = _damaged_store(settings, exc)
+        if damaged is None:
+            raise
+        print(f"error: {damaged}", file=sys.stderr)
+        return 2
     except OSError as exc:
         message = _path_error(exc, args)
         if message is None:

@@ -3,7 +3,7 @@
 ReclmmsError
 ├── ConfigError          bad configuration; the message names the key
 ├── DataError            input data files are missing columns or files
-│   └── StoreError       the data dir cannot be used: not writable, full, or its database unreadable
+│   └── StoreError       the data dir cannot be used: not writable, full, or a file in it unusable
 │       └── DiskFullError    the disk holding the data dir is full (``reason``: how it was reported)
 ├── BadQueryError        a user query or filter that cannot be served (empty, unknown filter key)
 ├── BadImageError        an uploaded photo that is not an image, is corrupt, too large, or a bomb
@@ -16,10 +16,15 @@ ReclmmsError
 └── OutputError          a command's output (stdout, an --output or --chart file) cannot be written
 
 Messages are written for the person who will read them: they are shown as-is by the
-CLI and the bot, so they never contain tracebacks or secrets.
+CLI and the bot, so they never contain tracebacks or secrets. A file of the data dir that cannot be
+used (not a database, damaged, a folder, unreadable) is ``store_file_error``: the file, what is
+wrong with it and what the operator can do, in that order. Nothing is ever repaired by recreating
+a file that is there.
 """
 
 from __future__ import annotations
+
+import os
 
 
 class ReclmmsError(Exception):
@@ -42,6 +47,12 @@ class DiskFullError(StoreError):
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+def store_file_error(path: str | os.PathLike[str], problem: str, remedy: str) -> StoreError:
+    """``<path> <problem>: <remedy>``, e.g. "/srv/data/reclmms.sqlite3 is not a SQLite database: restore it from
+    a backup, or ...": one line that names the file, says what is wrong and what to do."""
+    return StoreError(f"{os.fspath(path)} {problem}: {remedy}")
 
 
 class BadQueryError(ReclmmsError):

@@ -20,7 +20,7 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from reclmms.errors import SessionBusyError
+from reclmms.errors import SessionBusyError, store_file_error
 
 LOCK_DIR = "sessions"
 POLL_S = 0.05
@@ -35,7 +35,11 @@ def lock_path(data_dir: Path, session_id: str) -> Path:
 async def session_turn(data_dir: Path, session_id: str, *, wait_s: float) -> AsyncIterator[None]:
     """Hold session ``session_id``'s lock for the body; wait up to ``wait_s`` seconds for it."""
     path = lock_path(data_dir, session_id)
-    path.parent.mkdir(exist_ok=True)
+    try:
+        path.parent.mkdir(exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # a file where the folder goes: never replaced here
+        raise store_file_error(path.parent, "is a file, not the folder of conversation locks",
+                               "move it aside (the folder is made again, empty)") from None
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         deadline = time.monotonic() + wait_s
