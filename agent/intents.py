@@ -112,6 +112,14 @@ _CHEAPER = re.compile(
     rf"{_CHEAPER_WORDS})",
     _F,
 )
+# "Cheap" in a new request ("cheap dresses", "vestidos baratos", "billige Kleider", "robes pas chères"): the
+# cheapest of the relevant products come first (``search_catalog``'s ``cheap``); ``_CHEAPER`` covers the rest.
+_CHEAP = re.compile(
+    r"(?<![^\W\d_])(inexpensive|affordable|low[- ]cost|barat[oa]s?|econ[oó]mic[oa]s?|billig\w*|günstig\w*|"
+    r"preiswert\w*|pas ch[eè]re?s?|bon marché|дешёв\w*|дешев\w*|недорог\w*|economic[oi]|goedkop\w*|ucuz|tani\w*)"
+    r"(?![^\W\d_])|便宜|实惠|平价|安い|安め|저렴|싼",
+    _F,
+)
 _MORE = re.compile(
     r"^\s*(show me more|more( options| please| of these| of them)?|any others?|other ones|something else|"
     r"next( ones| page)?|更多|还有吗|还有别的吗|换一批|más|plus|mehr|ещё|еще|(muéstrame|muestrame|enséñame) más|"
@@ -239,6 +247,7 @@ class Classification:
     cheaper: bool = False
     more: bool = False  # "show me more": the same request, items not shown yet
     cheapest: bool = False  # "which one is the cheapest?": the lowest-priced of the shown products
+    cheap: bool = False  # "cheap", "barato", "billig", "pas cher": the cheapest relevant products first
     max_price: float | None = None
     min_price: float | None = None
     foreign_customer: bool = False
@@ -381,6 +390,7 @@ def classify(
     c.ordinal = find_ordinal(text)
     c.max_price, c.min_price = price_bounds(text)
     c.cheaper = bool(_CHEAPER.search(text))
+    c.cheap = c.cheaper or bool(_CHEAP.search(text))
     c.more = bool(_MORE.search(text))
     c.foreign_customer = bool(_FOREIGN_CUSTOMER.search(text))
     # "show me more" is the whole message (``_MORE``), whatever its words: never a new item

@@ -383,7 +383,8 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
     suffix = f" ({' '.join(named)})" if named and not ctx.photo else ""
     query = clip_query(text, MAX_QUERY_CHARS - len(suffix)) + suffix
     args = {"query": query, "k": k, "colour": slots["colour"], "product_type": slots["product_type"],
-            "index_group": slots["index_group"], "max_price": c.max_price, "min_price": c.min_price}
+            "index_group": slots["index_group"], "max_price": c.max_price, "min_price": c.min_price,
+            "cheap": True if c.cheap and c.max_price is None else None}  # "cheap dresses": cheapest first
     return {"tool": "search_catalog", "args": _clean(args)}
 
 

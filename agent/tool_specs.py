@@ -27,7 +27,7 @@ from agent.tools import TOOLS
 FORBIDDEN_ARGUMENTS = ("runtime", "customer_id", "customer", "user_id")
 # Arguments the router does not read from the model (see ``routing.intent_from_tool``).
 ROUTER_HIDDEN = ("k", "limit", "article_id", "article_ids", "use_photo", "cheaper", "strict", "section", "garment_group",
-                 "period")  # the rules read a time frame from the message (``agent.periods``)
+                 "period", "cheap")  # the rules read a time frame and "cheap" from the message
 # ... and those of one tool only: the kind a photo's caption names is the rules' (``routing._plan``)
 ROUTER_HIDDEN_IN = {"find_similar": ("product_type",)}
 

@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 
 # When nothing matches every filter, the least important one is dropped first: the garment group, then the colour;
 # who it is for (section, index group: "for men") outlasts the colour, and the kind outlasts everything.
+# The best matches whose lowest prices a "cheap" search shows (four times the products shown, at most this).
+CHEAP_POOL = 40
 RELAX_ORDER = ("garment_group", "colour", "section", "index_group", "product_type")
 
 
@@ -43,11 +45,13 @@ async def search_catalog(
     max_price: float | None = None,
     k: int = 5,
     strict: bool = False,
+    cheap: bool = False,
 ) -> ToolOutput:
     """Search the shop's catalog for products matching a description in any language
     (e.g. "red summer dress"). Optional filters: product_type, colour, index_group
     (Ladieswear, Menswear, Baby/Children, ...), section, garment_group, min_price, max_price.
-    strict=true never loosens the filters when nothing matches them all."""
+    strict=true never loosens the filters when nothing matches them all; cheap=true shows the lowest-priced
+    of the best matches first."""
     ctx = cast(AgentContext, runtime.context)
     mapped: dict[str, str] = {}
     dropped: dict[str, str] = {}
@@ -66,8 +70,9 @@ async def search_catalog(
     }
     filters = SearchFilters(**mapped, **prices)  # type: ignore[arg-type]
     k = max(1, min(int(k), 10))
+    want = min(CHEAP_POOL, k * 4) if cheap else k  # "cheap dresses": the cheapest among the relevant ones
     query = clip_query(query or "") or " ".join(mapped.values()) or "popular"
-    hits = await ctx.catalog.search_text(query, filters, k)
+    hits = await ctx.catalog.search_text(query, filters, want)
     relaxed: list[str] = []
     applied = filters
     priced = prices["min_price"] is not None or prices["max_price"] is not None
@@ -83,14 +88,16 @@ async def search_catalog(
         for drop in relaxations(mapped):
             loose = {key: value for key, value in mapped.items() if key not in drop}
             applied = SearchFilters(**loose, **prices)  # type: ignore[arg-type]
-            hits = await ctx.catalog.search_text(query, applied, k)
+            hits = await ctx.catalog.search_text(query, applied, want)
             if hits:
                 relaxed = drop
                 break
         else:
             applied = filters
     articles = [h.article for h in hits]
-    note = f"{len(articles)} results"
+    if cheap:
+        articles = sorted(articles, key=lambda a: a.price if a.price is not None else float("inf"))[:k]
+    note = f"{len(articles)} results" + (", lowest prices first" if cheap else "")
     if dropped:
         note += "; ignored unknown filter values " + ", ".join(f"{k}={v}" for k, v in dropped.items())
     if relaxed:
