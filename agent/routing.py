@@ -38,7 +38,6 @@ from agent.scope import unsold_object
 from agent.state import ConversationState, remember
 from agent.tool_specs import router_tool_specs
 from agent.tools._query import MAX_QUERY_CHARS, clip_query
-from agent.tools.article_details import product_code_articles
 from reclmms.errors import ReclmmsError, describe_error
 
 logger = logging.getLogger(__name__)
@@ -260,7 +259,7 @@ async def _named_articles(ctx: AgentContext, text: str, numbers: list[str], colo
     ids, codes = [n for n in numbers if len(n) == 10][: 2 * k], [n for n in numbers if len(n) == 7][:k]
     try:
         found: dict[str, Any] | None = {a.article_id: a for a in await ctx.catalog.get_articles(ids)}
-        variants = await product_code_articles(ctx.catalog, codes)
+        variants = await ctx.catalog.articles_of_products(codes)
     except Exception as exc:  # the tool looks them up again and reports the failure as for any turn
         logger.warning("article look-up failed: %s", describe_error(exc))
         found, variants = None, {}
@@ -309,7 +308,7 @@ async def _product_colours(ctx: AgentContext, article: Any) -> list[Any]:
     """The catalog's articles of ``article``'s product code, all its colours (none when it has no code)."""
     code = getattr(article, "product_code", "") or ""
     try:
-        return list((await product_code_articles(ctx.catalog, [code])).get(code) or []) if code else []
+        return list((await ctx.catalog.articles_of_products([code])).get(code) or []) if code else []
     except Exception as exc:  # the plan falls back to what it was
         logger.warning("product code look-up failed: %s", describe_error(exc))
         return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 from langchain.tools import tool
 
@@ -10,13 +10,6 @@ from agent.context import AgentContext
 from agent.intents import find_product_numbers
 from agent.tools._output import ToolOutput, resolve_position
 from agent.tools._runtime import TurnRuntime
-from catalog.models import Article
-
-
-async def product_code_articles(catalog: Any, codes: list[str]) -> dict[str, list[Article]]:
-    """The catalog's articles (all colours, in id order) of each product code ("0512466"), by the catalog's
-    product codes; an unknown code maps to none."""
-    return await catalog.articles_of_products(codes) if codes else {}
 
 
 @tool
@@ -32,8 +25,8 @@ async def article_details(
     if article_ids:  # the shopper named them: the cards replace the shown list (``retrieval.act``)
         # product codes the shopper typed ("0512466"): all their articles
         named = set(find_product_numbers(text))
-        variants = await product_code_articles(ctx.catalog, [str(i) for i in article_ids
-                                                             if len(str(i)) == 7 and str(i) in named])
+        variants = await ctx.catalog.articles_of_products([str(i) for i in article_ids
+                                                           if len(str(i)) == 7 and str(i) in named])
         targets = [t for i in map(str, article_ids)
                    for t in ([a.article_id for a in variants[i]] if i in variants
                              else [resolve_position(shown, None, i, grounded, text)]) if t]
