@@ -116,7 +116,7 @@ async def outfit_plan(ctx: AgentContext, text: str, ordinal: int | None, state: 
     the kinds that complete an outfit with it (``outfits.complements``), searched in its index group with
     ``search_catalog``, a few of each, as cards with a lead that names the product; {} when there is no such
     product or nothing goes with it, and the message is then routed as any other."""
-    from agent.retrieval import invoke_tool
+    from agent.retrieval import invoke_tool, record_tool_call
 
     shown = state.get("shown") or []
     try:
@@ -133,12 +133,10 @@ async def outfit_plan(ctx: AgentContext, text: str, ordinal: int | None, state: 
         limit = max(1.0, float(ctx.settings.agent.turn_timeout_s) / 2)
         groups: list[list[Any]] = []
         for kind in kinds:
-            args = _without_none({"query": kind, "product_type": kind, "index_group": base.index_group or None,
-                           "k": ctx.max_products, "strict": True})
+            group = {"index_group": base.index_group} if base.index_group else {}
+            args = {"query": kind, "product_type": kind, **group, "k": ctx.max_products, "strict": True}
             out = await invoke_tool("search_catalog", args, state, runtime, limit)
-            ctx.record.tool_calls.append({"tool": "search_catalog", "args": args, "kind": out.kind,
-                                          "results": [a.article_id for a in out.articles],
-                                          "observation": out.observation[:300]})
+            record_tool_call(ctx, "search_catalog", args, out)
             groups.append([a for a in out.articles if a.article_id != base.article_id])
     except Exception as exc:  # the message is routed as any other
         logger.warning("outfit search failed: %s", describe_error(exc))
@@ -148,7 +146,3 @@ async def outfit_plan(ctx: AgentContext, text: str, ordinal: int | None, state: 
         return {}
     plan = {"tool": "article_details", "args": {"article_ids": [a.article_id for a in picks]}, "outfit_for": base.name}
     return {"plan": plan, "grounded": remember(state.get("grounded"), [base, *picks])}
-
-
-def _without_none(args: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in args.items() if v is not None}

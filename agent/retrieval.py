@@ -53,6 +53,14 @@ async def invoke_tool(name: str, args: dict[str, Any], state: ConversationState,
     return result if isinstance(result, ToolOutput) else ToolOutput(kind="error", observation=str(result))
 
 
+def record_tool_call(ctx: AgentContext, name: str, args: dict[str, Any], output: ToolOutput) -> None:
+    """Add a tool call to the turn's trace (``ask --json``'s ``tool_calls``): its arguments, what kind of
+    answer it gave, the ids of its products and the start of its observation."""
+    ctx.record.tool_calls.append({"tool": name, "args": args, "kind": output.kind,
+                                  "results": [a.article_id for a in output.articles],
+                                  "observation": output.observation[:300]})
+
+
 async def _speculated_or_invoke(name: str, args: dict[str, Any], plan: dict[str, Any], state: ConversationState,
                                 runtime: Runtime[AgentContext], limit_s: float) -> ToolOutput:
     """The speculative default search when the plan is that search, else a fresh tool call."""
@@ -137,13 +145,7 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
         output.articles = products
         if output.kind == "details" and products:  # the price, kind and colour too, not only the description
             output.observation = details_observation(products)
-        ctx.record.tool_calls.append({
-            "tool": name,
-            "args": args,
-            "kind": output.kind,
-            "results": [a.article_id for a in products],
-            "observation": output.observation[:300],
-        })
+        record_tool_call(ctx, name, args, output)
         ctx.record.products = products
         if products:
             update["grounded"] = remember(state.get("grounded"), products)
