@@ -101,16 +101,39 @@ def _open_error(path: Path, exc: BaseException, remedy: str = CATALOG_REMEDY) ->
     return StoreError(f"cannot open the database {path}: {exc}")
 
 
+def connect_existing(path: Path, timeout: float) -> sqlite3.Connection:
+    """A connection to the SQLite file at ``path`` that never creates it (``mode=rw`` opens it only if it is
+    there; unlike ``mode=ro`` it also removes the WAL files it opened when it closes); for checks that read."""
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=timeout)
+
+
+def has_articles(path: Path) -> bool | None:
+    """Whether the SQLite store at ``path`` holds at least one article (read only); None when it cannot be
+    read here (not a database, locked, unreadable): the command's own open then says why."""
+    try:
+        conn = connect_existing(path, 5)
+    except sqlite3.Error:
+        return None
+    try:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'").fetchone() is None:
+            return False
+        return conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
 def check_sqlite_file(path: Path, remedy: str) -> None:
     """Raise StoreError when the SQLite file at ``path`` is a folder, not a database, visibly damaged or cannot
     be opened for writing; ``remedy`` says what the operator can do. Read only: the file is never created or
-    changed (``mode=rw`` opens it only if it is there), and a file that is not there is no error."""
+    changed (``connect_existing``), and a file that is not there is no error."""
     if path.is_dir():
         raise store_file_error(path, "is a folder, not a SQLite database", remedy)
     if not path.exists():
         return
     try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=30)
+        conn = connect_existing(path, 30)
     except sqlite3.Error as exc:
         raise _open_error(path, exc, remedy) from None
     try:
@@ -144,7 +167,7 @@ def find_damaged(files: Sequence[tuple[Path, str]], budget_s: float = 10.0) -> S
         if not path.is_file():
             continue
         try:
-            conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=5)
+            conn = connect_existing(path, 5)
         except sqlite3.Error:
             continue
         try:

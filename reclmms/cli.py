@@ -56,28 +56,12 @@ def _no_catalog(settings: Settings) -> DataError:
 def require_store(settings: Settings) -> None:
     """For commands that only read, and ``serve``: stop before opening (and so creating) a store that is not
     there, or one that holds no catalog (an ingest that failed before its articles were swapped in)."""
+    from catalog.db import has_articles
+
     if settings.data_dir.exists() and not settings.data_dir.is_dir():
         raise DataError(f"cannot use {settings.data_dir} as the data directory: it is a file, not a folder")
     if not settings.sqlite_path.is_file() or has_articles(settings.sqlite_path) is False:
         raise _no_catalog(settings)
-
-
-def has_articles(path: Path) -> bool | None:
-    """Whether the SQLite store at ``path`` holds at least one article (read only; ``mode=rw`` never creates
-    the file, and unlike ``mode=ro`` it removes the WAL files it opened on close); None when it cannot be read
-    here (not a database, locked, unreadable): the command's own open then says why."""
-    try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=5)
-    except sqlite3.Error:
-        return None
-    try:
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'").fetchone() is None:
-            return False
-        return conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
 
 
 async def require_catalog(settings: Settings, catalog: CatalogService) -> None:
