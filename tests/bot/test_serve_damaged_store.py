@@ -4,19 +4,17 @@ never "serving by", and the broken file is left as it was (never "repaired" by m
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.fake_api import FakeBotApi
+from tests.bot.test_serve_needs_catalog import reclmms
 from tests.core.store_damage import (
     CATALOG_REMEDY,
     CHECKPOINTS_REMEDY,
-    ROOT,
     build_store,
     clean_env,
     garbage_pages,
@@ -37,18 +35,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def serve(data: Path, api: FakeBotApi) -> tuple[int, str]:
     env = clean_env(RECLMMS_STORAGE_DATA_DIR=str(data), RECLMMS_TELEGRAM_TOKEN=api.token,
                     RECLMMS_TELEGRAM_BASE_URL=api.base_url, RECLMMS_TELEGRAM_BASE_FILE_URL=api.base_file_url)
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "reclmms.cli", "serve", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        out, err = await asyncio.wait_for(proc.communicate(), EXIT_WAIT_S)
-    except TimeoutError:  # it went on serving: stop it, and fail
-        proc.kill()
-        await proc.wait()
-        raise AssertionError(f"`reclmms serve` was still running after {EXIT_WAIT_S:.0f} s") from None
-    assert proc.returncode is not None
-    return proc.returncode, out.decode() + err.decode()
+    return await reclmms(env, "serve", wait_s=EXIT_WAIT_S)
 
 
 def a_folder(path: Path) -> None:

@@ -56,17 +56,18 @@ def environment(tmp: Path, api: FakeBotApi, data: Path, config: str = "", **more
             "RECLMMS_LINK_SECRET": "test-link-secret-0123456789abcdef", **more}
 
 
-async def reclmms(env: dict[str, str], *args: str) -> tuple[int, str]:
+async def reclmms(env: dict[str, str], *args: str, wait_s: float = EXIT_WAIT_S) -> tuple[int, str]:
+    """Run ``reclmms ARGS`` to its end (within ``wait_s``): its exit code and its output."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "reclmms.cli", *args, cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     try:
-        out, err = await asyncio.wait_for(proc.communicate(), EXIT_WAIT_S)
+        out, err = await asyncio.wait_for(proc.communicate(), wait_s)
     except TimeoutError:  # it went on serving: stop it, and fail
         proc.kill()
         await proc.wait()
-        raise AssertionError(f"`reclmms {' '.join(args)}` was still running after {EXIT_WAIT_S:.0f} s") from None
+        raise AssertionError(f"`reclmms {' '.join(args)}` was still running after {wait_s:.0f} s") from None
     assert proc.returncode is not None
     return proc.returncode, out.decode() + err.decode()
 
