@@ -15,6 +15,7 @@ from tests.bot.test_serve_needs_catalog import reclmms
 from tests.core.store_damage import (
     CATALOG_REMEDY,
     CHECKPOINTS_REMEDY,
+    a_folder,
     build_store,
     clean_env,
     garbage_pages,
@@ -36,12 +37,6 @@ async def serve(data: Path, api: FakeBotApi) -> tuple[int, str]:
     env = clean_env(RECLMMS_STORAGE_DATA_DIR=str(data), RECLMMS_TELEGRAM_TOKEN=api.token,
                     RECLMMS_TELEGRAM_BASE_URL=api.base_url, RECLMMS_TELEGRAM_BASE_FILE_URL=api.base_file_url)
     return await reclmms(env, "serve", wait_s=EXIT_WAIT_S)
-
-
-def a_folder(path: Path) -> None:
-    if path.exists():
-        path.unlink()
-    path.mkdir()
 
 
 def chroma_a_file(path: Path) -> None:

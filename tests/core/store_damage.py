@@ -83,6 +83,13 @@ def _page_size(path: Path) -> int:
     return 65536 if size == 1 else size
 
 
+def a_folder(path: Path) -> None:
+    """A folder where the file was (or would be)."""
+    if path.exists():
+        path.unlink()
+    path.mkdir()
+
+
 def not_a_database(path: Path, how: str) -> None:
     """``path`` replaced by a text file or random bytes (a file copied over it by mistake)."""
     if how == "text":

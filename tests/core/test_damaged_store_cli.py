@@ -14,6 +14,7 @@ from tests.core.store_damage import (
     CATALOG_REMEDY,
     CHECKPOINTS_REMEDY,
     CUSTOMER,
+    a_folder,
     build_store,
     garbage_pages,
     garble_last_leaf,
@@ -86,11 +87,6 @@ def test_damage_found_in_the_middle_of_a_command_names_its_file(data: Path) -> N
     garble_last_leaf(path, "articles")
     line = run_unchanged(data, path, "recommend", "--customer", CUSTOMER)
     assert line == f"error: {path} {DAMAGED}: {CATALOG_REMEDY}"
-
-
-def a_folder(path: Path) -> None:
-    path.unlink()
-    path.mkdir()
 
 
 CHECKPOINT_CASES: list[tuple[str, Callable[[Path], None], str, list[str]]] = [
