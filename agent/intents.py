@@ -303,14 +303,13 @@ def wants_look_alikes(text: str) -> bool:
 
 # About products already shown, by position: comparing them, or what goes with one ("what would go well with the
 # first one?", "compare the first and the second"): the products' details, never a search for the sentence.
-_ABOUT_SHOWN = re.compile(
-    r"(compar|differen|\bvs\.?\b|versus|which (one )?is better|go(es)? (well )?with|match(es)? with|pair (it )?with|"
-    r"wear (it )?with|比较|对比|区别|哪个好|搭配|vergleich|unterschied|passt zu|kombinier|comparer|différence|"
-    r"va (bien )?avec|compar|diferencia|combina|сравни|разниц)",
-    _F,
-)
 _COMPARE = re.compile(r"(compar|differen|\bvs\.?\b|versus|which (one )?is better|比较|对比|区别|哪个好|vergleich|"
                       r"unterschied|différence|diferencia|сравни|разниц)", _F)
+_ABOUT_SHOWN = re.compile(
+    rf"{_COMPARE.pattern}|(go(es)? (well )?with|match(es)? with|pair (it )?with|wear (it )?with|搭配|passt zu|"
+    r"kombinier|va (bien )?avec|combina)",
+    _F,
+)
 
 
 def find_positions(text: str) -> list[int]:
