@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from agent.popular_requests import asks_for_popular
 from agent.prices import CURRENCY_WORDS, price_bounds
 from agent.question_words import ASKS, OTHER_COLOURS, is_small_talk
+from agent.refinement_words import REFINEMENT_WORDS as _REFINEMENT_WORDS
 
 # The intents a model may name; the rules also decide "nothing_shown" (a follow-up with nothing shown yet).
 INTENTS = ("search", "similar", "refine", "details", "history", "recommend", "greeting", "thanks", "help")
@@ -152,39 +153,6 @@ _ANAPHORA = re.compile(
 # Words that point at the products shown ("blue ones", "do you have them in red"): a refinement even with
 # other words in it ("blue ones with long sleeves").
 _POINTER = re.compile(r"\b(ones?|them|these|those)\b", _F)
-# The words a bare refinement is made of besides colours, prices and sizes ("the same in black", "anything
-# cheaper?", "más baratos", "en negro por favor"). A message with a word outside these, a colour and an
-# audience ("cardigan in beige", "socks in black") names a product of its own and starts a new search.
-_REFINEMENT_WORDS = frozenset("""
-    a an the in on of for with and but or also too same one ones it them these those this that
-    what about how do does did you have has got any anything something some show me give see let
-    please pls maybe instead just only now ok okay yes no not i want would like prefer need can could get find
-    is are there is there's colour color shade tone version light dark pale bright deep off
-    cheaper cheap cheapest less expensive lower price prices affordable budget more other others else
-    another different next page options under below than max maximum up to at most over above least min
-    similar alike look looks style alternative alternatives first second third fourth fifth last item items
-    product products option
-    minimum dollars dollar euros euro eur usd size sizes xs xl xxl xxxl small medium large
-    en el la los las lo un una unos unas mismo misma mismos mismas pero y tambien también qué que tal tienes
-    tiene tienen hay algo más mas barato barata baratos baratas menos de del color por favor quiero otro otra
-    otros otras con ese esa esos esas este esta estos estas talla
-    le les une des même mêmes mais et aussi avez vous plus moins cher chers chère chères couleur autre
-    autres ce cette ces du taille
-    auf der die das den dem ein eine einen gleiche gleichen aber und auch habt ihr haben sie mehr
-    günstiger billiger farbe andere anderen bitte noch größe günstigere günstigeren billigere billigeren
-    preiswerter preiswertere zeig zeige zeigen mir wie etwas davon so
-    muéstrame muestrame enséñame montre montrez moi
-    подешевле дешевле дешевые дешёвые покажи покажите ещё еще другие другой другая такие такой такая же но
-    в и а цвете цвета пожалуйста что-нибудь есть можно мне похожие похожий как вот это эти этот эта те
-    варианты вариант размер дороже до не рублей
-    sotto meno di fino al massimo euro per favore até abaixo no máximo reais por favor onder minder dan tot
-    più economici economico economica economiche cari caro cara care altri altre ancora mostrami
-    mais barato baratos barata baratas mostre outros outras em
-    goedkoper goedkopere goedkoop meer het andere laat zien billigare billiga billigt fler visa
-    daha ucuz ucuzu ucuzları tańsze tańszy tańsza tańszego pokaż więcej w أرخص المزيد
-    chères chère moins s'il plaît plait quelque chose bon marché abordable abordables
-    which cuál cual es qual quale welche welcher welches какой какая какое самый самая самое
-""".split())
 _FOREIGN_CUSTOMER = re.compile(
     r"((customer|user|client|account|cliente|kunde|клиент)\s*(id|#|no\.?|number)?\s*[:=]?\s*[0-9a-f]{6,}|"
     r"someone else|other (customer|user|people)|another (customer|user|person)|"

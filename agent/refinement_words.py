@@ -1,0 +1,49 @@
+"""The words of a follow-up that only changes the shown products ("the same in black", "does it come in grey?",
+"gibt es die auch in blau?", "w kolorze niebieskim"): ``intents.own_words`` leaves them out, so a message made of
+these, a colour, a price and an audience refines the shown list instead of starting a new search.
+"""
+
+from __future__ import annotations
+
+# The words a bare refinement is made of besides colours, prices and sizes ("the same in black", "anything
+# cheaper?", "más baratos", "en negro por favor"). A message with a word outside these, a colour and an
+# audience ("cardigan in beige", "socks in black") names a product of its own and starts a new search.
+REFINEMENT_WORDS = frozenset("""
+    a an the in on of for with and but or also too same one ones it them these those this that
+    what about how do does did you have has got any anything something some show me give see let
+    please pls maybe instead just only now ok okay yes no not i want would like prefer need can could get find
+    is are there is there's colour color shade tone version light dark pale bright deep off
+    cheaper cheap cheapest less expensive lower price prices affordable budget more other others else
+    another different next page options under below than max maximum up to at most over above least min
+    similar alike look looks style alternative alternatives first second third fourth fifth last item items
+    product products option
+    minimum dollars dollar euros euro eur usd size sizes xs xl xxl xxxl small medium large
+    en el la los las lo un una unos unas mismo misma mismos mismas pero y tambien también qué que tal tienes
+    tiene tienen hay algo más mas barato barata baratos baratas menos de del color por favor quiero otro otra
+    otros otras con ese esa esos esas este esta estos estas talla
+    le les une des même mêmes mais et aussi avez vous plus moins cher chers chère chères couleur autre
+    autres ce cette ces du taille
+    auf der die das den dem ein eine einen gleiche gleichen aber und auch habt ihr haben sie mehr
+    günstiger billiger farbe andere anderen bitte noch größe günstigere günstigeren billigere billigeren
+    preiswerter preiswertere zeig zeige zeigen mir wie etwas davon so
+    muéstrame muestrame enséñame montre montrez moi
+    подешевле дешевле дешевые дешёвые покажи покажите ещё еще другие другой другая такие такой такая же но
+    в и а цвете цвета пожалуйста что-нибудь есть можно мне похожие похожий как вот это эти этот эта те
+    варианты вариант размер дороже до не рублей
+    sotto meno di fino al massimo euro per favore até abaixo no máximo reais por favor onder minder dan tot
+    più economici economico economica economiche cari caro cara care altri altre ancora mostrami
+    mais barato baratos barata baratas mostre outros outras em
+    goedkoper goedkopere goedkoop meer het andere laat zien billigare billiga billigt fler visa
+    daha ucuz ucuzu ucuzları tańsze tańszy tańsza tańszego pokaż więcej w أرخص المزيد
+    chères chère moins s'il plaît plait quelque chose bon marché abordable abordables
+    which cuál cual es qual quale welche welcher welches какой какая какое самый самая самое
+    come comes coming available availability they its exist exists there's version versions
+    viene vienen existe existen disponible disponibles
+    existe-t-il existent-ils il y qu'il est-ce vient viennent
+    gibt gibt's es ist sind hat kommt kommen verfügbar erhältlich
+    c'è ci sono l'avete avete disponibile disponibili esiste esistono viene vengono
+    tem têm existe disponível disponíveis vem
+    czy jest są macie kolorze kolor kolorach dostępne dostępna dostępny jest
+    olan olanı olanlar olanları renk renkte rengi renkli var mı mi mu mü
+    есть бывает имеется
+""".split())
