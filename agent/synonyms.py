@@ -9,6 +9,22 @@ from __future__ import annotations
 
 from agent.garments import FOREIGN_TYPES
 
+# Audiences in more languages (whole words; Korean also before a particle), for "мужские джинсы", "pantaloni da
+# uomo", "spodnie męskie", "남자 청바지", "tênis masculinos", "erkek pantolon".
+AUDIENCE_WORDS = {
+    "menswear": "männer herrenmode hommes hombres caballero uomo uomini homem homens masculino masculinos masculina "
+                "masculinas мужской мужская мужское мужские мужских мужчин мужчины мужчинам męski męska męskie "
+                "męskich mężczyzn mężczyzny erkek erkekler erkekleri heren mannen herr herrar رجال للرجال رجالي "
+                "남자 남성 남성용 メンズ 男性",
+    "ladieswear": "frauen damenmode femmes mujeres donna donne mulher mulheres feminino femininos feminina femininas "
+                  "женский женская женское женские женских женщин женщины женщинам damski damska damskie damskich "
+                  "kobiet kobiety kadın kadınlar bayan dames vrouwen damer نساء للنساء نسائي 여자 여성 여성용 "
+                  "レディース 女性",
+    "kids|baby/children": "kinder enfant enfants niño niños niña niñas infantil bambino bambini bambina bambine "
+                          "criança crianças детский детская детское детские детских детей dziecięcy dziecięca "
+                          "dziecięce dzieci çocuk çocuklar kinderen أطفال للأطفال 아동 어린이 키즈 キッズ 子供",
+}
+
 # word (any language, lower case) -> an English word that is looked up in the vocabulary.
 SYNONYMS: dict[str, dict[str, str]] = {
     "colour": {
@@ -144,5 +160,6 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "孩子": "kids|baby/children", "童装": "kids|baby/children", "sport": "sport", "sports": "sport", "运动": "sport",
         "mujer": "ladieswear", "hombre": "menswear", "femme": "ladieswear", "homme": "menswear",
         "damen": "ladieswear", "herren": "menswear",
+        **{word: group for group, words in AUDIENCE_WORDS.items() for word in words.split()},
     },
 }
