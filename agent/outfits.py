@@ -60,9 +60,10 @@ _ROLE_BY_GROUP = {
 _GOES_WITH = re.compile(
     r"(go(es)? (well )?with|to go with|match(es)? with|matching|pair (it |them )?with|wear (it |them )?with|"
     r"style (it|them)|outfit (for|with)|"
-    r"搭配|配什么|配哪|passt (gut )?zu|dazu passt|kombinier|va (bien )?avec|aller avec|assortir|"
-    r"combina|va con|queda con|сочета|подойд[её]т к|с чем носить|abbina|sta bene con|past bij|"
-    r"合わせ|コーデ|어울리|매치)",
+    r"搭配|配什么|配哪|passt (gut )?zu|passt dazu|dazu passt|kombinier|va (bien )?avec|aller avec|assortir|"
+    r"combina|va con|queda con|сочета|подойд[её]т к|к (нему|ней|ним|этому|этой) подойд|с чем носить|abbin|"
+    r"sta bene con|past bij|co (do tego |do niego |do niej )?pasuje|pasuje do|z czym nosić|ne uyar|uyan ne|ile ne giy|يناسبه|يناسبها|يتناسب مع|"
+    r"(これ|それ)に合う|合わせ|コーデ|어울리|매치)",
     _F,
 )
 # the shopper's last purchase, not a shown product
@@ -111,18 +112,20 @@ def interleave(groups: list[list[T]], k: int) -> list[T]:
 
 
 async def outfit_plan(ctx: AgentContext, text: str, ordinal: int | None, state: ConversationState,
-                  runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """"What goes with the second one?" (or "... my last purchase", the newest of a linked shopper's purchases):
-    the kinds that complete an outfit with it (``outfits.complements``), searched in its index group with
-    ``search_catalog``, a few of each, as cards with a lead that names the product; {} when there is no such
-    product or nothing goes with it, and the message is then routed as any other."""
+                  runtime: Runtime[AgentContext], *, names_kind: bool = False) -> dict[str, Any]:
+    """"What goes with the second one?" (or "... my last purchase", the newest of a linked shopper's purchases,
+    or "what goes with it?", the shown product, the first of several, when the message names no kind of its own:
+    ``names_kind``): the kinds that complete an outfit with it (``outfits.complements``), searched in its index
+    group with ``search_catalog``, a few of each, as cards with a lead that names the product; {} when there is
+    no such product or nothing goes with it, and the message is then routed as any other."""
     from agent.retrieval import invoke_tool, record_tool_call
 
     shown = state.get("shown") or []
     try:
         base = None
-        if ordinal is not None and shown:
-            at = ordinal if ordinal >= 0 else len(shown) - 1
+        at = ordinal if ordinal is not None else None if names_kind or names_last_purchase(text) else 0
+        if at is not None and shown:
+            at = at if at >= 0 else len(shown) - 1
             if 0 <= at < len(shown):
                 base = next(iter(await ctx.catalog.get_articles([str(shown[at]["article_id"])])), None)
         elif ctx.customer_id and names_last_purchase(text):

@@ -159,7 +159,7 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
     if c.foreign_customer:
         return _decided(ctx, "refused", {}, language)
     if asks_what_goes_with(text) and not ctx.photo:  # "what goes with the second one?", "... my last purchase"
-        outfit = await outfit_plan(ctx, text, c.ordinal, state, runtime)
+        outfit = await outfit_plan(ctx, text, c.ordinal, state, runtime, names_kind=bool(ptype))
         if outfit:
             ctx.record.route = "outfit"
             return {**_decided(ctx, "search", outfit["plan"], language), "grounded": outfit["grounded"]}
