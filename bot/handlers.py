@@ -122,10 +122,15 @@ async def help_(update: Update, context: Ctx) -> None:
 
 
 async def reset(update: Update, context: Ctx) -> None:
+    """In the chat's line, as a message: sent behind a message, it forgets the conversation once
+    that message is answered (a reset in the middle of its turn would be undone by the turn)."""
     _, chat, _, lang = _who(update)
     rt = runtime(context)
-    await rt.agent.reset(await rt.sessions.session_id(chat.id))
-    await _reply(update, esc(t(lang, "reset")))
+    async with rt.turns.line(chat.id, limit=False) as place:
+        assert place is not None
+        await place.wait_turn()
+        await rt.agent.reset(await rt.sessions.session_id(chat.id))
+        await _reply(update, esc(t(lang, "reset")))
 
 
 async def cancel(update: Update, context: Ctx) -> None:
