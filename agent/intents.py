@@ -96,7 +96,8 @@ _RECOMMEND_TAIL = re.compile(r"ions?|ed|s|ing|ation|ations|er|ers", _F)
 _SIMILAR = re.compile(
     r"(more like|similar|like (this|that|these|those|it|the (first|second|third|fourth|fifth|last))|"
     r"looks? like|same style|alternatives?|类似|相似|差不多|一样的|像这|像第|同款|parecid|similaire|"
-    r"comme (celui|celle|ça|le|la)\b|como (el|la|este|esta|ese|esa)\b|ähnlich|simil|mehr wie|so wie|"
+    r"comme (celui|celle|ça|le|la)\b|como (el|la|este|esta|ese|esa|o|a|os|as|esse|essa)\b|"
+    r"come (il|la|lo|quell[oa]|quest[oa])\b|ähnlich|simil|mehr wie|so wie|"
     r"wie (das|die|der|den) (erste|zweite|dritte|letzte)|похож|как (у )?(перв|втор|трет|последн)|似た|似てる|類似)",
     _F,
 )
@@ -175,10 +176,12 @@ _RU_STEMS = {"перв": 0, "втор": 1, "трет": 2, "последн": -1}
 _ZH_NUM = {"一": 0, "二": 1, "两": 1, "三": 2, "四": 3, "五": 4, "六": 5, "七": 6, "八": 7, "九": 8, "十": 9}
 _ORD = "|".join([*sorted(_ORDINALS, key=len, reverse=True), r"\d{1,2}(?:st|nd|rd|th)"])  # "the 9th one"
 _ORDINAL_WORD = re.compile(
-    rf"\b(?:the|el|la|le|das|den|der|die|o|il|lo|de|het|det|beim|vom|zum)\s+({_ORD})\b"
-    r"(?!\s+(?:time|place|month|week|year|season|night|day|century|birthday|anniversary|floor|street|of\b))"
+    rf"\b(?:the|el|la|le|das|den|der|die|o|il|lo|de|het|det|beim|vom|zum|del|al|du|au|do|dal|della|pelo)"
+    rf"\s+({_ORD})\b"
+    r"(?!\s+(?:time|place|month|week|year|season|night|day|century|birthday|anniversary|floor|street|of\b|"
+    r"vez|fois|volta))"
     rf"|\b({_ORD})\s+(?:one|item|product|option|look|pick|dress|article)s?\b"
-    r"|\ba\s+(primeira|segunda|terceira|última)\b",  # Portuguese "a segunda" (Italian "a prima vista" is none)
+    r"|\b(?:a|da|na|pela)\s+(primeira|segunda|terceira|última)\b(?!\s+vez)",  # Portuguese "a segunda" (Italian "a prima vista" is none)
     _F,
 )
 _ORDINAL_NUM = re.compile(r"(?:#|\bnumber\s*|\bno\.?\s*|\bitem\s*|\boption\s*)(\d{1,2})\b", _F)
