@@ -26,6 +26,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
+from agent.popular_requests import asks_for_popular
 from agent.scripts import HANGUL as _HANGUL
 from agent.scripts import KANA as _KANA
 from agent.vocabulary import singular, singular_forms
@@ -134,7 +135,10 @@ _PURPOSE = re.compile(r"\s+(?:for|to|per|para|pour|für|voor|för|dla|için)\s+.
 def request_object(text: str, language: str) -> str | None:
     """What the message asks for, in the shopper's words ("recommend an iPhone" -> "iPhone"), or None
     when it is not framed as a product request, has context or generic words, or is long. Who or what
-    it is for does not hide the object ("recommend an iPhone for my mom")."""
+    it is for does not hide the object ("recommend an iPhone for my mom"). A request for what sells best ("los más
+    vendidos": "vendidos" is a verb of selling) asks for no object."""
+    if asks_for_popular(text):
+        return None
     if _CJK.search(text):
         return _cjk_object(text, language)
     head = _PURPOSE.sub("", text)
