@@ -4,16 +4,23 @@
 chunks of grounded prose, then one ``TurnDone``. ``ask`` runs the same path and returns the
 ``TurnResult``. Expected failures (empty input, a bad photo, a model that is down, slow or
 talks garbage) still give a ``TurnResult`` with a clear reply; nothing is raised to the caller
-for them. Turns of one session run one at a time; each turn is bounded in time.
+for them. A turn that fails inside the graph for a fault of the program is logged with its traceback and
+answers the shopper a short apology in their language (a ``FailedTurn``). One that fails because a store file
+is damaged or not a database (``conversations.sqlite3`` under the checkpointer, ``reclmms.sqlite3``) raises
+``StoreError`` naming the file and what to do, for the caller to report in one line (the bot apologises).
+Turns of one session run one at a time; each turn is bounded in time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import sqlite3
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from agent.context import AgentContext, LLMBudget, TurnRecord
@@ -24,7 +31,7 @@ from agent.scope import name_words
 from agent.text_input import is_blank
 from agent.turn import CHANNELS, ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent, TurnResult
 from agent.vocabulary import VocabularyMapper
-from reclmms.errors import describe_error
+from reclmms.errors import StoreError, describe_error
 
 if TYPE_CHECKING:
     from agent.llm.base import ChatBackend
@@ -35,6 +42,16 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 2000
 _DONE = object()
+
+
+@dataclass(slots=True)
+class FailedTurn(TurnResult):
+    """The result of a turn that failed inside the graph, a fault of the program (logged with its traceback):
+    ``reply`` is the shopper's apology, ``error`` what failed ("RuntimeError: boom") and ``error_type`` its kind
+    ("RuntimeError"), for the operator."""
+
+    error: str = ""
+    error_type: str = ""
 
 
 class ShoppingService:
@@ -117,6 +134,7 @@ class ShoppingService:
             deadline = start + float(self.settings.agent.turn_timeout_s) + 1.0
             sent_products = False
             prose: list[str] = []
+            failure: BaseException | None = None
             try:
                 while True:
                     try:
@@ -129,8 +147,11 @@ class ShoppingService:
                     if item is _DONE:
                         break
                     if isinstance(item, BaseException):
-                        logger.error("turn failed", exc_info=item)
-                        ctx.record.note = "internal error"
+                        damaged = await asyncio.to_thread(self._damaged_store, item)
+                        if damaged is not None:  # the operator's to mend, not the program's: one line, no traceback
+                            raise damaged from None
+                        logger.error("turn of session %s failed", session.session_id, exc_info=item)
+                        failure = item
                         break
                     if isinstance(item, ProductsReady):
                         sent_products = True
@@ -143,17 +164,21 @@ class ShoppingService:
                     with contextlib.suppress(BaseException):
                         await task
             record = ctx.record
+            if failure is not None:
+                await self._apologise(record, text, ctx.language_hint, shown=sent_products)
             if not sent_products:
                 yield ProductsReady(products=list(record.products), tool_calls=list(record.tool_calls),
                                     language=record.language)
-            if not record.reply:
+            if failure is not None:
+                yield ReplyDelta(f"\n\n{record.reply}" if prose else record.reply)  # after what was streamed
+            elif not record.reply:
                 record.reply = "".join(prose).strip() or self.replies.get(record.language, "none")
                 if not prose:
                     yield ReplyDelta(record.reply)
         self.turns += 1
         if ctx.budget.failed:
             self.failures += 1
-        yield TurnDone(_result(ctx.record))
+        yield TurnDone(_result(ctx.record, failure))
 
     async def _run(self, session: Session, text: str, ctx: AgentContext, queue: asyncio.Queue[Any]) -> None:
         config = {"configurable": {"thread_id": session.session_id}}
@@ -166,6 +191,26 @@ class ShoppingService:
             await queue.put(exc)
             return
         await queue.put(_DONE)
+
+    async def _apologise(self, record: TurnRecord, text: str, hint: str | None, *, shown: bool) -> None:
+        """A failed turn's reply: the apology, in the turn's language (the text's own when the failure came before
+        the turn was routed); the products only when they were shown already."""
+        if not (record.route or record.intent):
+            record.language = await asyncio.to_thread(self.languages.reply_language, text, hint=hint)
+        record.reply = self.replies.get(record.language, "internal_error")
+        record.note = None
+        if not shown:
+            record.products = []
+
+    def _damaged_store(self, exc: BaseException) -> StoreError | None:
+        """The one-line error naming the store file (the conversations', or the catalog's) that ``exc`` found
+        damaged or not a database, when ``PRAGMA quick_check`` finds which one; None for any other failure."""
+        from catalog.db import CATALOG_REMEDY, CHECKPOINTS_REMEDY, damaged_error, find_damaged
+
+        if not isinstance(exc, sqlite3.DatabaseError) or damaged_error(self.settings.checkpoints_path, exc) is None:
+            return None
+        return find_damaged([(self.settings.checkpoints_path, CHECKPOINTS_REMEDY),
+                             (self.settings.sqlite_path, CATALOG_REMEDY)])
 
     @contextlib.asynccontextmanager
     async def _lock(self, session_id: str) -> AsyncIterator[None]:
@@ -182,8 +227,10 @@ def _hint(language: str | None) -> str | None:
     return language.split("-")[0].split("_")[0].lower()[:2] or None
 
 
-def _result(record: TurnRecord) -> TurnResult:
-    return TurnResult(
+def _result(record: TurnRecord, failure: BaseException | None = None) -> TurnResult:
+    kind = TurnResult if failure is None else functools.partial(
+        FailedTurn, error=f"{type(failure).__name__}: {describe_error(failure)}", error_type=type(failure).__name__)
+    return kind(
         reply=record.reply,
         language=record.language,
         products=list(record.products),

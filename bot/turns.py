@@ -6,7 +6,10 @@ could not be sent is reported in one warning line at the end of the turn (no tra
 apology that could not be sent either), and the turn ends as a failed one (``ok`` false in its
 metrics, and one error) that is done with: its message leaves ``bot_pending`` and is not run
 again. A token the Bot API refuses is told by ``bot.stopping``, which stops the bot. A turn
-stopped with /cancel is recorded as cancelled, not failed: /stats counts the two apart.
+stopped with /cancel is recorded as cancelled, not failed: /stats counts the two apart. A turn that
+failed inside the agent answers the shopper a short apology in their language and counts as failed; one that
+found a store file damaged (``StoreError``) is one error line naming the file, no traceback, and the apology:
+the bot serves the other chats on.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from telegram import Bot
 from telegram.constants import ChatAction
 from telegram.error import InvalidToken, TelegramError
 
+from agent.service import FailedTurn
 from agent.turn import ProductsReady, ReplyDelta, Session, TurnDone, TurnResult
 from bot.i18n import t
 from bot.rendering import esc
@@ -29,7 +33,7 @@ from bot.runtime import BotRuntime
 from bot.sending import ProseStream, send_cards, send_html
 from bot.store import TurnRecord
 from catalog.models import Article
-from reclmms.errors import BadQueryError
+from reclmms.errors import BadQueryError, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -163,10 +167,23 @@ async def run_turn(
                 raise
             failed["the reply"] = exc
         _report(chat_id, failed)
-        ok = "the reply" not in failed
-        if not ok:  # counted for /stats, as the error handler counts the failures it sees
+        ok = "the reply" not in failed and not isinstance(result, FailedTurn)
+        if "the reply" in failed:  # counted for /stats, as the error handler counts the failures it sees
             await rt.metrics.error(type(failed["the reply"]).__name__)
+        elif isinstance(result, FailedTurn):  # answered with the apology; the service logged it
+            await rt.metrics.error(result.error_type)
         return result
+    except StoreError as exc:  # a store file found damaged: one line for the operator, the apology for the shopper
+        stop_typing.set()
+        logger.error("a turn in chat %d failed: %s", chat_id, exc)
+        await rt.metrics.error(type(exc).__name__)
+        try:
+            await send_html(bot, chat_id, esc(t(lang, "error")), **reply)
+        except TelegramError as sent:
+            if not lost(sent):
+                raise
+            _report(chat_id, {"the apology": sent})
+        return None
     except asyncio.CancelledError:  # /cancel (``ChatTurns.cancel``): stopped, not failed
         cancelled = True
         raise

@@ -12,6 +12,7 @@ ReclmmsError
 ├── ModelError           a model backend failed (down, slow, garbage)
 │   └── ModelUnavailableError  weights or a server are not there
 ├── SearchUnavailableError   the search index (a Chroma server) cannot be reached right now
+├── TurnError            a turn that failed inside the agent, for a fault of the program (the log has its traceback)
 ├── LinkError            an account-link code that is bad, expired or reused
 └── OutputError          a command's output (stdout, an --output or --chart file) cannot be written
 
@@ -85,6 +86,10 @@ class ModelUnavailableError(ModelError):
 
 
 class SearchUnavailableError(ReclmmsError):
+    pass
+
+
+class TurnError(ReclmmsError):
     pass
 
 

@@ -12,6 +12,8 @@ A Chroma server (``[chroma] mode = "http"``) is reached on the first search, so 
 the other commands that read the store (one line, e.g. on a full disk). A search turn that cannot reach
 the server answers "Product search is unavailable right now" and exits ``SEARCH_UNAVAILABLE_EXIT``; a search
 on an empty index answers as usual and stderr tells the operator how to build the index.
+A turn that fails (a store file found damaged in the middle of it, a fault of the program) answers nothing,
+with ``--json`` or without: ``error: ...`` on stderr, exit code 2.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from agent.text_input import is_blank
-from reclmms.errors import BadQueryError, NotFoundError
+from reclmms.errors import BadQueryError, NotFoundError, TurnError
 from reclmms.settings import Settings
 
 if TYPE_CHECKING:
@@ -42,7 +44,9 @@ EXIT_CODES = f"""exit codes:
   {SEARCH_UNAVAILABLE_EXIT}    answered, but the request needed product search and the search index (a
        Chroma server) could not be reached: the reply says so and stderr names
        the server; try again later
-  2    error, nothing answered (bad input, unknown customer, no catalog, ...)
+  2    error, nothing answered (bad input, unknown customer, no catalog, a store
+       file that is damaged, a turn that failed): stderr says why, and stdout
+       (or --json's object) is empty
   130  interrupted (Ctrl-C)"""
 
 
@@ -124,8 +128,19 @@ async def _session_customer(settings: Settings, catalog: CatalogService, session
     return customer_id
 
 
+async def _forget(agent, session_id: str, *, failed: bool) -> None:  # type: ignore[no-untyped-def]
+    """Forget a conversation of one call. After a turn that failed, a reset that fails too (the same store, or the
+    same fault) is not what is reported: the turn's failure is."""
+    try:
+        await agent.reset(session_id)
+    except Exception:
+        if not failed:
+            raise
+
+
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     from agent.render import product_lines
+    from agent.service import FailedTurn
     from agent.turn import Session
     from reclmms.app import open_services
     from reclmms.cli import require_catalog, require_store
@@ -167,8 +182,10 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                     result = await agent.ask(session, text, photo)
                 finally:
                     if not args.session:
-                        await agent.reset(session_id)
+                        await _forget(agent, session_id, failed=result is None or isinstance(result, FailedTurn))
                 warning = await index_warning(services.catalog)
+    if isinstance(result, FailedTurn):  # nothing answered, with --json or without: one line, exit code 2
+        raise TurnError(f"the turn failed ({result.error}); the log above has its traceback")
     if result is None:
         if args.json:
             print(json.dumps({"session": args.session, "reset": True}, ensure_ascii=False))

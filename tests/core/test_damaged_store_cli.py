@@ -89,6 +89,17 @@ def test_damage_found_in_the_middle_of_a_command_names_its_file(data: Path) -> N
     assert line == f"error: {path} {DAMAGED}: {CATALOG_REMEDY}"
 
 
+@pytest.mark.parametrize("output", [[], ["--json"]], ids=["text", "json"])
+def test_a_conversation_damaged_where_the_turn_reads_it_is_one_line(data: Path, output: list[str]) -> None:
+    """The kept conversation's last checkpoint is on a page of garbage: the start-up check reads each table's
+    first row and goes on, the turn fails as it loads the conversation. Nothing is answered, with --json or
+    without: one line naming the file (no traceback, no "nothing found" reply), exit code 2."""
+    path = data / "conversations.sqlite3"
+    garble_last_leaf(path, "checkpoints")
+    line = run_unchanged(data, path, "ask", "--session", "kept", "a red shirt", *output)
+    assert line == f"error: {path} {DAMAGED}: {CHECKPOINTS_REMEDY}"
+
+
 CHECKPOINT_CASES: list[tuple[str, Callable[[Path], None], str, list[str]]] = [
     ("folder", a_folder, "is a folder, not a SQLite database", ["ask", "hi"]),
     ("text", lambda p: not_a_database(p, "text"), NOT_A_DB, ["chat"]),
