@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from agent.detail_questions import asks_about_it
 from agent.popular_requests import asks_for_popular
 from agent.prices import CURRENCY_WORDS, price_bounds
 from agent.question_words import ASKS, OTHER_COLOURS, is_small_talk
@@ -388,6 +389,9 @@ def classify(
             c.positions = find_positions(text)
     elif has_shown and not new_item and c.ordinal is None and _CHEAPEST.search(text):
         c.intent, c.cheapest = "details", True
+    elif has_shown and c.ordinal is None and not (has_type or has_colour or c.cheaper or c.more or c.max_price) \
+            and asks_about_it(text, own_words(text)):  # "how much is it?", "what sizes?": the product on show
+        c.intent, c.ordinal, c.other_colours = "details", 0, bool(OTHER_COLOURS.search(text))
     elif asks_for_popular(text) and not (has_type or has_colour):
         c.intent = "recommend"  # "what's popular?", "best sellers", "was ist beliebt?": the store's popular items
     elif _RECOMMEND.search(text) and not (has_type or has_colour):

@@ -35,7 +35,7 @@ OTHER_COLOURS = re.compile(
 SMALL_TALK = re.compile(
     r"(how are you|how's it going|how are things|what's up|whats up|tell me a joke|a joke|jokes?\b|who made you|"
     r"what is your name|what's your name|good night|goodbye|bye\b|see you|nice to meet you|you're great|"
-    r"cómo estás|como estas|qué tal|cuéntame un chiste|un chiste|chiste|adiós|"
+    r"cómo estás|como estas|qué tal(?![^\W\d_])|cuéntame un chiste|un chiste|chiste|adiós|"
     r"comment (ça|ca) va|comment vas-tu|une blague|blague|au revoir|"
     r"wie geht'?s|wie geht es dir|einen witz|witz|tschüss|"
     r"как дела|как ты|анекдот|шутк|пока\b|"
