@@ -29,6 +29,7 @@ from agent.llm import model_text
 from agent.llm.base import UnfinishedEnd
 from agent.notes import contradicted_terms, describe, missing_values, relaxation_note, repeat_note
 from agent.prompts import render
+from agent.prose_language import in_english
 from agent.state import MAX_HISTORY, ConversationState
 from agent.tools import ToolOutput
 from agent.tools._output import details_facts
@@ -265,7 +266,8 @@ async def _model_prose(ctx: AgentContext, runtime: Runtime[AgentContext], messag
                 continue
             if not shown:
                 sentence = without_opener(sentence)
-            if not shown and _looks_wrong(sentence, language):
+            if not shown and (_looks_wrong(sentence, language) or in_english(
+                    ctx.languages, sentence, language, (p.name for p in ctx.record.products))):
                 raise ValueError("garbage")
             sentence = _second_person(sentence) if language == "en" else sentence
             shown.append(sentence)
