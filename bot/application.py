@@ -35,7 +35,7 @@ from bot import handlers
 from bot.api_check import api_error, check_bot_api
 from bot.callbacks import on_button
 from bot.i18n import LANGUAGES, lang_of, t
-from bot.linking import Linker, load_link_secret
+from bot.linking import SECRET_FILE, Linker, load_link_secret
 from bot.logging_redact import install_redaction
 from bot.pending import Pending, PendingTurns, describe
 from bot.rendering import ButtonSigner, esc
@@ -327,9 +327,24 @@ async def serve_until_stopped(
             return await stopper.wait()
 
 
+def check_store_files(settings: Settings) -> None:
+    """The data dir's files that the bot opens as it starts, checked read only (nothing is created or changed):
+    the catalog's store and the conversations' (``catalog.db.check_sqlite_file``: a folder, not a database,
+    damaged, not writable), and the account-link secret when it is there. A broken one is ``StoreError`` naming
+    it and what to do, as the open would say it, but before the Bot API is asked anything."""
+    from catalog.db import CATALOG_REMEDY, CHECKPOINTS_REMEDY, check_sqlite_file
+
+    check_sqlite_file(settings.sqlite_path, CATALOG_REMEDY)
+    check_sqlite_file(settings.checkpoints_path, CHECKPOINTS_REMEDY)
+    secret = settings.data_dir / SECRET_FILE
+    if settings.secrets.link_secret is None and (secret.exists() or secret.is_symlink()):
+        load_link_secret(settings)  # it is there, so it is only read: a new one is made only as the bot starts
+
+
 def serve(settings: Settings, mode: str | None = None, services_factory: ServicesFactory | None = None) -> None:
-    """Run the bot until SIGINT, SIGTERM or SIGHUP: long polling (default) or a webhook. A token the Bot
-    API rejects, an API that cannot be reached, or a webhook URL or secret token Telegram refuses (or
+    """Run the bot until SIGINT, SIGTERM or SIGHUP: long polling (default) or a webhook. A data dir with no
+    catalog or a broken store file (``check_store_files``) stops it with one line before the Bot API is asked.
+    A token the Bot API rejects, an API that cannot be reached, or a webhook URL or secret token Telegram refuses (or
     would: ``Settings.check_webhook``, in webhook mode only) stops it at once with ``ConfigError``; so
     does a token rejected later on, while polling (python-telegram-bot would stop polling for good)."""
     stopper = Stopper()
@@ -348,6 +363,7 @@ def serve(settings: Settings, mode: str | None = None, services_factory: Service
         from reclmms.cli import require_store
 
         require_store(settings)  # none there: one line, before anything is created or the Bot API is asked
+        check_store_files(settings)  # one broken: one line naming it, before the Bot API is asked too
     asyncio.run(check_bot_api(settings, token))
     how: dict[str, Any]
     if mode == "webhook":

@@ -1,6 +1,7 @@
 """`reclmms serve` on a data dir whose files an operator broke, in a child process against the fake Bot API
 server: it stops with one line that names the file, what is wrong and what to do, exit code 2, no traceback,
-never "serving by", and the broken file is left as it was (never "repaired" by making it anew)."""
+never "serving by", and the broken file is left as it was (never "repaired" by making it anew). A broken store
+file (the catalog's, the conversations', the account-link secret) stops it before it asks the Bot API anything."""
 
 from __future__ import annotations
 
@@ -72,11 +73,14 @@ async def test_serve_on_a_broken_file_stops_with_one_line(built: Path, tmp_path:
     async with FakeBotApi() as api:
         rc, text = await serve(data, api)
         updates_asked = [c for c in api.calls if c.method == "getUpdates"]
+        api_asked = [c.method for c in api.calls]
     after = snapshot(data)
     assert rc == 2, text
     assert "Traceback" not in text and "serving by" not in text, text
     assert text.strip().splitlines()[-1] == f"error: {data / name} {problem}", text
     assert updates_asked == []  # it never started polling
+    if name != "chroma":  # the search index's folder is checked as the catalog opens, after getMe
+        assert api_asked == []  # not even getMe: the store's check comes first
     broken = {k: v for k, v in before.items() if k == name or k.startswith(f"{name}/")}
     assert {k: v for k, v in after.items() if k == name or k.startswith(f"{name}/")} == broken  # left as it was
     assert set(before) <= set(after)  # nothing deleted
