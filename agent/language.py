@@ -77,9 +77,9 @@ _FUNCTION_WORDS = {
     "fr": "une des je cherche voudrais avez-vous montre-moi montrez-moi montre montrez similaire similaires merci bonjour".split(),
     "de": "eine einen einem ich suche möchte brauche habt zeig zeige zeigt mir ähnlich ähnliche ähnliches danke kleid".split(),
     "pt": "uma quero procuro preciso recomende recomenda mostre você vocês sapatos saia calça calças jaqueta obrigado obrigada olá".split(),
-    "it": "consigliami consiglia voglio vorrei cerco mostrami avete scarpe giacca borsa pantaloni grazie".split(),
+    "it": "consigliami consiglia voglio vorrei cerco mostrami avete scarpe giacca borsa pantaloni grazie ciao buongiorno".split(),
     "tr": "bir için arıyorum istiyorum bakıyorum lazım öner önerir göster elbise etek ceket gömlek kazak bana merhaba teşekkürler".split(),
-    "pl": "szukam chcę potrzebuję poproszę pokaż polecisz macie dla sukienka spódnica spodnie kurtka czarne dziękuję poleć".split(),
+    "pl": "szukam chcę potrzebuję poproszę pokaż polecisz macie dla sukienka spódnica spodnie kurtka czarne dziękuję poleć cześć".split(),
 }
 # German inflects the catalog's colour words ("rote Kleider", "schwarze Jacke"), and lingua finds such a short request
 # too weak ("rote Kleider": German 0.37, Dutch 0.33) or hinging on one word ("schwarze Jacke"), so a request of
