@@ -48,7 +48,9 @@ _HISTORY = re.compile(
     r"(purchases|orders|order history|purchase history|shopping history)|purchase history|order history|"
     r"what i (bought|ordered)|i bought (before|last|recently)|我买过|买了什么|买过什么|购买记录|购买历史|"
     r"我的订单|历史订单|我之前买|mis compras|qué compré|que compré|mes achats|qu'ai-je acheté|"
-    r"meine käufe|meine bestellungen|was habe ich gekauft|мои покупки)",
+    r"meine käufe|meine bestellungen|was habe ich gekauft|мои покупки|il mio ultimo acquisto|i miei (ultimi )?acquisti|"
+    r"(che )?cosa ho comprato|minhas compras|minha última compra|o que (eu )?comprei|moje zakupy|co kupił[ae]m|"
+    r"ne satın aldım|satın aldıklarım|구매 내역|뭐 샀|ماذا اشتريت|مشترياتي)",
     _F,
 )
 _RECOMMEND = re.compile(
