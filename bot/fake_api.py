@@ -85,6 +85,7 @@ class FakeBotApi:
         self.answered: Callable[[Call], None] | None = None  # told once a call's answer has been sent
         self.webhook_url = ""
         self._updates: list[dict[str, Any]] = []
+        self._raw: list[Any] = []  # push_raw
         self._update_ids = itertools.count(first_update_id)  # Telegram's ids only grow, across restarts too
         self._message_ids = itertools.count(1000)
         self._file_ids = itertools.count(1)
@@ -145,6 +146,11 @@ class FakeBotApi:
         self.queued_at[int(update["update_id"])] = time.monotonic()
         self._new_update.set()
         return int(update["update_id"])
+
+    def push_raw(self, entry: Any) -> None:
+        """Serve ``entry`` as it is (``None``, an update whose id is a string...) once, at the end of the next getUpdates."""
+        self._raw.append(entry)
+        self._new_update.set()
 
     def message(self, chat_id: int, *, user: dict[str, Any] | None = None, chat_type: str = "private",
                 **fields: Any) -> dict[str, Any]:
@@ -342,7 +348,7 @@ class FakeBotApi:
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
         deadline = time.monotonic() + timeout
-        while not self._updates and time.monotonic() < deadline and self._runner is not None:
+        while not self._updates and not self._raw and time.monotonic() < deadline and self._runner is not None:
             self._new_update.clear()
             try:
                 await asyncio.wait_for(self._new_update.wait(), timeout=deadline - time.monotonic())
@@ -352,7 +358,8 @@ class FakeBotApi:
         now = time.monotonic()
         for u in batch:
             self.delivered_at.setdefault(int(u["update_id"]), now)
-        return batch
+        raw, self._raw = self._raw, []
+        return batch + raw
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:

@@ -6,7 +6,9 @@ moves past it, and polling fetches the same batch again and again, with nobody a
 ``ReadableUpdates`` wraps the HTTP request used for ``getUpdates`` only and, through PTB's
 documented ``parse_json_payload`` hook, replaces each unreadable update by a bare
 ``{"update_id": N}``: PTB confirms it as usual, the bot's first handler drops it (it has no
-sender), and one warning names its id.
+sender), and one warning names its id. An entry that is no update at all (``null``, a number, a
+dict without an integer ``update_id``) is left out with one warning: PTB would fail the whole
+batch on it, again at every poll, or take its offset from it and stop polling for good.
 
 It also reports a ``getUpdates`` answer that refuses the token (401, or 404 for a token the Bot
 API does not know) to ``on_invalid_token``, as the ``InvalidToken`` PTB raises for it: that is
@@ -33,11 +35,30 @@ logger = logging.getLogger(__name__)
 TOKEN_REFUSED = (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
 
 
+def _exact_int(value: Any) -> int | None:
+    """``value`` as an ``int`` when it is one exactly ("77" and 77.0 too), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
 def readable(update: Any) -> Any:
-    """``update`` when PTB can read it, else a bare update with its id (or ``update`` as it is when
-    even the id is missing: then PTB's own error stands)."""
-    if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
-        return update
+    """``update`` when PTB can read it, else a bare update with its id; None for an entry without
+    an id that is an integer (not a dict, no id, an id such as 7.5): PTB would take its offset
+    from it (and stop polling for good) or fail the whole answer, so it is left out."""
+    update_id = _exact_int(update.get("update_id")) if isinstance(update, dict) else None
+    if update_id is None:
+        logger.warning("skipping an entry of a getUpdates answer that is not an update: %.80r", update)
+        return None
+    if type(update["update_id"]) is not int:
+        logger.warning("skipping update %r: its update_id is not an integer", update["update_id"])
+        return {"update_id": update_id}
     try:
         Update.de_json(update, None)
     except Exception as exc:  # noqa: BLE001 - any failure to read it means the same: skip it
@@ -113,5 +134,5 @@ class ReadableUpdates(DelegatingRequest):
     def parse_json_payload(payload: bytes) -> JSONDict:
         data = BaseRequest.parse_json_payload(payload)
         if isinstance(data, dict) and data.get("ok") and isinstance(data.get("result"), list):
-            data["result"] = [readable(u) for u in data["result"]]
+            data["result"] = [u for u in map(readable, data["result"]) if u is not None]
         return data
