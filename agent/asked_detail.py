@@ -3,8 +3,10 @@
 "how much is the second?", "第二个多少钱？", "сколько стоит второй?" ask for the price; "what colour is it?" the
 colour; "what material is the third one?" the material (the catalog has no material field, so its description
 answers); "what kind of product is it?" the kind. The answer is built from the article alone (``prompts/replies.toml``:
-details_price, details_colour, details_kind, details_material), so it holds when the model is slow or down. A
-question about a detail the catalog does not have (sizes, stock) gets none of these: the plain "details" reply.
+details_price, details_colour, details_kind, details_material), so it holds when the model is slow or down.
+"What sizes?", "¿qué tallas hay?", "有什么尺码？" ask for the sizes, which the catalog does not have: details_sizes says
+so and sends the shopper to the product page, in place of the model's words (``reply.respond``), which could only
+guess them. A question about another detail the catalog lacks (stock) gets none of these: the plain "details" reply.
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ _ASKS = {
         r"quanto (?:costa|custa|é)|prezzo|costa|preço|preco|custa|hoeveel|prijs|kost|vad kostar|kostar|pris\w*|"
         r"ne kadar|fiyat\w*|kaç para|ile kosztuje|kosztuje|cena|cenę|ceny",
         r"多少钱|价格|价钱|几块|多少元|いくら|値段|価格|얼마|가격|कितने का|कितने की|कीमत|दाम|سعر|بكم|ثمن|كم يكلف",
+    ),
+    "sizes": (
+        r"sizes?|sizing|talla|tallas|tailles?|größen?|grösse|groesse|размер\w*|taglia|taglie|tamanhos?|maat|maten|"
+        r"storlek\w*|beden\w*|rozmiar\w*",
+        r"尺码|尺寸|サイズ|사이즈|مقاس|المقاسات|साइज़|साइज",
     ),
     "colour": (
         r"colou?rs?|colores|couleurs?|farbe\w*|цвет\w*|colori?|cor|cores|kleur\w*|färg\w*|renk\w*|renginde|kolor\w*",
@@ -51,7 +58,7 @@ _PATTERNS = {
 
 
 def asked_detail(text: str) -> str | None:
-    """"price", "colour", "material" or "kind" when ``text`` asks for that detail, else None."""
+    """"price", "sizes", "colour", "material" or "kind" when ``text`` asks for that detail, else None."""
     return next((detail for detail, pattern in _PATTERNS.items() if pattern.search(text or "")), None)
 
 
@@ -77,6 +84,8 @@ def detail_answer(article: Article, text: str, language: str, replies: Replies,
     terms = terms or shipped_terms()
     if detail == "price" and isinstance(article.price, int | float):
         return replies.get(language, "details_price", name=article.name, price=format_price(article.price, language))
+    if detail == "sizes":
+        return replies.get(language, "details_sizes")
     if detail == "colour" and article.colour:
         return terms.finish(replies.get(language, "details_colour", name=article.name,
                                         colour=_colour(article, language, terms)), language)

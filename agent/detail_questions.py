@@ -7,12 +7,6 @@ from __future__ import annotations
 
 import re
 
-# Sizes are no field of the catalog: such a question gets the product's details (``asked_detail`` has no "size").
-_SIZES = re.compile(
-    r"(?<![^\W\d_])(sizes?|sizing|talla|tallas|tailles?|größen?|grösse|groesse|размер\w*|taglia|taglie|tamanhos?|"
-    r"maat|maten|storlek\w*|beden\w*|rozmiar\w*)(?![^\W\d_])|尺码|尺寸|サイズ|사이즈|مقاس|المقاسات|साइज़",
-    re.IGNORECASE,
-)
 # Words of such a question besides the refinement words (``agent/refinement_words.py``): a message with another word
 # of its own ("how much are the linen shirts?") asks about something else.
 QUESTION_WORDS = frozenset("""
@@ -35,8 +29,8 @@ def asks_about_it(text: str, own_words: list[str]) -> bool:
     words; CJK text (no words of its own) is short."""
     from agent.asked_detail import asked_detail  # it imports the tools, which import the intents
 
-    if not (asked_detail(text) or _SIZES.search(text)):
+    if not asked_detail(text):
         return False
     if re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", text):
         return len(text.strip()) <= 12
-    return len(own_words) <= MAX_WORDS and all(word in QUESTION_WORDS or _SIZES.fullmatch(word) for word in own_words)
+    return len(own_words) <= MAX_WORDS and all(word in QUESTION_WORDS or asked_detail(word) == "sizes" for word in own_words)

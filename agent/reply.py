@@ -20,7 +20,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.asked_detail import detail_answer
+from agent.asked_detail import asked_detail, detail_answer
 from agent.context import AgentContext
 from agent.garments import english_kind
 from agent.grounding import Grounding, SentenceFilter, turn_words
@@ -111,6 +111,8 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
         return r.get(language, next((key for key in ("no_cheaper", "no_more") if output.extra.get(key)), "none"))
     if kind == "recommend":
         return r.get(language, "recommend", n=n)
+    if kind == "details" and asked_detail(text) == "sizes":  # of one product or several: none has sizes
+        return r.get(language, "details_sizes")
     if kind == "details" and n == 1:
         product = ctx.record.products[0]
         return detail_answer(product, text, language, r) or r.get(language, "details", name=product.name)
@@ -335,6 +337,8 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
     if lead:
         say(lead + " ")
     wanted = output is not None and bool(ctx.record.products) and intent in _PROSE_INTENTS and ctx.backend is not None
+    # the catalog has no sizes: the fixed sentence says so, where the model could only guess them
+    wanted = wanted and not (intent == "details" and asked_detail(state.get("text") or "") == "sizes")
     if wanted and not ctx.budget.usable(0.5):
         failed = True
         ctx.budget.reason = ctx.budget.reason or "no time left"

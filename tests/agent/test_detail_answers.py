@@ -28,7 +28,7 @@ JACKET = Article("0514393001", "Quilted jacket", product_type="Jacket", colour="
     ("what material is the third one?", "material"), ("la première est en quelle matière ?", "material"),
     ("¿de qué material es la tercera?", "material"), ("第三个是什么材质？", "material"),
     ("what kind of product is the first one?", "kind"),
-    ("what sizes does it come in?", None), ("tell me more about the second", None),
+    ("what sizes does it come in?", "sizes"), ("tell me more about the second", None),
 ])
 def test_the_detail_a_question_asks_for(text: str, detail: str | None) -> None:
     assert asked_detail(text) == detail
@@ -44,7 +44,8 @@ def test_the_detail_a_question_asks_for(text: str, detail: str | None) -> None:
     ("是什么颜色？", "zh", "Quilted jacket 是黑色的。"),
     ("what type is it?", "en", "Quilted jacket is one of our jackets."),
     ("what is it made of?", "en", f"From the catalog description of Quilted jacket: {JACKET.description}"),
-    ("what sizes does it come in?", "en", ""),
+    ("what sizes does it come in?", "en", "The catalog doesn't list sizes; the product page shows the sizes in stock."),
+    ("tell me more about it", "en", ""),
 ])
 def test_the_answer_comes_from_the_catalog_record(text: str, language: str, expected: str) -> None:
     assert detail_answer(JACKET, text, language, Replies()) == expected
