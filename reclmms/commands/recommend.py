@@ -5,7 +5,8 @@
 
 ``--batch`` reads a CSV with columns ``customer_id,as_of`` and writes one JSON object per row
 (``{"customer_id", "as_of", "recommendations": [...]}``). ``--data DIR`` works straight from
-Kaggle-format CSVs instead of the ingested analytics store.
+Kaggle-format CSVs instead of the ingested analytics store; a store that lost its analytics file after the
+ingest stops with one line naming it (``require_sales_data``), rather than recommend as if nothing was sold.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any, TextIO
 
 from catalog.recsys.notices import ADD_TRANSACTIONS, Outcome, batch_summary, customer_warning
 from reclmms.commands._output import check_writable, warn, write_file
-from reclmms.errors import BadQueryError, DataError
+from reclmms.errors import BadQueryError, DataError, store_file_error
 from reclmms.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -102,6 +103,16 @@ def _batch_rows(path: str, reader: csv.DictReader[str]) -> list[tuple[str, date 
     return rows
 
 
+def require_sales_data(settings: Settings) -> None:
+    """The analytics store that recommendations are ranked by (purchases, best sellers, co-purchases). Every ingest
+    writes it, also one without transactions: a store with a catalog and without it lost it since (deleted, or
+    left out of a copy). Each list would then be empty, or hold no sales, as if the shop had none and with a
+    warning that says so: one line naming the file and what to do instead (exit code 2)."""
+    if not settings.duckdb_path.exists():
+        raise store_file_error(settings.duckdb_path, "is missing (the sales data that recommendations are ranked by)",
+                               "restore it from a backup, or run the same `reclmms ingest ...` again to build it anew")
+
+
 @contextlib.asynccontextmanager
 async def open_recommender(settings: Settings, data_dir: str | None) -> AsyncIterator[Any]:
     if data_dir:
@@ -122,6 +133,7 @@ async def open_recommender(settings: Settings, data_dir: str | None) -> AsyncIte
     require_store(settings)
     async with open_catalog(settings, search_at_start=False) as (_db, catalog):  # no vector search
         await require_catalog(settings, catalog)
+        require_sales_data(settings)  # after the store's own checks, which say more when it is broken too
         yield catalog.recommender
 
 

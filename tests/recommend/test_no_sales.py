@@ -125,3 +125,25 @@ def test_kaggle_csvs_without_transactions_name_the_file(tmp_path: Path, capsys: 
         "warning: the store has no transactions, so there are no best sellers "
         f"({data / 'transactions_train.csv'} has none)"
     ]
+
+
+@pytest.mark.parametrize("args", [["--customer", "c1", "--json"], ["--batch", "b.csv"]], ids=["customer", "batch"])
+def test_a_store_that_lost_its_sales_data_names_the_file_instead_of_saying_there_are_no_sales(
+    with_sales: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    """Every ingest writes analytics.duckdb, also one without --transactions (the tests above): a store with a
+    catalog and without it lost it since. Its lists would be empty as if nothing was sold: an error instead."""
+    (with_sales / "b.csv").write_text("customer_id,as_of\nc1,\n", encoding="utf-8")
+    path = with_sales / "store" / "analytics.duckdb"
+    path.unlink()
+    assert main(["recommend", *args]) == 2
+    cap = capsys.readouterr()
+    assert cap.out == ""
+    assert cap.err.splitlines() == [
+        f"error: {path} is missing (the sales data that recommendations are ranked by): restore it from a backup, "
+        "or run the same `reclmms ingest ...` again to build it anew"]
+    assert not path.exists()  # never made anew, empty, by a command that only reads
+    assert main(["ingest", "catalog", "products.csv", "--transactions", "tx.csv", "--no-index"]) == 0  # as it says
+    capsys.readouterr()
+    assert main(["recommend", *args]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[0])["recommendations"]
