@@ -330,12 +330,14 @@ async def serve_until_stopped(
 def check_store_files(settings: Settings) -> None:
     """The data dir's files that the bot opens as it starts, checked read only (nothing is created or changed):
     the catalog's store and the conversations' (``catalog.db.check_sqlite_file``: a folder, not a database,
-    damaged, not writable), and the account-link secret when it is there. A broken one is ``StoreError`` naming
+    damaged, not writable), the search index's folder (a file there), and the account-link secret when it is there. A broken one is ``StoreError`` naming
     it and what to do, as the open would say it, but before the Bot API is asked anything."""
     from catalog.db import CATALOG_REMEDY, CHECKPOINTS_REMEDY, check_sqlite_file
+    from catalog.vectors import check_chroma_dir
 
     check_sqlite_file(settings.sqlite_path, CATALOG_REMEDY)
     check_sqlite_file(settings.checkpoints_path, CHECKPOINTS_REMEDY)
+    check_chroma_dir(settings)
     secret = settings.data_dir / SECRET_FILE
     if settings.secrets.link_secret is None and (secret.exists() or secret.is_symlink()):
         load_link_secret(settings)  # it is there, so it is only read: a new one is made only as the bot starts

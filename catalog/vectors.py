@@ -83,12 +83,22 @@ def chroma_client(settings: Settings) -> Any:
 _REBUILD = "run the same `reclmms ingest ...` again to build the search index anew"
 
 
+def _not_a_folder(settings: Settings) -> Exception:
+    return store_file_error(settings.chroma_path, "is a file, not the search index's folder", f"move it aside and {_REBUILD}")
+
+
+def check_chroma_dir(settings: Settings) -> None:
+    """Read only: a file where the embedded search index's folder goes is ``StoreError`` (a missing folder is fine)."""
+    path = settings.chroma_path
+    if settings.chroma.mode != "http" and (path.exists() or path.is_symlink()) and not path.is_dir():
+        raise _not_a_folder(settings)
+
+
 def _make_chroma_dir(settings: Settings) -> None:
     try:
         settings.chroma_path.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):  # a file where the folder goes: never replaced here
-        raise store_file_error(settings.chroma_path, "is a file, not the search index's folder",
-                               f"move it aside and {_REBUILD}") from None
+        raise _not_a_folder(settings) from None
 
 
 def _reaching(method: Callable[_P, _R]) -> Callable[_P, _R]:

@@ -79,8 +79,7 @@ async def test_serve_on_a_broken_file_stops_with_one_line(built: Path, tmp_path:
     assert "Traceback" not in text and "serving by" not in text, text
     assert text.strip().splitlines()[-1] == f"error: {data / name} {problem}", text
     assert updates_asked == []  # it never started polling
-    if name != "chroma":  # the search index's folder is checked as the catalog opens, after getMe
-        assert api_asked == []  # not even getMe: the store's check comes first
+    assert api_asked == []  # not even getMe: the store's check comes first
     broken = {k: v for k, v in before.items() if k == name or k.startswith(f"{name}/")}
     assert {k: v for k, v in after.items() if k == name or k.startswith(f"{name}/")} == broken  # left as it was
     assert set(before) <= set(after)  # nothing deleted
