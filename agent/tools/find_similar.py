@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import cast
 
@@ -12,8 +13,12 @@ from agent.prices import just_below
 from agent.tools._output import ToolOutput, resolve_position
 from agent.tools._query import clip_query
 from agent.tools._runtime import TurnRuntime
-from catalog.models import SearchFilters
-from reclmms.errors import NotFoundError
+from catalog.models import Article, SearchFilters, SearchHit
+from reclmms.errors import NotFoundError, ReclmmsError, describe_error
+
+logger = logging.getLogger(__name__)
+
+MAX_LOOK_ALIKES = 100  # the most the search gives at once
 
 
 @tool
@@ -51,20 +56,21 @@ async def find_similar(
     if target is None:
         return ToolOutput(kind="error", observation="that product is not in the conversation",
                           extra={"position": position})
+    found = await ctx.catalog.get_articles([target])
     # with a wish ("but in blue", "cheaper") the look-alikes keep the product's kind, as for a photo
     kind = SearchFilters()
-    if not filters.is_empty():
-        found = await ctx.catalog.get_articles([target])
-        if found and found[0].product_type:
-            kind = SearchFilters(product_type=found[0].product_type)
+    if not filters.is_empty() and found and found[0].product_type:
+        kind = SearchFilters(product_type=found[0].product_type)
+    colours = await _same_product(ctx, found[0] if found else None)
+    wide = min(k + len(colours), MAX_LOOK_ALIKES)  # room for the product's own colours, put back after the others
     requested = filters.to_dict()
     relaxed: list[str] = []
     try:
-        hits = await ctx.catalog.similar_to(target, replace(filters, product_type=kind.product_type), k)
+        hits = await ctx.catalog.similar_to(target, replace(filters, product_type=kind.product_type), wide)
         if not hits and requested:  # nothing alike passes the filters: the closest look-alikes, said so
             relaxed = list(requested)
-            hits = (await ctx.catalog.similar_to(target, kind, k)
-                    or await ctx.catalog.similar_to(target, SearchFilters(), k))
+            hits = (await ctx.catalog.similar_to(target, kind, wide)
+                    or await ctx.catalog.similar_to(target, SearchFilters(), wide))
     except NotFoundError:
         if not await ctx.catalog.get_articles([target]):
             raise  # no longer in the catalog: the reply says so
@@ -73,12 +79,37 @@ async def find_similar(
         return ToolOutput(articles=[], observation=f"0 items similar to {target}; it is not in the search index",
                           extra={"source": target, "filters": requested, "applied": requested, "relaxed": [],
                                  "relaxed_values": {}})
+    # "in blue" ("does it come in blue?" after look-alikes): the product itself in blue is what was wished for
+    hits = hits[:k] if filters.colour and not relaxed else other_products_first(hits, colours, k)
     observation = f"{len(hits)} items similar to {target}"
     if relaxed:
         observation += "; nothing similar matched, so these ignore " + ", ".join(relaxed)
     return ToolOutput(articles=[h.article for h in hits], observation=observation,
                       extra={"source": target, "filters": requested, "applied": {} if relaxed else requested,
                              "relaxed": relaxed, "relaxed_values": {key: requested[key] for key in relaxed}})
+
+
+async def _same_product(ctx: AgentContext, article: Article | None) -> set[str]:
+    """The ids of ``article``'s product in its other colours (none without a product code, or when the look-up
+    fails: the look-alikes are then as the search ranks them)."""
+    if article is None or not article.product_code:
+        return set()
+    code = article.product_code
+    try:
+        colours = (await ctx.catalog.articles_of_products([code])).get(code) or []
+    except ReclmmsError as exc:
+        logger.warning("product code look-up failed: %s", describe_error(exc))
+        return set()
+    return {a.article_id for a in colours if a.article_id != article.article_id}
+
+
+def other_products_first(hits: list[SearchHit], same_product: set[str], k: int) -> list[SearchHit]:
+    """The first ``k`` look-alikes that are other products, best first. "More like this" asks for other products
+    that look alike, not the same product in its other colours ("does it come in blue?" asks for those): one of
+    its colours, the closest, comes only last, where fewer than ``k`` other products look alike."""
+    others = [h for h in hits if h.article.article_id not in same_product]
+    own = [h for h in hits if h.article.article_id in same_product]
+    return others[:k] + own[:1] if len(others) < k else others[:k]
 
 
 async def _photo_look_alikes(ctx: AgentContext, filters: SearchFilters, named_kind: str | None, cheaper: bool,
