@@ -107,12 +107,18 @@ async def start(update: Update, context: Ctx) -> None:
         await _reply(update, esc(t(lang, "link_private_only", bot=rt.bot_username)))  # the code stays unused
         return
     if payload and chat.type == ChatType.PRIVATE and rt.linker.looks_like_code(payload):
-        try:
-            await rt.linker.redeem(payload, user.id)
-            await _reply(update, esc(t(lang, "linked")))
-        except LinkError as exc:
-            logger.info("link attempt by user %d failed: %s", user.id, exc)
-            await _reply(update, esc(t(lang, "link_failed")))
+        # in the chat's line: the messages sent after the link are answered for the linked customer
+        async with rt.turns.line(chat.id, limit=False) as place:
+            assert place is not None
+            await place.wait_turn()
+            try:
+                await rt.linker.redeem(payload, user.id)
+                await _reply(update, esc(t(lang, "linked")))
+            except LinkError as exc:
+                logger.info("link attempt by user %d failed: %s", user.id, exc)
+                await _reply(update, esc(t(lang, "link_failed")))
+            await _reply(update, esc(greeting(lang, user.first_name)))
+        return
     await _reply(update, esc(greeting(lang, user.first_name)))
 
 
@@ -249,11 +255,12 @@ async def shop(update: Update, context: Ctx, place: Place | None, text: str, pho
         return
     if place.ahead and not resumed and rt.turns.notice_once(chat.id, "queued"):
         await _notice(update, esc(t(lang, "queued")))
+    await place.wait_turn()
+    # the customer as of the turn: a link opened while the message waited counts
     customer_id = await rt.links.customer_of(user.id) if chat.type == ChatType.PRIVATE else None
     channel = "telegram" if chat.type == ChatType.PRIVATE else "telegram_group"  # no history shown in groups
     session = Session(await rt.sessions.session_id(chat.id), customer_id=customer_id, language=user.language_code,
                       channel=channel)
-    await place.wait_turn()
     await rt.pending.started(update.update_id)
     if resumed:
         await _notice(update, esc(t(lang, "restart_resumed", what=describe(update, lang))))

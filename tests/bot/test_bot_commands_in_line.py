@@ -25,3 +25,34 @@ async def test_a_reset_sent_behind_a_message_forgets_the_conversation_after_its_
     assert agent.resets.count(f"tg:{chat}") == 1
     assert api.shown(chat)[-1] == done.text  # after the whole reply, never before it
     assert any("word13" in text for text in api.shown(chat))
+
+
+async def test_a_message_sent_right_after_a_link_is_answered_for_the_linked_customer(fake_bot: Harness) -> None:
+    api, rt = fake_bot.api, fake_bot.rt
+    chat = 2302
+    code = await rt.linker.issue("cust-2")
+    after = len(api.calls)
+    api.send_text(chat, f"/start {code.code}")  # opening the shop's link, then asking at once
+    api.send_text(chat, "a dress for me")
+    await api.wait_for("sendMessage", chat_id=chat, where=lambda c: "Here are" in c.text, after=after)
+    session = next(s for s, text, _ in reversed(rt.services.agent.seen) if text == "a dress for me")
+    assert session.customer_id == "cust-2"
+    shown = [text for text in api.shown(chat) if "still working" not in text]
+    assert "now linked" in shown[0] and "shopping assistant" in shown[1]  # the link's answer first, then the turn's
+    assert "Here are" in shown[-1]
+
+
+async def test_a_link_opened_behind_a_message_counts_for_the_messages_after_it(fake_bot: Harness) -> None:
+    api, rt = fake_bot.api, fake_bot.rt
+    chat = 2303
+    code = await rt.linker.issue("cust-1")
+    api.send_text(chat, "trickle dress")  # a turn still answering...
+    api.send_text(chat, "a black dress")  # ...a message waiting behind it...
+    api.send_text(chat, f"/start {code.code}")  # ...and the link opened meanwhile
+    api.send_text(chat, "a red dress")
+    for _ in range(300):  # until the last message's turn has started
+        if any(text == "a red dress" for _, text, _ in rt.services.agent.seen):
+            break
+        await asyncio.sleep(0.05)
+    customers = {text: s.customer_id for s, text, _ in rt.services.agent.seen if s.session_id == f"tg:{chat}"}
+    assert customers == {"trickle dress": None, "a black dress": None, "a red dress": "cust-1"}
