@@ -21,49 +21,19 @@ import itertools
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from bot.fake_api_calls import Call, Failure
+
+__all__ = ["BOT_ID", "BOT_USERNAME", "TOKEN", "Call", "Failure", "FakeBotApi"]
 
 TOKEN = "123456:TEST-token-for-the-fake-api"
 BOT_ID = 123456
 BOT_USERNAME = "reclmms_test_bot"
 _RAW_STRING_KEYS = {"text", "caption", "parse_mode", "action", "callback_query_id", "photo", "document", "url",
                     "secret_token", "file_id", "inline_message_id", "emoji"}
-
-
-@dataclass
-class Call:
-    method: str
-    params: dict[str, Any]
-    files: dict[str, bytes] = field(default_factory=dict)
-    at: float = field(default_factory=time.monotonic)
-
-    @property
-    def chat_id(self) -> int | None:
-        value = self.params.get("chat_id")
-        return int(value) if value is not None else None
-
-    @property
-    def text(self) -> str:
-        return str(self.params.get("text") or self.params.get("caption") or "")
-
-
-@dataclass
-class Failure:
-    """Answer the next matching call with an error instead of success. ``delay_s`` waits first (past
-    the client's read timeout: a hang, and with ``code`` 200 the call is still carried out);
-    ``raw_body`` answers with that text instead of JSON (a garbled answer)."""
-
-    method: str
-    code: int
-    description: str
-    match: Callable[[dict[str, Any]], bool] | None = None
-    retry_after: int | None = None
-    times: int = 1
-    delay_s: float = 0.0
-    raw_body: str | None = None
 
 
 def _bad_request(what: str) -> web.HTTPBadRequest:
