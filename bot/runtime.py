@@ -104,6 +104,7 @@ class ChatTurns:
         self._users: dict[int, int] = {}
         self._running: dict[int, asyncio.Task[Any]] = {}
         self._noticed: dict[int, set[str]] = {}
+        self._stop_next: set[int] = set()  # /cancel came while a turn was about to start: stop it as it starts
 
     def waiting(self, chat_id: int) -> int:
         return self._users.get(chat_id, 0)
@@ -134,6 +135,7 @@ class ChatTurns:
                 self._users.pop(chat_id, None)
                 self._last.pop(chat_id, None)
                 self._noticed.pop(chat_id, None)
+                self._stop_next.discard(chat_id)
 
     def notice_once(self, chat_id: int, kind: str) -> bool:
         """True the first time ``kind`` is asked for in the chat's current busy stretch."""
@@ -147,6 +149,10 @@ class ChatTurns:
         """Run ``work`` as the chat's cancellable turn; (False, None) when /cancel stopped it."""
         task: asyncio.Task[T] = asyncio.ensure_future(work)
         self._running[chat_id] = task
+        if chat_id in self._stop_next:
+            self._stop_next.discard(chat_id)
+            await asyncio.sleep(0)  # the turn starts, so that it is recorded as stopped with /cancel
+            task.cancel()
         try:
             await asyncio.wait({task})
         except asyncio.CancelledError:
@@ -160,11 +166,16 @@ class ChatTurns:
         return True, task.result()
 
     def cancel(self, chat_id: int) -> bool:
+        """Stop the chat's running turn. Sent right behind a message whose turn has not started yet (the
+        chat's line holds it, nothing runs), it stops that turn as it starts; False when there is nothing."""
         task = self._running.get(chat_id)
-        if task is None or task.done():
-            return False
-        task.cancel()
-        return True
+        if task is not None and not task.done():
+            task.cancel()
+            return True
+        if self.waiting(chat_id) > 0:
+            self._stop_next.add(chat_id)
+            return True
+        return False
 
 
 @dataclass

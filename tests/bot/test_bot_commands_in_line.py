@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 
+from bot.stats import collect_stats
 from tests.bot.conftest import Harness
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -56,3 +57,21 @@ async def test_a_link_opened_behind_a_message_counts_for_the_messages_after_it(f
         await asyncio.sleep(0.05)
     customers = {text: s.customer_id for s, text, _ in rt.services.agent.seen if s.session_id == f"tg:{chat}"}
     assert customers == {"trickle dress": None, "a black dress": None, "a red dress": "cust-1"}
+
+
+async def test_a_cancel_sent_right_behind_a_message_stops_its_turn(fake_bot: Harness) -> None:
+    api, rt = fake_bot.api, fake_bot.rt
+    chat = 2304
+    cancelled = (await collect_stats(rt.metrics))["cancelled_turns"]
+    after = len(api.calls)
+    api.send_text(chat, "a red t-shirt")
+    api.send_text(chat, "/cancel")  # in the same batch: before the message's turn has started
+    stopped = await api.wait_for("sendMessage", chat_id=chat, where=lambda c: c.text == "Stopped.", after=after)
+    assert stopped
+    await api.settle(1.0)
+    assert not api.calls_to("sendPhoto", chat) and not api.calls_to("sendMediaGroup", chat)  # no answer came
+    assert (await collect_stats(rt.metrics))["cancelled_turns"] == cancelled + 1  # /stats counts it as stopped
+    api.send_text(chat, "a red t-shirt")  # the next message is answered as usual
+    photo = await api.wait_for("sendPhoto", chat_id=chat, after=after)
+    assert "0100000005" in photo.text
+    assert "nothing to stop" not in " ".join(api.shown(chat))
