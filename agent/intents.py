@@ -394,8 +394,10 @@ def classify(
     elif has_shown and c.ordinal is None and not (has_type or has_colour or c.cheaper or c.more or c.max_price) \
             and asks_about_it(text, own_words(text)):  # "how much is it?", "what sizes?": the product on show
         c.intent, c.ordinal, c.other_colours = "details", 0, bool(OTHER_COLOURS.search(text))
-    elif asks_for_popular(text) and not (has_type or has_colour):
-        c.intent = "recommend"  # "what's popular?", "best sellers", "was ist beliebt?": the store's popular items
+    elif asks_for_popular(text) and c.max_price is None and c.min_price is None:
+        # "what's popular?", "best sellers for men", "popular women's dresses", "was ist beliebt?": the store's
+        # popular items, of the kind and colour named (``routing._plan``); with a price, a search
+        c.intent = "recommend"
     elif _RECOMMEND.search(text) and not (has_type or has_colour):
         if _names_a_subject(text):  # "what should I wear to a wedding?": search for it, not the shopper's picks
             c.intent = "search"

@@ -32,6 +32,7 @@ from agent.intents import (
 )
 from agent.outfits import asks_what_goes_with, outfit_plan
 from agent.periods import find_period
+from agent.popular_requests import asks_for_popular
 from agent.prices import just_below, price_bounds
 from agent.prompts import render
 from agent.scope import unsold_object
@@ -348,6 +349,10 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
         return {}
     if intent == "history":  # "what did I buy last month?": that month's purchases only
         return {"tool": "purchase_history", "args": _clean({"limit": k, "period": find_period(text)})}
+    if intent == "recommend" and asks_for_popular(text):  # "best sellers for men": the men's best sellers
+        return {"tool": "recommend_for_me", "args": _clean({"k": k, "product_type": slots["product_type"],
+                                                            "colour": slots["colour"],
+                                                            "index_group": slots["index_group"]})}
     if intent == "recommend":
         return {"tool": "recommend_for_me", "args": {"k": k}}
     if intent == "details" and c.cheapest and shown:

@@ -29,7 +29,9 @@ FORBIDDEN_ARGUMENTS = ("runtime", "customer_id", "customer", "user_id")
 ROUTER_HIDDEN = ("k", "limit", "article_id", "article_ids", "use_photo", "cheaper", "strict", "section", "garment_group",
                  "period", "cheap")  # the rules read a time frame and "cheap" from the message
 # ... and those of one tool only: the kind a photo's caption names is the rules' (``routing._plan``)
-ROUTER_HIDDEN_IN = {"find_similar": ("product_type",)}
+ROUTER_HIDDEN_IN = {"find_similar": ("product_type",),
+                    # the filters of popular items are the rules' (``routing._plan``), as for a search
+                    "recommend_for_me": ("product_type", "colour", "index_group")}
 
 
 def tool_spec(tool: BaseTool) -> dict[str, Any]:

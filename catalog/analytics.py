@@ -30,8 +30,8 @@ from typing import Any
 import duckdb
 
 from catalog.articles import ArticleStore
-from catalog.models import Article
-from reclmms.errors import DataError, store_file_error
+from catalog.models import Article, SearchFilters
+from reclmms.errors import BadQueryError, DataError, store_file_error
 
 logger = logging.getLogger(__name__)
 
@@ -121,24 +121,40 @@ class Analytics:
             start = end - timedelta(days=7)
         return start, end
 
-    def _popular_ids(self, start: date | None, end: date | None, k: int) -> list[tuple[str, int]]:
+    def _popular_ids(
+        self, start: date | None, end: date | None, k: int, filters: SearchFilters | None = None
+    ) -> list[tuple[str, int]]:
         window = self._window(start, end)
         if window is None or k <= 0:
             return []
-        return [
+        among, params = _articles_matching(filters)
+        ranked = [
             (str(a), int(n))
             for a, n in self._query(
-                "SELECT article_id, count(*) AS n FROM transactions WHERE t_dat >= ? AND t_dat < ? "
+                f"SELECT article_id, count(*) AS n FROM transactions WHERE t_dat >= ? AND t_dat < ?{among} "
                 "GROUP BY article_id ORDER BY n DESC, article_id LIMIT ?",
-                [window[0], window[1], k],
+                [window[0], window[1], *params, k],
             )
         ]
+        if among and len(ranked) < k:
+            # a narrow filter ("black swimsuits for kids") sold too few in the window: the best sellers of
+            # that filter before it follow, so the list still has k items (counts: 0 in the window)
+            seen = {a for a, _ in ranked}
+            earlier = self._query(
+                f"SELECT article_id FROM transactions WHERE t_dat < ?{among} "
+                "GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT ?",
+                [window[0], *params, k + len(seen)],
+            )
+            ranked += [(str(a), 0) for (a,) in earlier if str(a) not in seen][: k - len(ranked)]
+        return ranked
 
     async def popular(
-        self, start: date | None = None, end: date | None = None, k: int = 12
+        self, start: date | None = None, end: date | None = None, k: int = 12, filters: SearchFilters | None = None
     ) -> list[tuple[Article, int]]:
-        """Best sellers with ``start <= t_dat < end`` (default: the last 7 days of data), with counts."""
-        ranked = await asyncio.to_thread(self._popular_ids, start, end, k)
+        """Best sellers with ``start <= t_dat < end`` (default: the last 7 days of data), with counts. ``filters``
+        (kind, colour, index group, section, garment group; not prices) keep those articles only, best sellers
+        of the window first and, where they are fewer than ``k``, the best sellers of those articles before it."""
+        ranked = await asyncio.to_thread(self._popular_ids, start, end, k, filters)
         return await self._with_articles(ranked)
 
     def _co_purchased_ids(self, article_id: str, as_of: date | None, k: int) -> list[tuple[str, int]]:
@@ -180,3 +196,26 @@ class Analytics:
     async def _with_articles(self, ranked: list[tuple[str, int]]) -> list[tuple[Article, int]]:
         found = {a.article_id: a for a in await self._articles.get_many([a for a, _ in ranked])}
         return [(found[a], n) for a, n in ranked if a in found]
+
+
+_FILTER_COLUMNS = ("product_type", "index_group", "section", "garment_group")
+
+
+def _articles_matching(filters: SearchFilters | None) -> tuple[str, list[Any]]:
+    """`` AND article_id IN (...)`` for the articles table's rows that pass ``filters`` (case-insensitive, a colour
+    as the search reads it: its name or its master colour), with its parameters; ``("", [])`` without filters."""
+    if filters is None or filters.is_empty():
+        return "", []
+    if filters.min_price is not None or filters.max_price is not None:
+        raise BadQueryError("best sellers are not filtered by price")
+    where: list[str] = []
+    params: list[Any] = []
+    for column in _FILTER_COLUMNS:
+        value = getattr(filters, column)
+        if value is not None:
+            where.append(f"lower({column}) = lower(?)")
+            params.append(str(value))
+    if filters.colour is not None:
+        where.append("(lower(colour) = lower(?) OR lower(colour_master) = lower(?))")
+        params += [str(filters.colour)] * 2
+    return f" AND article_id IN (SELECT article_id FROM articles WHERE {' AND '.join(where)})", params

@@ -75,10 +75,11 @@ class CatalogService:
         return await self.history.purchases(customer_id, as_of=as_of, limit=limit)
 
     async def popular(
-        self, start: date | None = None, end: date | None = None, k: int = 12
+        self, start: date | None = None, end: date | None = None, k: int = 12, filters: SearchFilters | None = None
     ) -> list[tuple[Article, int]]:
-        """Best sellers with ``start <= t_dat < end``; by default the last 7 days of data."""
-        return await self.analytics.popular(start=start, end=end, k=k)
+        """Best sellers with ``start <= t_dat < end``; by default the last 7 days of data. ``filters`` (kind,
+        colour, index group: "best sellers for men") keep the articles that pass them, in the same order."""
+        return await self.analytics.popular(start=start, end=end, k=k, filters=filters)
 
     async def recommend(
         self, customer_id: str, as_of: date | None = None, k: int = 12

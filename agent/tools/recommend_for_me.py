@@ -10,7 +10,8 @@ ranks repurchases first (right for the offline evaluation, where a re-buy is a h
 me" right after "what did I buy?" must not list the same articles again. Re-buys stay in when the shopper asks for
 them ("again", "re-order", "nochmal", ``asks_to_rebuy``), and fill the list only when nothing else is left.
 Without a linked account, or without a history, the shopper gets popular items, and so does anyone
-who asks for them ("what's popular?", ``agent/popular_requests.py``); a store with no
+who asks for them ("what's popular?", ``agent/popular_requests.py``), of the kind, colour and index group
+the request names ("best sellers for men", "popular women's dresses"); a store with no
 sales (no transactions, so no best sellers) gets none, marked ``no_sales`` so the reply says so.
 """
 
@@ -28,7 +29,8 @@ from agent.popular_requests import asks_for_popular
 from agent.prompts import render
 from agent.tools._output import ToolOutput
 from agent.tools._runtime import TurnRuntime
-from catalog.models import Article
+from agent.tools.search_catalog import relaxations
+from catalog.models import Article, SearchFilters
 from reclmms.errors import ReclmmsError
 
 logger = logging.getLogger(__name__)
@@ -95,25 +97,67 @@ async def _llm_picks(ctx: AgentContext, history: list[Article], candidates: list
     return valid[:k], reason
 
 
-async def _popular(ctx: AgentContext, k: int, why: str, *, asked: bool = False) -> ToolOutput:
+async def _popular(ctx: AgentContext, k: int, why: str, *, asked: bool = False,
+                   filters: dict[str, str] | None = None) -> ToolOutput:
     """The best sellers instead of personal picks; none at all means the store has no sales to rank by.
-    ``asked``: the shopper asked for what is popular, so no account or history is missing."""
-    popular = [a for a, _ in await ctx.catalog.popular(k=k)]
+    ``asked``: the shopper asked for what is popular, so no account or history is missing. ``filters`` (the kind,
+    colour and index group a request named: "best sellers for men", "popular women's dresses") keep the best
+    sellers that match them, in the store's order; when none sold, the least important ones are dropped, as a
+    search drops them (``search_catalog.relaxations``), and the reply says so."""
+    wanted = filters or {}
+    applied, relaxed = wanted, []
+    popular = await _best_sellers(ctx, wanted, k)
+    if not popular and wanted:
+        for drop in relaxations(wanted):
+            loose = {key: value for key, value in wanted.items() if key not in drop}
+            popular = await _best_sellers(ctx, loose, k)
+            if popular:
+                applied, relaxed = loose, drop
+                break
     extra: dict[str, Any] = {"asked": True} if asked else {}
+    if wanted:
+        extra.update(filters=dict(wanted), applied=dict(applied), relaxed=relaxed,
+                     relaxed_values={key: wanted[key] for key in relaxed})
     if not popular:
         return ToolOutput(articles=[], kind="popular", extra={"no_sales": True, **extra},
                           observation=f"{why}; no sales data yet, so no best sellers to show")
-    return ToolOutput(articles=popular, kind="popular", extra=extra, observation=f"{why}; popular items")
+    observation = f"{why}; popular items"
+    if applied:
+        observation += " (" + ", ".join(f"{key}={value}" for key, value in applied.items()) + ")"
+    if relaxed:
+        observation += "; none sold of every filter, so these ignore " + ", ".join(relaxed)
+    return ToolOutput(articles=popular, kind="popular", extra=extra, observation=observation)
+
+
+async def _best_sellers(ctx: AgentContext, filters: dict[str, str], k: int) -> list[Article]:
+    if not filters:
+        return [a for a, _ in await ctx.catalog.popular(k=k)]
+    kept = SearchFilters(product_type=filters.get("product_type"), colour=filters.get("colour"),
+                         index_group=filters.get("index_group"))
+    return [a for a, _ in await ctx.catalog.popular(k=k, filters=kept)]
+
+
+async def _mapped(ctx: AgentContext, **values: str | None) -> dict[str, str]:
+    """The catalog's own values for the filters given (the vocabulary mapper's; unknown ones are left out)."""
+    out: dict[str, str] = {}
+    for field, value in values.items():
+        mapped = await ctx.vocab.map_value(field, value) if value else None
+        if mapped:
+            out[field] = mapped
+    return out
 
 
 @tool
-async def recommend_for_me(runtime: TurnRuntime, k: int = 5) -> ToolOutput:
-    """Personal recommendations for the shopper from their own purchase history (no arguments
-    besides how many). Without a linked account it returns popular items."""
+async def recommend_for_me(runtime: TurnRuntime, k: int = 5, product_type: str | None = None,
+                           colour: str | None = None, index_group: str | None = None) -> ToolOutput:
+    """Personal recommendations for the shopper from their own purchase history. Without a linked
+    account it returns popular items. product_type, colour and index_group narrow the popular items
+    the shopper asked for ("best sellers for men", "popular black dresses")."""
     ctx = cast(AgentContext, runtime.context)
     k = max(1, min(int(k), 10))
     if asks_for_popular((runtime.state or {}).get("text") or ""):  # "what's popular?", "best sellers": the same for all
-        return await _popular(ctx, k, "asked for popular items", asked=True)
+        filters = await _mapped(ctx, product_type=product_type, colour=colour, index_group=index_group)
+        return await _popular(ctx, k, "asked for popular items", asked=True, filters=filters)
     if not ctx.customer_id:
         return await _popular(ctx, k, "no linked account")
     state = runtime.state or {}

@@ -146,8 +146,12 @@ class FakeCatalog:
         rows = self.history.get(customer_id, [])
         return [row for row in rows if as_of is None or row[0].t_dat < as_of][:limit]  # as the catalog's
 
-    async def popular(self, start: date | None = None, end: date | None = None, k: int = 12) -> list[tuple[Article, int]]:
-        return [(a, 10 - i) for i, a in enumerate(self.items[:k])]
+    async def popular(self, start: date | None = None, end: date | None = None, k: int = 12,
+                      filters: SearchFilters | None = None) -> list[tuple[Article, int]]:
+        """The catalog's order is the sales order; ``filters`` keep the articles that pass them, as the catalog's."""
+        self.calls.append(("popular", filters))
+        kept = [a for a in self.items if filters is None or self._match(a, filters)]
+        return [(a, 10 - i) for i, a in enumerate(kept[:k])]
 
     async def recommend(self, customer_id: str, as_of: date | None = None, k: int = 12) -> list[Recommendation]:
         self.calls.append(("recommend", customer_id))
