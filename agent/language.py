@@ -13,7 +13,8 @@ Everything else is no evidence: single words (fashion words such as "leggings", 
 "culottes" are the same in many languages, and lingua calls them Dutch, Swedish or French),
 emoji, markup, links, digits, and a word said over and over (it counts once). Then the reply
 follows, in order, the client's hint (Telegram's ``language_code``), the conversation's previous
-language, and English. The thresholds were tuned on ``tests/agent/language_cases.py``.
+language, and English, passing over a language of a script of its own (Chinese, Russian...) when the text is
+several words of the Latin script ("best sellers for kids" after "红色连衣裙" is English). The thresholds were tuned on ``tests/agent/language_cases.py``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 
 from agent.scripts import HANGUL_ANY as _HANGUL
 from agent.scripts import KANA as _KANA
+from agent.scripts import OWN_SCRIPT_LANGUAGES, latin_word
 
 logger = logging.getLogger(__name__)
 
@@ -186,9 +188,19 @@ def _pair_words_language(words: list[str], first_two: frozenset[str]) -> str | N
     return next(iter(sides)) if len(sides) == 1 else None
 
 
-def fallback_language(hint: str | None, previous: str | None) -> str:
-    """The language to reply in when the text says nothing: the client's hint, the previous language, English."""
-    return next((code for code in (hint, previous) if code in SUPPORTED), DEFAULT_LANGUAGE)
+def fallback_language(hint: str | None, previous: str | None, text: str | None = None) -> str:
+    """The language to reply in when the text says nothing: the client's hint, the previous language, English.
+    A ``text`` of ``MIN_WORDS`` or more words, all in the Latin script, is in none of the languages written in a
+    script of their own ("best sellers for kids" after "红色连衣裙" is not Chinese): those are passed over."""
+    passed_over = OWN_SCRIPT_LANGUAGES if text is not None and _latin_words(text) else frozenset()
+    return next((code for code in (hint, previous) if code in SUPPORTED and code not in passed_over),
+                DEFAULT_LANGUAGE)
+
+
+def _latin_words(text: str) -> bool:
+    """Whether ``text`` has ``MIN_WORDS`` or more words and every one of them is in the Latin script."""
+    words = evidence_words(text)
+    return len(words) >= MIN_WORDS and all(latin_word(word) for word in words)
 
 
 def evidence_words(text: str) -> list[str]:
@@ -229,7 +241,7 @@ class LanguageDetector:
     def reply_language(self, text: str | None, *, hint: str | None = None, previous: str | None = None) -> str:
         """The language to answer ``text`` in: its own when that is clear, else the hint, the previous
         language or English (``fallback_language``)."""
-        return self.detect(text, fallback=fallback_language(hint, previous), previous=previous)
+        return self.detect(text, fallback=fallback_language(hint, previous, text), previous=previous)
 
     def detect(self, text: str | None, fallback: str = DEFAULT_LANGUAGE, previous: str | None = None) -> str:
         """The ISO 639-1 code of ``text`` when the detection is confident, else ``fallback`` (``previous``, the

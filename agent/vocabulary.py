@@ -22,6 +22,7 @@ from typing import Any
 
 from agent.garments import korean_word_names
 from agent.scripts import HANGUL as _HANGUL
+from agent.scripts import OWN_SCRIPT_LANGUAGES, latin_word
 from agent.synonyms import SYNONYMS
 from reclmms.errors import describe_error
 
@@ -201,12 +202,15 @@ class VocabularyMapper:
         """The vocabulary value of ``field`` that ``text`` names: ``find_in_text``, else, in a language other
         than the catalog's English, the word of the text that the embedder maps onto a value ("vaqueros" ->
         "Jeans"); None when nothing fits. An English word the vocabulary lacks more often names another
-        garment than the nearest value ("jumpsuit" is no "Swimsuit"), and is left to the search."""
+        garment than the nearest value ("jumpsuit" is no "Swimsuit"), and is left to the search; so is a Latin-script
+        word in a language of a script of its own ("best" in a Chinese conversation is no "Top")."""
         found = self.find_in_text(field, text, language)
         if (found or language in (None, "en") or field not in WORD_THRESHOLDS or self._embedder is None
                 or not self.vocab.get(field)):
             return found
         words = self._words_to_embed(field, text)
+        if language in OWN_SCRIPT_LANGUAGES:  # "T恤 best": a Latin word there is English, or a name ("best" is no Top)
+            words = [word for word in words if not latin_word(word)]
         if not words:
             return None
         try:
