@@ -155,7 +155,11 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
                 source = output.extra.get("source")
                 # with the filters the shown look-alikes match, so "cheaper" after "in blue" stays blue
                 update["shown_from"] = {"tool": name, "source": source if source != "photo" else None,
-                                        "filters": dict(output.extra.get("applied") or {})}
+                                        "filters": dict(output.extra.get("applied", output.extra.get("filters"))
+                                                        or {}),
+                                        # "what's popular?": "cheaper ones" then means cheaper popular items
+                                        **({"popular": True} if output.kind == "popular"
+                                           and output.extra.get("asked") else {})}
         if name == "search_catalog" and products and "query" in output.extra:  # failed refinements are not kept
             # the filters the shown products really match: a follow-up refines what was shown, not what was missing
             filters = output.extra.get("applied", output.extra.get("filters", {}))

@@ -32,6 +32,7 @@ from agent.intents import (
 )
 from agent.outfits import asks_what_goes_with, outfit_plan
 from agent.periods import find_period
+from agent.picks_refinement import picks_args
 from agent.popular_requests import asks_for_popular
 from agent.prices import just_below, price_bounds
 from agent.prompts import render
@@ -422,9 +423,11 @@ def _refine(text: str, c: Classification, slots: dict[str, Any], state: Conversa
                                                        "colour": changes.get("colour") or kept.get("colour"),
                                                        "max_price": changes.get("max_price") or kept.get("max_price")}))
         return plan
+    if origin.get("tool") == "recommend_for_me":  # within the popular items or the picks (``picks_refinement``)
+        return {**plan, "tool": "recommend_for_me", "args": picks_args(origin, changes, k)}
     if origin.get("tool") == "search_catalog" and last:
         query, filters = last.get("query") or text, dict(last.get("filters") or {})
-    else:  # history, recommendations or a photo: search for more of the same kind
+    else:  # history or a photo: search for more of the same kind
         query = shown[0].get("product_type") or shown[0]["name"]
         filters = {}
         kinds = Counter(s.get("product_type") for s in shown if s.get("product_type"))

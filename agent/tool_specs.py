@@ -31,7 +31,7 @@ ROUTER_HIDDEN = ("k", "limit", "article_id", "article_ids", "use_photo", "cheape
 # ... and those of one tool only: the kind a photo's caption names is the rules' (``routing._plan``)
 ROUTER_HIDDEN_IN = {"find_similar": ("product_type",),
                     # the filters of popular items are the rules' (``routing._plan``), as for a search
-                    "recommend_for_me": ("product_type", "colour", "index_group")}
+                    "recommend_for_me": ("product_type", "colour", "index_group", "max_price", "popular")}
 
 
 def tool_spec(tool: BaseTool) -> dict[str, Any]:

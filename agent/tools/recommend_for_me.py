@@ -29,8 +29,9 @@ from agent.popular_requests import asks_for_popular
 from agent.prompts import render
 from agent.tools._output import ToolOutput
 from agent.tools._runtime import TurnRuntime
+from agent.tools.best_sellers import article_matches, best_sellers
 from agent.tools.search_catalog import relaxations
-from catalog.models import Article, SearchFilters
+from catalog.models import Article
 from reclmms.errors import ReclmmsError
 
 logger = logging.getLogger(__name__)
@@ -106,11 +107,11 @@ async def _popular(ctx: AgentContext, k: int, why: str, *, asked: bool = False,
     search drops them (``search_catalog.relaxations``), and the reply says so."""
     wanted = filters or {}
     applied, relaxed = wanted, []
-    popular = await _best_sellers(ctx, wanted, k)
+    popular = await best_sellers(ctx.catalog, wanted, k)
     if not popular and wanted:
         for drop in relaxations(wanted):
             loose = {key: value for key, value in wanted.items() if key not in drop}
-            popular = await _best_sellers(ctx, loose, k)
+            popular = await best_sellers(ctx.catalog, loose, k)
             if popular:
                 applied, relaxed = loose, drop
                 break
@@ -129,14 +130,6 @@ async def _popular(ctx: AgentContext, k: int, why: str, *, asked: bool = False,
     return ToolOutput(articles=popular, kind="popular", extra=extra, observation=observation)
 
 
-async def _best_sellers(ctx: AgentContext, filters: dict[str, str], k: int) -> list[Article]:
-    if not filters:
-        return [a for a, _ in await ctx.catalog.popular(k=k)]
-    kept = SearchFilters(product_type=filters.get("product_type"), colour=filters.get("colour"),
-                         index_group=filters.get("index_group"))
-    return [a for a, _ in await ctx.catalog.popular(k=k, filters=kept)]
-
-
 async def _mapped(ctx: AgentContext, **values: str | None) -> dict[str, str]:
     """The catalog's own values for the filters given (the vocabulary mapper's; unknown ones are left out)."""
     out: dict[str, str] = {}
@@ -149,26 +142,32 @@ async def _mapped(ctx: AgentContext, **values: str | None) -> dict[str, str]:
 
 @tool
 async def recommend_for_me(runtime: TurnRuntime, k: int = 5, product_type: str | None = None,
-                           colour: str | None = None, index_group: str | None = None) -> ToolOutput:
+                           colour: str | None = None, index_group: str | None = None,
+                           max_price: float | None = None, popular: bool = False) -> ToolOutput:
     """Personal recommendations for the shopper from their own purchase history. Without a linked
     account it returns popular items. product_type, colour and index_group narrow the popular items
-    the shopper asked for ("best sellers for men", "popular black dresses")."""
+    the shopper asked for ("best sellers for men", "popular black dresses"); max_price and colour narrow
+    either ("cheaper ones", "in blue" after them). popular: the popular items even for a linked account."""
     ctx = cast(AgentContext, runtime.context)
     k = max(1, min(int(k), 10))
-    if asks_for_popular((runtime.state or {}).get("text") or ""):  # "what's popular?", "best sellers": the same for all
-        filters = await _mapped(ctx, product_type=product_type, colour=colour, index_group=index_group)
+    filters: dict[str, Any] = await _mapped(ctx, product_type=product_type, colour=colour, index_group=index_group)
+    if max_price is not None:
+        filters["max_price"] = float(max_price)
+    if popular or asks_for_popular((runtime.state or {}).get("text") or ""):  # "what's popular?": the same for all
         return await _popular(ctx, k, "asked for popular items", asked=True, filters=filters)
     if not ctx.customer_id:
-        return await _popular(ctx, k, "no linked account")
+        return await _popular(ctx, k, "no linked account", filters=filters)
     state = runtime.state or {}
     recs = await ctx.catalog.recommend(ctx.customer_id, None, POOL)
     if not recs:
-        return await _popular(ctx, k, "no history")
+        return await _popular(ctx, k, "no history", filters=filters)
     purchases = [a for _, a in await ctx.catalog.purchase_history(ctx.customer_id, None, HISTORY)]
     bought = {a.article_id for a in purchases}
     shown = {str(item.get("article_id")) for item in state.get("shown") or () if isinstance(item, dict)}
     rebuy = asks_to_rebuy(state.get("text") or "")
-    candidates = fresh_first([r.article for r in recs], bought, shown, rebuy)[:CANDIDATES]
+    # "cheaper ones", "in blue" after the picks: the picks that match, none when none does
+    ranked = [r.article for r in recs if article_matches(r.article, filters)]
+    candidates = fresh_first(ranked, bought, shown, rebuy)[:CANDIDATES]
     picks: list[str] = []
     reason = ""
     if ctx.llm_rerank:
@@ -181,8 +180,11 @@ async def recommend_for_me(runtime: TurnRuntime, k: int = 5, product_type: str |
     reasons = {r.article.article_id: r.reason for r in recs}
     again = sum(a.article_id in bought for a in chosen)
     observation = reason or "ranked from purchase history"
+    if filters:
+        observation += " (" + ", ".join(f"{key}={value}" for key, value in filters.items()) + ")"
     if again and not rebuy:
         observation += f"; {again} of them bought before (nothing new left)"
     return ToolOutput(articles=chosen, kind="recommend", observation=observation,
                       extra={"candidates": [a.article_id for a in candidates], "llm_picks": picks,
-                             "reasons": {a.article_id: reasons.get(a.article_id, "") for a in chosen}})
+                             "reasons": {a.article_id: reasons.get(a.article_id, "") for a in chosen},
+                             **({"filters": filters} if filters else {})})
