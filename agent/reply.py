@@ -122,8 +122,12 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
 
 
 def _absent(ctx: AgentContext, intent: str) -> str:
-    """The shopper's words for the kind a search named that the catalog has none of ("socks"), else ""."""
-    return ctx.record.absent if intent == "search" else ""
+    """The shopper's words for the kind a search named that the catalog has none of ("socks"), or for the product
+    in a colour it does not come in ("0512466 (black)", ``colour_versions``), else ""."""
+    if intent == "search":
+        return ctx.record.absent
+    output = ctx.record.output
+    return str(output.extra.get("no_version") or "") if isinstance(output, ToolOutput) else ""
 
 
 def _absent_note(ctx: AgentContext, intent: str, language: str) -> str:

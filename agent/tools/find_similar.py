@@ -8,6 +8,7 @@ from typing import cast
 
 from langchain.tools import tool
 
+from agent.colour_versions import missing_version
 from agent.context import AgentContext
 from agent.prices import just_below
 from agent.tools._output import ToolOutput, resolve_position
@@ -61,7 +62,8 @@ async def find_similar(
     kind = SearchFilters()
     if not filters.is_empty() and found and found[0].product_type:
         kind = SearchFilters(product_type=found[0].product_type)
-    colours = await _same_product(ctx, found[0] if found else None)
+    versions = await _same_product(ctx, found[0] if found else None)
+    colours = {a.article_id for a in versions}
     wide = min(k + len(colours), MAX_LOOK_ALIKES)  # room for the product's own colours, put back after the others
     requested = filters.to_dict()
     relaxed: list[str] = []
@@ -84,23 +86,29 @@ async def find_similar(
     observation = f"{len(hits)} items similar to {target}"
     if relaxed:
         observation += "; nothing similar matched, so these ignore " + ", ".join(relaxed)
-    return ToolOutput(articles=[h.article for h in hits], observation=observation,
-                      extra={"source": target, "filters": requested, "applied": {} if relaxed else requested,
-                             "relaxed": relaxed, "relaxed_values": {key: requested[key] for key in relaxed}})
+    extra = {"source": target, "filters": requested, "applied": {} if relaxed else requested, "relaxed": relaxed,
+             "relaxed_values": {key: requested[key] for key in relaxed}}
+    # "does it come in black?" and it does not: said first, before the look-alikes in black
+    missing = "" if relaxed else missing_version(found[0] if found else None, versions, filters.colour,
+                                                 state.get("text") or "", ctx.vocab)
+    if missing:
+        observation += f"; {target} itself does not come in {filters.colour}, so these are look-alikes"
+        extra["no_version"] = missing
+    return ToolOutput(articles=[h.article for h in hits], observation=observation, extra=extra)
 
 
-async def _same_product(ctx: AgentContext, article: Article | None) -> set[str]:
-    """The ids of ``article``'s product in its other colours (none without a product code, or when the look-up
-    fails: the look-alikes are then as the search ranks them)."""
+async def _same_product(ctx: AgentContext, article: Article | None) -> list[Article]:
+    """``article``'s product in its other colours (none without a product code, or when the look-up fails: the
+    look-alikes are then as the search ranks them)."""
     if article is None or not article.product_code:
-        return set()
+        return []
     code = article.product_code
     try:
         colours = (await ctx.catalog.articles_of_products([code])).get(code) or []
     except ReclmmsError as exc:
         logger.warning("product code look-up failed: %s", describe_error(exc))
-        return set()
-    return {a.article_id for a in colours if a.article_id != article.article_id}
+        return []
+    return [a for a in colours if a.article_id != article.article_id]
 
 
 def other_products_first(hits: list[SearchHit], same_product: set[str], k: int) -> list[SearchHit]:
