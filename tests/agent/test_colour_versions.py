@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.llm.scripted import ScriptedBackend
-from agent.turn import Session
+from tests.agent.conversation import converse
 from tests.agent.test_code_colours import CODE, _add_variants
 
 SAID = {"en": "I have no 0512466 (black) in the shop right now", "zh": "店里目前没有0512466 (黑色)",
@@ -18,10 +17,7 @@ SAID = {"en": "I have no 0512466 (black) in the shop right now", "zh": "店里�
 async def test_a_colour_the_product_lacks_is_said_before_its_look_alikes(open_service, catalog, wish: str,  # type: ignore[no-untyped-def]
                                                                         language: str) -> None:
     _add_variants(catalog)  # 0512466 in brown, red and grey
-    async with open_service(ScriptedBackend(mode="down")) as service:
-        session = Session(f"versions-{language}")
-        await service.ask(session, f"more like {CODE}002")
-        turn = await service.ask(session, wish)
+    _, turn = await converse(open_service, f"versions-{language}", f"more like {CODE}002", wish)
     assert turn.language == language
     assert turn.products and all(p.colour == "Black" for p in turn.products)
     assert turn.reply.startswith(SAID[language]), turn.reply
@@ -29,17 +25,13 @@ async def test_a_colour_the_product_lacks_is_said_before_its_look_alikes(open_se
 
 async def test_a_colour_the_product_has_is_not_said_missing(open_service, catalog) -> None:  # type: ignore[no-untyped-def]
     _add_variants(catalog)
-    async with open_service(ScriptedBackend(mode="down")) as service:
-        session = Session("versions-grey")
-        await service.ask(session, f"more like {CODE}002")
-        turn = await service.ask(session, "does it come in grey?")
+    _, turn = await converse(open_service, "versions-grey", f"more like {CODE}002", "does it come in grey?")
     assert [p.article_id for p in turn.products][:1] == [f"{CODE}003"]
     assert "I have no" not in turn.reply
 
 
 async def test_look_alikes_asked_in_a_colour_say_nothing_of_the_product(open_service, catalog) -> None:  # type: ignore[no-untyped-def]
     _add_variants(catalog)
-    async with open_service(ScriptedBackend(mode="down")) as service:
-        turn = await service.ask(Session("versions-like"), f"more like {CODE}002 in black")
+    (turn,) = await converse(open_service, "versions-like", f"more like {CODE}002 in black")
     assert turn.products and all(p.colour == "Black" for p in turn.products)
     assert "I have no" not in turn.reply

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from agent.intents import classify
-from agent.llm.scripted import ScriptedBackend
-from agent.turn import Session
+from tests.agent.conversation import converse
 
 
 @pytest.mark.parametrize("text", [
@@ -37,10 +36,7 @@ def test_sizes_are_no_small_talk() -> None:
 
 @pytest.mark.parametrize(("question", "answer"), [("how much is it?", "29.99"), ("¿cuánto cuesta?", "29,99")])
 async def test_the_price_of_the_product_on_show(open_service, question: str, answer: str) -> None:  # type: ignore[no-untyped-def]
-    async with open_service(ScriptedBackend(mode="down")) as service:
-        session = Session("how-much")
-        shown = await service.ask(session, "0100000001")
-        asked = await service.ask(session, question)
+    shown, asked = await converse(open_service, "how-much", "0100000001", question)
     assert shown.products[0].article_id == "0100000001"
     assert asked.intent == "details" and [p.article_id for p in asked.products] == ["0100000001"]
     assert answer in asked.reply

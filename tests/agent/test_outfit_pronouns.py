@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.llm.scripted import ScriptedBackend
 from agent.outfits import asks_what_goes_with
-from agent.turn import Session
+from tests.agent.conversation import converse
 
 
 @pytest.mark.parametrize("text", [
@@ -24,10 +23,7 @@ def test_outfit_questions_in_every_language(text: str) -> None:
     ("co do tego pasuje?", "Cloud Knit Sweater"),
 ])
 async def test_what_goes_with_it_pairs_the_shown_product(open_service, question: str, lead: str) -> None:  # type: ignore[no-untyped-def]
-    async with open_service(ScriptedBackend(mode="down")) as service:
-        session = Session("outfit-it")
-        shown = await service.ask(session, "a white sweater")
-        paired = await service.ask(session, question)
+    shown, paired = await converse(open_service, "outfit-it", "a white sweater", question)
     assert shown.products[0].name == "Cloud Knit Sweater"
     assert lead in paired.reply
     assert paired.products and all(p.product_type != "Sweater" for p in paired.products)
@@ -35,9 +31,6 @@ async def test_what_goes_with_it_pairs_the_shown_product(open_service, question:
 
 
 async def test_a_message_that_names_a_kind_is_no_outfit_of_the_shown_one(open_service) -> None:  # type: ignore[no-untyped-def]
-    async with open_service(ScriptedBackend(mode="down")) as service:
-        session = Session("outfit-kind")
-        await service.ask(session, "a white sweater")
-        asked = await service.ask(session, "a skirt that goes with a red top")
+    _, asked = await converse(open_service, "outfit-kind", "a white sweater", "a skirt that goes with a red top")
     assert "Cloud Knit Sweater" not in asked.reply
     assert asked.products and all(p.product_type == "Skirt" for p in asked.products)

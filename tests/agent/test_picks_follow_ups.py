@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from agent.llm.scripted import ScriptedBackend
-from agent.turn import Session
 from catalog.models import Recommendation
+from tests.agent.conversation import converse
 from tests.agent.fakes import FakeCatalog
 
 PICKS = ["0100000009", "0100000007", "0100000010", "0100000006", "0100000008", "0100000012", "0100000003"]
@@ -27,12 +26,9 @@ class PicksCatalog(FakeCatalog):
 
 
 async def test_cheaper_ones_after_popular_items_are_cheaper_best_sellers(open_service, catalog) -> None:  # type: ignore[no-untyped-def]
-    async with open_service(ScriptedBackend(mode="down")) as service:
-        session = Session("popular-cheaper")
-        popular = await service.ask(session, "what's popular?")
-        cheaper = await service.ask(session, "cheaper ones")
-        blue = await service.ask(session, "in blue")
-    cap = min(p.price for p in popular.products)
+    popular, cheaper, blue = await converse(open_service, "popular-cheaper", "what's popular?", "cheaper ones",
+                                            "in blue")
+    cap = min(p.price or 0.0 for p in popular.products)
     order = [a.article_id for a, _ in await catalog.popular(k=50)]
     below = [i for i in order if catalog.by_id[i].price < cap]
     assert [c["tool"] for c in cheaper.tool_calls] == ["recommend_for_me"]
@@ -43,23 +39,17 @@ async def test_cheaper_ones_after_popular_items_are_cheaper_best_sellers(open_se
 
 
 async def test_cheaper_ones_after_personal_picks_are_cheaper_picks(open_service) -> None:  # type: ignore[no-untyped-def]
-    async with open_service(ScriptedBackend(mode="down"), PicksCatalog()) as service:
-        session = Session("picks-cheaper", customer_id="cust-b")
-        picks = await service.ask(session, "recommend something for me")
-        cheaper = await service.ask(session, "cheaper ones")
-        blue = await service.ask(session, "in blue")
+    picks, cheaper, blue = await converse(open_service, "picks-cheaper", "recommend something for me", "cheaper ones",
+                                          "in blue", customer_id="cust-b", catalog=PicksCatalog())
     assert [p.article_id for p in picks.products] == PICKS[:5]
     assert [c["tool"] for c in cheaper.tool_calls] == ["recommend_for_me"]
     assert [p.article_id for p in cheaper.products] == ["0100000012", "0100000003"]
     assert [p.article_id for p in blue.products] == ["0100000012"]
 
 
-async def test_a_linked_shopper_who_asked_for_popular_items_gets_cheaper_popular_ones(open_service,  # type: ignore[no-untyped-def]
-                                                                                       catalog) -> None:
-    async with open_service(ScriptedBackend(mode="down"), PicksCatalog()) as service:
-        session = Session("popular-linked", customer_id="cust-b")
-        await service.ask(session, "best sellers")
-        cheaper = await service.ask(session, "cheaper ones")
+async def test_a_linked_shopper_who_asked_for_popular_items_gets_cheaper_popular_ones(open_service) -> None:  # type: ignore[no-untyped-def]
+    _, cheaper = await converse(open_service, "popular-linked", "best sellers", "cheaper ones", customer_id="cust-b",
+                                catalog=PicksCatalog())
     assert cheaper.products and not {p.article_id for p in cheaper.products} & set(PICKS[:5])
     assert all(p.price is not None and p.price < 19.99 for p in cheaper.products)
     assert "bought before" not in " ".join(str(c.get("observation")) for c in cheaper.tool_calls)

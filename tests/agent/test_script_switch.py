@@ -12,9 +12,8 @@ import numpy as np
 import pytest
 
 from agent.language import LanguageDetector
-from agent.llm.scripted import ScriptedBackend
-from agent.turn import Session
 from agent.vocabulary import VocabularyMapper
+from tests.agent.conversation import converse
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +68,7 @@ async def test_a_latin_word_in_a_chinese_message_is_embedded_for_no_kind() -> No
 
 
 async def test_best_sellers_for_kids_after_a_chinese_turn_is_english_and_names_no_kind(open_service) -> None:  # type: ignore[no-untyped-def]
-    async with open_service(ScriptedBackend(mode="down")) as service:
-        session = Session("script-switch")
-        first = await service.ask(session, "红色连衣裙")
-        then = await service.ask(session, "best sellers for kids")
+    first, then = await converse(open_service, "script-switch", "红色连衣裙", "best sellers for kids")
     assert first.language == "zh"
     assert then.language == "en"
     assert all(p.product_type != "Top" or p.index_group == "Kids" for p in then.products)
