@@ -84,6 +84,11 @@ class ShoppingService:
         self.turns = 0
         self.failures = 0
 
+    async def warm_up(self) -> None:
+        """Embed the catalog's vocabulary now, which the first message in another language than English would
+        otherwise wait for (the bot's start-up warm-up calls this)."""
+        await asyncio.to_thread(self.vocab.embed_values)
+
     @property
     def backend_name(self) -> str:
         return str(getattr(self.backend, "name", "none"))

@@ -144,6 +144,7 @@ async def main() -> int:
     rows = []
     async with open_agent(settings, backend) as service:
         await service.ask(Session("warm-up"), "warm up the search")  # embedder and caches, not timed
+        await service.warm_up()  # the vocabulary's vectors, as the bot's start-up warm-up does
         for session, text in SCRIPT[: args.turns]:
             start = time.monotonic()
             first_products = first_prose = None

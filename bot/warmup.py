@@ -14,7 +14,9 @@ started in ``post_init``, so polling or the webhook start at once, through publi
    the agent factory already began);
 3. one real turn on a private session (``agent.ask``), then ``agent.reset`` of that session:
    the language detector, the text embedder, the search index and the model's prompt cache;
-4. one photo search with a small generated image, when article images are indexed: the image embedder.
+4. the catalog's vocabulary embedded (``agent.warm_up``), which the first message in another language than
+   English would otherwise wait for;
+5. one photo search with a small generated image, when article images are indexed: the image embedder.
 
 A turn that arrives meanwhile waits for the warm-up, within its own time budget
 (``[agent] turn_timeout_s``), before it starts; the typing indicator shows while it waits.
@@ -111,6 +113,9 @@ class WarmUp:
             await self._step("chat model loaded", start())
         if agent is not None and health.status != "down":  # an empty index: a quiet search that finds nothing
             await self._step("first turn", self._turn(agent))
+        warm_vocabulary = getattr(agent, "warm_up", None)
+        if callable(warm_vocabulary):
+            await self._step("vocabulary embedded", warm_vocabulary())
         search_photo = getattr(catalog, "search_photo", None)
         if callable(search_photo) and health.ok and await _images_indexed(catalog):
             await self._step("photo search", search_photo(await asyncio.to_thread(_sample_photo), k=1))

@@ -8,6 +8,8 @@ being unsure of the English: 0.27), and the embedder then mapped "best" onto the
 
 from __future__ import annotations
 
+import asyncio
+
 import numpy as np
 import pytest
 
@@ -74,3 +76,22 @@ async def test_best_sellers_for_kids_after_a_chinese_turn_is_english_and_names_n
     assert all(p.product_type != "Top" or p.index_group == "Kids" for p in then.products)
     popular = [c for c in then.tool_calls if c.get("tool") == "recommend_for_me"]
     assert popular and "product_type" not in popular[0]["args"]
+
+
+class CountingEmbedder(TableEmbedder):
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.batches.append(list(texts))
+        return super().embed(texts)
+
+
+async def test_the_vocabulary_embedded_ahead_leaves_a_first_spanish_message_only_its_own_words() -> None:
+    embedder = CountingEmbedder()
+    vocab = VocabularyMapper({"product_type": ["Top", "Dress"], "colour": ["Red", "Black"]}, embedder=embedder)
+    await asyncio.to_thread(vocab.embed_values)
+    assert sorted(map(sorted, embedder.batches)) == [["Black", "Red"], ["Dress", "Top"]]
+    embedder.batches.clear()
+    assert await vocab.find("product_type", "best sellers", "es") == "Top"  # a word the tables lack: embedded
+    assert embedder.batches == [["best", "sellers"], ["best sellers"]]  # its words and phrase: the values were ready

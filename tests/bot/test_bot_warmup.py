@@ -38,6 +38,10 @@ class ModelService(FakeShoppingService):
     def __init__(self, catalog: FakeCatalog, backend: SlowLoadingModel) -> None:
         super().__init__(catalog)
         self.backend = backend
+        self.vocabulary_warmed = False
+
+    async def warm_up(self) -> None:
+        self.vocabulary_warmed = True
 
     async def stream(self, session: Session, text: str | None, photo: bytes | None = None) -> AsyncIterator[TurnEvent]:
         self.seen.append((session, text or "", photo))
@@ -62,6 +66,7 @@ async def test_the_first_turn_waits_for_the_warm_up(tmp_path: Path, caplog: pyte
             assert not model.loaded  # polling and commands did not wait for the warm-up
             answer = await api.wait_for("sendMessage", chat_id=801, wait_s=15)
             assert answer.text == "the model says: try the black one"
+            assert service.vocabulary_warmed  # the agent's own warm-up (its vocabulary's vectors) ran too
             assert help_reply.at < answer.at
             warm_session: Any = service.seen[0][0]
             assert warm_session.session_id not in {s.session_id for s, _, _ in service.seen[1:]}
