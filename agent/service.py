@@ -20,7 +20,6 @@ import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from agent.context import AgentContext, LLMBudget, TurnRecord
@@ -29,7 +28,16 @@ from agent.language import LanguageDetector
 from agent.prompts import Replies
 from agent.scope import name_words
 from agent.text_input import is_blank
-from agent.turn import CHANNELS, ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent, TurnResult
+from agent.turn import (
+    CHANNELS,
+    FailedTurn,
+    ProductsReady,
+    ReplyDelta,
+    Session,
+    TurnDone,
+    TurnEvent,
+    TurnResult,
+)
 from agent.vocabulary import VocabularyMapper
 from reclmms.errors import StoreError, describe_error
 
@@ -42,16 +50,6 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 2000
 _DONE = object()
-
-
-@dataclass(slots=True)
-class FailedTurn(TurnResult):
-    """The result of a turn that failed inside the graph, a fault of the program (logged with its traceback):
-    ``reply`` is the shopper's apology, ``error`` what failed ("RuntimeError: boom") and ``error_type`` its kind
-    ("RuntimeError"), for the operator."""
-
-    error: str = ""
-    error_type: str = ""
 
 
 class ShoppingService:

@@ -55,6 +55,16 @@ class TurnResult:
         }
 
 
+@dataclass(slots=True)
+class FailedTurn(TurnResult):
+    """The result of a turn that failed inside the graph, a fault of the program (logged with its traceback):
+    ``reply`` is the shopper's apology, ``error`` what failed ("RuntimeError: boom") and ``error_type`` its kind
+    ("RuntimeError"), for the operator."""
+
+    error: str = ""
+    error_type: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class ProductsReady:
     products: list[Article]

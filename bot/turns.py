@@ -24,8 +24,7 @@ from telegram import Bot
 from telegram.constants import ChatAction
 from telegram.error import InvalidToken, TelegramError
 
-from agent.service import FailedTurn
-from agent.turn import ProductsReady, ReplyDelta, Session, TurnDone, TurnResult
+from agent.turn import FailedTurn, ProductsReady, ReplyDelta, Session, TurnDone, TurnResult
 from bot.i18n import t
 from bot.rendering import esc
 from bot.retrying import lost, why_lost

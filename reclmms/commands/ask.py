@@ -140,8 +140,7 @@ async def _forget(agent, session_id: str, *, failed: bool) -> None:  # type: ign
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     from agent.render import product_lines
-    from agent.service import FailedTurn
-    from agent.turn import Session
+    from agent.turn import FailedTurn, Session
     from reclmms.app import open_services
     from reclmms.cli import require_catalog, require_store
     from reclmms.commands.search import read_photo

@@ -15,8 +15,8 @@ from langgraph.checkpoint.memory import InMemorySaver
 from agent.factory import build_shopping_service
 from agent.llm.scripted import ScriptedBackend
 from agent.prompts import Replies
-from agent.service import FailedTurn, ShoppingService
-from agent.turn import ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent
+from agent.service import ShoppingService
+from agent.turn import FailedTurn, ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent
 from reclmms.errors import StoreError
 from tests.agent.conftest import make_settings
 from tests.agent.fakes import FakeCatalog

@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 
 from agent.prompts import Replies
-from agent.service import FailedTurn
-from agent.turn import ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent
+from agent.turn import FailedTurn, ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent
 from bot.application import build_application, running
 from bot.fake_api import FakeBotApi
 from bot.i18n import t
