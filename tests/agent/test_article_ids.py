@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from agent.grounding import Grounding
 from agent.intents import find_article_ids
 from agent.llm.scripted import ScriptedBackend
 from agent.prompts import Replies
@@ -81,6 +82,9 @@ async def test_an_unknown_id_says_so_in_the_shoppers_language(open_service, cata
     assert like.products == [] and like.reply == en.reply
     assert de.language == "de" and de.reply == replies.get("de", "no_article", k=MISSING)
     assert not [c for c in catalog.calls if c[0] in ("search_text", "similar_to")]
+    for language in replies.languages:
+        # the number is not said back: an id in the prose that no tool returned is an ungrounded mention
+        assert Grounding({}).violations(replies.get(language, "no_article", k=MISSING)) == 0
 
 
 async def test_several_ids_show_each_up_to_the_card_limit(open_service) -> None:  # type: ignore[no-untyped-def]
@@ -148,4 +152,4 @@ async def test_ids_on_the_real_catalog(demo_catalog, tmp_path) -> None:  # type:
     assert like.tool_calls[0]["tool"] == "find_similar" and like.tool_calls[0]["args"]["article_id"] == target.article_id
     assert like.products and target.article_id not in [p.article_id for p in like.products]
     assert cheaper.tool_calls[0]["args"].get("article_id") == target.article_id  # the look-alikes' source
-    assert gone.products == [] and missing in gone.reply
+    assert gone.products == [] and gone.intent == "no_article" and missing not in gone.reply  # not said back
