@@ -6,7 +6,9 @@ answers); "what kind of product is it?" the kind. The answer is built from the a
 details_price, details_colour, details_kind, details_material), so it holds when the model is slow or down.
 "What sizes?", "¿qué tallas hay?", "有什么尺码？" ask for the sizes, which the catalog does not have: details_sizes says
 so and sends the shopper to the product page, in place of the model's words (``reply.respond``), which could only
-guess them. A question about another detail the catalog lacks (stock) gets none of these: the plain "details" reply.
+guess them. A question about several products by position ("how much are the first and the second?") gets the answer
+for each, in the order named (``detail_answers``). A question about another detail the catalog lacks (stock) gets
+none of these: the plain "details" reply.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from catalog.money import format_price
 _ASKS = {
     "price": (
         r"how much|price[sd]?|costs?|pricey|expensive|cheap|cuánto (?:cuesta|vale|es)|cuanto (?:cuesta|vale)|precio|"
-        r"cuesta|combien|prix|coûte|coute|kostet|preis\w*|wie ?viel|сколько стоит|стоит|цен\w*|стоимость|почём|почем|"
-        r"quanto (?:costa|custa|é)|prezzo|costa|preço|preco|custa|hoeveel|prijs|kost|vad kostar|kostar|pris\w*|"
-        r"ne kadar|fiyat\w*|kaç para|ile kosztuje|kosztuje|cena|cenę|ceny",
+        r"cuesta|cuestan|valen|combien|prix|coûtent|coutent|coûte|coute|kostet|kosten|preis\w*|wie ?viel|"
+        r"сколько стоит|стоит|стоят|цен\w*|стоимость|почём|почем|quanto (?:costa|custa|é)|prezzo|costano|costa|"
+        r"preço|preco|custam|custa|hoeveel|prijs|kost|vad kostar|kostar|pris\w*|ne kadar|fiyat\w*|kaç para|"
+        r"ile kosztuje|kosztują|kosztuje|cena|cenę|ceny",
         r"多少钱|价格|价钱|几块|多少元|いくら|値段|価格|얼마|가격|कितने का|कितने की|कीमत|दाम|سعر|بكم|ثمن|كم يكلف",
     ),
     "sizes": (
@@ -51,6 +54,8 @@ _ASKS = {
         r"什么类型|什么类别|哪一类|是什么|種類|何ですか|종류|무엇인가요|किस प्रकार|किस तरह|نوع",
     ),
 }
+# Languages whose sentences follow one another with no space ("…です。…です。").
+_UNSPACED = ("zh", "ja")
 _PATTERNS = {
     detail: re.compile(rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])|{anywhere}", re.IGNORECASE)
     for detail, (words, anywhere) in _ASKS.items()
@@ -95,3 +100,13 @@ def detail_answer(article: Article, text: str, language: str, replies: Replies,
         return terms.finish(replies.get(language, "details_kind", name=article.name,
                                         kind=_kind(article, language, terms)), language)
     return ""
+
+
+def detail_answers(articles: list[Article], text: str, language: str, replies: Replies,
+                   terms: CatalogTerms | None = None) -> str:
+    """``detail_answer`` for each of ``articles``, in order ("Baggy jeans costs 31.99. Mom jeans costs 19.99."); ""
+    when the record of any of them lacks the detail asked for."""
+    answers = [detail_answer(article, text, language, replies, terms) for article in articles]
+    if not articles or not all(answers):
+        return ""
+    return ("" if language in _UNSPACED else " ").join(answers)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from agent.ordinals import find_positions
+
 # Words of such a question besides the refinement words (``agent/refinement_words.py``): a message with another word
 # of its own ("how much are the linen shirts?") asks about something else.
 QUESTION_WORDS = frozenset("""
@@ -34,3 +36,12 @@ def asks_about_it(text: str, own_words: list[str]) -> bool:
     if re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", text):
         return len(text.strip()) <= 12
     return len(own_words) <= MAX_WORDS and all(word in QUESTION_WORDS or asked_detail(word) == "sizes" for word in own_words)
+
+
+def detail_positions(text: str) -> list[int]:
+    """The positions a question about a detail of several shown products names, in order ("how much are the first
+    and the second?", "第一个和第二个多少钱？" -> [0, 1]); [] for a question about one product or about no detail."""
+    from agent.asked_detail import asked_detail  # it imports the tools, which import the intents
+
+    positions = find_positions(text) if asked_detail(text) else []
+    return positions if len(positions) > 1 else []

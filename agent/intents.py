@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.detail_questions import asks_about_it
+from agent.detail_questions import asks_about_it, detail_positions
+from agent.ordinals import find_ordinal, find_positions
 from agent.popular_requests import asks_for_popular
 from agent.prices import CURRENCY_WORDS, price_bounds
 from agent.question_words import ASKS, OTHER_COLOURS, is_small_talk
@@ -163,36 +164,6 @@ _FOREIGN_CUSTOMER = re.compile(
     r"别人的|其他(客户|用户|顾客)|客户\s*[0-9a-f]{6,}|用户\s*[0-9a-f]{6,})",
     _F,
 )
-_ORDINALS: dict[str, int] = {
-    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
-    "fifth": 4, "5th": 4, "sixth": 5, "seventh": 6, "eighth": 7, "ninth": 8, "tenth": 9, "last": -1,
-    "primero": 0, "primera": 0, "segundo": 1, "segunda": 1, "tercero": 2, "tercera": 2, "último": -1,
-    "premier": 0, "première": 0, "deuxième": 1, "troisième": 2, "dernier": -1, "dernière": -1,
-    "erste": 0, "ersten": 0, "zweite": 1, "zweiten": 1, "dritte": 2, "dritten": 2, "letzte": -1,
-    "primeiro": 0, "primeira": 0, "terceiro": 2, "terceira": 2, "última": -1,
-    "primo": 0, "prima": 0, "secondo": 1, "seconda": 1, "terzo": 2, "terza": 2, "ultimo": -1, "ultima": -1,
-    "eerste": 0, "tweede": 1, "derde": 2, "laatste": -1, "första": 0, "andra": 1, "tredje": 2, "sista": -1,
-}
-_ORDINAL_RU = re.compile(r"(?<!\w)(перв|втор|трет|последн)(ый|ая|ое|ую|ой|ий|ья|ье|ью|ее|яя|юю)(?!\w)"
-                         r"(?!\s+(раз|день|дня|год|года|месяц|неделю|недели|час|этаж|класс))", _F)
-_RU_STEMS = {"перв": 0, "втор": 1, "трет": 2, "последн": -1}
-_ZH_NUM = {"一": 0, "二": 1, "两": 1, "三": 2, "四": 3, "五": 4, "六": 5, "七": 6, "八": 7, "九": 8, "十": 9}
-_ORD = "|".join([*sorted(_ORDINALS, key=len, reverse=True), r"\d{1,2}(?:st|nd|rd|th)"])  # "the 9th one"
-_ORDINAL_WORD = re.compile(
-    rf"\b(?:the|el|la|le|das|den|der|die|o|il|lo|de|het|det|beim|vom|zum|del|al|du|au|do|dal|della|pelo)"
-    rf"\s+({_ORD})\b"
-    r"(?!\s+(?:time|place|month|week|year|season|night|day|century|birthday|anniversary|floor|street|of\b|"
-    r"vez|fois|volta))"
-    rf"|\b({_ORD})\s+(?:one|item|product|option|look|pick|dress|article)s?\b"
-    r"|\b(?:a|da|na|pela)\s+(primeira|segunda|terceira|última)\b(?!\s+vez)",  # Portuguese "a segunda" (Italian "a prima vista" is none)
-    _F,
-)
-_ORDINAL_NUM = re.compile(r"(?:#|\bnumber\s*|\bno\.?\s*|\bitem\s*|\boption\s*)(\d{1,2})\b", _F)
-_ORDINAL_ZH = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(个|件|款|条|双|项)?")
-_ORDINAL_ZH_LAST = re.compile(r"最后一(个|件|款)")
-# Japanese "2番目", "2つ目", Korean "두 번째", "2번째"
-_ORDINAL_JA_KO = re.compile(r"(\d{1,2}|[一二三四五])\s*(?:番目|つ目)|(\d{1,2}|첫|두|세|네|다섯)\s*번째")
-_JA_KO_NUM = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "첫": 0, "두": 1, "세": 2, "네": 3, "다섯": 4}
 
 
 # A catalog article id: 10 digits (H&M's, with the leading 0 the cards print) or the 9 of the integer form.
@@ -286,46 +257,6 @@ _ABOUT_SHOWN = re.compile(
 )
 
 
-def find_positions(text: str) -> list[int]:
-    """Every position ``text`` names, in order, each once ("the first and the second" -> [0, 1])."""
-    found: list[tuple[int, int]] = []
-    for m in _ORDINAL_ZH.finditer(text):
-        raw = m.group(1)
-        found.append((m.start(), int(raw) - 1 if raw.isdigit() else _ZH_NUM[raw]))
-    for m in _ORDINAL_NUM.finditer(text):
-        if int(m.group(1)) > 0:
-            found.append((m.start(), int(m.group(1)) - 1))
-    for m in _ORDINAL_WORD.finditer(text):
-        word = (m.group(1) or m.group(2) or m.group(3)).lower()
-        found.append((m.start(), _ORDINALS[word] if word in _ORDINALS else max(0, int(word[:-2]) - 1)))
-    return list(dict.fromkeys(position for _, position in sorted(found)))
-
-
-def find_ordinal(text: str) -> int | None:
-    """0-based position named in ``text`` ("the second one", "#2", "第二个"); -1 for "last"."""
-    m = _ORDINAL_ZH.search(text)
-    if m:
-        raw = m.group(1)
-        return int(raw) - 1 if raw.isdigit() else _ZH_NUM[raw]
-    if _ORDINAL_ZH_LAST.search(text):
-        return -1
-    m = _ORDINAL_JA_KO.search(text)
-    if m:
-        raw = m.group(1) or m.group(2)
-        return int(raw) - 1 if raw.isdigit() and int(raw) > 0 else _JA_KO_NUM.get(raw)
-    m = _ORDINAL_NUM.search(text)
-    if m and int(m.group(1)) > 0:  # "number 0" names no position
-        return int(m.group(1)) - 1
-    m = _ORDINAL_RU.search(text)
-    if m:
-        return _RU_STEMS[m.group(1).lower()]
-    m = _ORDINAL_WORD.search(text)
-    if m:
-        word = (m.group(1) or m.group(2) or m.group(3)).lower()
-        return _ORDINALS[word] if word in _ORDINALS else max(0, int(word[:-2]) - 1)
-    return None
-
-
 def own_words(text: str) -> list[str]:
     """The words of ``text`` (lower case) that are not refinement words, digits or single letters: what
     may name a product ("cardigan" in "cardigan in beige"). Colours are left to the caller, which knows the
@@ -387,8 +318,8 @@ def classify(
                                                       or ASKS.search(text)):
         c.intent = "details"  # "what material is the third one?", "¿de qué material es el tercero?"
         c.other_colours = bool(OTHER_COLOURS.search(text) or has_colour and ASKS.search(text))
-        if _COMPARE.search(text):
-            c.positions = find_positions(text)
+        # "compare the first and the second", "how much are the first and the second?": each product named
+        c.positions = find_positions(text) if _COMPARE.search(text) else detail_positions(text)
     elif has_shown and not new_item and c.ordinal is None and _CHEAPEST.search(text):
         c.intent, c.cheapest = "details", True
     elif has_shown and c.ordinal is None and not (has_type or has_colour or c.cheaper or c.more or c.max_price) \

@@ -20,8 +20,9 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.asked_detail import asked_detail, detail_answer
+from agent.asked_detail import asked_detail, detail_answer, detail_answers
 from agent.context import AgentContext
+from agent.detail_questions import detail_positions
 from agent.garments import english_kind
 from agent.grounding import Grounding, SentenceFilter, turn_words
 from agent.kind_words import KindCheck
@@ -116,6 +117,8 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
     if kind == "details" and n == 1:
         product = ctx.record.products[0]
         return detail_answer(product, text, language, r) or r.get(language, "details", name=product.name)
+    if kind == "details" and detail_positions(text) and (answers := detail_answers(ctx.record.products, text, language, r)):
+        return answers  # "how much are the first and the second?": each one's price, in the order named
     if output.extra.get("relaxed"):
         return r.get(language, "relaxed", n=n)
     return r.get(language, {"similar": "similar", "refine": "refine"}.get(intent, "found"), n=n)
