@@ -61,23 +61,29 @@ def run_unchanged(data: Path, broken: Path, *args: str, stdin: str = "") -> str:
     return one_line(rc, err)
 
 
-CATALOG_CASES: list[tuple[str, Callable[[Path], None], str, list[str]]] = [
-    ("text", lambda p: not_a_database(p, "text"), NOT_A_DB, ["stats"]),
-    ("random bytes", lambda p: not_a_database(p, "random"), NOT_A_DB, ["search", "shirt"]),
-    ("random bytes", lambda p: not_a_database(p, "random"), NOT_A_DB, ["link-code", CUSTOMER]),
-    ("garbage pages", garbage_pages, DAMAGED, ["recommend", "--customer", CUSTOMER]),
-    ("garbage pages", garbage_pages, DAMAGED, ["chat"]),
-    ("truncated", truncated, DAMAGED, ["ask", "hello"]),
+# (label, store file, damage, problem, command): each store file damaged, each command says so in one line
+STORE_CASES: list[tuple[str, str, Callable[[Path], None], str, list[str]]] = [
+    ("text", "reclmms.sqlite3", lambda p: not_a_database(p, "text"), NOT_A_DB, ["stats"]),
+    ("random bytes", "reclmms.sqlite3", lambda p: not_a_database(p, "random"), NOT_A_DB, ["search", "shirt"]),
+    ("random bytes", "reclmms.sqlite3", lambda p: not_a_database(p, "random"), NOT_A_DB, ["link-code", CUSTOMER]),
+    ("garbage pages", "reclmms.sqlite3", garbage_pages, DAMAGED, ["recommend", "--customer", CUSTOMER]),
+    ("garbage pages", "reclmms.sqlite3", garbage_pages, DAMAGED, ["chat"]),
+    ("truncated", "reclmms.sqlite3", truncated, DAMAGED, ["ask", "hello"]),
+    ("folder", "conversations.sqlite3", a_folder, "is a folder, not a SQLite database", ["ask", "hi"]),
+    ("text", "conversations.sqlite3", lambda p: not_a_database(p, "text"), NOT_A_DB, ["chat"]),
+    ("garbage pages", "conversations.sqlite3", garbage_pages, DAMAGED, ["stats", "--health"]),
+    ("garbage pages", "conversations.sqlite3", garbage_pages, DAMAGED, ["ask", "--session", "kept", "hi"]),
 ]
+REMEDIES = {"reclmms.sqlite3": CATALOG_REMEDY, "conversations.sqlite3": CHECKPOINTS_REMEDY}
 
 
-@pytest.mark.parametrize(("damage", "problem", "args"), [(c[1], c[2], c[3]) for c in CATALOG_CASES],
-                         ids=[f"{c[0]}-{c[3][0]}" for c in CATALOG_CASES])
-def test_a_broken_catalog_store_is_one_line(data: Path, damage: Callable[[Path], None], problem: str,
-                                             args: list[str]) -> None:
-    path = data / "reclmms.sqlite3"
+@pytest.mark.parametrize(("name", "damage", "problem", "args"), [c[1:] for c in STORE_CASES],
+                         ids=[f"{c[1].split('.')[0]}-{c[0]}-{c[4][0]}" for c in STORE_CASES])
+def test_a_broken_store_file_is_one_line(data: Path, name: str, damage: Callable[[Path], None], problem: str,
+                                         args: list[str]) -> None:
+    path = data / name
     damage(path)
-    assert run_unchanged(data, path, *args, stdin="hello\n") == f"error: {path} {problem}: {CATALOG_REMEDY}"
+    assert run_unchanged(data, path, *args, stdin="hello\n") == f"error: {path} {problem}: {REMEDIES[name]}"
 
 
 def test_damage_found_in_the_middle_of_a_command_names_its_file(data: Path) -> None:
@@ -98,23 +104,6 @@ def test_a_conversation_damaged_where_the_turn_reads_it_is_one_line(data: Path, 
     garble_last_leaf(path, "checkpoints")
     line = run_unchanged(data, path, "ask", "--session", "kept", "a red shirt", *output)
     assert line == f"error: {path} {DAMAGED}: {CHECKPOINTS_REMEDY}"
-
-
-CHECKPOINT_CASES: list[tuple[str, Callable[[Path], None], str, list[str]]] = [
-    ("folder", a_folder, "is a folder, not a SQLite database", ["ask", "hi"]),
-    ("text", lambda p: not_a_database(p, "text"), NOT_A_DB, ["chat"]),
-    ("garbage pages", garbage_pages, DAMAGED, ["stats", "--health"]),
-    ("garbage pages", garbage_pages, DAMAGED, ["ask", "--session", "kept", "hi"]),
-]
-
-
-@pytest.mark.parametrize(("damage", "problem", "args"), [(c[1], c[2], c[3]) for c in CHECKPOINT_CASES],
-                         ids=[f"{c[0]}-{c[3][0]}" for c in CHECKPOINT_CASES])
-def test_a_broken_conversation_store_is_one_line(data: Path, damage: Callable[[Path], None], problem: str,
-                                                  args: list[str]) -> None:
-    path = data / "conversations.sqlite3"
-    damage(path)
-    assert run_unchanged(data, path, *args, stdin="hello\n") == f"error: {path} {problem}: {CHECKPOINTS_REMEDY}"
 
 
 @pytest.mark.parametrize("how", ["folder", "link to nowhere", "too short"])
