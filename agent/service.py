@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import sqlite3
 import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
@@ -208,12 +207,9 @@ class ShoppingService:
     def _damaged_store(self, exc: BaseException) -> StoreError | None:
         """The one-line error naming the store file (the conversations', or the catalog's) that ``exc`` found
         damaged or not a database, when ``PRAGMA quick_check`` finds which one; None for any other failure."""
-        from catalog.db import CATALOG_REMEDY, CHECKPOINTS_REMEDY, damaged_error, find_damaged
+        from catalog.db import damaged_store
 
-        if not isinstance(exc, sqlite3.DatabaseError) or damaged_error(self.settings.checkpoints_path, exc) is None:
-            return None
-        return find_damaged([(self.settings.checkpoints_path, CHECKPOINTS_REMEDY),
-                             (self.settings.sqlite_path, CATALOG_REMEDY)])
+        return damaged_store(self.settings.sqlite_path, self.settings.checkpoints_path, exc, conversations_first=True)
 
     @contextlib.asynccontextmanager
     async def _lock(self, session_id: str) -> AsyncIterator[None]:

@@ -274,3 +274,15 @@ class Database:
                     await self.conn.rollback()
                 raise full from None
         return len(migrations)
+
+
+def damaged_store(catalog: Path, conversations: Path, exc: BaseException, *,
+                  conversations_first: bool = False) -> StoreError | None:
+    """For a SQLite error that says a database is damaged or not a database, raised in the middle of a command
+    or turn (where it does not say which file): the one-line error naming the catalog's store or the
+    conversations' that ``find_damaged`` finds damaged, checked in that order (the conversations' first with
+    ``conversations_first``); None for any other error, or when neither check finds the damage."""
+    if not isinstance(exc, sqlite3.DatabaseError) or damaged_error(catalog, exc) is None:
+        return None
+    files = [(catalog, CATALOG_REMEDY), (conversations, CHECKPOINTS_REMEDY)]
+    return find_damaged(files[::-1] if conversations_first else files)

@@ -129,11 +129,11 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
 def _damaged_store(settings: Settings | None, exc: sqlite3.DatabaseError) -> str | None:
     """One line for a SQLite database of the data dir found damaged in the middle of a command (a page that
     the open did not read), naming the file when a quick check finds it; None when ``exc`` is about no damage."""
-    from catalog.db import CATALOG_REMEDY, CHECKPOINTS_REMEDY, damaged_error, find_damaged
+    from catalog.db import damaged_error, damaged_store
 
     if settings is None or damaged_error(settings.sqlite_path, exc) is None:
         return None
-    found = find_damaged([(settings.sqlite_path, CATALOG_REMEDY), (settings.checkpoints_path, CHECKPOINTS_REMEDY)])
+    found = damaged_store(settings.sqlite_path, settings.checkpoints_path, exc)
     if found is not None:
         return str(found)
     return (f"a database in {settings.data_dir} is damaged ({exc}): `sqlite3 FILE 'PRAGMA integrity_check'` on "
