@@ -189,6 +189,7 @@ _LIKE_ARTICLE = re.compile(
 class Classification:
     intent: str | None = None
     ordinal: int | None = None  # 0-based index into the shown products; -1 = last
+    implied: bool = False  # no position named ("how much is it?"): ``ordinal`` is the product on show
     cheaper: bool = False
     more: bool = False  # "show me more": the same request, items not shown yet
     cheapest: bool = False  # "which one is the cheapest?": the lowest-priced of the shown products
@@ -324,7 +325,8 @@ def classify(
         c.intent, c.cheapest = "details", True
     elif has_shown and c.ordinal is None and not (has_type or has_colour or c.cheaper or c.more or c.max_price) \
             and asks_about_it(text, own_words(text)):  # "how much is it?", "what sizes?": the product on show
-        c.intent, c.ordinal, c.other_colours = "details", 0, bool(OTHER_COLOURS.search(text))
+        c.intent, c.ordinal, c.implied = "details", 0, True
+        c.other_colours = bool(OTHER_COLOURS.search(text))
     elif asks_for_popular(text) and c.max_price is None and c.min_price is None:
         # "what's popular?", "best sellers for men", "popular women's dresses", "was ist beliebt?": the store's
         # popular items, of the kind and colour named (``routing._plan``); with a price, a search

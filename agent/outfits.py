@@ -112,10 +112,10 @@ def interleave(groups: list[list[T]], k: int) -> list[T]:
 
 
 async def outfit_plan(ctx: AgentContext, text: str, ordinal: int | None, state: ConversationState,
-                  runtime: Runtime[AgentContext], *, names_kind: bool = False) -> dict[str, Any]:
+                  runtime: Runtime[AgentContext], *, names_kind: bool = False, focus: int = 0) -> dict[str, Any]:
     """"What goes with the second one?" (or "... my last purchase", the newest of a linked shopper's purchases,
-    or "what goes with it?", the shown product, the first of several, when the message names no kind of its own:
-    ``names_kind``): the kinds that complete an outfit with it (``outfits.complements``), searched in its index
+    or "what goes with it?", the shown product the conversation is about, ``focus``, when the message names no kind
+    of its own: ``names_kind``): the kinds that complete an outfit with it (``outfits.complements``), searched in its index
     group with ``search_catalog``, a few of each, as cards with a lead that names the product; {} when there is
     no such product or nothing goes with it, and the message is then routed as any other."""
     from agent.retrieval import invoke_tool, record_tool_call
@@ -123,7 +123,7 @@ async def outfit_plan(ctx: AgentContext, text: str, ordinal: int | None, state: 
     shown = state.get("shown") or []
     try:
         base = None
-        at = ordinal if ordinal is not None else None if names_kind or names_last_purchase(text) else 0
+        at = ordinal if ordinal is not None else None if names_kind or names_last_purchase(text) else focus
         if at is not None and shown:
             at = at if at >= 0 else len(shown) - 1
             if 0 <= at < len(shown):

@@ -20,6 +20,7 @@ from langchain.tools import ToolRuntime
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
+from agent.focus import focus_update
 from agent.state import ConversationState, compact, remember
 from agent.tools import TOOLS, ToolOutput
 from agent.tools._output import details_observation
@@ -149,8 +150,10 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
         ctx.record.products = products
         if products:
             update["grounded"] = remember(state.get("grounded"), products)
+            replaces = output.kind in _REPLACES_SHOWN or bool(output.extra.get("named"))
+            update.update(focus_update(name, args, [a.article_id for a in products], replaces))
             # products the shopper named by their ids are the ones "cheaper" and "the first one" then mean
-            if output.kind in _REPLACES_SHOWN or output.extra.get("named"):
+            if replaces:
                 update["shown"] = [compact(a) for a in products]
                 source = output.extra.get("source")
                 # with the filters the shown look-alikes match, so "cheaper" after "in blue" stays blue

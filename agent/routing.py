@@ -21,6 +21,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
+from agent.focus import focus_index
 from agent.garments import absent_type
 from agent.intents import (
     Classification,
@@ -30,6 +31,7 @@ from agent.intents import (
     wants_look_alikes,
     without_article_ids,
 )
+from agent.negation import said_no_to
 from agent.outfits import asks_what_goes_with, outfit_plan
 from agent.periods import find_period
 from agent.picks_refinement import picks_args
@@ -150,7 +152,7 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
         return _decided(ctx, "empty", {}, language)
 
     colour = await ctx.vocab.find("colour", text, language)
-    if colour and _negated(text, ctx.vocab.surface_forms("colour", colour)):
+    if colour and said_no_to(text, ctx.vocab.surface_forms("colour", colour)):
         colour = None  # "a dress but not black": no black filter (the search has no way to exclude one)
     ptype = await ctx.vocab.find("product_type", _TOP_N.sub(" ", text), language)  # "top 10 dresses": no Top
     group = ctx.vocab.find_in_text("index_group", text, language)
@@ -158,10 +160,13 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
     c = classify(text, has_shown=bool(shown), has_photo=bool(ctx.photo), has_type=bool(ptype), has_colour=bool(colour),
                  names_product=names_product)
     ctx.record.route = "rules"
+    if c.implied:  # "how much is it?" after "tell me about the second one": the second one
+        c.ordinal = focus_index(state)
     if c.foreign_customer:
         return _decided(ctx, "refused", {}, language)
     if asks_what_goes_with(text) and not ctx.photo:  # "what goes with the second one?", "... my last purchase"
-        outfit = await outfit_plan(ctx, text, c.ordinal, state, runtime, names_kind=bool(ptype))
+        outfit = await outfit_plan(ctx, text, c.ordinal, state, runtime, names_kind=bool(ptype),
+                                   focus=focus_index(state))
         if outfit:
             ctx.record.route = "outfit"
             return {**_decided(ctx, "search", outfit["plan"], language), "grounded": outfit["grounded"]}
@@ -220,22 +225,6 @@ async def speculate(plan: dict[str, Any], state: ConversationState, runtime: Run
 
     return await invoke_tool(plan["tool"], dict(plan["args"]), state, runtime,
                              max(1.0, float(runtime.context.settings.agent.turn_timeout_s) / 2))
-
-
-_NEGATION = (r"(?:not|no|without|except|but not|sin|pas|sans|nicht|kein\w*|ohne|не|без|кроме|non|senza|não|sem|niet|"
-             r"zonder|inte|utan)")
-
-
-def _negated(text: str, forms: set[str]) -> bool:
-    """Whether ``text`` says no to one of the words ``forms`` ("not black", "sin negro", "不要黑色")."""
-    low = text.lower()
-    for form in forms:
-        if re.search(r"[\u4e00-\u9fff]", form):
-            if re.search(rf"(?:不要|不是|除了|别要|非){re.escape(form)}", low):
-                return True
-        elif re.search(rf"(?<!\w){_NEGATION}\s+(?:(?:sea|es|is|be|ist|soit|est|sia|seja|in|en|in the colou?r)\s+)?{re.escape(form)}(?!\w)", low):
-            return True
-    return False
 
 
 def _product_words(ctx: AgentContext, text: str, colour: str | None) -> list[str]:
@@ -345,7 +334,8 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
           state: ConversationState) -> dict[str, Any]:
     k = ctx.max_products
     shown = state.get("shown") or []
-    position = None if c.ordinal is None else (c.ordinal + 1 if c.ordinal >= 0 else -1)
+    # no position named: the product the conversation is about (``focus``), else the first one
+    position = focus_index(state) + 1 if c.ordinal is None else (c.ordinal + 1 if c.ordinal >= 0 else -1)
     if intent in NO_TOOL_INTENTS:
         return {}
     if intent == "history":  # "what did I buy last month?": that month's purchases only
@@ -365,7 +355,7 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
         if len(ids) > 1:
             return {"tool": "article_details", "args": {"article_ids": ids}}
     if intent == "details":
-        return {"tool": "article_details", "args": {"position": position or 1}}
+        return {"tool": "article_details", "args": {"position": position}}
     if intent == "similar":
         args: dict[str, Any] = {"k": k, "colour": slots["colour"], "max_price": c.max_price}
         if ctx.photo:
@@ -373,7 +363,7 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
             args["product_type"] = slots["product_type"]  # "a dress like this": dresses, not the photo's kind
             args["cheaper"] = c.cheaper and c.max_price is None or None  # "like this but cheaper"
         else:
-            args["position"] = position or 1
+            args["position"] = position
             at = args["position"] - 1 if args["position"] > 0 else len(shown) - 1  # -1: the last one
             target = shown[at] if 0 <= at < len(shown) else None
             price = (target or {}).get("price")

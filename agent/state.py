@@ -21,6 +21,7 @@ class ConversationState(TypedDict, total=False):
     intent: str  # this turn's intent
     plan: dict[str, Any]  # this turn's tool call: {"tool": name, "args": {...}} or {}
     shown: list[dict[str, Any]]  # the products shown last, in order (compact dicts)
+    focus: str  # the article id of the shown product the last details turn was about ("it"), or ""
     shown_from: dict[str, Any]  # what produced ``shown``: {"tool", "source": article id or None, "filters"}
     last_search: dict[str, Any]  # {"query": str, "filters": {...}} of the last catalog search
     grounded: dict[str, str]  # article_id -> name for every article a tool returned
