@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.detail_questions import asks_about_it, detail_positions
+from agent.detail_questions import asks_about_it
 from agent.ordinals import find_ordinal, find_positions
 from agent.popular_requests import asks_for_popular
 from agent.prices import CURRENCY_WORDS, price_bounds
@@ -107,7 +107,10 @@ _SIMILAR = re.compile(
 )
 _DETAILS = re.compile(
     r"(tell me (more )?about|more (info|information|details)|details|describe|what is the|"
-    r"详情|详细|介绍一下|介绍|怎么样|más información|detalles|plus d'info|détails|mehr über|einzelheiten)",
+    r"详情|详细|介绍一下|介绍|怎么样|más información|detalles|plus d'info|détails|mehr über|einzelheiten|"
+    # "tell me about" in other languages: "háblame del primero y del segundo", "расскажи о первом"
+    r"h[áa]blame|cu[ée]ntame|erz[äa]hl|parle-moi|parlami|dimmi|fale-me|fala-me|conte-me|расскажи|opowiedz|"
+    r"vertel|ber[äa]tta|anlat|教えて|알려)",
     _F,
 )
 # "Cheaper" in the languages whose words need no special form (used by ``_CHEAPER`` and ``_COMPARATIVE``).
@@ -316,11 +319,11 @@ def classify(
     elif _SIMILAR.search(text) and (has_shown or c.ordinal is not None):
         c.intent = "similar"
     elif c.ordinal is not None and not c.cheaper and (_DETAILS.search(text) or _ABOUT_SHOWN.search(text) or words <= 5
-                                                      or ASKS.search(text)):
+                                                      or ASKS.search(text) or len(find_positions(text)) > 1):
         c.intent = "details"  # "what material is the third one?", "¿de qué material es el tercero?"
         c.other_colours = bool(OTHER_COLOURS.search(text) or has_colour and ASKS.search(text))
         # "compare the first and the second", "how much are the first and the second?": each product named
-        c.positions = find_positions(text) if _COMPARE.search(text) else detail_positions(text)
+        c.positions = positions if len(positions := find_positions(text)) > 1 else []
     elif has_shown and not new_item and c.ordinal is None and _CHEAPEST.search(text):
         c.intent, c.cheapest = "details", True
     elif has_shown and c.ordinal is None and not (has_type or has_colour or c.cheaper or c.more or c.max_price) \

@@ -1,7 +1,7 @@
 """A question about a detail of several shown products by position ("how much are the first and the second?", "the
 1st and 3rd", "el primero y el segundo", "第一个和第二个", "первый и второй") shows each product named, in that order,
 and answers the question for each from its catalog record, as "compare the first and the second" shows both; a
-question about one position is about that one only."""
+question about one position is about that one only. "Tell me about the first and the second" shows both too."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ from tests.agent.conversation import converse
     ("сколько стоят первый и второй?", [0, 1]),
     ("combien coûtent le premier et le deuxième ?", [0, 1]),
     ("1番目と2番目はいくら？", [0, 1]),
+    # no detail named: each product named is shown, as for a detail
+    ("tell me about the first and the second", [0, 1]),
+    ("show me the first and the third", [0, 2]),
+    ("háblame del primero y del segundo", [0, 1]),
+    ("расскажи о первом и втором", [0, 1]),
 ])
 def test_a_detail_question_names_every_position(text: str, positions: list[int]) -> None:
     c = classify(text, has_shown=True, has_photo=False, names_product=True)
@@ -32,8 +37,8 @@ def test_a_detail_question_names_every_position(text: str, positions: list[int])
 
 
 @pytest.mark.parametrize("text", ["how much is the second?", "what sizes does the first one come in?",
-                                  "tell me about the first and the second"])
-def test_one_position_or_no_detail_names_no_positions(text: str) -> None:
+                                  "tell me about the second one"])
+def test_one_position_names_no_positions(text: str) -> None:
     assert classify(text, has_shown=True, has_photo=False, names_product=True).positions == []
 
 
@@ -63,3 +68,13 @@ async def test_sizes_of_several_products(open_service) -> None:  # type: ignore[
     assert asked.reply == Replies().get("en", "details_sizes")
     assert [p.article_id for p in one.products] == [shown.products[1].article_id]
     assert one.reply == detail_answer(shown.products[1], "how much is the second?", "en", Replies())
+
+
+@pytest.mark.parametrize(("question", "picked"), [
+    ("tell me about the first and the third", [0, 2]),
+    ("háblame del primero y del segundo", [0, 1]),
+    ("расскажи о первом и втором", [0, 1]),
+])
+async def test_telling_about_several_shows_each_one(open_service, question: str, picked: list[int]) -> None:  # type: ignore[no-untyped-def]
+    shown, asked = await converse(open_service, "tell-several", "a red dress", question)
+    assert [p.article_id for p in asked.products] == [shown.products[p].article_id for p in picked]
