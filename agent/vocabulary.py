@@ -187,6 +187,21 @@ class VocabularyMapper:
             logger.warning("vocabulary embedding failed for %s=%r: %s", field, value, describe_error(exc))
             return None
 
+    async def map_values(self, values: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+        """``map_value`` for each field of ``values`` given (not None): the catalog's own values, and the values
+        that map onto none, as given (left out of any filter)."""
+        mapped: dict[str, str] = {}
+        dropped: dict[str, str] = {}
+        for field, value in values.items():
+            if value is None:
+                continue
+            found = await self.map_value(field, value)
+            if found:
+                mapped[field] = found
+            else:
+                dropped[field] = str(value)
+        return mapped, dropped
+
     def _nearest(self, field: str, value: str) -> str | None:
         import numpy as np
 

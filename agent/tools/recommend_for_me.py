@@ -130,16 +130,6 @@ async def _popular(ctx: AgentContext, k: int, why: str, *, asked: bool = False,
     return ToolOutput(articles=popular, kind="popular", extra=extra, observation=observation)
 
 
-async def _mapped(ctx: AgentContext, **values: str | None) -> dict[str, str]:
-    """The catalog's own values for the filters given (the vocabulary mapper's; unknown ones are left out)."""
-    out: dict[str, str] = {}
-    for field, value in values.items():
-        mapped = await ctx.vocab.map_value(field, value) if value else None
-        if mapped:
-            out[field] = mapped
-    return out
-
-
 @tool
 async def recommend_for_me(runtime: TurnRuntime, k: int = 5, product_type: str | None = None,
                            colour: str | None = None, index_group: str | None = None,
@@ -150,7 +140,9 @@ async def recommend_for_me(runtime: TurnRuntime, k: int = 5, product_type: str |
     either ("cheaper ones", "in blue" after them). popular: the popular items even for a linked account."""
     ctx = cast(AgentContext, runtime.context)
     k = max(1, min(int(k), 10))
-    filters: dict[str, Any] = await _mapped(ctx, product_type=product_type, colour=colour, index_group=index_group)
+    # the catalog's own values for the filters given (values it has none of are left out)
+    mapped, _ = await ctx.vocab.map_values({"product_type": product_type, "colour": colour, "index_group": index_group})
+    filters: dict[str, Any] = dict(mapped)
     if max_price is not None:
         filters["max_price"] = float(max_price)
     if popular or asks_for_popular((runtime.state or {}).get("text") or ""):  # "what's popular?": the same for all

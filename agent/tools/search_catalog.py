@@ -53,17 +53,9 @@ async def search_catalog(
     strict=true never loosens the filters when nothing matches them all; cheap=true shows the lowest-priced
     of the best matches first."""
     ctx = cast(AgentContext, runtime.context)
-    mapped: dict[str, str] = {}
-    dropped: dict[str, str] = {}
-    for key, value in (("product_type", product_type), ("colour", colour), ("index_group", index_group),
-                       ("section", section), ("garment_group", garment_group)):
-        if value is None:
-            continue
-        found = await ctx.vocab.map_value(key, value)
-        if found:
-            mapped[key] = found
-        else:
-            dropped[key] = str(value)
+    mapped, dropped = await ctx.vocab.map_values({"product_type": product_type, "colour": colour,
+                                                  "index_group": index_group, "section": section,
+                                                  "garment_group": garment_group})
     prices = {
         "min_price": float(min_price) if isinstance(min_price, int | float) and min_price >= 0 else None,
         "max_price": float(max_price) if isinstance(max_price, int | float) and max_price > 0 else None,

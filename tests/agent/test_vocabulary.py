@@ -81,6 +81,14 @@ def test_possessive_audience_words_map() -> None:
     assert mapper.find_in_text("index_group", "kids' shoes", "en") == "Baby/Children"
 
 
+async def test_several_values_map_and_the_unknown_ones_are_set_apart() -> None:
+    mapper = VocabularyMapper({"colour": ["Black", "Blue"], "product_type": ["Jacket", "Sneakers"],
+                               "index_group": ["Menswear"]})
+    mapped, dropped = await mapper.map_values({"colour": "black", "product_type": "jackets", "index_group": "moon",
+                                               "section": None})
+    assert mapped == {"colour": "Black", "product_type": "Jacket"}
+    assert dropped == {"index_group": "moon"}
+
 
 def test_russian_colour_and_garment_forms_map() -> None:
     mapper = VocabularyMapper({"colour": ["Black", "Green", "Blue"], "product_type": ["Jacket", "Sneakers"]})
