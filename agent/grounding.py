@@ -44,6 +44,10 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _PRICE = re.compile(r"(?<![\d.,])(\d{1,6})[.,](\d{2})(?![\d]|[.,]\d)")
 _CURRENCY = rf"(?:€|\$|£|¥|{CURRENCY_WORDS})"
+# A currency with a price ("$44.99", "44,99 €", "USD 12.50", "44.99元"): the catalog's prices have none
+# (catalog/money.py), so what the prose shows keeps the number only.
+_CURRENCY_MARK = re.compile(rf"(?:R\$|US\$|[$€£¥￥₽]|\b(?:USD|EUR|GBP|RMB|CNY)\b)\s?(?=\d)"
+                            rf"|(?<=\d)\s?(?:[$€£¥￥₽]|{CURRENCY_WORDS})(?![^\W\d_])", re.IGNORECASE)
 _WHOLE_PRICE = re.compile(
     rf"(?:R\$|US\$|[$€£¥])\s*(\d{{1,6}})(?![\d]|[.,]\d)|(?<![\d.,])(\d{{1,6}})(?![.,]\d)\s*{_CURRENCY}(?![^\W\d_])",
     re.IGNORECASE,
@@ -241,6 +245,7 @@ class SentenceFilter:
         if self.ended or not _LETTER.search(sentence):  # a bare list marker ("1.") or punctuation: nothing to show
             return []
         bad = self._grounding.violations(sentence)
+        sentence = _CURRENCY_MARK.sub("", sentence)  # checked with its currency ("$30" is a price), shown without
         self.ended = bool(bad) and self._grounding.misnamed(sentence)
         lead_in, self._lead_in = self._lead_in, ""
         if bad:  # and what led in to it

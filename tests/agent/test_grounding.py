@@ -160,3 +160,17 @@ async def test_an_invented_product_name_never_reaches_the_stream(open_service) -
         result = await service.ask(Session("invented"), "a red midi dress")
     assert "Zorblax" not in result.reply and result.ungrounded_dropped == 1
     assert "Sunny Midi Dress is a lovely pick" in result.reply and "A Light Summer Dress like this" in result.reply
+
+
+def test_prices_in_the_prose_are_shown_without_a_currency_the_catalog_does_not_have() -> None:
+    def shown(text: str) -> tuple[str, int]:
+        f = SentenceFilter(Grounding({"0512058003": "Maxi dress"}, prices=[38.99, 30.0]))
+        return "".join(f.feed(text) + f.flush()), f.dropped
+
+    assert shown("The Maxi dress costs $38.99. ") == ("The Maxi dress costs 38.99. ", 0)
+    assert shown("Cuesta 38,99 € ahora.") == ("Cuesta 38,99 ahora.", 0)
+    assert shown("这条裙子38.99元。") == ("这条裙子38.99。", 0)
+    assert shown("It is only USD 30 today.") == ("It is only 30 today.", 0)
+    # a whole price is still checked by its currency before the currency goes
+    assert shown("It costs $25.") == ("", 1)
+    assert shown("Two dresses, 3 colours.") == ("Two dresses, 3 colours.", 0)
