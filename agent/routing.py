@@ -39,6 +39,7 @@ from agent.popular_requests import asks_for_popular
 from agent.prices import just_below, price_bounds
 from agent.prompts import render
 from agent.scope import unsold_object
+from agent.spelling import corrected
 from agent.state import ConversationState, remember
 from agent.tool_specs import router_tool_specs
 from agent.tools._query import MAX_QUERY_CHARS, clip_query
@@ -150,6 +151,9 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
     shown = state.get("shown") or []
     if not text and not ctx.photo:
         return _decided(ctx, "empty", {}, language)
+    # "blak hodie": a black hoodie (the words of the catalog's colours, kinds and audiences, misspelt)
+    known, english = ctx.vocab.spelling_words()
+    text = await asyncio.to_thread(corrected, text, known, language, english)
 
     colour = await ctx.vocab.find("colour", text, language)
     if colour and said_no_to(text, ctx.vocab.surface_forms("colour", colour)):

@@ -29,6 +29,7 @@ from reclmms.errors import describe_error
 logger = logging.getLogger(__name__)
 
 FIELDS = ("product_type", "colour", "index_group", "garment_group", "section")
+SPELLING_FIELDS = ("product_type", "colour", "index_group")  # the words a misspelling is put right to
 
 
 # Single words of a message, through the text embedder (multilingual USE, the demo catalog's vocabulary,
@@ -107,6 +108,7 @@ class VocabularyMapper:
         # (field, word) -> (value, similarity) or None: what the embedder made of one word of a message
         self._learned: dict[tuple[str, str], tuple[str, float] | None] = {}
         self._lock = threading.Lock()
+        self._spelling: tuple[frozenset[str], frozenset[str]] | None = None
         for field, values in vocab.items():
             index: dict[str, str] = {}
             names: list[tuple[str, str]] = []  # (a name of a value: itself or a part of "Hat/beanie", the value)
@@ -162,6 +164,17 @@ class VocabularyMapper:
             if alternative and found:
                 return found
         return direct
+
+    def spelling_words(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The single words that name a colour, kind or audience of the catalog, in any language, and those of them
+        that are the catalog's own (English): what a misspelt word of a message is put right to
+        (``agent/spelling.py``)."""
+        if self._spelling is None:
+            own = {key for field in SPELLING_FIELDS for key in self._index.get(field, {})}
+            words = own | {word for field in SPELLING_FIELDS for word in SYNONYMS.get(field, {})
+                           if self.exact(field, word)}
+            self._spelling = (frozenset(w for w in words if " " not in w and "/" not in w), frozenset(own))
+        return self._spelling
 
     def surface_forms(self, field: str, value: str) -> set[str]:
         """Every word (lower case, any language) that maps onto the vocabulary ``value`` of ``field``:

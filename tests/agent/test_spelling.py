@@ -1,0 +1,49 @@
+"""Misspelt catalog words are put right before the message is routed ("blak hodie" is a black hoodie), while real
+words one letter from a catalog word ("back", "best", "skit") and words two catalog words are as close to ("shrt")
+stay as they are."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.spelling import closest_word, corrected
+from tests.agent.conversation import converse
+
+KNOWN = frozenset({"black", "white", "hoodie", "dress", "trousers", "skirt", "shirt", "short", "vest", "blau",
+                   "negro", "rouge", "jacket", "sweater"})
+ENGLISH = frozenset({"black", "white", "hoodie", "dress", "trousers", "skirt", "shirt", "short", "vest", "jacket",
+                     "sweater"})
+
+
+@pytest.mark.parametrize(("word", "language", "right"), [
+    ("blak", "en", "black"),  # as close to German "blau": the catalog's English word in an English message
+    ("hodie", "en", "hoodie"),
+    ("dres", "en", "dress"),
+    ("trousrs", "en", "trousers"),  # two letters off in a long word
+    ("sweatr", "en", "sweater"),
+    ("whte", "en", "white"),
+    ("jakcet", "en", "jacket"),  # two letters swapped
+    ("negor", "es", "negro"),
+    ("rouje", "fr", "rouge"),
+    ("Blak", "en", "black"),
+])
+def test_a_misspelt_word_is_put_right(word: str, language: str, right: str) -> None:
+    assert closest_word(word, KNOWN, language, ENGLISH) == right
+
+
+@pytest.mark.parametrize("word", ["back", "best", "skit", "shrt", "dresses", "dress", "hat", "blue", "東京"])
+def test_real_words_known_words_and_ambiguous_ones_stay(word: str) -> None:
+    assert closest_word(word, KNOWN, "en", ENGLISH) is None
+
+
+def test_a_sentence_keeps_its_other_words_and_punctuation() -> None:
+    assert corrected("a blak hodie, please!", KNOWN, "en", ENGLISH) == "a black hoodie, please!"
+    assert corrected("back to school", KNOWN, "en", ENGLISH) == "back to school"
+    assert corrected("blak hodie", frozenset(), "en") == "blak hodie"
+
+
+async def test_a_misspelt_request_finds_what_it_means(open_service) -> None:  # type: ignore[no-untyped-def]
+    (typed,) = await converse(open_service, "typo", "a blak swetr")
+    (right,) = await converse(open_service, "no-typo", "a black sweater")
+    assert right.products
+    assert [p.article_id for p in typed.products] == [p.article_id for p in right.products]
