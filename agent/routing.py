@@ -21,6 +21,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
+from agent.emoji_words import says_nothing, with_emoji_words
 from agent.focus import focus_index
 from agent.garments import absent_type
 from agent.intents import (
@@ -149,7 +150,8 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
     language = ctx.languages.reply_language(text, hint=ctx.language_hint, previous=state.get("language"))
     ctx.record.language = language
     shown = state.get("shown") or []
-    if not text and not ctx.photo:
+    text = with_emoji_words(text)  # "👗": a dress
+    if says_nothing(text) and not ctx.photo:  # "", "😀", "a"
         return _decided(ctx, "empty", {}, language)
     # "blak hodie": a black hoodie (the words of the catalog's colours, kinds and audiences, misspelt)
     known, english = ctx.vocab.spelling_words()

@@ -41,6 +41,12 @@ def _rare(word: str, language: str | None) -> bool:
     return True
 
 
+def warm_up(language: str = "en") -> None:
+    """Load the word frequencies of ``language`` now (blocking, about 0.4 s for English), which the first misspelt
+    word would otherwise wait for."""
+    _rare("warmup", language)
+
+
 def closest_word(word: str, known: Collection[str], language: str | None = None,
                  english: Collection[str] = ()) -> str | None:
     """The one word of ``known`` that ``word`` is a misspelling of, else None. Of two as close, an English one

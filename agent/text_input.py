@@ -1,5 +1,6 @@
 """Whether a shopper's message says anything: text made only of whitespace and invisible format characters
-(Unicode category Cf: zero-width space, joiners, the byte-order mark, directional marks) is empty.
+(Unicode category Cf: zero-width space, joiners, the byte-order mark, directional marks) or of letters that show as
+nothing (the Hangul fillers, the blank Braille pattern) is empty.
 
 The bot, the terminal commands and the agent all ask ``is_blank`` before running a search, so that
 "\\u200b\\u200b" gets the same "say what you are looking for" as "   " instead of a search for nothing.
@@ -11,10 +12,13 @@ from __future__ import annotations
 
 import unicodedata
 
+# letters that show as nothing: the Hangul fillers and the blank Braille pattern
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
 
 def searchable_text(text: str | None) -> str:
     """``text`` without invisible format characters and without leading or trailing whitespace."""
-    return "".join(ch for ch in text or "" if unicodedata.category(ch) != "Cf").strip()
+    return "".join(ch for ch in text or "" if unicodedata.category(ch) != "Cf" and ch not in BLANK_LETTERS).strip()
 
 
 def is_blank(text: str | None) -> bool:
