@@ -18,7 +18,7 @@ import contextlib
 import functools
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from agent.context import AgentContext, LLMBudget, TurnRecord
@@ -26,6 +26,7 @@ from agent.graph import build_graph
 from agent.language import LanguageDetector
 from agent.prompts import Replies
 from agent.scope import name_words
+from agent.state import compact, remember
 from agent.text_input import is_blank
 from agent.turn import (
     CHANNELS,
@@ -42,6 +43,7 @@ from reclmms.errors import StoreError, describe_error
 
 if TYPE_CHECKING:
     from agent.llm.base import ChatBackend
+    from catalog.models import Article
     from catalog.service import CatalogService
     from reclmms.settings import Settings
 
@@ -110,6 +112,28 @@ class ShoppingService:
         if self.checkpointer is not None:
             async with self._lock(session_id):
                 await self.checkpointer.adelete_thread(session_id)
+
+    async def record_shown(self, session: Session, articles: Sequence[Article], *, source: str | None, action: str,
+                           filters: dict[str, Any] | None = None) -> None:
+        """Products shown outside a turn (an inline button's) become what the conversation refers to, as a turn
+        would leave them: "more"/"cheaper" make ``articles`` (look-alikes of ``source``, matching ``filters``) the
+        shown list, so "the second one", "cheaper" and "in blue" go on from them; "details" keeps the list and
+        makes its one product the focus ("it"), or the list itself when it was not in it (e.g. after /reset)."""
+        if self.checkpointer is None or not articles:
+            return
+        config = {"configurable": {"thread_id": session.session_id}}
+        async with self._lock(session.session_id):
+            state = (await self.graph.aget_state(config)).values
+            origin = await self.catalog.get_articles([source]) if source else []  # "cheaper" goes back to it
+            update: dict[str, Any] = {"grounded": remember(state.get("grounded"), [*origin, *articles])}
+            shown_ids = {str(item.get("article_id")) for item in state.get("shown") or ()}
+            if action == "details" and articles[0].article_id in shown_ids:
+                update["focus"] = articles[0].article_id
+            else:
+                tool = "article_details" if action == "details" else "find_similar"
+                update.update(shown=[compact(a) for a in articles], focus="",
+                              shown_from={"tool": tool, "source": source, "filters": dict(filters or {})})
+            await self.graph.aupdate_state(config, update, as_node="respond")  # as a finished turn leaves it
 
     async def ask(self, session: Session, text: str | None, photo: bytes | None = None) -> TurnResult:
         result: TurnResult | None = None

@@ -4,6 +4,10 @@ The press is answered at once (that stops the button's spinner), before any cata
 without waiting for a turn that is running in the chat; the cards follow in the chat's turn. Until
 they are sent the press is kept in ``bot_pending`` (``bot.pending``), so a crash meanwhile does not
 lose it: after the restart the cards come, after a short "sorry for the wait".
+
+The products a press shows become the ones the conversation refers to, as a message's would
+(``ShoppingService.record_shown``): after "Cheaper", "the second one" is the second cheaper product and
+"in blue" refines those look-alikes; after "Details", "it" is that product.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from agent.turn import Session
 from bot.i18n import lang_of, t
 from bot.pending import describe
 from bot.rendering import esc
@@ -52,6 +57,17 @@ async def _items(rt: BotRuntime, action: str, article: Article) -> tuple[list[Ar
         return [], "no_cheaper"
     hits = await catalog.similar_to(article.article_id, k=limit)
     return [h.article for h in hits][:limit], "no_similar"
+
+
+async def _remember(rt: BotRuntime, chat_id: int, action: str, article: Article, items: list[Article]) -> None:
+    """The agent's conversation of the chat (the one its messages go on with) takes in what the press showed.
+    The cards are out already: a failure here is logged, and the shopper is not told."""
+    filters = {"max_price": article.price} if action == "cheaper" else {}
+    try:
+        session = Session(await rt.sessions.session_id(chat_id))
+        await rt.agent.record_shown(session, items, source=article.article_id, action=action, filters=filters)
+    except Exception:  # noqa: BLE001 - the press was answered; only its memory is lost
+        logger.warning("could not record the products of a %s press in chat %d", action, chat_id, exc_info=True)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -96,3 +112,5 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media, details=True, buttons=False, **reply)
         else:
             await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media, **reply)
+        if items:
+            await _remember(rt, chat.id, button.action, found[0], items)

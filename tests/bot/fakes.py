@@ -80,6 +80,7 @@ class FakeShoppingService:
         self.seen: list[tuple[Session, str, bytes | None]] = []
         self.resets: list[str] = []
         self.reply_override: dict[str, str] = {}
+        self.recorded: list[tuple[str, list[str], str | None, str]] = []  # record_shown: session, ids, source, action
 
     async def stream(self, session: Session, text: str | None, photo: bytes | None = None) -> AsyncIterator[TurnEvent]:
         text = text or ""
@@ -114,6 +115,10 @@ class FakeShoppingService:
                 result = ev.result
         assert result is not None
         return result
+
+    async def record_shown(self, session: Session, articles: list[Article], *, source: str | None, action: str,
+                           filters: dict[str, Any] | None = None) -> None:
+        self.recorded.append((session.session_id, [a.article_id for a in articles], source, action))
 
     async def reset(self, session_id: str) -> None:
         self.resets.append(session_id)

@@ -132,3 +132,59 @@ async def test_stats_reports_the_real_agent(agent_bot: Harness) -> None:
     assert "<b>LLM backend</b>: scripted · ok" in text and "<b>LLM since restart</b>: " in text
     assert "search_catalog" in text or "search" in text
     assert await api.wait_for("sendPhoto", chat_id=ADMIN_ID)
+
+
+def buttons(api: Any, chat: int, after: int) -> list[tuple[str, str, str]]:
+    """(More, Details, Cheaper) callback data of each card sent in ``chat`` from call ``after``, in order."""
+    rows = [row for c in api.calls[after:] if c.chat_id == chat and c.params.get("reply_markup")
+            for row in c.params["reply_markup"]["inline_keyboard"]]
+    return [(row[0]["callback_data"], row[1]["callback_data"], row[2]["callback_data"]) for row in rows]
+
+
+async def press(h: Harness, chat: int, data: str) -> list[str]:
+    """Press a button; the article ids on the cards it shows."""
+    after = len(h.api.calls)
+    h.api.press(chat, data)
+    await h.api.wait_for("answerCallbackQuery", after=after)
+    deadline = time.monotonic() + 20
+    await h.api.settle()
+    while h.rt.turns.busy(chat):  # its cards sent, and what they showed recorded
+        assert time.monotonic() < deadline, f"button press in chat {chat} did not finish"
+        await asyncio.sleep(0.05)
+    return card_ids(h.api, chat, after)
+
+
+async def test_cheaper_button_products_are_the_ones_referred_to(agent_bot: Harness) -> None:
+    chat = 307
+    first, _, after = await turn(agent_bot, chat, "red dress")
+    cheaper = await press(agent_bot, chat, buttons(agent_bot.api, chat, after)[0][2])
+    assert len(cheaper) >= 2 and cheaper[:2] != first[:2]
+    second, _, _ = await turn(agent_bot, chat, "the second one")
+    assert second == [cheaper[1]]  # the second of the list on screen, not of the older one
+
+
+async def test_details_button_makes_it_the_product_talked_about(agent_bot: Harness) -> None:
+    chat = 308
+    first, _, after = await turn(agent_bot, chat, "red dress")
+    assert await press(agent_bot, chat, buttons(agent_bot.api, chat, after)[2][1]) == [first[2]]
+    it, _, _ = await turn(agent_bot, chat, "more like it")
+    assert it and first[2] not in it
+    catalog = agent_bot.rt.services.catalog
+    assert catalog.calls[-1][0] == "similar_to" and catalog.calls[-1][1][0] == first[2]
+
+
+async def test_old_cheaper_button_after_reset_starts_the_conversation(agent_bot: Harness) -> None:
+    chat, api = 309, agent_bot.api
+    first, _, after = await turn(agent_bot, chat, "red dress")
+    api.send_text(chat, "/reset")
+    await api.wait_for("sendMessage", chat_id=chat, where=lambda c: "forgotten" in c.text, after=after)
+    pressed = first[-1]
+    cheaper = await press(agent_bot, chat, buttons(api, chat, after)[-1][2])
+    assert len(cheaper) >= 2
+    second, _, _ = await turn(agent_bot, chat, "the second one")
+    assert second == [cheaper[1]]
+    catalog = agent_bot.rt.services.catalog
+    _, prose, _ = await turn(agent_bot, chat, "cheaper ones")
+    assert "haven't shown" not in prose  # those on screen are the ones it goes on from
+    kind, (source, filters) = catalog.calls[-1]
+    assert kind == "similar_to" and source == pressed and filters.max_price < min(catalog.by_id[i].price for i in cheaper)

@@ -232,6 +232,10 @@ async def test_buttons_details_more_cheaper_and_forged(fake_bot: Harness) -> Non
     api.press(chat, more)
     group = await api.wait_for("sendMediaGroup", chat_id=chat, after=after)
     assert {"0100000002", "0100000006"} <= {m["caption"][-17:-7] for m in group.params["media"]}
+    await api.settle()
+    agent = fake_bot.rt.services.agent  # what each press showed is what the conversation refers to next
+    assert [(ids[:1], action) for session, ids, source, action in agent.recorded if session == f"tg:{chat}"] == [
+        (["0100000001"], "details"), (["0100000006"], "cheaper"), (["0100000002"], "more")]
 
     for forged in (more.replace("0100000001", "0100000002"), "m|0100000001|0|AAAAAAAAAAAA", "garbage", ""):
         after = len(api.calls)

@@ -117,6 +117,10 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_conversation(fake_bot:
     ask(fake_bot, supergroup, "/reset", user)
     await api.wait_for("sendMessage", chat_id=supergroup, where=lambda c: "forgotten" in c.text)
     assert agent.resets[-1] == f"tg:{group}"
+    api.press(supergroup, rt.signer.sign("cheaper", "0100000001", supergroup), user=api.user(user))
+    await api.wait_for("sendPhoto", chat_id=supergroup, where=lambda c: "0100000006" in c.text)
+    await api.settle()
+    assert agent.recorded[-1] == (f"tg:{group}", ["0100000006"], "0100000001", "cheaper")  # what its messages refer to
     await api.settle()
     assert not [c for c in api.calls[after:] if c.chat_id == group]  # the service messages get no answer
     assert await ChatSessions(rt.services.db).session_id(supergroup) == f"tg:{group}"  # after a restart too
