@@ -111,6 +111,9 @@ def turn_words(articles: Iterable[Any], text: str) -> set[str]:
     return words
 
 
+WAIT = -1  # ``Grounding.inside_name``: the text may be a name still arriving
+
+
 class Grounding:
     """What this conversation may mention: the ids and names that tools returned."""
 
@@ -131,6 +134,7 @@ class Grounding:
         names = sorted((n for n in grounded.values() if n and len(n) >= 2), key=len, reverse=True)
         self._grounded_re = (re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None)
         self._contradicted_re = _words_re(contradicted)
+        self._dotted = [n for n in self.names if re.search(r"[.!?]\s*\S", n)]  # "henry polo. (1)", "func. sweet"
         self._cents = None if prices is None else {round(float(p) * 100) for p in prices}
         shown = [float(p) for p in prices or ()]
         self._whole = {w for p in shown for w in (int(p), int(p) + 1)} | {round(float(x)) for x in limits}
@@ -168,6 +172,21 @@ class Grounding:
         """``sentence`` without the grounded names: they are fine, and so are the words inside them
         ("Italian wool sock", "Black-tie blazer", "Shirt dress")."""
         return self._grounded_re.sub(" | ", sentence) if self._grounded_re else sentence
+
+    def inside_name(self, text: str, at: int) -> int | None:
+        """Where the grounded name that ``text`` has across the sentence end at ``at`` ends ("Henry polo. (1)",
+        "Func. Sweet rain jacket": a period inside a name ends no sentence); ``WAIT`` when the text so far may be
+        such a name still arriving; None when it is none."""
+        if self._grounded_re is not None:
+            found = next((m.end() for m in self._grounded_re.finditer(text) if m.start() < at < m.end()), None)
+            if found is not None:
+                return found
+        low = text.lower()
+        for name in self._dotted:
+            for k in (i for i, ch in enumerate(name[:-1]) if ch in ".!?"):
+                if low[:at].endswith(name[: k + 1]) and name[k + 1 :].startswith(low[at:]):
+                    return WAIT
+        return None
 
     def misnamed(self, sentence: str) -> bool:
         """Whether ``sentence`` calls the products a kind of garment that none of them is."""
@@ -227,11 +246,19 @@ class SentenceFilter:
     def feed(self, chunk: str) -> list[str]:
         self._buffer += chunk
         out: list[str] = []
+        start = 0
         while True:
-            m = _SENTENCE_END.search(self._buffer)
+            m = _SENTENCE_END.search(self._buffer, start)
             if not m or m.end() == 0:
                 break
+            name_end = self._grounding.inside_name(self._buffer, m.start())
+            if name_end == WAIT:  # perhaps a product's name with a period inside: wait for the rest of it
+                break
+            if name_end is not None:  # a period inside a product's name: the sentence goes on after it
+                start = name_end
+                continue
             sentence, self._buffer = self._buffer[: m.end()], self._buffer[m.end() :]
+            start = 0
             out.extend(self._check(sentence))
         return out
 

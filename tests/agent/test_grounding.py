@@ -174,3 +174,22 @@ def test_prices_in_the_prose_are_shown_without_a_currency_the_catalog_does_not_h
     # a whole price is still checked by its currency before the currency goes
     assert shown("It costs $25.") == ("", 1)
     assert shown("Two dresses, 3 colours.") == ("Two dresses, 3 colours.", 0)
+
+
+def test_a_period_inside_a_product_name_ends_no_sentence() -> None:
+    # real H&M names: "Henry polo. (1)", "L.O.G.G. Kylie chino", "Func. Sweet rain jacket"; "Henry polo" alone is
+    # another catalog product's name, which this conversation never showed
+    grounded = {"0673677002": "Henry polo. (1)", "0111111111": "L.O.G.G. Kylie chino",
+                "0222222222": "Func. Sweet rain jacket"}
+    text = ("I picked these for you. The first one, Henry polo. (1), is a great choice. Try the L.O.G.G. Kylie "
+            "chino. The Func. Sweet rain jacket keeps you dry. The Func. Also good.")
+    for size in (1, 5, len(text)):  # streamed a character at a time, in small chunks, or whole
+        f = SentenceFilter(Grounding(grounded, {"Henry polo"}))
+        kept: list[str] = []
+        for start in range(0, len(text), size):
+            kept += f.feed(text[start : start + size])
+        kept += f.flush()
+        assert f.dropped == 0
+        assert kept == ["I picked these for you. ", "The first one, Henry polo. (1), is a great choice. ",
+                        "Try the L.O.G.G. Kylie chino. ", "The Func. Sweet rain jacket keeps you dry. ", "The Func. ",
+                        "Also good."]
