@@ -106,8 +106,9 @@ async def start(update: Update, context: Ctx) -> None:
     if payload and chat.type != ChatType.PRIVATE and rt.linker.looks_like_code(payload):
         await _reply(update, esc(t(lang, "link_private_only", bot=rt.bot_username)))  # the code stays unused
         return
-    if payload and chat.type == ChatType.PRIVATE and rt.linker.looks_like_code(payload):
-        # in the chat's line: the messages sent after the link are answered for the linked customer
+    if payload and chat.type == ChatType.PRIVATE:  # the bot's deep links carry link codes only: a cut or
+        # altered one is refused as a used one is; in the chat's line, the messages sent after the link are
+        # answered for the linked customer
         async with rt.turns.line(chat.id, limit=False) as place:
             assert place is not None
             await place.wait_turn()
@@ -119,6 +120,8 @@ async def start(update: Update, context: Ctx) -> None:
                 await _reply(update, esc(t(lang, "link_failed")))
             await _reply(update, esc(greeting(lang, user.first_name)))
         return
+    if payload:  # in a group, no link code at all
+        await _reply(update, esc(t(lang, "link_failed")))
     await _reply(update, esc(greeting(lang, user.first_name)))
 
 

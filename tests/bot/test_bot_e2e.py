@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from bot.fake_api import BOT_USERNAME, Failure, FakeBotApi
+from bot.i18n import t
 from tests.bot.conftest import ADMIN_ID, Harness
 from tests.bot.fakes import png_bytes
 
@@ -40,11 +41,11 @@ async def test_start_greets_in_the_users_language(fake_bot: Harness) -> None:
     api.send_text(102, "/start", user=api.user(102, "zh-hans"))
     zh = await api.wait_for("sendMessage", chat_id=102)
     assert "购物助手" in zh.text
-    api.send_text(104, "/start summer-promo")  # a deep link that is not a link code: just a greeting
+    api.send_text(104, "/start")
     greet = await api.wait_for("sendMessage", chat_id=104)
     assert "shopping assistant" in greet.text
     await api.settle()
-    assert len(api.calls_to("sendMessage", 104)) == 1
+    assert len(api.calls_to("sendMessage", 104)) == 1  # a greeting, and nothing about a link
     api.send_text(103, "/help", user=api.user(103, "zh"))
     assert "/reset" in (await api.wait_for("sendMessage", chat_id=103)).text
 
@@ -286,6 +287,21 @@ async def test_account_linking_and_history(fake_bot: Harness) -> None:
     # a guessed code fails
     api.send_text(142, "/start L" + "A" * 38)
     assert "doesn't work" in (await api.wait_for("sendMessage", chat_id=142)).text
+
+
+async def test_a_malformed_link_code_is_refused_as_a_used_one(fake_bot: Harness) -> None:
+    api, rt = fake_bot.api, fake_bot.rt
+    code = (await rt.linker.issue("cust-1")).code
+    # a code cut short (a link copied in part), any other word: the bot's links carry link codes only
+    for chat, payload, lang in ((143, code[:-1], "en"), (144, "badcode123", "en"), (145, "summer-promo", "es")):
+        after = len(api.calls)
+        api.send_text(chat, f"/start {payload}", user=api.user(chat, lang))
+        await api.wait_for("sendMessage", chat_id=chat, where=lambda c: "Ann" in c.text, after=after)  # the greeting
+        texts = [c.text for c in api.calls_to("sendMessage", chat)]
+        assert len(texts) == 2 and texts[0] == t(lang, "link_failed"), payload
+        assert await rt.links.customer_of(chat) is None
+    api.send_text(146, f"/start {code}")  # the code itself still works
+    assert "now linked" in (await api.wait_for("sendMessage", chat_id=146)).text
 
 
 async def test_stats_for_admins_only(fake_bot: Harness) -> None:

@@ -75,6 +75,9 @@ async def test_a_link_opened_in_a_group_is_kept_for_the_private_chat(fake_bot: H
     api.send_text(user, f"/start {code}", user=api.user(user))  # the code was not used up
     assert "now linked" in (await api.wait_for("sendMessage", chat_id=user)).text
     assert await rt.links.customer_of(user) == "cust-1"
+    after = len(api.calls)
+    ask(fake_bot, chat, "/start badcode123", user)  # no link code at all: refused there as anywhere
+    assert "doesn't work" in (await api.wait_for("sendMessage", chat_id=chat, after=after)).text
 
 
 def say(h: Harness, chat: int, text: str, user: int, entities: list[dict[str, Any]] | None = None) -> None:
