@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
-from reclmms.commands._output import GuardedStdout, discard_stdout
+from reclmms.commands._output import discard_stdout, guard_stdout
 from reclmms.errors import DataError, OutputError, ReclmmsError
 from reclmms.settings import Settings, load_settings
 
@@ -98,7 +98,7 @@ def _path_error(exc: OSError, args: argparse.Namespace) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     stdout = sys.stdout
-    sys.stdout = cast(TextIO, GuardedStdout(stdout))  # a failed write of any command: one line, exit 2
+    sys.stdout = cast(TextIO, guard_stdout(stdout))  # a failed write of any command: one line, exit 2
     try:
         try:
             args = _parse(parser, argv)

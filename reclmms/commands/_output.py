@@ -3,8 +3,9 @@
 A write that fails (a full disk, an I/O error, a file over the size limit) raises ``OutputError``,
 which the CLI prints as one line, ``error: cannot write ...: No space left on device``, exit code 2.
 ``reclmms.cli.main`` puts ``GuardedStdout`` in front of ``sys.stdout`` for the whole command, so
-every ``print`` of every command is covered in one place. A broken pipe (the reader went away, as
-with ``| head -1``) stays a ``BrokenPipeError``: the CLI ends quietly then.
+every ``print`` of every command is covered in one place; a closed standard output (``>&-``, where
+``sys.stdout`` is None) is ``ClosedStdout``, whose writes fail as a closed file's do. A broken pipe
+(the reader went away, as with ``| head -1``) stays a ``BrokenPipeError``: the CLI ends quietly then.
 
 ``write_file`` writes a file whole or not at all: into a temporary file in the same folder, renamed
 over the target only once every byte is on disk, so a failed write leaves the old file as it was
@@ -14,6 +15,9 @@ in place, never replaced.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
 import secrets
 import sys
@@ -30,10 +34,37 @@ def reason(exc: OSError) -> str:
     return exc.strerror or str(exc) or type(exc).__name__
 
 
+class ClosedStdout(io.TextIOBase):
+    """What stands for standard output when file descriptor 1 is closed (``reclmms ... >&-``): writing
+    anything fails as writing a closed descriptor does ("Bad file descriptor"); writing nothing does not."""
+
+    def write(self, text: str) -> int:
+        if text:
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        return 0
+
+
+def guard_stdout(stream: TextIO | None) -> GuardedStdout:
+    """``stream`` (``sys.stdout``) behind ``GuardedStdout``. None means file descriptor 1 is closed: /dev/null
+    takes its place, so that no file the command opens gets it (a library's stray write to descriptor 1 would
+    land in that file), and what the command prints fails in one line, as for a full disk."""
+    if stream is not None:
+        return GuardedStdout(stream)
+    try:
+        os.fstat(1)
+    except OSError:
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            if devnull != 1:
+                os.dup2(devnull, 1)
+                os.close(devnull)
+    return GuardedStdout(ClosedStdout())
+
+
 class GuardedStdout:
     """``sys.stdout`` whose failed writes raise ``OutputError`` (a broken pipe stays ``BrokenPipeError``)."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO | io.TextIOBase) -> None:
         self.stream = stream
 
     def _failed(self, exc: OSError) -> OutputError:

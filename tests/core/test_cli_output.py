@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.conftest import CUSTOMER
+from reclmms.settings import Settings
+from tests.core.conftest import CUSTOMER, write_config
 from tests.recommend.synth import write_kaggle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,3 +126,41 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(store: str, kaggle: Pa
         err = process.stderr.read()
         assert process.wait(timeout=300) == 0, err
         assert "Traceback" not in err and "Exception ignored" not in err and "error" not in err, err
+
+
+def _close_stdout() -> None:  # `reclmms ... >&-`: the command starts with file descriptor 1 closed
+    os.close(1)
+
+
+def test_a_closed_stdout_is_one_line_for_every_command(store: str, kaggle: Path, batch: Path) -> None:
+    helps = [["--help"], ["recommend", "--help"], ["eval", "recs", "--help"]]
+    for args, stdin in [*_commands(store, kaggle, batch), *((h, "") for h in helps)]:
+        done = subprocess.run(
+            [sys.executable, "-m", "reclmms", *args], cwd=ROOT, env=_env(), input=stdin, stderr=subprocess.PIPE,
+            text=True, timeout=300, preexec_fn=_close_stdout,
+        )
+        assert _one_error(done) == "error: cannot write to standard output: Bad file descriptor", args
+
+
+def test_a_closed_stdout_under_search_is_one_line(demo_catalog: Settings, tmp_path: Path) -> None:
+    config = write_config(tmp_path / "config.toml", demo_catalog.data_dir)
+    for args in (["search", "red dress", "--k", "2"], ["search", "red dress", "--json"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "reclmms", "--config", config, *args], cwd=ROOT, env=_env(),
+            stderr=subprocess.PIPE, text=True, timeout=300, preexec_fn=_close_stdout,
+        )
+        assert _one_error(done) == "error: cannot write to standard output: Bad file descriptor", args
+
+
+def test_a_closed_stdout_holds_no_file_of_the_command(kaggle: Path, tmp_path: Path) -> None:
+    """What has nothing to print still succeeds; a file it opens never takes the closed descriptor 1."""
+    out = tmp_path / "recs.json"
+    done = subprocess.run(
+        [sys.executable, "-c", "import os, sys; from reclmms.cli import main; code = main(sys.argv[1:]); "
+         "print(os.readlink('/proc/self/fd/1'), file=sys.stderr); sys.exit(code)",
+         "recommend", "--customer", "alice", "--data", str(kaggle), "--output", str(out)],
+        cwd=ROOT, env=_env(), stderr=subprocess.PIPE, text=True, timeout=300, preexec_fn=_close_stdout,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == os.devnull
+    assert '"customer_id": "alice"' in out.read_text(encoding="utf-8")
