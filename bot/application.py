@@ -31,7 +31,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers
+from bot import handlers, photos
 from bot.api_check import api_error, check_bot_api
 from bot.callbacks import on_button
 from bot.i18n import LANGUAGES, lang_of, t
@@ -249,8 +249,8 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("stats", handlers.stats))  # silent in groups, then rate-limited
     app.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
     app.add_handler(CallbackQueryHandler(on_button))
-    app.add_handler(MessageHandler(filters.PHOTO | filters.Document.IMAGE, handlers.on_photo))
-    app.add_handler(MessageHandler(filters.Document.ALL, handlers.on_other_document))
+    app.add_handler(MessageHandler(filters.PHOTO | filters.Document.IMAGE, photos.on_photo))
+    app.add_handler(MessageHandler(filters.Document.ALL, photos.on_other_document))
     app.add_handler(MessageHandler(filters.TEXT, handlers.on_text))
     app.add_handler(MessageHandler(filters.ALL, handlers.on_unsupported))
     app.add_error_handler(handlers.on_error)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
-from telegram import Bot, Chat, Message, Update, User
+from telegram import Chat, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
@@ -17,17 +16,16 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from agent.text_input import is_blank
 from agent.turn import Session
 from bot.i18n import greeting, lang_of, t
-from bot.media import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, UNTYPED_MIMES, ImageTooLarge, check_image
 from bot.mentions import mention_spans, without_spans
 from bot.pending import describe
 from bot.rendering import esc, history_text
-from bot.retrying import is_transient, lost, maybe_delivered, why_lost
+from bot.retrying import lost, maybe_delivered, why_lost
 from bot.runtime import BotRuntime, Place, runtime
 from bot.sending import reply_kwargs, send_html
 from bot.stats import activity_chart, collect_stats, stats_html
 from bot.turns import run_turn
 from catalog.search_health import check_search
-from reclmms.errors import BadImageError, BadQueryError, LinkError, TooManyPixelsError
+from reclmms.errors import BadImageError, BadQueryError, LinkError
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +34,7 @@ Ctx = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 
 
-def _who(update: Update) -> tuple[Message, Chat, User, str]:
+def who(update: Update) -> tuple[Message, Chat, User, str]:
     msg = update.effective_message
     chat = update.effective_chat
     user = update.effective_user
@@ -44,7 +42,7 @@ def _who(update: Update) -> tuple[Message, Chat, User, str]:
     return msg, chat, user, lang_of(user.language_code)
 
 
-async def _reply(update: Update, text_html: str) -> None:
+async def answer(update: Update, text_html: str) -> None:
     """Answer in the update's chat: in its forum topic, and in a group as a reply to the message."""
     chat = update.effective_chat
     if chat is not None:
@@ -55,7 +53,7 @@ async def _notice(update: Update, text_html: str) -> None:
     """A notice that a turn goes on without ("please wait", "sorry for the wait"): when the Bot API
     keeps it from the shopper, the turn runs all the same."""
     try:
-        await _reply(update, text_html)
+        await answer(update, text_html)
     except TelegramError as exc:
         if not lost(exc):
             raise
@@ -100,11 +98,11 @@ def rate_limited(handler: Handler) -> Handler:
 
 
 async def start(update: Update, context: Ctx) -> None:
-    msg, chat, user, lang = _who(update)
+    msg, chat, user, lang = who(update)
     rt = runtime(context)
     payload = context.args[0] if context.args else ""
     if payload and chat.type != ChatType.PRIVATE and rt.linker.looks_like_code(payload):
-        await _reply(update, esc(t(lang, "link_private_only", bot=rt.bot_username)))  # the code stays unused
+        await answer(update, esc(t(lang, "link_private_only", bot=rt.bot_username)))  # the code stays unused
         return
     if payload and chat.type == ChatType.PRIVATE:  # the bot's deep links carry link codes only: a cut or
         # altered one is refused as a used one is; in the chat's line, the messages sent after the link are
@@ -114,62 +112,62 @@ async def start(update: Update, context: Ctx) -> None:
             await place.wait_turn()
             try:
                 await rt.linker.redeem(payload, user.id)
-                await _reply(update, esc(t(lang, "linked")))
+                await answer(update, esc(t(lang, "linked")))
             except LinkError as exc:
                 logger.info("link attempt by user %d failed: %s", user.id, exc)
-                await _reply(update, esc(t(lang, "link_failed")))
-            await _reply(update, esc(greeting(lang, user.first_name)))
+                await answer(update, esc(t(lang, "link_failed")))
+            await answer(update, esc(greeting(lang, user.first_name)))
         return
     if payload:  # in a group, no link code at all
-        await _reply(update, esc(t(lang, "link_failed")))
-    await _reply(update, esc(greeting(lang, user.first_name)))
+        await answer(update, esc(t(lang, "link_failed")))
+    await answer(update, esc(greeting(lang, user.first_name)))
 
 
 async def help_(update: Update, context: Ctx) -> None:
-    _, _, _, lang = _who(update)
-    await _reply(update, t(lang, "help"))
+    _, _, _, lang = who(update)
+    await answer(update, t(lang, "help"))
 
 
 async def reset(update: Update, context: Ctx) -> None:
     """In the chat's line, as a message: sent behind a message, it forgets the conversation once
     that message is answered (a reset in the middle of its turn would be undone by the turn)."""
-    _, chat, _, lang = _who(update)
+    _, chat, _, lang = who(update)
     rt = runtime(context)
     async with rt.turns.line(chat.id, limit=False) as place:
         assert place is not None
         await place.wait_turn()
         await rt.agent.reset(await rt.sessions.session_id(chat.id))
-        await _reply(update, esc(t(lang, "reset")))
+        await answer(update, esc(t(lang, "reset")))
 
 
 async def cancel(update: Update, context: Ctx) -> None:
-    _, chat, _, lang = _who(update)
+    _, chat, _, lang = who(update)
     stopped = runtime(context).turns.cancel(chat.id)
-    await _reply(update, esc(t(lang, "cancelled" if stopped else "nothing_to_cancel")))
+    await answer(update, esc(t(lang, "cancelled" if stopped else "nothing_to_cancel")))
 
 
 async def history(update: Update, context: Ctx) -> None:
-    _, chat, user, lang = _who(update)
+    _, chat, user, lang = who(update)
     rt = runtime(context)
     if chat.type != ChatType.PRIVATE:  # never shown to a group, linked or not (and not said which)
-        await _reply(update, esc(t(lang, "history_private_only", bot=rt.bot_username)))
+        await answer(update, esc(t(lang, "history_private_only", bot=rt.bot_username)))
         return
     customer_id = await rt.links.customer_of(user.id)
     if customer_id is None:
-        await _reply(update, esc(t(lang, "history_unlinked")))
+        await answer(update, esc(t(lang, "history_unlinked")))
         return
     rows = await rt.services.catalog.purchase_history(customer_id, limit=10)
     if not rows:
-        await _reply(update, esc(t(lang, "history_empty")))
+        await answer(update, esc(t(lang, "history_empty")))
         return
     lines = [(p.t_dat.isoformat(), a.name, p.price, a.article_id) for p, a in rows]
-    await _reply(update, history_text(lines, lang))
+    await answer(update, history_text(lines, lang))
 
 
 async def stats(update: Update, context: Ctx) -> None:
     """Admins only, in a private chat. Other private chats get a refusal; in groups the bot stays
     silent, as for any command not meant for it (shop-wide figures are not for every member)."""
-    _, chat, user, lang = _who(update)
+    _, chat, user, lang = who(update)
     rt = runtime(context)
     if chat.type != ChatType.PRIVATE:
         logger.info("ignored /stats from user %d in a group chat", user.id)
@@ -178,7 +176,7 @@ async def stats(update: Update, context: Ctx) -> None:
         return
     if user.id not in rt.settings.telegram.admin_ids:
         logger.info("refused /stats for user %d", user.id)
-        await _reply(update, esc(t(lang, "stats_refused")))
+        await answer(update, esc(t(lang, "stats_refused")))
         return
     agent = rt.services.agent
     health: dict[str, object] | None = None
@@ -189,18 +187,18 @@ async def stats(update: Update, context: Ctx) -> None:
             health = {"ok": False, "error": type(exc).__name__}
     search = (await check_search(rt.services.catalog)).to_json()  # down while its Chroma server is
     figures = await collect_stats(rt.metrics, backend=getattr(agent, "backend_name", ""), health=health, search=search)
-    await _reply(update, stats_html(figures))
+    await answer(update, stats_html(figures))
     chart = await activity_chart(figures)
     await context.bot.send_photo(chat.id, chart, caption="daily activity")
 
 
 async def unknown_command(update: Update, context: Ctx) -> None:
-    _, chat, _, lang = _who(update)
+    _, chat, _, lang = who(update)
     if chat.type != ChatType.PRIVATE and not _addressed_command(update, runtime(context)):
         return
     if not await allowed(update, context):
         return
-    await _reply(update, esc(t(lang, "unknown_command")))
+    await answer(update, esc(t(lang, "unknown_command")))
 
 
 # --- shopping -----------------------------------------------------------------------------------
@@ -232,14 +230,14 @@ async def allowed(update: Update, context: Ctx) -> bool:
     "slow down" and then silence; what it lets through is counted for /stats. It does not await
     when it lets a request through, so a handler that joins the chat's line right after it keeps
     the update's order."""
-    _, _, user, lang = _who(update)
+    _, _, user, lang = who(update)
     rt = runtime(context)
     if rt.pending.is_resumed(update):  # counted before the restart
         return True
     wait = rt.limiter.hit(user.id)
     if wait:
         if rt.limiter.should_warn(user.id, wait):
-            await _reply(update, esc(t(lang, "rate_limited", seconds=int(wait) + 1)))
+            await answer(update, esc(t(lang, "rate_limited", seconds=int(wait) + 1)))
         return False
     await rt.count_request(update)
     return True
@@ -249,12 +247,12 @@ async def shop(update: Update, context: Ctx, place: Place | None, text: str, pho
     """Wait for the turn at ``place`` in the chat's line, then run it (the caller checked the rate
     limit, joined the line and holds the message). One "please wait" notice of each kind per busy
     stretch, however many messages arrive."""
-    _, chat, user, lang = _who(update)
+    _, chat, user, lang = who(update)
     rt = runtime(context)
     resumed = rt.pending.is_resumed(update)  # accepted before a restart: admitted, and told so in its turn
     if place is None:
         if rt.turns.notice_once(chat.id, "busy"):
-            await _reply(update, esc(t(lang, "busy")))
+            await answer(update, esc(t(lang, "busy")))
         return
     if place.ahead and not resumed and rt.turns.notice_once(chat.id, "queued"):
         await _notice(update, esc(t(lang, "queued")))
@@ -274,9 +272,9 @@ async def shop(update: Update, context: Ctx, place: Place | None, text: str, pho
                      text=text, photo=photo, reply=reply_kwargs(update.effective_message)),
         )
     except BadImageError:
-        await _reply(update, esc(t(lang, "bad_image")))
+        await answer(update, esc(t(lang, "bad_image")))
     except BadQueryError:
-        await _reply(update, esc(t(lang, "empty_text")))
+        await answer(update, esc(t(lang, "empty_text")))
 
 
 @contextlib.asynccontextmanager
@@ -292,115 +290,37 @@ async def accepted(update: Update, context: Ctx) -> AsyncIterator[Place | None]:
 
 
 async def on_text(update: Update, context: Ctx) -> None:
-    msg, _, _, lang = _who(update)
+    msg, _, _, lang = who(update)
     text = addressed_text(msg, runtime(context), msg.text or "")
     if text is None or not await allowed(update, context):
         return
     if is_blank(text):  # whitespace or invisible characters only ("\u200b", "@bot \u200b" in a group)
-        await _reply(update, esc(t(lang, "empty_text")))
+        await answer(update, esc(t(lang, "empty_text")))
         return
     if len(text) > MAX_TEXT_CHARS:
-        await _reply(update, esc(t(lang, "too_long", limit=MAX_TEXT_CHARS)))
+        await answer(update, esc(t(lang, "too_long", limit=MAX_TEXT_CHARS)))
         return
     async with accepted(update, context) as place:
         await shop(update, context, place, text.strip(), None)
-
-
-async def on_photo(update: Update, context: Ctx) -> None:
-    """A photo, or an image sent as a file: look-alikes, refined by the caption."""
-    msg, _, _, lang = _who(update)
-    caption = addressed_text(msg, runtime(context), msg.caption or "")
-    if caption is None:
-        return
-    item = msg.photo[-1] if msg.photo else msg.document
-    if item is None or not await allowed(update, context):
-        return
-    if (item.file_size or 0) > MAX_IMAGE_BYTES:
-        await _reply(update, esc(t(lang, "too_large")))
-        return
-    typed = bool(msg.photo) or (msg.document is not None and (msg.document.mime_type or "").startswith("image/"))
-    async with accepted(update, context) as place:
-        await _photo_turn(update, context, place, item.file_id, caption, typed)
-
-
-async def _photo_turn(
-    update: Update, context: Ctx, place: Place | None, file_id: str, caption: str, typed: bool = True
-) -> None:
-    """``typed``: Telegram says it is an image; an untyped file that is no image is "not an image"."""
-    _, _, user, lang = _who(update)
-    if place is None:  # the line is full: "busy", without downloading the photo
-        await shop(update, context, place, caption, None)
-        return
-    try:
-        data = await download(context.bot, file_id)
-    except TelegramError as exc:  # PTB raises a file server's 404 as InvalidToken: say what it is
-        reason = "not found (HTTP 404)" if isinstance(exc, InvalidToken) else f"{type(exc).__name__}: {exc}"
-        logger.warning("could not download a photo from user %d: %s", user.id, reason)
-        await _reply(update, esc(t(lang, "download_failed")))
-        return
-    try:
-        await runtime(context).media.run(check_image, data)
-    except ImageTooLarge:
-        await _reply(update, esc(t(lang, "too_large")))
-        return
-    except TooManyPixelsError as exc:
-        logger.info("rejected a photo: %s", exc)
-        await _reply(update, esc(t(lang, "too_many_pixels")))
-        return
-    except BadImageError as exc:
-        logger.info("rejected a photo: %s", exc)
-        await _reply(update, esc(t(lang, "bad_image" if typed else "not_image_document")))
-        return
-    await shop(update, context, place, caption[:MAX_TEXT_CHARS].strip(), data)
-
-
-async def download(bot: Bot, file_id: str, attempts: int = 3) -> bytes:
-    """A shopper's file. getFile is retried by the rate limiter; the download itself here, when
-    its failure may pass (a 404, which PTB raises as InvalidToken, is final)."""
-    tg_file = await bot.get_file(file_id)
-    for attempt in range(attempts):
-        try:
-            return bytes(await tg_file.download_as_bytearray())
-        except TelegramError as exc:
-            if attempt == attempts - 1 or not is_transient(exc):
-                raise
-            await asyncio.sleep(0.5 * 3**attempt)
-    raise AssertionError("unreachable")
-
-
-async def on_other_document(update: Update, context: Ctx) -> None:
-    """A file Telegram does not type as an image: one without a type (or a generic one), or named
-    like an image, may still be one, and its bytes decide; others are "not an image"."""
-    msg, chat, _, lang = _who(update)
-    doc = msg.document
-    if doc is not None and (
-        (doc.mime_type or "application/octet-stream") in UNTYPED_MIMES
-        or (doc.file_name or "").lower().endswith(IMAGE_SUFFIXES)
-    ):
-        await on_photo(update, context)
-        return
-    addressed = chat.type == ChatType.PRIVATE or addressed_text(msg, runtime(context), msg.caption or "") is not None
-    if addressed and await allowed(update, context):
-        await _reply(update, esc(t(lang, "not_image_document")))
 
 
 async def on_unsupported(update: Update, context: Ctx) -> None:
     """Stickers, voice, video, locations and anything else that is not text or a photo. The
     service message of a group's upgrade to a supergroup gets no answer: the supergroup goes on
     with the group's conversation."""
-    msg, chat, _, lang = _who(update)
+    msg, chat, _, lang = who(update)
     if msg.migrate_to_chat_id or msg.migrate_from_chat_id:
         old, new = (chat.id, msg.migrate_to_chat_id) if msg.migrate_to_chat_id else (msg.migrate_from_chat_id, chat.id)
         await runtime(context).sessions.move(int(old or 0), int(new or 0))
         return
     if chat.type == ChatType.PRIVATE and await allowed(update, context):
-        await _reply(update, esc(t(lang, "unsupported")))
+        await answer(update, esc(t(lang, "unsupported")))
 
 
 async def on_edited(update: Update, context: Ctx) -> None:
-    _, chat, _, lang = _who(update)
+    _, chat, _, lang = who(update)
     if chat.type == ChatType.PRIVATE and await allowed(update, context):
-        await _reply(update, esc(t(lang, "edited")))
+        await answer(update, esc(t(lang, "edited")))
 
 
 # --- errors ---------------------------------------------------------------------------------------

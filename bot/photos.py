@@ -1,0 +1,98 @@
+"""Photos, and images sent as files: look-alikes, refined by the caption. Registered by ``bot.application``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot, Update
+from telegram.constants import ChatType
+from telegram.error import InvalidToken, TelegramError
+
+from bot.handlers import MAX_TEXT_CHARS, Ctx, accepted, addressed_text, allowed, answer, shop, who
+from bot.i18n import t
+from bot.media import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, UNTYPED_MIMES, ImageTooLarge, check_image
+from bot.rendering import esc
+from bot.retrying import is_transient
+from bot.runtime import Place, runtime
+from reclmms.errors import BadImageError, TooManyPixelsError
+
+logger = logging.getLogger(__name__)
+
+
+async def on_photo(update: Update, context: Ctx) -> None:
+    """A photo, or an image sent as a file: look-alikes, refined by the caption."""
+    msg, _, _, lang = who(update)
+    caption = addressed_text(msg, runtime(context), msg.caption or "")
+    if caption is None:
+        return
+    item = msg.photo[-1] if msg.photo else msg.document
+    if item is None or not await allowed(update, context):
+        return
+    if (item.file_size or 0) > MAX_IMAGE_BYTES:
+        await answer(update, esc(t(lang, "too_large")))
+        return
+    typed = bool(msg.photo) or (msg.document is not None and (msg.document.mime_type or "").startswith("image/"))
+    async with accepted(update, context) as place:
+        await _photo_turn(update, context, place, item.file_id, caption, typed)
+
+
+async def _photo_turn(
+    update: Update, context: Ctx, place: Place | None, file_id: str, caption: str, typed: bool = True
+) -> None:
+    """``typed``: Telegram says it is an image; an untyped file that is no image is "not an image"."""
+    _, _, user, lang = who(update)
+    if place is None:  # the line is full: "busy", without downloading the photo
+        await shop(update, context, place, caption, None)
+        return
+    try:
+        data = await download(context.bot, file_id)
+    except TelegramError as exc:  # PTB raises a file server's 404 as InvalidToken: say what it is
+        reason = "not found (HTTP 404)" if isinstance(exc, InvalidToken) else f"{type(exc).__name__}: {exc}"
+        logger.warning("could not download a photo from user %d: %s", user.id, reason)
+        await answer(update, esc(t(lang, "download_failed")))
+        return
+    try:
+        await runtime(context).media.run(check_image, data)
+    except ImageTooLarge:
+        await answer(update, esc(t(lang, "too_large")))
+        return
+    except TooManyPixelsError as exc:
+        logger.info("rejected a photo: %s", exc)
+        await answer(update, esc(t(lang, "too_many_pixels")))
+        return
+    except BadImageError as exc:
+        logger.info("rejected a photo: %s", exc)
+        await answer(update, esc(t(lang, "bad_image" if typed else "not_image_document")))
+        return
+    await shop(update, context, place, caption[:MAX_TEXT_CHARS].strip(), data)
+
+
+async def download(bot: Bot, file_id: str, attempts: int = 3) -> bytes:
+    """A shopper's file. getFile is retried by the rate limiter; the download itself here, when
+    its failure may pass (a 404, which PTB raises as InvalidToken, is final)."""
+    tg_file = await bot.get_file(file_id)
+    for attempt in range(attempts):
+        try:
+            return bytes(await tg_file.download_as_bytearray())
+        except TelegramError as exc:
+            if attempt == attempts - 1 or not is_transient(exc):
+                raise
+            await asyncio.sleep(0.5 * 3**attempt)
+    raise AssertionError("unreachable")
+
+
+async def on_other_document(update: Update, context: Ctx) -> None:
+    """A file Telegram does not type as an image: one without a type (or a generic one), or named
+    like an image, may still be one, and its bytes decide; others are "not an image"."""
+    msg, chat, _, lang = who(update)
+    doc = msg.document
+    if doc is not None and (
+        (doc.mime_type or "application/octet-stream") in UNTYPED_MIMES
+        or (doc.file_name or "").lower().endswith(IMAGE_SUFFIXES)
+    ):
+        await on_photo(update, context)
+        return
+    addressed = chat.type == ChatType.PRIVATE or addressed_text(msg, runtime(context), msg.caption or "") is not None
+    if addressed and await allowed(update, context):
+        await answer(update, esc(t(lang, "not_image_document")))
