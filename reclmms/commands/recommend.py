@@ -4,7 +4,8 @@
     reclmms recommend --batch FILE [--k 12] [--output FILE]
 
 ``--batch`` reads a CSV with columns ``customer_id,as_of`` and writes one JSON object per row
-(``{"customer_id", "as_of", "recommendations": [...]}``). ``--data DIR`` works straight from
+(``{"customer_id", "as_of", "recommendations": [...]}``), chunk by chunk as they are ranked, so a reader that
+goes away (``| head -1``) ends it early. ``--data DIR`` works straight from
 Kaggle-format CSVs instead of the ingested analytics store; a store that lost its analytics file after the
 ingest stops with one line naming it (``require_sales_data``), rather than recommend as if nothing was sold.
 """
@@ -19,7 +20,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -30,6 +31,11 @@ from reclmms.errors import BadQueryError, DataError, store_file_error
 from reclmms.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+Row = tuple[str, date | None]  # a batch row: customer id, as-of day (None: all data)
+# A batch is ranked in chunks of this many rows, doubling up to CHUNK_MAX (see _chunks).
+FIRST_CHUNK = 50
+CHUNK_MAX = 400
 
 
 def parse_day(text: str, where: str = "--as-of") -> date:
@@ -65,7 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.set_defaults(func=run)
 
 
-def read_batch(path: str) -> list[tuple[str, date | None]]:
+def read_batch(path: str) -> list[Row]:
     """Rows of a batch CSV; raises DataError/BadQueryError naming the file and line."""
     p = Path(path)
     if not p.is_file():  # never opened: a FIFO or a device could block or never end
@@ -83,13 +89,13 @@ def read_batch(path: str) -> list[tuple[str, date | None]]:
             raise DataError(f"{path}, line {reader.reader.line_num}: not a readable CSV row ({exc})") from None
 
 
-def _batch_rows(path: str, reader: csv.DictReader[str]) -> list[tuple[str, date | None]]:
+def _batch_rows(path: str, reader: csv.DictReader[str]) -> list[Row]:
     found = [f.strip() for f in reader.fieldnames or []]
     fields = [f.lower() for f in found]  # header names are case-insensitive, like ingest's
     missing = [c for c in ("customer_id", "as_of") if c not in fields]
     if missing:
         raise DataError(f"{path} lacks column(s): {', '.join(missing)} (found: {', '.join(found) or 'none'})")
-    rows: list[tuple[str, date | None]] = []
+    rows: list[Row] = []
     for raw in reader:
         where = f"{path}, line {reader.line_num}"
         if None in raw:  # DictReader keeps the fields beyond the header under the key None
@@ -161,32 +167,53 @@ def _how_to_add(data_dir: str | None) -> str:
     return f"{Path(data_dir) / 'transactions_train.csv'} has none" if data_dir else ADD_TRANSACTIONS
 
 
+def _chunks(rows: list[Row]) -> Iterator[list[Row]]:
+    """The batch's rows in chunks that grow from ``FIRST_CHUNK`` to ``CHUNK_MAX`` rows: the first lines come
+    soon, and a reader that went away stops the work within about one chunk."""
+    size, start = FIRST_CHUNK, 0
+    while start < len(rows):
+        yield rows[start : start + size]
+        start += size
+        size = min(size * 2, CHUNK_MAX)
+
+
+async def _run_batch(settings: Settings, args: argparse.Namespace) -> int:
+    """JSON lines for every row of the batch file. On stdout each chunk is written as soon as it is ranked, so
+    a reader that goes away (``| head -1``) ends the batch at the next write (``BrokenPipeError``: quietly, with
+    no summary); ``--output`` is written whole at the end, or not at all."""
+    rows = read_batch(args.batch)  # every row is checked before any output
+    if args.output:  # fail on a bad --output before the work, not after it
+        await asyncio.to_thread(check_writable, Path(args.output))
+    kept: list[str] = []
+    outcomes: list[Outcome] = []
+    async with open_recommender(settings, args.data) as rec:
+        t0 = time.perf_counter()
+        known = await rec.known_customers([c for c, _ in rows])
+        for chunk in _chunks(rows):
+            results = await rec.recommend_many(chunk, k=args.k)
+            text = "".join(json.dumps(_line(c, a, recs), ensure_ascii=False) + "\n"
+                           for (c, a), recs in zip(chunk, results, strict=True))
+            if args.output:
+                kept.append(text)
+            else:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            outcomes.extend(Outcome(c, a, len(recs), c in known) for (c, a), recs in zip(chunk, results, strict=True))
+        seconds = time.perf_counter() - t0
+        first = await rec.first_sale()
+    if args.output:
+        await asyncio.to_thread(write_file, Path(args.output), "".join(kept))
+    print(batch_summary(outcomes, first, seconds, _how_to_add(args.data)), file=sys.stderr)
+    return 0
+
+
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.k < 1 or args.k > 100:
         raise BadQueryError("--k must be between 1 and 100")
     if args.batch:
         if args.as_of:
             raise BadQueryError("--as-of applies to --customer; put as_of in the batch file instead")
-        rows = read_batch(args.batch)
-        if args.output:  # fail on a bad --output before the work, not after it
-            await asyncio.to_thread(check_writable, Path(args.output))
-        async with open_recommender(settings, args.data) as rec:
-            t0 = time.perf_counter()
-            results = await rec.recommend_many(rows, k=args.k)
-            known = await rec.known_customers([c for c, _ in rows])
-            seconds = time.perf_counter() - t0
-            first = await rec.first_sale()
-        text = "".join(
-            json.dumps(_line(customer, as_of, recs), ensure_ascii=False) + "\n"
-            for (customer, as_of), recs in zip(rows, results, strict=True)
-        )
-        if args.output:
-            await asyncio.to_thread(write_file, Path(args.output), text)
-        else:
-            sys.stdout.write(text)
-        outcomes = [Outcome(c, a, len(recs), c in known) for (c, a), recs in zip(rows, results, strict=True)]
-        print(batch_summary(outcomes, first, seconds, _how_to_add(args.data)), file=sys.stderr)
-        return 0
+        return await _run_batch(settings, args)
 
     customer = (args.customer or "").strip()
     if not customer:

@@ -1,0 +1,66 @@
+"""`reclmms recommend --batch`: a reader that goes away stops the batch, and rows the batch file cannot
+mean as written are one-line errors naming the line or column (exit code 2), before any output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from catalog.recommend import Recommender
+from reclmms.cli import main
+
+from .synth import write_kaggle
+
+CUSTOMERS = ("alice", "bob", "carol", "dave", "newbie")
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_kaggle(tmp_path_factory.mktemp("batch_cli") / "hm")
+
+
+class HeadOne:
+    """Standard output read by ``head -1``: what is flushed reaches the reader, who takes the first line and goes
+    away; a write after that is a broken pipe."""
+
+    def __init__(self) -> None:
+        self.pending = ""
+        self.read = ""
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if self.gone:
+            raise BrokenPipeError(32, "Broken pipe")
+        self.pending += text
+        return len(text)
+
+    def flush(self) -> None:
+        if self.gone and self.pending:
+            raise BrokenPipeError(32, "Broken pipe")
+        self.read, self.pending = self.pending.split("\n", 1)[0], ""
+        self.gone = bool(self.read)
+
+
+def test_a_reader_that_goes_away_stops_the_batch(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = tmp_path / "rows.csv"
+    batch.write_text("customer_id,as_of\n" + "".join(f"{CUSTOMERS[i % 5]},2020-09-0{1 + i % 9}\n" for i in range(600)))
+    ranked: list[int] = []
+    recommend_many = Recommender.recommend_many
+
+    async def counted(self: Recommender, requests: list[Any], k: int = 12) -> list[Any]:
+        ranked.append(len(requests))
+        return await recommend_many(self, requests, k)
+
+    monkeypatch.setattr(Recommender, "recommend_many", counted)
+    reader = HeadOne()
+    monkeypatch.setattr(sys, "stdout", reader)
+    assert main(["recommend", "--batch", str(batch), "--k", "3", "--data", str(data)]) == 0
+    assert json.loads(reader.read)["customer_id"] == "alice"
+    assert sum(ranked) <= 150, ranked  # the first chunk, and the one whose write found the reader gone
+    assert capsys.readouterr().err == ""  # quietly: no summary that claims 600 rows
