@@ -100,6 +100,9 @@ def _batch_rows(path: str, reader: csv.DictReader[str]) -> list[Row]:
         where = f"{path}, line {reader.line_num}"
         if None in raw:  # DictReader keeps the fields beyond the header under the key None
             raise BadQueryError(f"{where}: {len(fields) + len(raw[None])} fields, the header has {len(fields)}")
+        if None in raw.values():  # and gives the header's columns past a short row None: not "" (all data)
+            given = sum(value is not None for value in raw.values())
+            raise BadQueryError(f"{where}: {given} field{'s' if given != 1 else ''}, the header has {len(fields)}")
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
         customer = row.get("customer_id", "")
         if not customer:

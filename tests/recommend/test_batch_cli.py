@@ -64,3 +64,33 @@ def test_a_reader_that_goes_away_stops_the_batch(
     assert json.loads(reader.read)["customer_id"] == "alice"
     assert sum(ranked) <= 150, ranked  # the first chunk, and the one whose write found the reader gone
     assert capsys.readouterr().err == ""  # quietly: no summary that claims 600 rows
+
+
+def _batch_error(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str) -> str:
+    batch = tmp_path / "rows.csv"
+    batch.write_text(content, encoding="utf-8")
+    assert main(["recommend", "--batch", str(batch), "--data", str(data)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and err.startswith("error: "), err
+    return err.strip().removeprefix(f"error: {batch}")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("customer_id,as_of\nalice,2020-09-01\nbob\n", ", line 3: 1 field, the header has 2"),
+        ("as_of,customer_id,note\n2020-09-01,alice,x\n2020-09-01,bob\n", ", line 3: 2 fields, the header has 3"),
+    ],
+)
+def test_a_row_with_too_few_fields_is_an_error(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    """Not a row whose as_of is missing, and so ranked with all data (later purchases too)."""
+    assert _batch_error(data, tmp_path, capsys, content) == message
+
+
+def test_an_empty_as_of_field_is_all_data(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    batch = tmp_path / "rows.csv"
+    batch.write_text("customer_id,as_of\nalice,\nbob, \n", encoding="utf-8")
+    assert main(["recommend", "--batch", str(batch), "--k", "3", "--data", str(data)]) == 0
+    assert [json.loads(line)["as_of"] for line in capsys.readouterr().out.splitlines()] == [None, None]
