@@ -4,7 +4,12 @@
 there and still computed from the same input (each vector records a fingerprint of its text,
 or its image path, as ``source``), so an interrupted run continues where it stopped, and an
 article whose text or image changed is embedded again. Vectors of articles no longer in the
-catalog are removed, and the search's on-disk copy of a changed collection is dropped. It works
+catalog are removed, and the search's on-disk copy of a changed collection is dropped.
+
+Without images (``images=False``, ``--no-images``) no image vector is computed and those of the
+catalog's articles are kept (``images_kept``), not used by the search (the articles have no image
+then) but reused by the next run with images, which computes only the missing ones: an image pass
+that was stopped, or a run without images, loses none of the image work done. It works
 in batches (bounded memory) and shows tqdm progress bars on stderr. Unreadable images are
 counted and skipped, never fatal. A Chroma server that cannot be reached stops it with one
 ``SearchUnavailableError`` saying so; the vectors written until then are kept for the re-run.
@@ -49,6 +54,7 @@ class IndexReport:
     corrupt_images: int = 0
     skipped_existing: int = 0
     removed: int = 0  # vectors of articles no longer in the catalog (or no longer with an image)
+    images_kept: int = 0  # without images: image vectors kept for a later run with images
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -140,13 +146,16 @@ async def _index(
         with_images = await _index_images(articles, store.image, image_embedder, report, progress, settings.data_dir)
         changed = report.images_indexed - done + (await _prune(store.image, with_images, report) if prune else 0)
         _drop_cached_matrix(store.image, settings.chroma_path, changed)
+    elif prune:
+        await _keep_images_of(store.image, catalog_ids, report, settings.chroma_path)
     logger.info("indexing done: %s", report.to_dict())
 
 
 async def _prune_to(
     articles: ArticleStore, store: VectorStore, report: IndexReport, images: bool, cache_dir: Path
 ) -> None:
-    """Remove the vectors of articles not in ``articles`` (image vectors: of those without an image)."""
+    """Remove the vectors of articles not in ``articles`` (image vectors: of those without an image; without
+    ``images``: of those not in ``articles``, the others kept for a later run with images)."""
     ids: set[str] = set()
     with_images: set[str] = set()
     async for batch in articles.iter_all(batch_size=5000):
@@ -155,6 +164,14 @@ async def _prune_to(
     _drop_cached_matrix(store.text, cache_dir, await _prune(store.text, ids, report))
     if images:
         _drop_cached_matrix(store.image, cache_dir, await _prune(store.image, with_images, report))
+    else:
+        await _keep_images_of(store.image, ids, report, cache_dir)
+
+
+async def _keep_images_of(collection: VectorCollection, ids: set[str], report: IndexReport, cache_dir: Path) -> None:
+    """Without images: remove the image vectors of articles not in the catalog, count the others as kept."""
+    _drop_cached_matrix(collection, cache_dir, await _prune(collection, ids, report))
+    report.images_kept = await asyncio.to_thread(collection.count)
 
 
 async def _index_images(

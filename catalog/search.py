@@ -8,6 +8,10 @@ need no cached state, so a one-off CLI search starts fast; the metadata table an
 vector matrices are loaded on the first filtered search. All CPU-bound work runs in
 worker threads.
 
+Only the catalog's articles with an image count in a photo search: the image collection may also
+hold vectors of articles ingested since without images (``--no-images`` keeps them for a later
+ingest with images), and those are left out, as are vectors of articles no longer in the catalog.
+
 Chroma is opened on the first search (``connect``). A Chroma server that cannot be reached
 makes a search raise ``SearchUnavailableError``, and the failed search changes nothing here:
 the next one tries the server again.
@@ -31,7 +35,7 @@ from catalog.embedders import ImageEmbedder, TextEmbedder
 from catalog.images import load_photo
 from catalog.models import SearchFilters, SearchHit
 from catalog.search_index import METADATA_COLUMNS, MetadataTable, VectorMatrix, search_vectors
-from catalog.vectors import VectorCollection, VectorStore
+from catalog.vectors import IMAGE_COLLECTION, VectorCollection, VectorStore
 from reclmms.errors import BadQueryError, NotFoundError, SearchUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -150,35 +154,50 @@ class SearchEngine:
         k: int,
         exclude: frozenset[str] = frozenset(),
     ) -> list[tuple[str, float]]:
+        with_image = collection.name == IMAGE_COLLECTION
         if filters.is_empty():
-            return await self._unfiltered(collection, vector, k, exclude)
+            return await self._unfiltered(collection, vector, k, exclude, with_image)
         meta, matrix = await self._state(collection)
-        mask = meta.mask(filters)
+        mask = meta.mask(filters, with_image=with_image)
         return await asyncio.to_thread(search_vectors, collection, vector, k, exclude, matrix, mask)
 
     async def _unfiltered(
-        self, collection: VectorCollection, vector: np.ndarray, k: int, exclude: frozenset[str]
+        self, collection: VectorCollection, vector: np.ndarray, k: int, exclude: frozenset[str], with_image: bool
     ) -> list[tuple[str, float]]:
-        """Top ``k`` of one Chroma query among the catalog's articles. The collection may also hold
-        vectors of articles not in the catalog (an ingest that stopped after embedding the catalog it
-        had staged): when they crowd the top ``k``, the cached matrix is scored with a mask of the
-        whole catalog instead, which leaves them out."""
+        """Top ``k`` of one Chroma query among the catalog's articles (``with_image``: those with an image).
+        The collection may also hold vectors of others (an ingest that stopped after embedding the catalog
+        it had staged; image vectors kept by an ingest without images): when they crowd the top ``k``, the
+        cached matrix is scored with a mask of the catalog's articles instead, which leaves them out."""
         scored = await asyncio.to_thread(search_vectors, collection, vector, k, exclude)
-        present = await self._in_catalog([i for i, _ in scored])
+        present = await self._in_catalog([i for i, _ in scored], with_image=with_image)
         if len(present) == len(scored):
             return scored
         meta, matrix = await self._state(collection)
-        mask = np.ones(len(meta), dtype=bool)
+        mask = meta.mask(SearchFilters(), with_image=True) if with_image else np.ones(len(meta), dtype=bool)
         return await asyncio.to_thread(search_vectors, collection, vector, k, exclude, matrix, mask)
 
-    async def _in_catalog(self, article_ids: list[str]) -> set[str]:
+    async def _in_catalog(self, article_ids: list[str], *, with_image: bool = False) -> set[str]:
+        """Those of ``article_ids`` in the catalog (``with_image``: with an image)."""
         if not article_ids:
             return set()
-        marks = ",".join("?" for _ in article_ids)
-        async with self.db.conn.execute(
-            f"SELECT article_id FROM articles WHERE article_id IN ({marks})", article_ids
-        ) as cur:
-            return {str(r[0]) for r in await cur.fetchall()}
+        found: set[str] = set()
+        also = " AND image_path IS NOT NULL" if with_image else ""
+        for start in range(0, len(article_ids), 500):  # SQLite's bound-parameter limit
+            chunk = article_ids[start : start + 500]
+            marks = ",".join("?" for _ in chunk)
+            async with self.db.conn.execute(
+                f"SELECT article_id FROM articles WHERE article_id IN ({marks}){also}", chunk
+            ) as cur:
+                found.update(str(r[0]) for r in await cur.fetchall())
+        return found
+
+    async def _images_searchable(self) -> bool:
+        """Whether a photo has anything to be compared with: image vectors, and catalog articles with an image."""
+        if await asyncio.to_thread(self.vectors.image.recent_count) == 0:
+            return False
+        async with self.db.conn.execute("SELECT EXISTS (SELECT 1 FROM articles WHERE image_path IS NOT NULL)") as cur:
+            row = await cur.fetchone()
+        return bool(row and row[0])
 
     async def _check_filters(self, filters: SearchFilters) -> None:
         """Validate filter values early, before any embedding or vector loading."""
@@ -199,13 +218,13 @@ class SearchEngine:
 
     async def _photo_vector(self, photo: bytes, filters: SearchFilters) -> np.ndarray | None:
         """The vector of ``photo`` (the photo and the filters checked first), or None when no article images
-        are indexed, so there is nothing to compare it with."""
+        are indexed (or the catalog has none: ingested without images), so there is nothing to compare it with."""
         key = hashlib.sha1(photo).hexdigest()
         cached = self._photo_vectors.get(key)
         image = await asyncio.to_thread(load_photo, photo) if cached is None else None  # checks the photo
         await self._check_filters(filters)
         await self._open_for_search()
-        if await asyncio.to_thread(self.vectors.image.recent_count) == 0:
+        if not await self._images_searchable():
             logger.warning("photo search asked, but no article images are indexed")
             return None
         return cached if cached is not None else await self._embed_photo(key, image)
@@ -248,7 +267,8 @@ class SearchEngine:
         looks = await self._search(self.vectors.image, photo_vector, filters, pool)
         reads = await self._search(self.vectors.text, text_vector, filters, pool)
         ids = list(dict.fromkeys([i for i, _ in looks] + [i for i, _ in reads]))
-        image_vectors = await asyncio.to_thread(self.vectors.image.get_vectors, ids)
+        pictured = await self._in_catalog(ids, with_image=True)
+        image_vectors = await asyncio.to_thread(self.vectors.image.get_vectors, [i for i in ids if i in pictured])
         text_vectors = await asyncio.to_thread(self.vectors.text.get_vectors, ids)
         fused = fuse_similarities(ids, [(image_vectors, photo_vector), (text_vectors, text_vector)])
         return await self._hits(fused[:k])
@@ -266,14 +286,16 @@ class SearchEngine:
         k = _check_k(k)
         article_id = str(article_id).strip()
         await self._check_filters(filters)
+        article = await self.articles.get(article_id)
+        if article is None:
+            raise NotFoundError(f"no article with id '{article_id}'")
         await self._open_for_search()
-        for collection in (self.vectors.image, self.vectors.text):
+        collections = (self.vectors.image, self.vectors.text) if article.image_path else (self.vectors.text,)
+        for collection in collections:
             found = await asyncio.to_thread(collection.get_vectors, [article_id])
             if article_id in found:
                 scored = await self._search(collection, found[article_id], filters, k, frozenset({article_id}))
                 return await self._hits(scored)
-        if await self.articles.get(article_id) is None:
-            raise NotFoundError(f"no article with id '{article_id}'")
         raise NotFoundError(f"article '{article_id}' is not indexed for search yet")
 
     async def known_values(self, field: str) -> list[str]:

@@ -5,7 +5,9 @@ and every search tries it again): turns that do not search answer meanwhile, and
 that search is unavailable. ``check_search`` is what the bot's warm-up tells the operator at start
 (one warning line), what ``/stats`` shows and what ``reclmms stats --health`` reports; an empty index
 is told as ``SearchEngine.missing_index`` tells it (``catalog/search.py``). A catalog without a search
-engine (the tests' fakes) is ``unknown``.
+engine (the tests' fakes) is ``unknown``. When fewer of the catalog's articles with an image have an
+image vector than there are such articles (an image pass that was stopped), an ``ok`` index says how
+many have one: a photo search looks among those only.
 """
 
 from __future__ import annotations
@@ -24,24 +26,25 @@ class SearchHealth:
     status: str  # "ok", "down", "empty" or "unknown"
     where: str = ""  # "the Chroma server at host:port" or "the embedded index"
     articles: int = 0  # article text vectors indexed (status "ok")
-    detail: str = ""  # why it is down; what to do when it is empty
+    detail: str = ""  # why it is down; what to do when it is empty; when ok, images not all indexed
 
     @property
     def ok(self) -> bool:
         return self.status in ("ok", "unknown")
 
     def warning(self) -> str | None:
-        """The operator's line at start when search cannot serve, else None."""
+        """The operator's line at start when search cannot serve (or photo search sees only some articles), else None."""
         if self.status == "down":
             return f"{self.detail}; product search is unavailable until it answers (the bot answers the rest)"
-        if self.status == "empty":
+        if self.status == "empty" or (self.status == "ok" and self.detail):
             return self.detail
         return None
 
     def line(self) -> str:
-        """For ``/stats``: "ok · 105542 articles (the Chroma server at ...)", "down (...)", "empty (...)"."""
+        """For ``/stats``: "ok · 105542 articles (the Chroma server at ...)", "down (...)", "empty (...)";
+        "ok · 17033 articles (...) · image vectors for 384 of 17033 articles with an image ..."."""
         if self.status == "ok":
-            return f"ok · {self.articles} articles ({self.where})"
+            return f"ok · {self.articles} articles ({self.where})" + (f" · {self.detail}" if self.detail else "")
         if self.status == "unknown":
             return "not checked"
         return f"{self.status} ({self.detail})"
@@ -62,12 +65,13 @@ async def check_search(catalog: Any, timeout_s: float = CHECK_S) -> SearchHealth
     server = getattr(vectors, "server", None)
     where = f"the Chroma server at {server}" if server else "the embedded index"
 
-    async def count() -> int:
+    async def count() -> tuple[int, str]:
         await connect()
-        return int(await asyncio.to_thread(lambda: vectors.text.recent_count()))
+        articles = int(await asyncio.to_thread(lambda: vectors.text.recent_count()))
+        return articles, await _images_detail(engine, vectors) if articles else ""
 
     try:
-        articles = await asyncio.wait_for(count(), timeout_s)
+        articles, images = await asyncio.wait_for(count(), timeout_s)
     except SearchUnavailableError as exc:
         return SearchHealth("down", where, detail=str(exc))
     except TimeoutError:
@@ -76,4 +80,20 @@ async def check_search(catalog: Any, timeout_s: float = CHECK_S) -> SearchHealth
         return SearchHealth("down", where, detail=f"{where}: {type(exc).__name__}: {exc}")
     if articles == 0:
         return SearchHealth("empty", where, detail=vectors.missing_index_message())
-    return SearchHealth("ok", where, articles)
+    return SearchHealth("ok", where, articles, images)
+
+
+async def _images_detail(engine: Any, vectors: Any) -> str:
+    """When fewer of the catalog's articles with an image have an image vector than there are: how many do
+    (the image vectors counted, at most the articles with an image); else ""."""
+    count_with_images = getattr(getattr(engine, "articles", None), "count_with_images", None)
+    if not callable(count_with_images):
+        return ""
+    pictured = int(await count_with_images())
+    if pictured == 0:  # ingested without images: photo search is off, as asked
+        return ""
+    indexed = min(pictured, int(await asyncio.to_thread(lambda: vectors.image.recent_count())))
+    if indexed >= pictured:
+        return ""
+    return (f"image vectors for {indexed} of {pictured} articles with an image: a photo search looks among "
+            "those only until the same `reclmms ingest ...` with images is run again to finish them")

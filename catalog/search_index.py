@@ -30,7 +30,7 @@ from reclmms.errors import BadQueryError
 logger = logging.getLogger(__name__)
 
 CATEGORY_FIELDS = ("product_type", "colour", "colour_master", "index_group", "section", "garment_group")
-METADATA_COLUMNS = ("article_id", *CATEGORY_FIELDS, "price")
+METADATA_COLUMNS = ("article_id", *CATEGORY_FIELDS, "price", "image_path IS NOT NULL")
 # Filtered queries whose candidate set is at most this large are scored directly with numpy.
 DIRECT_MAX = 2500
 # Over-fetching from Chroma is capped (a broad filter, >= ~4% of the catalog for k=10);
@@ -61,7 +61,8 @@ def _singular(value: str) -> str:
 
 @dataclass
 class MetadataTable:
-    """Filterable fields of every article, as arrays aligned to ``ids``."""
+    """Filterable fields of every article, as arrays aligned to ``ids``; ``has_image``: the article has
+    an image (only those count in a photo search: ``mask(..., with_image=True)``)."""
 
     ids: list[str]
     row_of: dict[str, int]
@@ -70,16 +71,18 @@ class MetadataTable:
     lower: dict[str, dict[str, int]]  # field -> lowercased value -> code
     counts: dict[str, np.ndarray]
     price: np.ndarray
-    _masks: dict[SearchFilters, np.ndarray] = field(default_factory=dict)
+    has_image: np.ndarray
+    _masks: dict[tuple[SearchFilters, bool], np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def build(cls, rows: Iterable[Sequence[Any]]) -> MetadataTable:
-        """From rows of ``METADATA_COLUMNS`` (article_id, the category fields, price)."""
+        """From rows of ``METADATA_COLUMNS`` (article_id, the category fields, price, whether it has an image)."""
         ids: list[str] = []
         raw: dict[str, list[int]] = {f: [] for f in CATEGORY_FIELDS}
         vocab: dict[str, list[str]] = {f: [] for f in CATEGORY_FIELDS}
         lookup: dict[str, dict[str, int]] = {f: {} for f in CATEGORY_FIELDS}
         prices: list[float] = []
+        images: list[bool] = []
         for row in rows:
             ids.append(str(row[0]))
             for pos, f in enumerate(CATEGORY_FIELDS, start=1):
@@ -92,6 +95,7 @@ class MetadataTable:
                 raw[f].append(code)
             price = row[len(CATEGORY_FIELDS) + 1]
             prices.append(math.nan if price is None else float(price))
+            images.append(bool(row[len(CATEGORY_FIELDS) + 2]))
         codes = {f: np.asarray(raw[f], dtype=np.int32) for f in CATEGORY_FIELDS}
         counts = {f: np.bincount(codes[f], minlength=len(vocab[f])) for f in CATEGORY_FIELDS}
         return cls(
@@ -102,6 +106,7 @@ class MetadataTable:
             lower=lookup,
             counts=counts,
             price=np.asarray(prices, dtype=np.float64),
+            has_image=np.asarray(images, dtype=bool),
         )
 
     def __len__(self) -> int:
@@ -138,21 +143,25 @@ class MetadataTable:
         table[codes] = True
         return table[self.codes[f]]
 
-    def mask(self, filters: SearchFilters) -> np.ndarray | None:
+    def mask(self, filters: SearchFilters, *, with_image: bool = False) -> np.ndarray | None:
         """A boolean mask over articles, or None when there are no filters. Raises BadQueryError.
+        ``with_image``: only the articles with an image pass (a mask even without filters).
 
         Masks are memoised per filter set (a few dozen, ~100 KB each at 105k articles).
         """
-        if filters.is_empty():
+        if filters.is_empty() and not with_image:
             return None
-        cached = self._masks.get(filters)
+        key = (filters, with_image)
+        cached = self._masks.get(key)
         if cached is not None:
             return cached
-        mask = self._build_mask(filters)
+        mask = self.has_image.copy() if filters.is_empty() else self._build_mask(filters)
+        if with_image:
+            mask &= self.has_image
         mask.flags.writeable = False
         if len(self._masks) >= MASK_CACHE:
             self._masks.pop(next(iter(self._masks)))
-        self._masks[filters] = mask
+        self._masks[key] = mask
         return mask
 
     def _build_mask(self, filters: SearchFilters) -> np.ndarray:
@@ -198,19 +207,27 @@ def single_blas_thread() -> Any:
 
 @dataclass
 class VectorMatrix:
-    """All vectors of one collection in memory, aligned to metadata rows."""
+    """All vectors of one collection in memory, aligned to metadata rows.
+
+    The collection may hold vectors of only some articles (an image pass that was stopped, articles
+    without an image) and of articles no longer in the catalog: a metadata row is then found through
+    ``article_rows``, never used as a vector row (``vector_mask``)."""
 
     ids: list[str]
     matrix: np.ndarray
     article_rows: np.ndarray  # metadata row of each vector row (-1 when the article is gone)
+    n_articles: int  # metadata rows (the length of an article mask)
     row_of: dict[str, int] = field(default_factory=dict)
     _reduced: tuple[np.ndarray, np.ndarray] | None = None
     _subsets: dict[int, tuple[Any, np.ndarray]] = field(default_factory=dict)
 
     @functools.cached_property
     def aligned(self) -> bool:
-        """Vector row i belongs to metadata row i, for every row."""
-        return bool(np.array_equal(self.article_rows, np.arange(len(self.article_rows))))
+        """Vector row i belongs to metadata row i, for every metadata row: an article mask is a vector mask.
+        Vectors for the first articles only (an image pass stopped after them) are not aligned."""
+        return len(self.article_rows) == self.n_articles and bool(
+            np.array_equal(self.article_rows, np.arange(len(self.article_rows)))
+        )
 
     @staticmethod
     def cache_files(collection: VectorCollection, cache_dir: Path) -> tuple[Path, Path]:
@@ -250,7 +267,7 @@ class VectorMatrix:
             ids = [ids[i] for i in order]
             rows = np.arange(len(ids), dtype=np.int64)
         loaded = cls(ids=ids, matrix=np.ascontiguousarray(matrix, dtype=np.float32), article_rows=rows,
-                     row_of={a: i for i, a in enumerate(ids)})
+                     n_articles=len(meta), row_of={a: i for i, a in enumerate(ids)})
         if len(loaded) > DIRECT_MAX:
             loaded.reduced()
         return loaded
@@ -259,6 +276,9 @@ class VectorMatrix:
         return len(self.ids)
 
     def vector_mask(self, article_mask: np.ndarray | None) -> np.ndarray:
+        """The vector rows whose article passes ``article_mask`` (a mask over metadata rows)."""
+        if article_mask is not None and len(article_mask) != self.n_articles:
+            raise ValueError(f"an article mask of {len(article_mask)} rows for {self.n_articles} articles")
         if article_mask is not None and self.aligned:
             return article_mask
         valid = self.article_rows >= 0

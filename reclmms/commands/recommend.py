@@ -92,6 +92,9 @@ def read_batch(path: str) -> list[Row]:
 def _batch_rows(path: str, reader: csv.DictReader[str]) -> list[Row]:
     found = [f.strip() for f in reader.fieldnames or []]
     fields = [f.lower() for f in found]  # header names are case-insensitive, like ingest's
+    twice = next((found[i] for i, f in enumerate(fields) if f and f in fields[:i]), None)
+    if twice is not None:  # DictReader would keep the last of them and drop the others
+        raise DataError(f"{path}: the header names the column '{twice}' more than once")
     missing = [c for c in ("customer_id", "as_of") if c not in fields]
     if missing:
         raise DataError(f"{path} lacks column(s): {', '.join(missing)} (found: {', '.join(found) or 'none'})")

@@ -94,3 +94,24 @@ def test_an_empty_as_of_field_is_all_data(data: Path, tmp_path: Path, capsys: py
     batch.write_text("customer_id,as_of\nalice,\nbob, \n", encoding="utf-8")
     assert main(["recommend", "--batch", str(batch), "--k", "3", "--data", str(data)]) == 0
     assert [json.loads(line)["as_of"] for line in capsys.readouterr().out.splitlines()] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [("customer_id,customer_id,as_of", "customer_id"), ("customer_id,as_of,As_Of ", "As_Of"),
+     ("note,customer_id,as_of,note", "note")],
+)
+def test_a_column_named_twice_is_an_error(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str, column: str
+) -> None:
+    """Not one of them read and the other dropped."""
+    content = f"{header}\n" + ",".join(["alice"] * header.count(",")) + ",\n"
+    assert _batch_error(data, tmp_path, capsys, content) == f": the header names the column '{column}' more than once"
+
+
+def test_empty_column_names_may_repeat(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Trailing commas of a spreadsheet's export: columns without a name, never read."""
+    batch = tmp_path / "rows.csv"
+    batch.write_text("customer_id,as_of,,\nalice,2020-09-01,,\n", encoding="utf-8")
+    assert main(["recommend", "--batch", str(batch), "--k", "3", "--data", str(data)]) == 0
+    assert json.loads(capsys.readouterr().out)["as_of"] == "2020-09-01"
