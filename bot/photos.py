@@ -9,21 +9,33 @@ from telegram import Bot, Update
 from telegram.constants import ChatType
 from telegram.error import InvalidToken, TelegramError
 
+from bot.albums import Album
 from bot.handlers import MAX_TEXT_CHARS, Ctx, accepted, addressed_text, allowed, answer, shop, who
 from bot.i18n import t
 from bot.media import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, UNTYPED_MIMES, ImageTooLarge, check_image
 from bot.rendering import esc
 from bot.retrying import is_transient
-from bot.runtime import Place, runtime
+from bot.runtime import BotRuntime, Place, runtime
 from reclmms.errors import BadImageError, TooManyPixelsError
 
 logger = logging.getLogger(__name__)
 
 
 async def on_photo(update: Update, context: Ctx) -> None:
-    """A photo, or an image sent as a file: look-alikes, refined by the caption."""
-    msg, _, _, lang = who(update)
-    caption = addressed_text(msg, runtime(context), msg.caption or "")
+    """A photo, or an image sent as a file: look-alikes, refined by the caption. An album (``bot.albums``) is
+    one request: its first photo answers, with the album's caption; the others are taken in silently."""
+    msg, chat, _, lang = who(update)
+    rt = runtime(context)
+    album: Album | None = None
+    if msg.media_group_id:
+        album = rt.albums.arrive(chat.id, msg, update.update_id, resumed=rt.pending.is_resumed(update))
+        if album is None:
+            await rt.albums.follow(chat.id, msg)
+            return
+    caption = addressed_text(msg, rt, msg.caption or "")
+    if caption is None and album is not None:  # in a group, the mention may be on another photo of the album
+        captioned = await rt.albums.gathered(album)
+        caption = addressed_text(captioned, rt, captioned.caption or "") if captioned is not None else None
     if caption is None:
         return
     item = msg.photo[-1] if msg.photo else msg.document
@@ -34,7 +46,19 @@ async def on_photo(update: Update, context: Ctx) -> None:
         return
     typed = bool(msg.photo) or (msg.document is not None and (msg.document.mime_type or "").startswith("image/"))
     async with accepted(update, context) as place:
+        if album is not None:
+            if not await rt.albums.lead(album, update.update_id):  # answered already, before a restart
+                return
+            caption = caption or await _album_caption(rt, album)
         await _photo_turn(update, context, place, item.file_id, caption, typed)
+
+
+async def _album_caption(rt: BotRuntime, album: Album) -> str:
+    """The caption of an album whose first photo has none: another photo's, once they have all come."""
+    captioned = await rt.albums.gathered(album)
+    if captioned is not None:
+        return addressed_text(captioned, rt, captioned.caption or "") or ""
+    return await rt.albums.stored_caption(album)
 
 
 async def _photo_turn(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram import Message, Update
 
+from bot.albums import Albums
 from bot.linking import Linker
 from bot.pending import PendingTurns
 from bot.rendering import ButtonSigner
@@ -198,9 +199,11 @@ class BotRuntime:
     warmup: WarmUp = field(default_factory=WarmUp)  # models and indexes loading in the background
     background: set[asyncio.Task[Any]] = field(default_factory=set)  # fire-and-forget tasks, kept referenced
     sessions: ChatSessions = field(init=False)  # the agent's session of each chat (a group's upgrade keeps it)
+    albums: Albums = field(init=False)  # photos sent together: one turn, for the first of them
 
     def __post_init__(self) -> None:
         self.sessions = ChatSessions(self.services.db)
+        self.albums = Albums(self.services.db)
 
     async def count_request(self, update: Update) -> None:
         """Count for /stats a request the bot takes on (a message, command, photo or genuine button

@@ -2,8 +2,9 @@
 
 Tables: users, account links, link codes, messages, turns (metrics), turn terms
 (searched categories and colours), errors, processed update ids, messages accepted but not
-answered yet (``bot_pending``, used by ``bot.pending``) and chats that go on with another chat's
-conversation (``bot_chat_moves``, used by ``bot.sessions``). All timestamps are Unix seconds (UTC).
+answered yet (``bot_pending``, used by ``bot.pending``), chats that go on with another chat's
+conversation (``bot_chat_moves``, used by ``bot.sessions``) and albums' leading photos (``bot_albums``,
+used by ``bot.albums``). All timestamps are Unix seconds (UTC).
 """
 
 from __future__ import annotations
@@ -126,6 +127,17 @@ BOT_MIGRATIONS: list[str] = [
         SELECT t.id FROM bot_turns t
         WHERE t.tools NOT LIKE '%"search_catalog"%'
           AND EXISTS (SELECT 1 FROM bot_turn_terms x WHERE x.turn_id = t.id AND x.kind = 'category')
+    );
+    """,
+    # 5: the photo that answers for an album, and its caption (bot/albums.py)
+    """
+    CREATE TABLE bot_albums (
+        chat_id INTEGER NOT NULL,
+        media_group_id TEXT NOT NULL,
+        update_id INTEGER NOT NULL,
+        caption TEXT NOT NULL,
+        seen_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, media_group_id)
     );
     """,
 ]
