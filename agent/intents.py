@@ -85,9 +85,23 @@ _PERSONAL_WORDS = frozenset(
 _LATIN_WORD = re.compile(r"[a-z][a-z'-]*")
 
 
+# "for" and what it is for in other languages ("¿qué me recomiendas para la playa?", "für den Winter", "pour un
+# mariage"): a subject, unless it is the shopper ("para mí", "für mich") or a day ("para hoy")
+_FOREIGN_SUBJECT = re.compile(
+    r"(?<!\w)(?:para|pra|pour|per|für|voor|för|dla|için)\s+"
+    r"(?!(?:mí|mi|ti|me|moi|toi|mich|dich|mij|mig|mnie|siebie|nós|nosotros|nosotras|nous|uns|hoy|hoje|heute|"
+    r"aujourd'hui|oggi|vandaag|idag|dzisiaj|bugün|mañana|demain|morgen|domani|amanhã|jutro|yarın|ahora|agora|"
+    r"maintenant|jetzt|adesso|ora|nu|teraz|şimdi)(?!\w))"
+    r"(?:(?:la|el|los|las|un|una|o|a|os|as|um|uma|le|les|une|il|lo|gli|den|die|das|ein|eine|einen|einem|de|het|"
+    r"en|ett|mi|mis|mon|ma|mes|mein|meine|meinen|meinem|minha|meu|il mio|la mia)\s+)?[^\W\d_]{3,}", _F)
+
+
 def _names_a_subject(text: str) -> bool:
-    """An English request for picks that also says what for ("any suggestions for a beach holiday?")."""
+    """A request for picks that also says what for ("any suggestions for a beach holiday?", "¿qué me recomiendas
+    para la playa?")."""
     low = text.lower()
+    if _FOREIGN_SUBJECT.search(low):
+        return True
     if not low.isascii() or not _ENGLISH_RECOMMEND.search(low):
         return False  # "empfiehl mir etwas", "recommande-moi quelque chose": the shopper's own picks
     rest = _RECOMMEND.sub(" ", low)

@@ -39,7 +39,7 @@ from agent.picks_refinement import picks_args
 from agent.popular_requests import asks_for_popular
 from agent.prices import just_below, price_bounds
 from agent.prompts import render
-from agent.scope import unsold_object
+from agent.scope import catalog_object, unsold_object
 from agent.spelling import corrected
 from agent.state import ConversationState, remember
 from agent.tool_specs import router_tool_specs
@@ -192,6 +192,8 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
         if unsold:
             ctx.record.unsold = unsold
             return _decided(ctx, "not_sold", {}, language)
+        if sold := catalog_object(ctx, text, language):  # "recommend an iPhone" where iPhone cases are sold
+            text, intent = sold, "search"
     slots: dict[str, Any] = {"colour": colour, "product_type": ptype, "index_group": group}
     if intent is None and not (colour or ptype) and text and ctx.backend is not None and ctx.budget.usable(1.0):
         default = _plan(ctx, "search", text, c, slots, state)

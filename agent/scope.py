@@ -176,6 +176,13 @@ def _named_in_catalog(obj: str, catalog_words: set[str]) -> bool:
     return False
 
 
+def catalog_object(ctx: AgentContext, text: str, language: str) -> str | None:
+    """The object of a request that product names of the catalog name ("recommend an iPhone" where iPhone cases are
+    sold): what to search for, rather than the whole request, whose other words lead elsewhere (chinos)."""
+    obj = request_object(text, language)
+    return obj if obj is not None and _named_in_catalog(obj, ctx.catalog_words) else None
+
+
 async def unsold_object(ctx: AgentContext, text: str, language: str) -> str | None:
     """The object of a request the catalog has nothing like ("iPhone"), else None."""
     obj = request_object(text, language)

@@ -22,6 +22,9 @@ from agent.scope import request_object
     "what's popular?",
     "best sellers",
     "what's trending",
+    "recomiéndame algo para mí",
+    "¿qué me recomiendas para hoy?",
+    "empfiehl mir etwas für mich",
 ])
 def test_a_request_for_picks_without_a_subject_is_a_recommendation(text: str) -> None:
     c = classify(text, has_shown=False, has_photo=False)
@@ -32,8 +35,12 @@ def test_a_request_for_picks_without_a_subject_is_a_recommendation(text: str) ->
     "any suggestions for a beach holiday?",
     "what should I wear to a wedding?",
     "recommend something for a wedding",
+    "¿qué me recomiendas para la playa?",
+    "empfiehl mir etwas für den Winter",
+    "que me conseillez-vous pour un mariage ?",
+    "o que você recomenda para a praia?",
 ])
-def test_an_english_request_that_names_its_purpose_is_still_a_search(text: str) -> None:
+def test_a_request_that_names_its_purpose_is_still_a_search(text: str) -> None:
     c = classify(text, has_shown=False, has_photo=False)
     assert (c.intent, "subject" in c.signals) == ("search", True)
 
