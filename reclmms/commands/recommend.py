@@ -18,6 +18,7 @@ import contextlib
 import csv
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -38,11 +39,18 @@ FIRST_CHUNK = 50
 CHUNK_MAX = 400
 
 
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_day(text: str, where: str = "--as-of") -> date:
+    """A day written YYYY-MM-DD (spaces around it are dropped); not the other ISO forms that
+    ``date.fromisoformat`` also takes (20200101, 2020-W01-1), which the help does not promise."""
     try:
-        return date.fromisoformat(text.strip())
+        if DAY.fullmatch(text.strip()):
+            return date.fromisoformat(text.strip())
     except ValueError:
-        raise BadQueryError(f"{where}: '{text}' is not a date (expected YYYY-MM-DD)") from None
+        pass
+    raise BadQueryError(f"{where}: '{text}' is not a date (expected YYYY-MM-DD)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -217,14 +225,16 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.k < 1 or args.k > 100:
         raise BadQueryError("--k must be between 1 and 100")
     if args.batch:
-        if args.as_of:
+        if args.as_of is not None:
             raise BadQueryError("--as-of applies to --customer; put as_of in the batch file instead")
         return await _run_batch(settings, args)
 
     customer = (args.customer or "").strip()
     if not customer:
         raise BadQueryError("--customer must not be empty")
-    as_of = parse_day(args.as_of) if args.as_of else None
+    if args.as_of is not None and not args.as_of.strip():
+        raise BadQueryError("--as-of must not be empty (leave it out to use all the data)")
+    as_of = parse_day(args.as_of) if args.as_of is not None else None
     if args.output:
         await asyncio.to_thread(check_writable, Path(args.output))
     async with open_recommender(settings, args.data) as rec:

@@ -115,3 +115,22 @@ def test_empty_column_names_may_repeat(data: Path, tmp_path: Path, capsys: pytes
     batch.write_text("customer_id,as_of,,\nalice,2020-09-01,,\n", encoding="utf-8")
     assert main(["recommend", "--batch", str(batch), "--k", "3", "--data", str(data)]) == 0
     assert json.loads(capsys.readouterr().out)["as_of"] == "2020-09-01"
+
+
+@pytest.mark.parametrize("day", ["20200901", "2020-W36-2", "2020-245", "2020-9-1", "２０２０-０９-０１"])
+def test_as_of_is_yyyy_mm_dd_only(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], day: str) -> None:
+    assert main(["recommend", "--customer", "alice", "--as-of", day, "--data", str(data)]) == 2
+    assert capsys.readouterr().err == f"error: --as-of: '{day}' is not a date (expected YYYY-MM-DD)\n"
+    message = f", line 2: '{day}' is not a date (expected YYYY-MM-DD)"
+    assert _batch_error(data, tmp_path, capsys, f"customer_id,as_of\nalice,{day}\n") == message
+
+
+def test_as_of_on_the_command_line(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Spaces around the day are dropped; an empty one is an error (leaving --as-of out means all the data)."""
+    args = ["recommend", "--customer", "alice", "--json", "--data", str(data)]
+    assert main([*args, "--as-of", " 2020-09-01 "]) == 0
+    assert json.loads(capsys.readouterr().out)["as_of"] == "2020-09-01"
+    for empty in ("", "  "):
+        assert main([*args, "--as-of", empty]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err == "error: --as-of must not be empty (leave it out to use all the data)\n"
