@@ -425,9 +425,9 @@ def _refine(text: str, c: Classification, slots: dict[str, Any], state: Conversa
         return {**plan, "tool": "recommend_for_me", "args": picks_args(origin, changes, k)}
     if origin.get("tool") == "search_catalog" and last:
         query, filters = last.get("query") or text, dict(last.get("filters") or {})
-    else:  # history or a photo: search for more of the same kind
+    else:  # history or a photo: search for more of the same kind, in the colour a photo's caption asked ("in black?")
         query = shown[0].get("product_type") or shown[0]["name"]
-        filters = {}
+        filters = {key: value for key, value in (origin.get("filters") or {}).items() if key == "colour" and value}
         kinds = Counter(s.get("product_type") for s in shown if s.get("product_type"))
         if kinds and kinds.most_common(1)[0][1] * 2 > len(shown):  # most of them are one kind: keep to it
             filters["product_type"] = kinds.most_common(1)[0][0]

@@ -67,3 +67,12 @@ async def test_cheaper_after_a_colour_keeps_the_colour(open_service) -> None:  #
     assert blue.products and {p.colour for p in blue.products} == {"Blue"}
     assert cheaper.tool_calls[0]["args"].get("colour") == "Blue"
     assert all(p.colour == "Blue" for p in cheaper.products)
+
+
+async def test_cheaper_after_a_photo_in_a_colour_keeps_the_colour(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend(mode="down"), cat=PhotoCatalog()) as service:
+        blue = await service.ask(Session("c1"), "in blue?", photo=PHOTO)
+        cheaper = await service.ask(Session("c1"), "cheaper ones")
+    assert blue.products and {p.colour for p in blue.products} == {"Blue"}
+    assert cheaper.tool_calls[-1]["args"].get("colour") == "Blue"
+    assert all(p.colour == "Blue" for p in cheaper.products)
