@@ -138,4 +138,5 @@ async def build_history(
             await db.conn.commit()
             await state.mark_done(name, signature)
             bar.update(hi - lo)
+        bar.refresh()  # the last count shown, however quick the parts (a bar is drawn every 0.1 s at most)
     return n_tx

@@ -142,6 +142,7 @@ async def write_staged_articles(
             chunk = articles[start : start + batch]
             await db.conn.executemany(sql, [store.to_row(a) for a in chunk])
             bar.update(len(chunk))
+        bar.refresh()  # the last count shown, however quick the writes (a bar is drawn every 0.1 s at most)
     await db.conn.commit()
 
 
@@ -215,13 +216,15 @@ async def fill_sqlite_customers(db: Database, con: duckdb.DuckDBPyConnection, *,
     """SQLite's ``staged_customers`` = DuckDB's ``staged_customers``."""
     table = await staging.create_staged(db, "customers")
     cur = con.cursor()
+    count = await asyncio.to_thread(lambda: cur.execute("SELECT count(*) FROM staged_customers").fetchone())
+    expected = int(count[0]) if count else 0
     await asyncio.to_thread(
         cur.execute,
         "SELECT customer_id, age, club_member_status, fashion_news_frequency, postal_code FROM staged_customers "
         "ORDER BY customer_id",  # sequential inserts into the primary-key tree
     )
     total = 0
-    with tqdm(desc="customers", unit=" customers", disable=not progress, leave=False) as bar:
+    with tqdm(total=expected, desc="customers", unit=" customers", disable=not progress, leave=False) as bar:
         while True:
             rows = await asyncio.to_thread(cur.fetchmany, 100_000)
             if not rows:
@@ -233,6 +236,7 @@ async def fill_sqlite_customers(db: Database, con: duckdb.DuckDBPyConnection, *,
             )
             total += len(rows)
             bar.update(len(rows))
+        bar.refresh()
     await db.conn.commit()
     cur.close()
     logger.info("staged %d customers", total)

@@ -13,6 +13,15 @@ from typing import Any
 
 # How many bad rows are kept with their line numbers (all are counted).
 MAX_BAD_ROWS_KEPT = 20
+# The search index's counts (``catalog.indexing.IndexReport``) as the summary words them, in this order.
+INDEX_LABELS = {
+    "text_indexed": "text vectors computed",
+    "images_indexed": "image vectors computed",
+    "skipped_existing": "vectors already up to date",
+    "corrupt_images": "images that could not be read",
+    "removed": "vectors removed (products gone or without an image)",
+    "images_kept": "image vectors kept for an ingest with images",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +141,27 @@ class IngestReport:
         if self.skipped_steps:
             lines.append("  already done by an earlier run: " + ", ".join(self.skipped_steps))
         lines += self._earlier_lines()
-        for key, value in self.indexed.items():
-            lines.append(f"  indexed {key}: {value:,}" if isinstance(value, int) else f"  indexed {key}: {value}")
+        lines += self._index_lines()
         return "\n".join(lines)
+
+    def _index_lines(self) -> list[str]:
+        """The search index's counts in words ("text vectors computed: 1,204"); a figure that is 0 only
+        when it says something (vectors computed, removed)."""
+        if not self.indexed:
+            return []
+        state = self.indexed.get("search index")  # "not built (...)"
+        if state is not None:
+            return [f"  search index: {state}"]
+        shown = {"text_indexed", "images_indexed", "skipped_existing", "removed"}
+        lines = ["  search index:"]
+        keys = [k for k in INDEX_LABELS if k in self.indexed] + [k for k in self.indexed if k not in INDEX_LABELS]
+        for key in keys:
+            value = self.indexed[key]
+            if isinstance(value, int) and not value and key not in shown:
+                continue
+            label = INDEX_LABELS.get(key, key.replace("_", " "))
+            lines.append(f"    {label}: {value:,}" if isinstance(value, int) else f"    {label}: {value}")
+        return lines
 
     def _title(self) -> str:
         if not self.already_ingested:
