@@ -11,9 +11,9 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, cast
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
-from reclmms.commands._output import discard_stdout, guard_stdout
+from reclmms.commands._output import discard_stdout, guard_stdout, shown
 from reclmms.errors import DataError, OutputError, ReclmmsError
 from reclmms.settings import Settings, load_settings
 
@@ -27,8 +27,16 @@ QUIET_COMMANDS = frozenset({"search", "ask", "chat", "recommend", "eval", "stats
 COMMANDS = ("run", "ingest", "search", "ask", "chat", "recommend", "eval", "serve", "stats", "link_code", "model")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors show what the user typed escaped ("unrecognized arguments: ..."),
+    as every message does (``shown``). Subcommands' parsers are of the same class."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(shown(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reclmms", description="RecLMMs: a conversational fashion shopping assistant.")
+    parser = Parser(prog="reclmms", description="RecLMMs: a conversational fashion shopping assistant.")
     parser.add_argument("--config", metavar="PATH", help="config file (default: $RECLMMS_CONFIG or ./config.toml)")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -104,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = _parse(parser, argv)
         except OutputError as exc:  # --help could not be written
             discard_stdout()
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {shown(exc)}", file=sys.stderr)
             return 2
         return _run(args)
     finally:
@@ -158,7 +166,7 @@ def _run(args: argparse.Namespace) -> int:
     except ReclmmsError as exc:
         if isinstance(exc, OutputError) and exc.stdout:
             discard_stdout()
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shown(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # Ctrl-C: asyncio.run cancelled the command and re-raised it here
         print("interrupted", file=sys.stderr)
@@ -170,13 +178,13 @@ def _run(args: argparse.Namespace) -> int:
         damaged = _damaged_store(settings, exc)
         if damaged is None:
             raise
-        print(f"error: {damaged}", file=sys.stderr)
+        print(f"error: {shown(damaged)}", file=sys.stderr)
         return 2
     except OSError as exc:
         message = _path_error(exc, args)
         if message is None:
             raise
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {shown(message)}", file=sys.stderr)
         return 2
 
 

@@ -94,9 +94,15 @@ class GuardedStdout:
         return getattr(self.stream, name)
 
 
+def shown(text: object) -> str:
+    """``text`` as a message may echo it: what a terminal would act on or not show (an escape sequence, a
+    carriage return, a newline, a zero-width space) written as Python writes it in a repr (``\\x1b``)."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
+
+
 def warn(message: str) -> None:
     """One ``warning: ...`` line on stderr (the command carries on)."""
-    print(f"warning: {message}", file=sys.stderr)
+    print(f"warning: {shown(message)}", file=sys.stderr)
 
 
 def discard_stdout() -> None:

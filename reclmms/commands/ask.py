@@ -27,6 +27,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from agent.text_input import is_blank
+from reclmms.commands._output import shown
 from reclmms.errors import BadQueryError, NotFoundError, TurnError
 from reclmms.settings import Settings
 
@@ -192,7 +193,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             print(RESET_DONE)
         return 0
     if warning is not None:
-        print(warning, file=sys.stderr)
+        print(shown(warning), file=sys.stderr)
     code = SEARCH_UNAVAILABLE_EXIT if search_was_unavailable(result) else 0
     if args.json:
         data = result.to_json()

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from reclmms.commands._output import shown
 from reclmms.errors import BadQueryError, NotFoundError, SessionBusyError
 from reclmms.settings import Settings
 
@@ -80,7 +81,7 @@ async def _locked(settings: Settings, session_id: str, work: Callable[..., Await
         async with session_turn(settings.data_dir, session_id, wait_s=turn_wait_s(settings)):
             await work(*args)
     except SessionBusyError as exc:
-        print(f"error: {exc}")
+        print(f"error: {shown(exc)}")
         return False
     return True
 
@@ -116,7 +117,7 @@ async def _customer_command(settings: Settings, catalog: Any, session: Any, rest
     try:
         customer = None if rest[0].lower() in UNLINK else await check_customer(catalog, rest[0])
     except NotFoundError as exc:
-        print(f"error: {exc}")
+        print(f"error: {shown(exc)}")
         return session
     if not await _linked(settings, session.session_id, customer):
         return session
@@ -151,14 +152,14 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         assert agent is not None
         print(f"RecLMMs chat (model: {agent.backend_name}). /help for commands, /quit to leave.")
         if turns := await _earlier_turns(agent, session.session_id):
-            print(f"Continuing conversation '{session.session_id}' ({turns} earlier turn(s)): "
+            print(f"Continuing conversation '{shown(session.session_id)}' ({turns} earlier turn(s)): "
                   "/reset forgets it, or start another with --session NAME.")
         if customer is not None:
             print(_customer_line(customer))
         warned = False
         while True:
             if not warned and (warning := await ask.index_warning(services.catalog)) is not None:
-                print(warning, file=sys.stderr)  # after the turn that searched the empty index
+                print(shown(warning), file=sys.stderr)  # after the turn that searched the empty index
                 warned = True
             try:
                 line = await asyncio.to_thread(input, "> ")
@@ -188,11 +189,11 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                     try:
                         photo = await asyncio.to_thread(read_photo, " ".join(rest[:taken]))
                     except BadQueryError as exc:
-                        print(f"error: {exc}" + (' (a path with spaces can be put in quotes: /photo "my look.jpg")'
+                        print(f"error: {shown(exc)}" + (' (a path with spaces can be put in quotes: /photo "my look.jpg")'
                                                  if len(rest) > 1 and "not found" in str(exc) else ""))
                         continue
                     await _locked(settings, session.session_id, _turn, agent, session, " ".join(rest[taken:]), photo)
                 else:
-                    print(f"unknown command {command}; /help lists them")
+                    print(f"unknown command {shown(command)}; /help lists them")
                 continue
             await _locked(settings, session.session_id, _turn, agent, session, line, None)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from catalog.recsys.notices import ADD_TRANSACTIONS, Outcome, batch_summary, customer_warning
-from reclmms.commands._output import check_writable, warn, write_file
+from reclmms.commands._output import check_writable, shown, warn, write_file
 from reclmms.errors import BadQueryError, DataError, store_file_error
 from reclmms.settings import Settings
 
@@ -167,9 +167,9 @@ def _line(customer_id: str, as_of: date | None, recs: list[Any]) -> dict[str, An
 
 def _print_table(customer_id: str, recs: list[Any], out: TextIO) -> None:
     if not recs:  # why is on stderr (catalog/recsys/notices.py)
-        print(f"No recommendations for {customer_id}.", file=out)
+        print(f"No recommendations for {shown(customer_id)}.", file=out)
         return
-    print(f"Recommendations for {customer_id}:", file=out)
+    print(f"Recommendations for {shown(customer_id)}:", file=out)
     for i, r in enumerate(recs, 1):
         price = f"  {r.article.price:.2f}" if r.article.price is not None else ""
         print(f"{i:2d}. {r.article.article_id}  {r.article.short}{price}", file=out)
@@ -243,7 +243,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
         first = await rec.first_sale()
     warning = customer_warning(Outcome(customer, as_of, len(recs), customer in known), first, _how_to_add(args.data))
     if warning:
-        print(warning, file=sys.stderr)
+        print(shown(warning), file=sys.stderr)
     if args.output:
         text = json.dumps(_line(customer, as_of, recs), ensure_ascii=False) + "\n"
         await asyncio.to_thread(write_file, Path(args.output), text)

@@ -1,0 +1,45 @@
+"""What the command line says, beyond its output: messages that echo what the user typed show control
+characters escaped (a terminal never acts on them), and the help of each command says what it takes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reclmms.cli import main
+from tests.core.conftest import err_line
+from tests.recommend.synth import write_kaggle
+
+RED = "\x1b[31mRED\u200b\rX"
+SHOWN = "\\x1b[31mRED\\u200b\\rX"
+
+
+@pytest.fixture(scope="module")
+def kaggle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_kaggle(tmp_path_factory.mktemp("messages_kaggle") / "hm")
+
+
+def test_a_warning_shows_the_customer_id_escaped(kaggle: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "--customer", RED, "--data", str(kaggle)]) == 0
+    out, err = capsys.readouterr()
+    assert err == f"warning: customer {SHOWN} is unknown; showing best sellers\n"
+    assert out.startswith(f"Recommendations for {SHOWN}:\n") and "\x1b" not in out
+
+
+def test_an_error_shows_what_was_typed_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / f"rows{RED}.csv"
+    assert main(["recommend", "--batch", str(missing)]) == 2
+    assert err_line(capsys) == f"error: batch file not found: {tmp_path}/rows{SHOWN}.csv"
+    with pytest.raises(SystemExit) as exited:  # argparse's own usage errors
+        main(["recommend", "--customer", "x", RED])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"reclmms: error: unrecognized arguments: {SHOWN}"
+
+
+def test_the_chat_shows_an_unknown_command_escaped(store: str, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = iter(["/\x1b[31mred\u200b", "/quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    assert main(["--config", store, "chat", "--backend", "scripted", "--session", "messages"]) == 0
+    assert "unknown command /\\x1b[31mred\\u200b; /help lists them\n" in capsys.readouterr().out
