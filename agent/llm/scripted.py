@@ -40,14 +40,17 @@ class _ScriptedChatModel:
 
 
 def default_text(messages: list[Message]) -> str:
-    """A plain reply naming the first listed product, in the language the prompt asks for."""
+    """A plain reply naming the first listed product (the only one, when one is listed), in the language the prompt
+    asks for."""
     prompt = str(messages[-1].get("content", "")) if messages else ""
     language = re.search(r"^Language:\s*(\S+)", prompt, re.M)
     first = re.search(r"^1\.\s*([^,\n]+)", prompt, re.M)
     name = first.group(1).strip() if first else "these"
+    several = re.search(r"^2\.\s", prompt, re.M) is not None  # one product: the one asked about, no "first one"
     if language and language.group(1) == "zh":
-        return f"我为您挑选了这些商品。第一件 {name} 很适合您。"
-    return f"I picked these for you. The first one, {name}, is a great choice."
+        return f"我为您挑选了这些商品。第一件 {name} 很适合您。" if several else f"{name} 很适合您。"
+    return f"I picked these for you. The first one, {name}, is a great choice." if several else \
+        f"{name} is a great choice."
 
 
 def _minimal_value(spec: dict[str, Any]) -> Any:
