@@ -24,15 +24,16 @@ from reclmms.commands._output import shown
 from reclmms.errors import BadQueryError, NotFoundError, SessionBusyError
 from reclmms.settings import Settings
 
-HELP = (
-    "Type what you are looking for, in any language. Commands:\n"
+COMMANDS = (
     "  /photo PATH [caption]  find look-alikes of a photo\n"
     "  /customer ID           link a customer id (history, personal picks); the session remembers it\n"
     "  /customer              show the linked customer\n"
     "  /customer none         unlink the customer\n"
     "  /reset                 forget this conversation (the linked customer stays)\n"
+    "  /help                  this list\n"
     "  /quit                  leave"
 )
+HELP = f"Type what you are looking for, in any language. Commands:\n{COMMANDS}"
 UNLINK = ("none", "-")  # /customer none (or -): unlink
 
 
@@ -46,7 +47,12 @@ def _path_words(words: list[str]) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("chat", help="chat with the shopping assistant in the terminal")
+    parser = sub.add_parser(
+        "chat", help="chat with the shopping assistant in the terminal",
+        description="Chat with the shopping assistant in the terminal: type what you are looking for,\n"
+        "in any language, or one of the commands below.",
+        epilog=f"commands in the chat:\n{COMMANDS}", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--session", metavar="ID", default="terminal", help="conversation id (default: terminal)")
     parser.add_argument("--customer", metavar="ID", help="the linked customer id")
     parser.add_argument("--backend", choices=["scripted"], help=argparse.SUPPRESS)

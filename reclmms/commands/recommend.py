@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 Row = tuple[str, date | None]  # a batch row: customer id, as-of day (None: all data)
 # A batch is ranked in chunks of this many rows, doubling up to CHUNK_MAX (see _chunks).
 FIRST_CHUNK = 50
+K_MIN, K_MAX = 1, 100  # how many articles --k may ask for
 CHUNK_MAX = 400
 
 
@@ -68,7 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="CSV with columns customer_id,as_of (any case; empty as_of: all data); writes JSON lines",
     )
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="use only transactions before this day")
-    parser.add_argument("--k", type=int, default=12, help="how many articles (default 12)")
+    parser.add_argument("--k", type=int, default=12, help=f"how many articles, {K_MIN} to {K_MAX} (default 12)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument(
         "--output", metavar="FILE",
@@ -222,8 +223,8 @@ async def _run_batch(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def run(settings: Settings, args: argparse.Namespace) -> int:
-    if args.k < 1 or args.k > 100:
-        raise BadQueryError("--k must be between 1 and 100")
+    if not K_MIN <= args.k <= K_MAX:
+        raise BadQueryError(f"--k must be between {K_MIN} and {K_MAX}")
     if args.batch:
         if args.as_of is not None:
             raise BadQueryError("--as-of applies to --customer; put as_of in the batch file instead")

@@ -43,3 +43,21 @@ def test_the_chat_shows_an_unknown_command_escaped(store: str, capsys: pytest.Ca
     monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
     assert main(["--config", store, "chat", "--backend", "scripted", "--session", "messages"]) == 0
     assert "unknown command /\\x1b[31mred\\u200b; /help lists them\n" in capsys.readouterr().out
+
+
+def _help(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exited:
+        main([*args, "--help"])
+    assert exited.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_recommend_help_gives_the_bounds_of_k(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "how many articles, 1 to 100 (default 12)" in " ".join(_help(["recommend"], capsys).split())
+
+
+def test_chat_help_lists_the_chat_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    text = _help(["chat"], capsys)
+    commands = [line.split()[0] for line in text.split("commands in the chat:\n", 1)[1].splitlines()]
+    assert {"/photo", "/customer", "/reset", "/help", "/quit"} <= set(commands)
+    assert "/customer ID " in text and "/photo PATH " in text
