@@ -72,6 +72,14 @@ def require_store(settings: Settings) -> None:
         raise _no_catalog(settings)
 
 
+def require_data_folder(path: str) -> None:
+    """For ``--data DIR`` (Kaggle-format CSVs): a path that is there but is not a folder says so, rather than
+    "not found"."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise DataError(f"--data {path} is not a folder: give the folder that holds articles.csv, customers.csv "
+                        "and transactions_train.csv")
+
+
 async def require_catalog(settings: Settings, catalog: CatalogService) -> None:
     """For commands that only read: the store is open but nothing was ingested into it yet."""
     if await catalog.articles.count() == 0:

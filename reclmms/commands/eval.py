@@ -112,6 +112,9 @@ def _hand_set_note(part: dict[str, Any], cv: dict[str, Any]) -> str | None:
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.eval_what != "recs":  # pragma: no cover - argparse guards this
         raise BadQueryError(f"unknown evaluation '{args.eval_what}'")
+    from reclmms.cli import require_data_folder
+
+    require_data_folder(args.data)
     report = await asyncio.to_thread(evaluate_recs, args.data)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     return 0

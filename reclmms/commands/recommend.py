@@ -139,7 +139,9 @@ async def open_recommender(settings: Settings, data_dir: str | None) -> AsyncIte
     if data_dir:
         from catalog.recommend import Recommender
         from catalog.recsys.kaggle import load_kaggle
+        from reclmms.cli import require_data_folder
 
+        require_data_folder(data_dir)
         conn = await asyncio.to_thread(load_kaggle, data_dir, warn=warn)
         rec = Recommender.from_connection(conn)
         try:

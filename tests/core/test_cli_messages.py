@@ -61,3 +61,15 @@ def test_chat_help_lists_the_chat_commands(capsys: pytest.CaptureFixture[str]) -
     commands = [line.split()[0] for line in text.split("commands in the chat:\n", 1)[1].splitlines()]
     assert {"/photo", "/customer", "/reset", "/help", "/quit"} <= set(commands)
     assert "/customer ID " in text and "/photo PATH " in text
+
+
+@pytest.mark.parametrize("command", [["eval", "recs"], ["recommend", "--customer", "alice"]])
+def test_data_that_is_a_file_is_not_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                             command: list[str]) -> None:
+    file = tmp_path / "transactions_train.csv"
+    file.write_text("t_dat,customer_id,article_id\n", encoding="utf-8")
+    assert main([*command, "--data", str(file)]) == 2
+    assert err_line(capsys) == (f"error: --data {file} is not a folder: give the folder that holds articles.csv, "
+                                "customers.csv and transactions_train.csv")
+    assert main([*command, "--data", str(tmp_path / "missing")]) == 2
+    assert "not found" in err_line(capsys)
