@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
@@ -58,6 +59,30 @@ async def _notice(update: Update, text_html: str) -> None:
         if not lost(exc):
             raise
         logger.info("could not send a notice (%s: %s); the turn goes on", type(exc).__name__, exc)
+
+
+async def wait_in_line(rt: BotRuntime, place: Place) -> None:
+    """Until the messages ahead of ``place`` in the chat's line are answered, but no longer than a turn may take:
+    a short refusal goes out in order, and is not held up behind a long line."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(float(rt.settings.agent.turn_timeout_s)):
+            await place.wait_turn()
+
+
+async def refuse(update: Update, context: Ctx, text_html: str, place: Place | None = None) -> None:
+    """A short refusal (a sticker, a text too long, an image too large or unreadable), in order: after the answer
+    of a message sent before it (``wait_in_line``). Joins the chat's line unless it holds ``place`` already, so call
+    it before the handler's first await."""
+    rt, chat = runtime(context), update.effective_chat
+    assert chat is not None
+    if place is not None:
+        await wait_in_line(rt, place)
+        await answer(update, text_html)
+        return
+    async with rt.turns.line(chat.id, limit=False, light=True) as joined:
+        assert joined is not None
+        await wait_in_line(rt, joined)
+        await answer(update, text_html)
 
 
 # --- every update: drop what is not for the bot, dedupe, then bookkeeping -------------------------
@@ -198,7 +223,7 @@ async def unknown_command(update: Update, context: Ctx) -> None:
         return
     if not await allowed(update, context):
         return
-    await answer(update, esc(t(lang, "unknown_command")))
+    await refuse(update, context, esc(t(lang, "unknown_command")))
 
 
 # --- shopping -----------------------------------------------------------------------------------
@@ -295,10 +320,10 @@ async def on_text(update: Update, context: Ctx) -> None:
     if text is None or not await allowed(update, context):
         return
     if is_blank(text):  # whitespace or invisible characters only ("\u200b", "@bot \u200b" in a group)
-        await answer(update, esc(t(lang, "empty_text")))
+        await refuse(update, context, esc(t(lang, "empty_text")))
         return
     if len(text) > MAX_TEXT_CHARS:
-        await answer(update, esc(t(lang, "too_long", limit=MAX_TEXT_CHARS)))
+        await refuse(update, context, esc(t(lang, "too_long", limit=MAX_TEXT_CHARS)))
         return
     async with accepted(update, context) as place:
         await shop(update, context, place, text.strip(), None)
@@ -314,13 +339,13 @@ async def on_unsupported(update: Update, context: Ctx) -> None:
         await runtime(context).sessions.move(int(old or 0), int(new or 0))
         return
     if chat.type == ChatType.PRIVATE and await allowed(update, context):
-        await answer(update, esc(t(lang, "unsupported")))
+        await refuse(update, context, esc(t(lang, "unsupported")))
 
 
 async def on_edited(update: Update, context: Ctx) -> None:
     _, chat, _, lang = who(update)
     if chat.type == ChatType.PRIVATE and await allowed(update, context):
-        await answer(update, esc(t(lang, "edited")))
+        await refuse(update, context, esc(t(lang, "edited")))
 
 
 # --- errors ---------------------------------------------------------------------------------------

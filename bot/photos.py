@@ -10,7 +10,7 @@ from telegram.constants import ChatType
 from telegram.error import InvalidToken, TelegramError
 
 from bot.albums import Album
-from bot.handlers import MAX_TEXT_CHARS, Ctx, accepted, addressed_text, allowed, answer, shop, who
+from bot.handlers import MAX_TEXT_CHARS, Ctx, accepted, addressed_text, allowed, refuse, shop, who
 from bot.i18n import t
 from bot.media import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, UNTYPED_MIMES, ImageTooLarge, check_image
 from bot.rendering import esc
@@ -42,7 +42,7 @@ async def on_photo(update: Update, context: Ctx) -> None:
     if item is None or not await allowed(update, context):
         return
     if (item.file_size or 0) > MAX_IMAGE_BYTES:
-        await answer(update, esc(t(lang, "too_large")))
+        await refuse(update, context, esc(t(lang, "too_large")))
         return
     typed = bool(msg.photo) or (msg.document is not None and (msg.document.mime_type or "").startswith("image/"))
     async with accepted(update, context) as place:
@@ -74,20 +74,20 @@ async def _photo_turn(
     except TelegramError as exc:  # PTB raises a file server's 404 as InvalidToken: say what it is
         reason = "not found (HTTP 404)" if isinstance(exc, InvalidToken) else f"{type(exc).__name__}: {exc}"
         logger.warning("could not download a photo from user %d: %s", user.id, reason)
-        await answer(update, esc(t(lang, "download_failed")))
+        await refuse(update, context, esc(t(lang, "download_failed")), place)
         return
     try:
         await runtime(context).media.run(check_image, data)
     except ImageTooLarge:
-        await answer(update, esc(t(lang, "too_large")))
+        await refuse(update, context, esc(t(lang, "too_large")), place)
         return
     except TooManyPixelsError as exc:
         logger.info("rejected a photo: %s", exc)
-        await answer(update, esc(t(lang, "too_many_pixels")))
+        await refuse(update, context, esc(t(lang, "too_many_pixels")), place)
         return
     except BadImageError as exc:
         logger.info("rejected a photo: %s", exc)
-        await answer(update, esc(t(lang, "bad_image" if typed else "not_image_document")))
+        await refuse(update, context, esc(t(lang, "bad_image" if typed else "not_image_document")), place)
         return
     await shop(update, context, place, caption[:MAX_TEXT_CHARS].strip(), data)
 
@@ -119,4 +119,4 @@ async def on_other_document(update: Update, context: Ctx) -> None:
         return
     addressed = chat.type == ChatType.PRIVATE or addressed_text(msg, runtime(context), msg.caption or "") is not None
     if addressed and await allowed(update, context):
-        await answer(update, esc(t(lang, "not_image_document")))
+        await refuse(update, context, esc(t(lang, "not_image_document")))

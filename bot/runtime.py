@@ -103,6 +103,7 @@ class ChatTurns:
         self.max_waiting = max_waiting
         self._last: dict[int, asyncio.Future[None]] = {}  # done when the chat's last place has left the line
         self._users: dict[int, int] = {}
+        self._light: dict[int, int] = {}  # of ``_users``, the light places (``line``)
         self._running: dict[int, asyncio.Task[Any]] = {}
         self._noticed: dict[int, set[str]] = {}
         self._stop_next: set[int] = set()  # /cancel came while a turn was about to start: stop it as it starts
@@ -115,16 +116,21 @@ class ChatTurns:
         return self.waiting(chat_id) > 0
 
     @contextlib.asynccontextmanager
-    async def line(self, chat_id: int, *, limit: bool = True) -> AsyncIterator[Place | None]:
+    async def line(self, chat_id: int, *, limit: bool = True, light: bool = False) -> AsyncIterator[Place | None]:
         """Join the chat's line (yields None when ``limit`` and ``max_waiting`` already wait).
         The check and the joining happen with no await in between, so a burst cannot slip past
         the limit; join before the handler's first await, so that updates keep their order.
-        ``await place.wait_turn()`` then waits for the turn, which lasts until the block ends."""
-        ahead = self._users.get(chat_id, 0)
+        ``await place.wait_turn()`` then waits for the turn, which lasts until the block ends.
+        A ``light`` place (a short refusal, sent as soon as its turn comes) keeps its order but is not
+        counted as waiting: neither against ``max_waiting`` nor in the ``ahead`` of those behind it."""
+        users, lights = self._users.get(chat_id, 0), self._light.get(chat_id, 0)
+        ahead = users - lights
         if limit and ahead > self.max_waiting:
             yield None
             return
-        self._users[chat_id] = ahead + 1
+        self._users[chat_id] = users + 1
+        if light:
+            self._light[chat_id] = lights + 1
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         before, self._last[chat_id] = self._last.get(chat_id), done
         try:
@@ -132,8 +138,11 @@ class ChatTurns:
         finally:
             _done_after(before, done)
             self._users[chat_id] -= 1
+            if light:
+                self._light[chat_id] -= 1
             if self._users[chat_id] <= 0:
                 self._users.pop(chat_id, None)
+                self._light.pop(chat_id, None)
                 self._last.pop(chat_id, None)
                 self._noticed.pop(chat_id, None)
                 self._stop_next.discard(chat_id)

@@ -4,11 +4,17 @@ message, they act once its answer is out, not in the middle of it."""
 from __future__ import annotations
 
 import asyncio
+import time
+from types import SimpleNamespace
 
 import pytest
 
+from bot.handlers import wait_in_line
+from bot.i18n import t
+from bot.runtime import Place
 from bot.stats import collect_stats
 from tests.bot.conftest import Harness
+from tests.bot.fakes import png_bytes
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -75,3 +81,33 @@ async def test_a_cancel_sent_right_behind_a_message_stops_its_turn(fake_bot: Har
     photo = await api.wait_for("sendPhoto", chat_id=chat, after=after)
     assert "0100000005" in photo.text
     assert "nothing to stop" not in " ".join(api.shown(chat))
+
+
+async def test_quick_refusals_sent_behind_a_message_come_after_its_answer(fake_bot: Harness) -> None:
+    api = fake_bot.api
+    chat = 2305
+    after = len(api.calls)
+    api.send_text(chat, "trickle dress")  # its reply trickles in over about 3.5 s
+    api.push({"message": api.message(chat, sticker={"file_id": "S9", "file_unique_id": "S9", "width": 512,
+                                                    "height": 512, "is_animated": False, "is_video": False,
+                                                    "type": "regular"})})
+    api.send_text(chat, "dress " * 1000)
+    api.send_photo(chat, png_bytes(), file_size=25 * 1024 * 1024)  # refused before it is downloaded
+    api.send_photo(chat, b"\xff\xd8\xff\xe0 this is not really a jpeg")  # refused once downloaded
+    await api.wait_for("sendMessage", chat_id=chat, where=lambda c: c.text == t("en", "bad_image"), after=after,
+                       wait_s=15)
+    await api.wait_for("editMessageText", chat_id=chat, where=lambda c: "word13" in c.text, after=after, wait_s=15)
+    await api.settle()
+    calls = [c for c in api.calls[after:] if c.chat_id == chat and c.method in ("sendMessage", "editMessageText")]
+    answered = max(i for i, c in enumerate(calls) if "word13" in c.text)  # the end of the running turn's reply
+    refusals = [c.text for c in calls[answered + 1:] if c.method == "sendMessage"]
+    assert [text for text in refusals if "still working" not in text] == [
+        t("en", "unsupported"), t("en", "too_long", limit=2000), t("en", "too_large"), t("en", "bad_image")]
+
+
+async def test_a_refusal_waits_no_longer_than_a_turn_may_take() -> None:
+    rt = SimpleNamespace(settings=SimpleNamespace(agent=SimpleNamespace(turn_timeout_s=0.2)))
+    never: asyncio.Future[None] = asyncio.get_running_loop().create_future()  # a turn ahead that hangs
+    started = time.monotonic()
+    await wait_in_line(rt, Place(1, never))  # type: ignore[arg-type]
+    assert 0.15 < time.monotonic() - started < 2.0
