@@ -21,6 +21,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from agent import spelling
 from agent.context import AgentContext, LLMBudget, TurnRecord
 from agent.graph import build_graph
 from agent.language import LanguageDetector
@@ -85,8 +86,10 @@ class ShoppingService:
 
     async def warm_up(self) -> None:
         """Embed the catalog's vocabulary now, which the first message in another language than English would
-        otherwise wait for (the bot's start-up warm-up calls this)."""
+        otherwise wait for, and the English word frequencies the first misspelt word would (the bot's start-up
+        warm-up calls this)."""
         await asyncio.to_thread(self.vocab.embed_values)
+        await asyncio.to_thread(spelling.warm_up)
 
     @property
     def backend_name(self) -> str:

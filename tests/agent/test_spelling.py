@@ -47,3 +47,14 @@ async def test_a_misspelt_request_finds_what_it_means(open_service) -> None:  # 
     (right,) = await converse(open_service, "no-typo", "a black sweater")
     assert right.products
     assert [p.article_id for p in typed.products] == [p.article_id for p in right.products]
+
+
+async def test_the_warm_up_loads_the_english_word_frequencies(open_service) -> None:  # type: ignore[no-untyped-def]
+    import wordfreq
+
+    from agent.llm.scripted import ScriptedBackend
+
+    wordfreq.get_frequency_dict.cache_clear()
+    async with open_service(ScriptedBackend(mode="down")) as service:
+        await service.warm_up()
+    assert wordfreq.get_frequency_dict.cache_info().currsize >= 1  # the first misspelt word waits for none
