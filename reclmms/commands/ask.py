@@ -147,6 +147,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     from reclmms.commands.search import read_photo
     from reclmms.session_lock import session_turn
 
+    if args.session is not None and not args.session.strip():
+        raise BadQueryError("--session must not be empty (leave it out to ask without keeping the conversation)")
     text = args.text
     reset = args.reset or text.strip() == RESET_COMMAND
     if text.strip() == RESET_COMMAND:

@@ -140,6 +140,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     from reclmms.commands.search import read_photo
     from reclmms.session_customers import remembered
 
+    if not args.session.strip():
+        raise BadQueryError("--session must not be empty (leave it out for the default, terminal)")
     require_store(settings)
     backend = backend_override(settings, args.backend)
     async with open_services(settings, backend=backend, search_at_start=ask.search_at_start(settings)) as services:

@@ -73,3 +73,14 @@ def test_data_that_is_a_file_is_not_a_folder(tmp_path: Path, capsys: pytest.Capt
                                 "customers.csv and transactions_train.csv")
     assert main([*command, "--data", str(tmp_path / "missing")]) == 2
     assert "not found" in err_line(capsys)
+
+
+@pytest.mark.parametrize("command", [["ask", "hi"], ["ask", "--reset"], ["chat"]])
+@pytest.mark.parametrize("session", ["", "  "])
+def test_an_empty_session_is_an_error(store: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                      command: list[str], session: str) -> None:
+    """Not a conversation of one question (ask), or one named "" (chat)."""
+    monkeypatch.setattr("builtins.input", lambda prompt="": "/quit")
+    assert main(["--config", store, *command, "--session", session, "--backend", "scripted"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("error: --session must not be empty (leave it out ") and err.count("\n") == 1
