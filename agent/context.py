@@ -75,6 +75,7 @@ class AgentContext:
     photo: bytes | None = None
     language_hint: str | None = None
     channel: str | None = None  # the session's ``agent.turn.CHANNELS`` value, if known
+    about: str | None = None  # the article id of a product card the message answers ("more like this one")
     catalog_names: set[str] = field(default_factory=set)
     catalog_words: set[str] = field(default_factory=set)  # lower-case words of the catalog's product names
     llm_rerank: bool = False

@@ -124,7 +124,9 @@ async def outfit_plan(ctx: AgentContext, text: str, ordinal: int | None, state: 
     try:
         base = None
         at = ordinal if ordinal is not None else None if names_kind or names_last_purchase(text) else focus
-        if at is not None and shown:
+        if ctx.about and ordinal is None and not names_kind and not names_last_purchase(text):  # a card answered
+            base = next(iter(await ctx.catalog.get_articles([ctx.about])), None)
+        elif at is not None and shown:
             at = at if at >= 0 else len(shown) - 1
             if 0 <= at < len(shown):
                 base = next(iter(await ctx.catalog.get_articles([str(shown[at]["article_id"])])), None)

@@ -67,6 +67,8 @@ TOOL_INTENTS = {"search_catalog": "search", "find_similar": "similar", "purchase
 # better than a help text without any.
 NO_TOOL_INTENT = "search"
 _NEED_SHOWN = ("find_similar", "article_details")
+# intents that are about no product, even in an answer to a product's card
+_NOT_ABOUT = ("history", "help", "greeting", "thanks", "recommend", "refused")
 
 
 def route_tools(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -177,6 +179,8 @@ async def route(state: ConversationState, runtime: Runtime[AgentContext]) -> dic
             ctx.record.route = "outfit"
             return {**_decided(ctx, "search", outfit["plan"], language), "grounded": outfit["grounded"]}
     numbers = [] if ctx.photo else find_product_numbers(text)
+    if not numbers and ctx.about and not ctx.photo and not (ptype or group) and c.intent not in _NOT_ABOUT:
+        numbers = [ctx.about]  # an answer to a product's card ("more like this one", "in black?"): that product
     if numbers:  # "0512466002", "tell me about [0512466002]", "more like 512466002", "0512466": never a search
         return await _named_articles(ctx, text, numbers, colour, c.cheaper, state, language)
     intent = c.intent

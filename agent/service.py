@@ -154,7 +154,7 @@ class ShoppingService:
             catalog=self.catalog, backend=self.backend, settings=self.settings, vocab=self.vocab,
             languages=self.languages, replies=self.replies, budget=LLMBudget(deadline=start + llm_window),
             customer_id=session.customer_id, photo=photo or None, language_hint=_hint(session.language),
-            channel=session.channel if session.channel in CHANNELS else None,
+            channel=session.channel if session.channel in CHANNELS else None, about=session.about or None,
             catalog_names=self.catalog_names, catalog_words=self.catalog_words, llm_rerank=self.llm_rerank, record=TurnRecord(),
         )
         queue: asyncio.Queue[Any] = asyncio.Queue()

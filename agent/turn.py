@@ -29,6 +29,7 @@ class Session:
     customer_id: str | None = None
     language: str | None = None  # a hint, e.g. Telegram's language_code
     channel: str | None = None  # one of ``CHANNELS``: "telegram" (a private chat), "telegram_group", "terminal"
+    about: str | None = None  # the article id of a product card the message answers (a Telegram reply to it)
 
 
 @dataclass(slots=True)
