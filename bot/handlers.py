@@ -16,6 +16,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from agent.text_input import is_blank
 from agent.turn import Session
+from bot.card_reply import card_article
 from bot.i18n import greeting, lang_of, t
 from bot.mentions import mention_spans, without_spans
 from bot.pending import describe
@@ -286,7 +287,7 @@ async def shop(update: Update, context: Ctx, place: Place | None, text: str, pho
     customer_id = await rt.links.customer_of(user.id) if chat.type == ChatType.PRIVATE else None
     channel = "telegram" if chat.type == ChatType.PRIVATE else "telegram_group"  # no history shown in groups
     session = Session(await rt.sessions.session_id(chat.id), customer_id=customer_id, language=user.language_code,
-                      channel=channel)
+                      channel=channel, about=card_article(update.effective_message, rt.bot_id))  # "more like this one"
     await rt.pending.started(update.update_id)
     if resumed:
         await _notice(update, esc(t(lang, "restart_resumed", what=describe(update, lang))))

@@ -15,6 +15,7 @@ import pytest_asyncio
 from agent.factory import build_shopping_service
 from agent.llm.scripted import ScriptedBackend
 from bot.application import build_application, running
+from bot.fake_api import BOT_ID
 from catalog.db import Database
 from reclmms.app import Services
 from reclmms.settings import Settings
@@ -188,3 +189,22 @@ async def test_old_cheaper_button_after_reset_starts_the_conversation(agent_bot:
     assert "haven't shown" not in prose  # those on screen are the ones it goes on from
     kind, (source, filters) = catalog.calls[-1]
     assert kind == "similar_to" and source == pressed and filters.max_price < min(catalog.by_id[i].price for i in cheaper)
+
+
+async def test_a_reply_to_a_card_is_about_its_product(agent_bot: Harness) -> None:
+    chat, api = 310, agent_bot.api
+    first, _, _ = await turn(agent_bot, chat, "red dress")
+    assert len(first) >= 3
+    card = {"message_id": 90001, "date": int(time.time()), "chat": {"id": chat, "type": "private"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "RecLMMs"},
+            "caption": f"Card\nArticle: {first[2]}", "photo": []}
+    after = len(api.calls)
+    turns_before = agent_bot.rt.services.agent.turns
+    api.send_text(chat, "more like this one", user=api.user(chat), reply_to_message=card)
+    deadline = time.monotonic() + 20
+    while agent_bot.rt.services.agent.turns <= turns_before or agent_bot.rt.turns.busy(chat):
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    catalog = agent_bot.rt.services.catalog
+    assert catalog.calls[-1][0] == "similar_to" and catalog.calls[-1][1][0] == first[2]  # not the first card's
+    assert card_ids(api, chat, after) and first[2] not in card_ids(api, chat, after)

@@ -1,0 +1,38 @@
+"""Which product a message points at by replying to one of the bot's cards: the one article id of the card's caption;
+none for a reply to someone else's message, or to a message of the bot naming several products."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from telegram import Message
+
+from bot.card_reply import card_article
+
+BOT = 42
+
+
+def message(reply: dict[str, Any] | None) -> Message:
+    chat = {"id": 7, "type": "private"}
+    data: dict[str, Any] = {"message_id": 2, "date": int(time.time()), "chat": chat, "text": "more like this one",
+                            "from": {"id": 7, "is_bot": False, "first_name": "Ann"}}
+    if reply is not None:
+        data["reply_to_message"] = {"message_id": 1, "date": int(time.time()), "chat": chat, **reply}
+    return Message.de_json(data, None)  # type: ignore[return-value]
+
+
+def by(user_id: int, **fields: Any) -> dict[str, Any]:
+    return {"from": {"id": user_id, "is_bot": user_id == BOT, "first_name": "X"}, **fields}
+
+
+def test_the_card_replied_to_names_the_product() -> None:
+    assert card_article(message(by(BOT, caption="Shirt dress · 26.99\nArticle: 0512466002")), BOT) == "0512466002"
+
+
+def test_no_product_without_one_card_of_the_bot() -> None:
+    assert card_article(message(None), BOT) is None
+    assert card_article(message(by(8, caption="Article: 0512466002")), BOT) is None  # another user's message
+    listing = "0512466002 · Shirt dress\n0512058003 · Maxi dress"
+    assert card_article(message(by(BOT, text=listing)), BOT) is None  # several products
+    assert card_article(message(by(BOT, text="Hi! I'm your fashion assistant")), BOT) is None
