@@ -108,7 +108,7 @@ class VocabularyMapper:
         # (field, word) -> (value, similarity) or None: what the embedder made of one word of a message
         self._learned: dict[tuple[str, str], tuple[str, float] | None] = {}
         self._lock = threading.Lock()
-        self._spelling: tuple[frozenset[str], frozenset[str]] | None = None
+        self._spelling: tuple[dict[str, str], frozenset[str]] | None = None
         for field, values in vocab.items():
             index: dict[str, str] = {}
             names: list[tuple[str, str]] = []  # (a name of a value: itself or a part of "Hat/beanie", the value)
@@ -165,15 +165,19 @@ class VocabularyMapper:
                 return found
         return direct
 
-    def spelling_words(self) -> tuple[frozenset[str], frozenset[str]]:
-        """The single words that name a colour, kind or audience of the catalog, in any language, and those of them
-        that are the catalog's own (English): what a misspelt word of a message is put right to
-        (``agent/spelling.py``)."""
+    def spelling_words(self) -> tuple[dict[str, str], frozenset[str]]:
+        """The single words that name a colour, kind or audience of the catalog, in any language, each with what it
+        names ("rojo" and "roja": "colour:Red"), and those of them that are the catalog's own (English): what a
+        misspelt word of a message is put right to (``agent/spelling.py``)."""
         if self._spelling is None:
-            own = {key for field in SPELLING_FIELDS for key in self._index.get(field, {})}
-            words = own | {word for field in SPELLING_FIELDS for word in SYNONYMS.get(field, {})
-                           if self.exact(field, word)}
-            self._spelling = (frozenset(w for w in words if " " not in w and "/" not in w), frozenset(own))
+            words: dict[str, str] = {}
+            for field in SPELLING_FIELDS:
+                for word in (*self._index.get(field, {}), *SYNONYMS.get(field, {})):
+                    value = self.exact(field, word)
+                    if value and " " not in word and "/" not in word:
+                        words.setdefault(word, f"{field}:{value}")
+            own = frozenset(key for field in SPELLING_FIELDS for key in self._index.get(field, {}))
+            self._spelling = (words, own)
         return self._spelling
 
     def surface_forms(self, field: str, value: str) -> set[str]:

@@ -58,3 +58,11 @@ async def test_the_warm_up_loads_the_english_word_frequencies(open_service) -> N
     async with open_service(ScriptedBackend(mode="down")) as service:
         await service.warm_up()
     assert wordfreq.get_frequency_dict.cache_info().currsize >= 1  # the first misspelt word waits for none
+
+
+def test_words_as_close_that_name_the_same_are_one() -> None:
+    known = {"rojo": "colour:Red", "roja": "colour:Red", "rosa": "colour:Pink", "black": "colour:Black",
+             "blau": "colour:Blue"}
+    assert closest_word("rojp", known, "es") == "rojo"  # rojo or roja: red either way
+    assert closest_word("rosp", known, "es") == "rosa"
+    assert closest_word("blak", known, "es") is None  # black or blau: two colours, neither English-preferred here
