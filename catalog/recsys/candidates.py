@@ -262,7 +262,9 @@ def _fill(
         SELECT p.rid, p.article_id, p.seed, s.age, p.n, nb.n_seed
         FROM pairs p JOIN nb USING (rid, seed) JOIN seeds s ON s.rid = p.rid AND s.article_id = p.seed
         QUALIFY row_number() OVER (PARTITION BY p.rid ORDER BY p.n DESC, p.article_id) <= ?""",
-        [lo_c, hi, p.copurchase_window_days, p.copurchase_window_days, p.copurchase_top],
+        # a buyer's other purchases from ``copurchase_window_days`` before the earliest seed purchase read
+        [lo_c - timedelta(days=p.copurchase_window_days), hi, p.copurchase_window_days, p.copurchase_window_days,
+         p.copurchase_top],
     ).fetchall()
     for rid, aid, seed, age, n, n_seed in rows:
         out.copurchase[rid][aid].append((seed, int(age), int(n), int(n_seed)))

@@ -124,3 +124,16 @@ def test_new_arrivals_are_as_of_and_explained(summary: bool) -> None:
     }
     assert "0300000001" not in old  # socks sold since 2020-08-02: older than the 14-day window
     assert "0600000001" in old  # the scarf's first sale is 2020-08-29
+
+
+def test_a_request_alone_gets_the_co_purchases_it_gets_in_a_batch() -> None:
+    # erin bought the socks 88 days before fay's as-of day, and the red tee 4 days before that: 92 days back, past
+    # the 90-day look-back of seeds, but within the co-purchase window of a seed purchase inside it; it counts
+    # alone as it does in a batch whose look-back starts earlier
+    extra = [("2020-06-05", "erin", "0300000001"), ("2020-06-01", "erin", "0100000003"),
+             ("2020-08-30", "fay", "0300000001")]
+    engine = RecEngine(connection(TRANSACTIONS + extra))
+    alone = engine.recommend("fay", date(2020, 9, 1), k=12)
+    batch = engine.recommend_many([RecRequest("bob", date(2020, 1, 1)), RecRequest("fay", date(2020, 9, 1))], k=12)[1]
+    assert ids(alone) == ids(batch)
+    assert "copurchase" in next(r for r in alone if r.article_id == "0100000003").sources
