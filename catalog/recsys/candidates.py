@@ -113,6 +113,11 @@ def _bounds(as_of: list[date], days: int) -> tuple[date, date]:
     return (first - timedelta(days=days) if first - date.min > timedelta(days=days) else date.min), max(as_of)
 
 
+def _before(day: date, days: int) -> date:
+    """``days`` before ``day``, or the first day of the calendar when that is earlier."""
+    return day - timedelta(days=days) if day - date.min > timedelta(days=days) else date.min
+
+
 History = list[tuple[str, date, float]]  # (article_id, t_dat, price) of one customer
 
 
@@ -263,7 +268,7 @@ def _fill(
         FROM pairs p JOIN nb USING (rid, seed) JOIN seeds s ON s.rid = p.rid AND s.article_id = p.seed
         QUALIFY row_number() OVER (PARTITION BY p.rid ORDER BY p.n DESC, p.article_id) <= ?""",
         # a buyer's other purchases from ``copurchase_window_days`` before the earliest seed purchase read
-        [lo_c - timedelta(days=p.copurchase_window_days), hi, p.copurchase_window_days, p.copurchase_window_days,
+        [_before(lo_c, p.copurchase_window_days), hi, p.copurchase_window_days, p.copurchase_window_days,
          p.copurchase_top],
     ).fetchall()
     for rid, aid, seed, age, n, n_seed in rows:
