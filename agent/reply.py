@@ -124,6 +124,17 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
     return r.get(language, {"similar": "similar", "refine": "refine"}.get(intent, "found"), n=n)
 
 
+def _asked_facts(ctx: AgentContext, intent: str, language: str, text: str) -> str:
+    """The price, colour or kind a details question asks for ("how much is it?", "第二个是什么颜色？"), from the
+    catalog record of each product asked about: said first, so the answer is there whatever the model writes."""
+    products = ctx.record.products
+    if intent != "details" or not products or asked_detail(text) not in ("price", "colour", "kind"):
+        return ""
+    if len(products) == 1:
+        return detail_answer(products[0], text, language, ctx.replies)
+    return detail_answers(products, text, language, ctx.replies) if detail_positions(text) else ""
+
+
 def _absent(ctx: AgentContext, intent: str) -> str:
     """The shopper's words for the kind a search named that the catalog has none of ("socks"), or for the product
     in a colour it does not come in ("0512466 (black)", ``colour_versions``), else ""."""
@@ -330,6 +341,7 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
     unknown = ", ".join((state.get("plan") or {}).get("unknown_ids") or ())  # article ids the catalog lacks
     outfit = str((state.get("plan") or {}).get("outfit_for") or "")  # "what goes with the second one?"
     lead = " ".join(filter(None, (unknown and ctx.replies.get(language, "no_article", k=unknown),
+                                  _asked_facts(ctx, intent, language, state.get("text") or ""),
                                   ctx.replies.get(language, "outfit", name=outfit) if outfit and ctx.record.products else "",
                                   _absent_note(ctx, intent, language), _unlinked_note(ctx, output, language),
                                   relaxation_note(output, language, ctx.replies),
