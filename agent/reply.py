@@ -29,13 +29,14 @@ from agent.kind_words import KindCheck
 from agent.llm import model_text
 from agent.llm.base import UnfinishedEnd
 from agent.notes import contradicted_terms, describe, missing_values, relaxation_note, repeat_note
-from agent.prompts import render
+from agent.prompts import Replies, render
 from agent.prose_language import in_english
 from agent.state import MAX_HISTORY, ConversationState
 from agent.tools import ToolOutput
 from agent.tools._output import details_facts
 from agent.turn import ReplyDelta
 from agent.vocabulary import SYNONYMS, singular_forms
+from catalog.models import Article
 from reclmms.errors import ModelError, ReclmmsError, describe_error
 
 logger = logging.getLogger(__name__)
@@ -114,11 +115,10 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
         return r.get(language, "recommend", n=n)
     if kind == "details" and asked_detail(text) == "sizes":  # of one product or several: none has sizes
         return r.get(language, "details_sizes")
-    if kind == "details" and n == 1:
-        product = ctx.record.products[0]
-        return detail_answer(product, text, language, r) or r.get(language, "details", name=product.name)
-    if kind == "details" and detail_positions(text) and (answers := detail_answers(ctx.record.products, text, language, r)):
+    if kind == "details" and (answers := _detail_answers(ctx.record.products, text, language, r)):
         return answers  # "how much are the first and the second?": each one's price, in the order named
+    if kind == "details" and n == 1:
+        return r.get(language, "details", name=ctx.record.products[0].name)
     if output.extra.get("relaxed"):
         return r.get(language, "relaxed", n=n)
     return r.get(language, {"similar": "similar", "refine": "refine"}.get(intent, "found"), n=n)
@@ -127,12 +127,17 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
 def _asked_facts(ctx: AgentContext, intent: str, language: str, text: str) -> str:
     """The price, colour or kind a details question asks for ("how much is it?", "第二个是什么颜色？"), from the
     catalog record of each product asked about: said first, so the answer is there whatever the model writes."""
-    products = ctx.record.products
-    if intent != "details" or not products or asked_detail(text) not in ("price", "colour", "kind"):
+    if intent != "details" or asked_detail(text) not in ("price", "colour", "kind"):
         return ""
+    return _detail_answers(ctx.record.products, text, language, ctx.replies)
+
+
+def _detail_answers(products: list[Article], text: str, language: str, r: Replies) -> str:
+    """The catalog's answer to a detail question about the product asked about, or about each of several named by
+    position, in that order; "" when the question asks for no detail their records have."""
     if len(products) == 1:
-        return detail_answer(products[0], text, language, ctx.replies)
-    return detail_answers(products, text, language, ctx.replies) if detail_positions(text) else ""
+        return detail_answer(products[0], text, language, r)
+    return detail_answers(products, text, language, r) if detail_positions(text) else ""
 
 
 def _absent(ctx: AgentContext, intent: str) -> str:
