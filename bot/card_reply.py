@@ -7,11 +7,9 @@ names several products (a purchase list, a text listing) points at none of them.
 
 from __future__ import annotations
 
-import re
-
 from telegram import Message
 
-_ARTICLE_ID = re.compile(r"(?<!\d)\d{10}(?!\d)")
+from agent.intents import find_article_ids
 
 
 def card_article(msg: Message | None, bot_id: int) -> str | None:
@@ -19,5 +17,5 @@ def card_article(msg: Message | None, bot_id: int) -> str | None:
     reply = msg.reply_to_message if msg is not None else None
     if reply is None or reply.from_user is None or reply.from_user.id != bot_id:
         return None
-    ids = set(_ARTICLE_ID.findall(reply.caption or reply.text or ""))
-    return ids.pop() if len(ids) == 1 else None
+    ids = find_article_ids(reply.caption or reply.text or "")
+    return ids[0] if len(ids) == 1 else None
