@@ -47,24 +47,23 @@ def warm_up(language: str = "en") -> None:
     _rare("warmup", language)
 
 
-def closest_word(word: str, known: Collection[str], language: str | None = None,
+def closest_word(word: str, known: Mapping[str, str], language: str | None = None,
                  english: Collection[str] = ()) -> str | None:
-    """The one word of ``known`` that ``word`` is a misspelling of, else None. Words as close that name the same
-    (``known`` a mapping: word -> what it names) are one; of two that do not, an English one
+    """The one word of ``known`` (word -> what it names) that ``word`` is a misspelling of, else None. Words as close
+    that name the same are one; of two that do not, an English one
     (``english``: the catalog's own words) is taken in an English message, the other in any other ("blak": black,
     not German blau)."""
     low = word.lower()
     if len(low) < MIN_LETTERS or low in known or not _SPACED_SCRIPT.match(low):
         return None
     limit = 1 if len(low) < LONG_WORD else 2
-    choices = known.keys() if isinstance(known, Mapping) else known  # the words, not what they name
-    found = process.extract(low, choices, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None)
+    found = process.extract(low, known.keys(), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None)
     near = [(str(choice), int(distance)) for choice, distance, _ in found if len(choice) >= MIN_LETTERS]
     if not near:
         return None
     best = min(distance for _, distance in near)
     closest = [choice for choice, distance in near if distance == best]
-    if len(closest) > 1 and isinstance(known, Mapping) and len({known[c] for c in closest}) == 1:
+    if len(closest) > 1 and len({known[c] for c in closest}) == 1:
         closest = closest[:1]  # "rojp": rojo or roja, red either way
     if len(closest) > 1:
         closest = [c for c in closest if (c in english) == (language in (None, "en"))] or closest
@@ -73,7 +72,7 @@ def closest_word(word: str, known: Collection[str], language: str | None = None,
     return closest[0]
 
 
-def corrected(text: str, known: Collection[str], language: str | None = None,
+def corrected(text: str, known: Mapping[str, str], language: str | None = None,
               english: Collection[str] = ()) -> str:
     """``text`` with each misspelt vocabulary word replaced by the word it misspells ("blak hodie" -> "black
     hoodie"); the text as it was when no word needs it."""
