@@ -76,11 +76,8 @@ async def refuse(update: Update, context: Ctx, text_html: str, place: Place | No
     it before the handler's first await."""
     rt, chat = runtime(context), update.effective_chat
     assert chat is not None
-    if place is not None:
-        await wait_in_line(rt, place)
-        await answer(update, text_html)
-        return
-    async with rt.turns.line(chat.id, limit=False, light=True) as joined:
+    line = contextlib.nullcontext(place) if place is not None else rt.turns.line(chat.id, limit=False, light=True)
+    async with line as joined:
         assert joined is not None
         await wait_in_line(rt, joined)
         await answer(update, text_html)
