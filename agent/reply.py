@@ -93,6 +93,8 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
         return r.get(language, "search_unavailable")
     if kind == "bad_image":
         return output.observation
+    if kind == "no_photo_search":
+        return r.get(language, "no_photo_search")
     if kind == "error" and "not in the conversation" in output.observation:
         if not shown:
             return r.get(language, "nothing_shown")

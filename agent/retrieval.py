@@ -28,6 +28,7 @@ from agent.turn import ProductsReady
 from reclmms.errors import (
     BadImageError,
     BadQueryError,
+    NoImageIndexError,
     NotFoundError,
     ReclmmsError,
     SearchUnavailableError,
@@ -132,6 +133,8 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
             output = ToolOutput(kind="unavailable", observation="the catalog search is unavailable right now")
         except BadImageError as exc:
             output = ToolOutput(kind="bad_image", observation=str(exc))
+        except NoImageIndexError as exc:  # a catalog ingested without images: the photo is not "unlike" anything
+            output = ToolOutput(kind="no_photo_search", observation=str(exc))
         except NotFoundError as exc:  # e.g. a purchase of a product no longer in the catalog
             output = ToolOutput(kind="gone", observation=str(exc))
         except BadQueryError as exc:

@@ -51,11 +51,11 @@ def _sample_photo() -> bytes:
 
 async def _images_indexed(catalog: Any) -> bool:
     """Whether article images are indexed (a photo search embeds its photo only then); True when unknown."""
-    vectors = getattr(getattr(catalog, "search", None), "vectors", None)
-    if vectors is None:
+    available = getattr(catalog, "photo_search_available", None)
+    if not callable(available):
         return True
     try:
-        return int(await asyncio.to_thread(lambda: vectors.image.recent_count())) > 0
+        return bool(await available())
     except Exception as exc:  # noqa: BLE001 - the step is skipped, as a failed one is
         logger.warning("warm-up: photo search skipped (%s: %s)", type(exc).__name__, exc)
         return False

@@ -36,7 +36,7 @@ from catalog.images import load_photo
 from catalog.models import SearchFilters, SearchHit
 from catalog.search_index import METADATA_COLUMNS, MetadataTable, VectorMatrix, search_vectors
 from catalog.vectors import IMAGE_COLLECTION, VectorCollection, VectorStore
-from reclmms.errors import BadQueryError, NotFoundError, SearchUnavailableError
+from reclmms.errors import BadQueryError, NoImageIndexError, NotFoundError, SearchUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ class SearchEngine:
                 found.update(str(r[0]) for r in await cur.fetchall())
         return found
 
-    async def _images_searchable(self) -> bool:
+    async def images_searchable(self) -> bool:
         """Whether a photo has anything to be compared with: image vectors, and catalog articles with an image."""
         if await asyncio.to_thread(self.vectors.image.recent_count) == 0:
             return False
@@ -224,7 +224,7 @@ class SearchEngine:
         image = await asyncio.to_thread(load_photo, photo) if cached is None else None  # checks the photo
         await self._check_filters(filters)
         await self._open_for_search()
-        if not await self._images_searchable():
+        if not await self.images_searchable():
             logger.warning("photo search asked, but no article images are indexed")
             return None
         return cached if cached is not None else await self._embed_photo(key, image)
@@ -232,12 +232,15 @@ class SearchEngine:
     async def photo(
         self, photo: bytes, filters: SearchFilters, k: int, text: str | None = None
     ) -> list[SearchHit]:
-        """Articles that look like ``photo``; a caption ``text`` refines the ranking."""
+        """Articles that look like ``photo``; a caption ``text`` refines the ranking. With no article images
+        indexed, the caption alone is searched, and a photo without one raises NoImageIndexError."""
         k = _check_k(k)
         caption = _check_query(text) if text and text.strip() else None
         vector = await self._photo_vector(photo, filters)
-        if vector is None:
-            return await self.text(caption, filters, k) if caption else []
+        if vector is None:  # the caption's words are all there is to go by
+            if caption is None:
+                raise NoImageIndexError()
+            return await self.text(caption, filters, k)
         if caption is None:
             return await self._hits(await self._search(self.vectors.image, vector, filters, k))
         candidates = await self._search(self.vectors.image, vector, filters, max(50, 5 * k))

@@ -62,6 +62,11 @@ class CatalogService:
         """Look-alikes of a photo; ``text`` (a caption) may refine the ranking."""
         return await self.search.photo(photo, filters or SearchFilters(), k, text=text)
 
+    async def photo_search_available(self) -> bool:
+        """Whether a photo has anything to be compared with (article images indexed): not after an ingest
+        without images, when a photo search raises NoImageIndexError."""
+        return await self.search.images_searchable()
+
     async def similar_to(
         self, article_id: str, filters: SearchFilters | None = None, k: int = 10
     ) -> list[SearchHit]:

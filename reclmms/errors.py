@@ -44,6 +44,14 @@ class StoreError(DataError):
     pass
 
 
+class NoImageIndexError(DataError):
+    """A photo search on a catalog with no indexed article images: there is nothing to compare the photo with."""
+
+    def __init__(self) -> None:
+        super().__init__("no article images are indexed in this catalog, so a photo has nothing to be compared "
+                         "with: search by words, or ingest the catalog with its images (without --no-images)")
+
+
 class DiskFullError(StoreError):
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)

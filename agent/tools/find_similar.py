@@ -127,6 +127,8 @@ async def _photo_look_alikes(ctx: AgentContext, filters: SearchFilters, named_ki
     has the wish, the look-alikes of that kind are shown and the reply says the wish could not be met. A kind
     the caption names ("a dress like this", "this but as a skirt") replaces the photo's own: products of that
     kind that look like the photo, "cheaper" then meaning below the closest of them."""
+    if not await ctx.catalog.photo_search_available():  # a caption alone ("like this") finds no look-alike:
+        text = None  # the search says no images are indexed (NoImageIndexError), and so does the reply
     wished = not filters.is_empty() or cheaper
     named = SearchFilters(product_type=named_kind)
     anchor = (await ctx.catalog.search_photo(ctx.photo or b"", named, 1)) if wished else []

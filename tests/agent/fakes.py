@@ -119,6 +119,9 @@ class FakeCatalog:
         hits.sort(key=lambda h: (-h.score, h.article.article_id))
         return hits[:k]
 
+    async def photo_search_available(self) -> bool:
+        return True
+
     async def search_photo(self, photo: bytes, filters: SearchFilters | None = None, k: int = 10,
                            text: str | None = None) -> list[SearchHit]:
         self.calls.append(("search_photo", (len(photo), filters)))

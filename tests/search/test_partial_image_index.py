@@ -1,7 +1,7 @@
 """An image pass stopped part-way (Ctrl-C after some batches): the search uses only the image vectors it has
 (a filtered photo search scored them without indexing past them), ``stats --health`` says how many articles
 have one, and the next ingest with images computes only the rest. An ingest without images after it keeps
-those vectors for later, and a photo search then finds nothing rather than the leftovers."""
+those vectors for later, and a photo search then says no images are indexed rather than use the leftovers."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from catalog.ingest.report import IngestReport
 from catalog.models import SearchFilters
 from catalog.search_health import check_search
 from reclmms.app import open_catalog
+from reclmms.errors import NoImageIndexError
 from reclmms.settings import Settings
 
 PRODUCTS = 40
@@ -108,8 +109,13 @@ async def test_an_ingest_without_images_after_a_stopped_image_pass_keeps_them_fo
     assert report.images == 0 and report.indexed["images_kept"] == DONE and report.indexed["removed"] == 0
     photos = _photos(path)
     async with open_catalog(settings) as (_, catalog):
-        for filters in (SearchFilters(), ANY_PRICE):  # the catalog has no images: nothing looks like the photo
-            assert await catalog.search_photo(photos[3].read_bytes(), filters, k=5) == []
+        for filters in (SearchFilters(), ANY_PRICE):  # the catalog has no images: not the leftovers, an error
+            with pytest.raises(NoImageIndexError, match="no article images are indexed"):
+                await catalog.search_photo(photos[3].read_bytes(), filters, k=5)
+        # a caption is searched by its words alone
+        captioned = await catalog.search_photo(photos[3].read_bytes(), SearchFilters(), k=3, text="a dress")
+        assert [h.article.article_id for h in captioned] == [
+            h.article.article_id for h in await catalog.search_text("a dress", SearchFilters(), 3)]
         similar = await catalog.similar_to(photos[3].stem, ANY_PRICE, k=5)  # by its text, not a kept image vector
         assert similar and photos[3].stem not in {h.article.article_id for h in similar}
         health = await check_search(catalog)
