@@ -41,6 +41,10 @@ _LEAD_IN = re.compile(r"[:：][\s*_]*$")
 _QUOTED = re.compile(r"“([^”]{2,60})”|\"([^\"]{2,60})\"|「([^」]{2,60})」|《([^》]{2,60})》|«([^»]{2,60})»|\*\*([^*]{2,60})\*\*")
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+# a web or mail address in the model's prose (outside a shown product's name): the shop's catalog is the only
+# place products come from, so the sentence is not shown, as an ungrounded one is not (nor counted as one)
+_ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.]+\b|\b[\w-]+\.(?:com|net|org|io|shop|store)\b",
+                      re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _PRICE = re.compile(r"(?<![\d.,])(\d{1,6})[.,](\d{2})(?![\d]|[.,]\d)")
 _CURRENCY = rf"(?:€|\$|£|¥|{CURRENCY_WORDS})"
@@ -153,7 +157,7 @@ class Grounding:
                        if int(m.group(1)) * 100 + int(m.group(2)) not in self._cents)
             bad.update(m.group(0) for m in _WHOLE_PRICE.finditer(sentence)
                        if int(m.group(1) or m.group(2)) not in self._whole)
-        rest = self._rest(sentence)
+        rest = self.without_names(sentence)
         bad.update(self._kinds.misnamed(rest) if self._kinds is not None else ())
         if self._contradicted_re is not None:
             bad.update(m.group(0).lower() for m in self._contradicted_re.finditer(rest))
@@ -168,7 +172,7 @@ class Grounding:
                         bad.add(gram.lower())
         return len(bad)
 
-    def _rest(self, sentence: str) -> str:
+    def without_names(self, sentence: str) -> str:
         """``sentence`` without the grounded names: they are fine, and so are the words inside them
         ("Italian wool sock", "Black-tie blazer", "Shirt dress")."""
         return self._grounded_re.sub(" | ", sentence) if self._grounded_re else sentence
@@ -190,7 +194,7 @@ class Grounding:
 
     def misnamed(self, sentence: str) -> bool:
         """Whether ``sentence`` calls the products a kind of garment that none of them is."""
-        return self._kinds is not None and bool(self._kinds.misnamed(self._rest(sentence)))
+        return self._kinds is not None and bool(self._kinds.misnamed(self.without_names(sentence)))
 
     def _invented_names(self, text: str) -> set[str]:
         """Capitalised runs ending in a kind of garment with a word that no product name has."""
@@ -270,6 +274,8 @@ class SentenceFilter:
 
     def _check(self, sentence: str) -> list[str]:
         if self.ended or not _LETTER.search(sentence):  # a bare list marker ("1.") or punctuation: nothing to show
+            return []
+        if _ADDRESS.search(self._grounding.without_names(sentence)):
             return []
         bad = self._grounding.violations(sentence)
         sentence = _CURRENCY_MARK.sub("", sentence)  # checked with its currency ("$30" is a price), shown without

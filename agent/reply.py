@@ -266,9 +266,10 @@ def _second_person(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:] if sentence[:1].islower() else sentence
 
 
-def _looks_wrong(sentence: str, language: str) -> bool:
-    """True when the model's first sentence is garbage or in the wrong script."""
-    if _GARBAGE.search(sentence):
+def _looks_wrong(sentence: str, language: str, grounding: Grounding) -> bool:
+    """True when the model's first sentence is garbage or in the wrong script. Brackets inside a shown product's
+    name ("Tee [sale]", "<b>Bold</b> Tee") are the catalog's, not the model's garbage."""
+    if _GARBAGE.search(grounding.without_names(sentence)):
         return True
     script = _SCRIPTS.get(language)
     return bool(script and not script.search(sentence))
@@ -293,7 +294,7 @@ async def _model_prose(ctx: AgentContext, runtime: Runtime[AgentContext], messag
                 continue
             if not shown:
                 sentence = without_opener(sentence)
-            if not shown and (_looks_wrong(sentence, language) or in_english(
+            if not shown and (_looks_wrong(sentence, language, grounding) or in_english(
                     ctx.languages, sentence, language, (p.name for p in ctx.record.products))):
                 raise ValueError("garbage")
             sentence = _second_person(sentence) if language == "en" else sentence

@@ -16,6 +16,15 @@ def test_check_text_drops_ungrounded_ids_names_and_foreign_products() -> None:
     assert dropped == 4
 
 
+def test_web_and_mail_addresses_in_the_prose_are_not_shown() -> None:
+    grounded = {"0100000001": "Shirt [sale](http://shop.example/x)"}
+    text = ("The Shirt [sale](http://shop.example/x) is red. Order it at https://evil.example/buy now. "
+            "Write to deals@evil.example for a discount. Visit www.evil-shop for more. It is cotton.")
+    kept, dropped = check_text(text, grounded)
+    assert kept == "The Shirt [sale](http://shop.example/x) is red. It is cotton."  # the name is the catalog's
+    assert dropped == 0  # an address is no product mention
+
+
 def test_catalog_names_inside_a_grounded_name_are_fine() -> None:
     grounded = {"0100000001": "Italian Wool Sock"}
     kept, dropped = check_text("The Italian Wool Sock is warm. Italian Wool is soft.", grounded, {"Italian Wool"})

@@ -105,3 +105,19 @@ async def test_a_whole_reply_without_a_finish_reason_is_kept_and_unshowable_mark
         result, deltas = await _turn(open_service, OpenAIBackend(base_url=server.base_url, model="m", timeout_s=3))
     assert result.reply.endswith("The Slate Chino Trousers are smart and neat.") and result.note is None
     assert not any("\x1b" in d or "\u202e" in d or "[31m" in d for d in deltas)
+
+
+async def test_brackets_in_a_shown_products_name_are_not_garbage(open_service) -> None:
+    from dataclasses import replace
+
+    from tests.agent.fakes import FakeCatalog
+
+    catalog = FakeCatalog()
+    odd = "Slate <b>Chino</b> Trousers [sale]"
+    catalog.items = [replace(a, name=odd) if a.name == "Slate Chino Trousers" else a for a in catalog.items]
+    catalog.by_id = {a.article_id: a for a in catalog.items}
+    backend = ScriptedBackend(text_replies=[f"The {odd} are smart for work."])
+    async with open_service(backend, cat=catalog, llm_timeout=3.0) as service:
+        result = await service.ask(Session("odd"), "black trousers")
+    assert any(p.name == odd for p in result.products)
+    assert result.reply.startswith(f"The {odd} are smart for work.") and result.note is None
