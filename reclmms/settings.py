@@ -148,6 +148,14 @@ class TelegramSettings(_Section):
     def _stripped(cls, value: str) -> str:
         return value.strip()  # what Telegram would refuse is checked in webhook mode only (check_webhook)
 
+    @field_validator("admin_ids")
+    @classmethod
+    def _user_ids(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if bad := [i for i in value if i <= 0]:  # a negative id is a group or channel, never a person
+            raise ValueError(f"{bad[0]} is not a Telegram user id: admin ids are users' positive numeric ids "
+                             "(a group's or channel's id is negative)")
+        return value
+
 
 class LinkingSettings(_Section):
     code_ttl_s: int = Field(default=86400, ge=60)

@@ -58,6 +58,8 @@ def test_frozen(tmp_path):
         ("", {"RECLMMS_CHROMA_PORT": "0"}, "chroma.port"),
         ("[secrets]\ntelegram_token='x'\n", {}, "environment only"),
         ("[llm\n", {}, "not valid TOML"),
+        ("", {"RECLMMS_TELEGRAM_ADMIN_IDS": "900,-5"}, "-5 is not a Telegram user id"),
+        ("[telegram]\nadmin_ids = [0]\n", {}, "0 is not a Telegram user id"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path, text, env, needle):
