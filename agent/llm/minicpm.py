@@ -9,8 +9,10 @@ its documented contract::
     model.chat(image=PIL_or_None, msgs=[{"role": "user", "content": ...}], tokenizer=tok,
                sampling=True, stream=True/False, max_new_tokens=..., system_prompt=...)
 
-which returns a string, or a generator of text with ``stream=True``. Generation runs in a
-worker thread, one at a time per model. MiniCPM has no native function calling, so
+which returns a string, or a generator of text with ``stream=True``. Generation runs in the
+backend's own thread, one at a time (``serial_worker.py``): a call waits on the event loop, within
+its own timeout, for the previous generation to end, and one that runs past its caller's timeout
+is ended at its next token (``generation_stop.py``). MiniCPM has no native function calling, so
 ``complete_json`` uses the prompt-level JSON protocol with one repair round, and
 ``choose_tool`` fills the tool-selection object of ``tool_calls.py`` through it.
 
@@ -22,9 +24,8 @@ is the loading path and the ``chat()`` contract, against ``tests/fixtures/minicp
 from __future__ import annotations
 
 import asyncio
-import base64
+import contextlib
 import importlib.util
-import io
 import logging
 import threading
 import time
@@ -38,8 +39,10 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
-from agent.llm import json_protocol, tool_calls
+from agent.llm import generation_stop, json_protocol, tool_calls
 from agent.llm.base import Message
+from agent.llm.minicpm_messages import decode_image, from_langchain, to_minicpm
+from agent.llm.serial_worker import SerialWorker
 from agent.llm.tool_calls import ToolChoice, ToolSpec
 from reclmms.errors import BadImageError, ModelError, ModelUnavailableError
 from reclmms.settings import Settings
@@ -107,74 +110,6 @@ def load_minicpm(model_path: str | Path, *, quantize: str = "none", device: str 
     return model, tokenizer
 
 
-# -- message conversion -------------------------------------------------------------------------------
-
-
-def decode_image(data: bytes) -> Any:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        image = Image.open(io.BytesIO(data))
-        return image.convert("RGB")
-    except (UnidentifiedImageError, OSError) as exc:
-        raise BadImageError("the photo could not be read as an image") from exc
-
-
-def to_minicpm(messages: list[Message]) -> tuple[str, list[dict[str, str]], bytes | None]:
-    """Project messages -> (system_prompt, msgs, image) in the shape ``chat()`` accepts.
-
-    System messages join the system prompt; ``msgs`` alternate user/assistant and start with
-    the user (neighbours of one role are merged, tool results count as user text); the photo
-    is the latest one the user sent.
-    """
-    system: list[str] = []
-    msgs: list[dict[str, str]] = []
-    image: bytes | None = None
-    for message in messages:
-        role = message.get("role", "user")
-        text = str(message.get("content") or "")
-        if role == "system":
-            system.append(text)
-            continue
-        role = "assistant" if role == "assistant" else "user"
-        if role == "user" and message.get("image"):
-            image = bytes(message["image"])
-        if msgs and msgs[-1]["role"] == role:
-            msgs[-1]["content"] = f"{msgs[-1]['content']}\n\n{text}".strip()
-        elif msgs or role == "user":
-            msgs.append({"role": role, "content": text})
-    if not msgs or msgs[-1]["role"] != "user":
-        msgs.append({"role": "user", "content": ""})
-    return "\n\n".join(s for s in system if s), msgs, image
-
-
-def from_langchain(messages: list[BaseMessage]) -> list[Message]:
-    """LangChain messages -> project messages (data-URL image parts become ``image`` bytes)."""
-    out: list[Message] = []
-    for message in messages:
-        role = {"system": "system", "ai": "assistant", "human": "user"}.get(message.type, "user")
-        content = message.content
-        item: Message = {"role": role}
-        if isinstance(content, str):
-            item["content"] = content
-        else:
-            texts = []
-            for part in content:
-                if isinstance(part, str):
-                    texts.append(part)
-                elif part.get("type") == "text":
-                    texts.append(str(part.get("text", "")))
-                elif part.get("type") == "image_url":
-                    url = part["image_url"]["url"] if isinstance(part["image_url"], dict) else part["image_url"]
-                    if str(url).startswith("data:") and "," in url:
-                        item["image"] = base64.b64decode(url.split(",", 1)[1])
-            item["content"] = "\n".join(texts)
-        if message.type == "tool":
-            item["content"] = f"Tool result: {item['content']}"
-        out.append(item)
-    return out
-
-
 # -- LangChain chat model ----------------------------------------------------------------------------
 
 
@@ -190,6 +125,7 @@ class ChatMiniCPM(BaseChatModel):
     _loaded: Loaded | None = PrivateAttr(default=None)
     _load_lock: Any = PrivateAttr(default_factory=threading.Lock)
     _chat_lock: Any = PrivateAttr(default_factory=threading.Lock)
+    _hook: generation_stop.GenerationStop | None = PrivateAttr(default=None)
 
     @property
     def _llm_type(self) -> str:
@@ -202,11 +138,15 @@ class ChatMiniCPM(BaseChatModel):
     def ensure_loaded(self) -> Loaded:
         with self._load_lock:
             if self._loaded is None:
-                self._loaded = self.loader()
+                model, tokenizer = self.loader()
+                self._hook = generation_stop.install(model, tokenizer)
+                self._loaded = (model, tokenizer)
             return self._loaded
 
-    def chat_call(self, messages: list[Message], *, stream: bool, max_new_tokens: int | None = None) -> Any:
-        """Call ``model.chat`` (blocking). Returns a string, or a text generator when ``stream``."""
+    def chat_call(self, messages: list[Message], *, stream: bool, max_new_tokens: int | None = None,
+                  stop: threading.Event | None = None) -> Any:
+        """Call ``model.chat`` (blocking). Returns a string, or a text generator when ``stream``.
+        Once ``stop`` is set, the language model's hook (``generation_stop``) ends the generation."""
         model, tokenizer = self.ensure_loaded()
         system_prompt, msgs, image_bytes = to_minicpm(messages)
         image = decode_image(image_bytes) if image_bytes else None
@@ -221,20 +161,46 @@ class ChatMiniCPM(BaseChatModel):
         }
         if self.sampling or stream:
             kwargs["temperature"] = max(self.temperature, 0.01)
+        if self._hook is not None:
+            self._hook.current = stop
         return model.chat(**kwargs)
 
-    def chat_text(self, messages: list[Message], *, max_new_tokens: int | None = None) -> str:
+    def chat_text(self, messages: list[Message], *, max_new_tokens: int | None = None,
+                  stop: threading.Event | None = None) -> str:
         with self._chat_lock:
-            result = self.chat_call(messages, stream=False, max_new_tokens=max_new_tokens)
+            try:
+                result = self.chat_call(messages, stream=False, max_new_tokens=max_new_tokens, stop=stop)
+            finally:
+                self._release_hook()
         if isinstance(result, tuple):  # some versions return (text, context, ...)
             result = result[0]
         return str(result)
 
-    def chat_stream(self, messages: list[Message], *, max_new_tokens: int | None = None) -> Iterator[str]:
+    def chat_stream(self, messages: list[Message], *, max_new_tokens: int | None = None,
+                    stop: threading.Event | None = None) -> Iterator[str]:
+        """The reply's pieces, none once ``stop`` is set. Where the hook ends the generation (which runs in the
+        remote code's own thread), the rest is read and dropped until it has ended, so that the next generation
+        never runs beside it; elsewhere closing the model's generator ends it."""
         with self._chat_lock:
-            for piece in self.chat_call(messages, stream=True, max_new_tokens=max_new_tokens):
-                if piece:
-                    yield str(piece)
+            pieces: Any = None
+            try:
+                pieces = self.chat_call(messages, stream=True, max_new_tokens=max_new_tokens, stop=stop)
+                for piece in pieces:
+                    if stop is not None and stop.is_set():
+                        if self._hook is None:
+                            break
+                        continue
+                    if piece:
+                        yield str(piece)
+            finally:
+                close = getattr(pieces, "close", None)
+                if callable(close):
+                    close()
+                self._release_hook()
+
+    def _release_hook(self) -> None:
+        if self._hook is not None:
+            self._hook.current = None
 
     @staticmethod
     def _cut(text: str, stop: list[str] | None) -> str:
@@ -270,7 +236,7 @@ class ChatMiniCPM(BaseChatModel):
 
 
 class MiniCPMBackend:
-    """A ChatBackend over ChatMiniCPM; loads lazily, generates in worker threads."""
+    """A ChatBackend over ChatMiniCPM; loads lazily, generates in a thread of its own."""
 
     name = "minicpm"
     supports_images = True
@@ -298,6 +264,8 @@ class MiniCPMBackend:
         self._last_error: str | None = None
         self._last_latency_s: float | None = None
         self._has_config = loader is not None or Path(self.model_path, "config.json").is_file()
+        # generations run here, one at a time, never in asyncio's default executor (the catalog's)
+        self._worker = SerialWorker("minicpm")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> MiniCPMBackend:
@@ -312,19 +280,25 @@ class MiniCPMBackend:
         )
 
     async def start(self) -> None:
-        """Load the weights now (in a worker thread) instead of on the first request."""
+        """Load the weights now (in the backend's thread) instead of on the first request."""
         try:
-            await asyncio.to_thread(self.chat_model.ensure_loaded)
+            await self._worker.run(self.chat_model.ensure_loaded, deadline=None)
         except ModelError as exc:
             self._last_error = str(exc)
             raise
 
-    async def _run(self, func: Callable[[], str], wait_s: float, budget_s: float) -> str:
+    def _timed_out(self, budget_s: float) -> ModelError:
+        self._last_error = f"no answer within {budget_s:g} s"
+        return ModelError(f"the language model did not answer within {budget_s:g} s")
+
+    async def _run(self, func: Callable[[threading.Event], str], deadline: float, budget_s: float) -> str:
+        """``func(stop)`` in the backend's thread once the model is free, by ``deadline`` (the loop's clock);
+        a call that runs past it is asked to stop, and the next one waits (within its own time) until it has."""
+        stop = threading.Event()
         try:
-            return await asyncio.wait_for(asyncio.to_thread(func), wait_s)
+            return await self._worker.run(lambda: func(stop), deadline=deadline, on_abandon=stop.set)
         except TimeoutError:
-            self._last_error = f"no answer within {budget_s:g} s"
-            raise ModelError(f"the language model did not answer within {budget_s:g} s") from None
+            raise self._timed_out(budget_s) from None
         except ModelError as exc:
             self._last_error = str(exc)
             raise
@@ -339,19 +313,20 @@ class MiniCPMBackend:
         self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int = 256, timeout_s: float | None = None
     ) -> dict[str, Any]:
         timeout = timeout_s or self.timeout_s
-        deadline = time.monotonic() + timeout
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        deadline = started + timeout
 
         async def generate(msgs: list[Message]) -> str:
-            remaining = max(0.1, deadline - time.monotonic())
-            return await self._run(
-                lambda: self.chat_model.chat_text(msgs, max_new_tokens=max_tokens), remaining, timeout
-            )
+            def chat(stop: threading.Event) -> str:
+                return self.chat_model.chat_text(msgs, max_new_tokens=max_tokens, stop=stop)
 
-        started = time.monotonic()
+            return await self._run(chat, max(deadline, loop.time() + 0.1), timeout)
+
         result = await json_protocol.complete_with_repair(
             generate, json_protocol.with_instructions(messages, schema), schema
         )
-        self._last_latency_s = time.monotonic() - started
+        self._last_latency_s = loop.time() - started
         self._last_error = None
         return result
 
@@ -374,25 +349,30 @@ class MiniCPMBackend:
         queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         stop = threading.Event()
 
+        def put(item: tuple[str, Any]) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody reads any more
+                loop.call_soon_threadsafe(queue.put_nowait, item)
+
         def produce() -> None:
             try:
-                for piece in self.chat_model.chat_stream(messages, max_new_tokens=max_tokens):
-                    if stop.is_set():
-                        break
-                    loop.call_soon_threadsafe(queue.put_nowait, ("text", piece))
-                loop.call_soon_threadsafe(queue.put_nowait, ("end", None))
+                for piece in self.chat_model.chat_stream(messages, max_new_tokens=max_tokens, stop=stop):
+                    put(("text", piece))
+                put(("end", None))
             except BaseException as exc:  # noqa: BLE001 - handed to the consumer
-                loop.call_soon_threadsafe(queue.put_nowait, ("error", exc))
+                put(("error", exc))
 
-        loop.run_in_executor(None, produce)
+        try:
+            await self._worker.wait_idle(deadline)
+        except TimeoutError:
+            raise self._timed_out(timeout) from None
+        self._worker.submit(produce)
         try:
             while True:
                 try:
                     async with asyncio.timeout_at(deadline):
                         kind, value = await queue.get()
                 except TimeoutError:
-                    self._last_error = f"no answer within {timeout:g} s"
-                    raise ModelError(f"the language model did not answer within {timeout:g} s") from None
+                    raise self._timed_out(timeout) from None
                 if kind == "end":
                     break
                 if kind == "error":
@@ -403,7 +383,7 @@ class MiniCPMBackend:
                     raise ModelError(f"the language model failed: {type(value).__name__}") from value
                 yield value
         finally:
-            stop.set()  # the worker stops pulling from the model's generator at its next chunk
+            stop.set()  # the generation ends at its next token; the next call waits until it has
         self._last_latency_s = loop.time() - started
         self._last_error = None
 
@@ -421,5 +401,6 @@ class MiniCPMBackend:
         }
 
     async def aclose(self) -> None:
-        """Nothing to close; the weights go with the backend object."""
+        """The backend's thread ends after its current call; the weights go with the backend object."""
+        self._worker.close()
 
