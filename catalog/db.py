@@ -54,7 +54,7 @@ def _make_data_dir(folder: Path) -> None:
         raise DataError(f"cannot create the data directory {folder}: {exc.strerror}") from None
 
 
-def _read_only_reason(path: Path) -> str | None:
+def read_only_reason(path: Path) -> str | None:
     """Why the database at ``path`` (or its folder) cannot be written, or None when it can."""
     folder = path.parent
     try:
@@ -92,7 +92,7 @@ def _open_error(path: Path, exc: BaseException, remedy: str = CATALOG_REMEDY) ->
     full = disk_full_error(exc, path.parent, f"cannot open the database {path.name}")
     if full is not None:
         return full
-    reason = _read_only_reason(path)
+    reason = read_only_reason(path)
     if reason is not None:
         return StoreError(
             f"cannot use the data directory {path.parent}: {reason}, and the store needs to write "
@@ -143,7 +143,7 @@ def check_sqlite_file(path: Path, remedy: str) -> None:
         raise _open_error(path, exc, remedy) from None
     finally:
         conn.close()
-    reason = _read_only_reason(path)
+    reason = read_only_reason(path)
     if reason is not None:
         raise StoreError(f"cannot use the data directory {path.parent}: {reason}, and {path.name} there "
                          "needs to be written (give a writable [storage] data_dir)")

