@@ -2,16 +2,18 @@
 
 Requests go through the official async client with no retries and a hard deadline, so a
 dead or slow server costs at most ``timeout_s``. Photos travel as data URLs in
-``image_url`` parts; a text-only server that rejects them gets the request again without
-the photo, and the backend stops sending photos from then on. ``complete_json`` asks for
+``image_url`` parts; a text-only server that refuses them gets the request again without
+the photo, and the backend sends no photos for a while. ``complete_json`` asks for
 ``response_format: json_schema`` (constrained decoding on llama.cpp and vLLM) and falls
-back to the prompt-level protocol when the server refuses it.
+back to the prompt-level protocol when the server refuses it. What counts as a refusal, and
+when a refused feature is tried again, is ``server_refusals.py``: a server error that only
+mentions the feature is that call's fault, not a refusal.
 
 ``choose_tool`` sends native ``tools`` (``tool_mode`` "auto" or "native"): the first tool call
 is checked against its tool's parameters, a call the model wrote as text instead is salvaged,
 and a bad call gets one repair round. A server that refuses ``tools`` (llama.cpp without
-``--jinja``, older servers) is remembered, and in "auto" the JSON protocol of ``tool_calls.py``
-answers from then on. ``health()`` says which path the calls took; it is ok only when the server
+``--jinja``, older servers) is remembered for a while, and in "auto" the JSON protocol of
+``tool_calls.py`` answers meanwhile. ``health()`` says which path the calls took; it is ok only when the server
 lists the configured model and answers a one-token test completion, within a few seconds.
 
 A stream that ends without a finish reason (the connection closed mid-reply, or a proxy that
@@ -28,7 +30,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Literal, TypeVar
 
 import openai
@@ -36,6 +38,7 @@ import openai
 from agent.llm import json_protocol, model_text, tool_calls
 from agent.llm.base import Message, NoFinishReason, TokenLimitReached
 from agent.llm.openai_messages import has_image, to_openai_messages
+from agent.llm.server_refusals import IMAGE_HINTS, SCHEMA_HINTS, TOOL_HINTS, Downgrades, refuses
 from agent.llm.tool_calls import ToolChoice, ToolMode, ToolSpec
 from reclmms.errors import ModelError, ModelUnavailableError
 from reclmms.settings import Settings
@@ -45,24 +48,11 @@ logger = logging.getLogger(__name__)
 JsonMode = Literal["auto", "json_schema", "prompt"]
 T = TypeVar("T")
 DUMMY_API_KEY = "sk-no-key-required"
-_IMAGE_ERROR_HINTS = ("image", "multimodal", "mmproj", "vision", "image_url")
-_TOOL_ERROR_HINTS = ("tool", "jinja", "function")
+# what a server can refuse (``server_refusals.Downgrades``)
+PHOTOS, NATIVE_TOOLS, JSON_SCHEMA = "photos", "native tool calls", "response_format json_schema"
 # health(): seconds for the model list, then for the one-token test completion (``/stats`` waits 5 s).
 HEALTH_LIST_S = 1.5
 HEALTH_PROBE_S = 3.0
-
-
-def _is_image_rejection(exc: openai.APIStatusError) -> bool:
-    text = str(exc).lower()
-    return exc.status_code in (400, 415, 422, 500, 501) and any(hint in text for hint in _IMAGE_ERROR_HINTS)
-
-
-def _is_tool_refusal(exc: openai.APIStatusError) -> bool:
-    """The server does not do native tool calls (llama.cpp: "tools param requires --jinja flag")."""
-    text = str(exc).lower()
-    return exc.status_code == 501 or (
-        exc.status_code in (400, 422, 500) and any(hint in text for hint in _TOOL_ERROR_HINTS)
-    )
 
 
 def _lists_model(listed: list[Any], model: str) -> bool:
@@ -91,6 +81,7 @@ class OpenAIBackend:
         supports_images: bool = True,
         name: str = "openai",
         extra_body: dict[str, Any] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.name = name
         self.base_url = base_url.rstrip("/")
@@ -104,6 +95,9 @@ class OpenAIBackend:
         self.tool_stats: dict[str, int] = {"native": 0, "json": 0, "salvaged": 0, "repaired": 0}
         self.last_tool_path: str | None = None
         self.supports_images = supports_images
+        # what was configured, for when a refused feature is tried again
+        self._configured: dict[str, Any] = {PHOTOS: supports_images, NATIVE_TOOLS: tool_mode, JSON_SCHEMA: json_mode}
+        self.downgrades = Downgrades(name, clock=clock)
         self._api_key = api_key or DUMMY_API_KEY
         self._extra_body = dict(extra_body or {})
         self._client = openai.AsyncOpenAI(
@@ -151,6 +145,16 @@ class OpenAIBackend:
 
     # -- requests -----------------------------------------------------------------------------------
 
+    def _retry_refused(self) -> None:
+        """Switch back on what the server refused long enough ago, to find out whether it still does."""
+        for feature in self.downgrades.due():
+            if feature == PHOTOS:
+                self.supports_images = self._configured[PHOTOS]
+            elif feature == NATIVE_TOOLS:
+                self.tool_mode = self._configured[NATIVE_TOOLS]
+            elif feature == JSON_SCHEMA:
+                self.json_mode = self._configured[JSON_SCHEMA]
+
     def _request(self, messages: list[Message], max_tokens: int, **extra: Any) -> dict[str, Any]:
         body = {
             "model": self.model,
@@ -183,13 +187,13 @@ class OpenAIBackend:
         return error
 
     async def _create(self, body: dict[str, Any], messages: list[Message]) -> Any:
-        """One chat completion; a rejected photo is retried once without it."""
+        """One chat completion; a request whose photo the server refuses is retried once without it."""
         try:
             return await self._client.chat.completions.create(**body, extra_body=self._extra_body or None)
         except openai.APIStatusError as exc:
-            if not (has_image(messages) and self.supports_images and _is_image_rejection(exc)):
+            if not (has_image(messages) and self.supports_images and refuses(exc, IMAGE_HINTS)):
                 raise
-            logger.warning("%s: server rejected a photo; sending text only from now on", self.name)
+            self.downgrades.record(PHOTOS, exc, "sending text only")
             self.supports_images = False
             body = {**body, "messages": to_openai_messages(messages, images=False)}
             return await self._client.chat.completions.create(**body, extra_body=self._extra_body or None)
@@ -206,6 +210,7 @@ class OpenAIBackend:
     async def complete_json(
         self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int = 256, timeout_s: float | None = None
     ) -> dict[str, Any]:
+        self._retry_refused()
         return await self._bounded(
             self._complete_json(messages, schema, max_tokens), timeout_s or self.timeout_s, "invalid JSON from the model"
         )
@@ -247,9 +252,8 @@ class OpenAIBackend:
             except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
                 if self.json_mode == "json_schema":
                     raise
-                if any(word in str(exc).lower() for word in ("response_format", "json_schema", "schema", "grammar")):
-                    logger.info("%s: server refused response_format json_schema (%s); using the prompt protocol",
-                                self.name, exc.status_code)
+                if refuses(exc, SCHEMA_HINTS):
+                    self.downgrades.record(JSON_SCHEMA, exc, "using the prompt protocol")
                     self.json_mode = "prompt"
                 else:
                     logger.info("%s: constrained request failed (%s); retrying with the prompt protocol",
@@ -264,6 +268,7 @@ class OpenAIBackend:
         self, messages: list[Message], tools: list[ToolSpec], *, require: bool = False,
         max_tokens: int = 128, timeout_s: float | None = None
     ) -> ToolChoice:
+        self._retry_refused()
         choice = await self._bounded(
             self._choose_tool(messages, tools, require, max_tokens),
             timeout_s or self.timeout_s,
@@ -280,10 +285,9 @@ class OpenAIBackend:
             try:
                 return await self._native_tool(messages, tools, require, max_tokens)
             except openai.APIStatusError as exc:
-                if self.tool_mode == "native" or not _is_tool_refusal(exc):
+                if self.tool_mode == "native" or not refuses(exc, TOOL_HINTS):
                     raise
-                logger.info("%s: server refused native tool calls (%s); using the JSON protocol from now on",
-                            self.name, exc.status_code)
+                self.downgrades.record(NATIVE_TOOLS, exc, "using the JSON protocol")
                 self.tool_mode = "json"
 
         async def fill(msgs: list[Message], schema: dict[str, Any]) -> dict[str, Any]:
@@ -325,6 +329,7 @@ class OpenAIBackend:
     async def stream_text(
         self, messages: list[Message], *, max_tokens: int = 256, timeout_s: float | None = None
     ) -> AsyncIterator[str]:
+        self._retry_refused()
         timeout = timeout_s or self.timeout_s
         loop = asyncio.get_running_loop()
         started = loop.time()
@@ -389,6 +394,7 @@ class OpenAIBackend:
             "tool_mode": self.tool_mode,
             "tool_path": self.last_tool_path,
             "tool_stats": dict(self.tool_stats),
+            "downgraded": self.downgrades.remaining(),  # refused features: seconds until tried again
             "last_error": self._last_error,
             "last_latency_s": self._last_latency_s,
         }
