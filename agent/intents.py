@@ -23,18 +23,25 @@ INTENTS = ("search", "similar", "refine", "details", "history", "recommend", "gr
 
 _F = re.IGNORECASE | re.UNICODE
 
-_GREETING = re.compile(
-    r"^\s*(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|hola|buenas|bonjour|salut|hallo|"
+_GREETING_WORDS = (
+    r"(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|hola|buenas|bonjour|salut|hallo|"
     r"guten tag|ciao|olá|ola|hej|привет|здравствуйте|你好|您好|嗨|哈喽|哈啰|こんにちは|안녕하세요|안녕|"
     r"merhaba|selam|cześć|dzień dobry|नमस्ते|مرحبا|السلام عليكم|hoi|goedendag)"
-    r"(?=$|[\s,.!?~，。！？])",
-    _F,
 )
+_GREETING = re.compile(rf"^\s*{_GREETING_WORDS}(?=$|[\s,.!?~，。！？])", _F)
 _THANKS = re.compile(r"^\s*(thanks|thank you|thx|ty|谢谢|多谢|感谢|gracias|merci|danke|grazie|obrigad[oa]|спасибо|ありがとう|"
                      r"dank je|dank u|bedankt|tack|teşekkür|teşekkürler|sağ ol|dziękuję|dzięki|धन्यवाद|शुक्रिया|"
                      r"شكرا|شكراً|감사합니다|고마워|고맙습니다)", _F)
+# "what can you do?", also after a greeting ("hello, what can you do?", "hey there, how does this work?")
 _HELP = re.compile(
-    r"^\s*(/?help|what can you do|how does this work|who are you|帮助|你能做什么|你会什么|ayuda|aide|hilfe)\s*[?？!]*\s*$", _F
+    rf"^\s*(?:{_GREETING_WORDS}(?: there| everyone| bot)?[\s,.!~，。！、]*)?(?:/?help(?: me)?(?: please)?|"
+    r"(?:can|could) you help(?: me)?|how (?:can|could) you help(?: me)?|what can you do(?: for me)?|what do you do|"
+    r"what are you|who are you|how does (?:this|it) work|how do i use (?:this|you|it)|帮助|帮帮我|你能做什么|你会什么|"
+    r"你是谁|你可以做什么|ayuda|¿?\s*qu[eé] puedes hacer|¿?\s*c[oó]mo funciona(?: esto)?|aide|"
+    r"qu(?:e|'est-ce que) (?:peux-tu|pouvez-vous|tu peux|vous pouvez) faire|comment (?:ça|ca) marche|hilfe|"
+    r"was kannst du(?: tun| machen)?|wie funktioniert (?:das|es)|cosa (?:sai|puoi) fare|che cosa puoi fare|"
+    r"o que (?:você )?pode fazer|что ты умеешь|что вы умеете|何ができますか|何ができる|뭘 할 수 있어(?:요)?|"
+    r"무엇을 할 수 있나요)\s*[?？!！.。]*\s*$", _F
 )
 _HISTORY = re.compile(
     r"(what (did|have) i (last |recently |just )?(buy|bought|order|ordered|purchase|purchased)|"
