@@ -78,6 +78,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         return serve.run(settings, build_parser().parse_args(["serve"]))
     from reclmms.commands import chat
 
+    print("No RECLMMS_TELEGRAM_TOKEN is set, so this is the terminal chat; set it (the token @BotFather gives) "
+          "to run the Telegram bot instead.", file=sys.stderr)
     if not args.verbose:  # the terminal chat is for shoppers: warnings only
         logging.getLogger().setLevel(logging.WARNING)
     return asyncio.run(chat.run(settings, build_parser().parse_args(["chat"])))

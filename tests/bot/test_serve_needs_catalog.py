@@ -120,6 +120,17 @@ async def test_run_without_a_catalog_and_no_bootstrap_creates_nothing(tmp_path: 
     assert calls == [] and not (tmp_path / "state").exists()
 
 
+async def test_run_without_a_token_says_how_to_start_the_bot(tmp_path: Path, catalog: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(catalog, data)
+    async with FakeBotApi() as api:
+        env = environment(tmp_path, api, data)
+    del env["RECLMMS_TELEGRAM_TOKEN"]
+    rc, text = await reclmms(env, "run", "--no-model-download")  # stdin is empty: the chat ends at once
+    assert rc == 0, text
+    assert "No RECLMMS_TELEGRAM_TOKEN is set, so this is the terminal chat" in text and "Traceback" not in text
+
+
 def taken_port() -> socket.socket:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
