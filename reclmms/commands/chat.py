@@ -7,16 +7,19 @@ A session remembers the customer last linked to it, by ``--customer`` or ``/cust
 and ``/reset`` (``reclmms.session_customers``, as for ``ask --session``); ``/customer none`` unlinks it.
 A chat that continues a conversation with earlier turns says so in its first lines.
 A Chroma server is reached on the first search, as in ``reclmms ask``: the chat starts while it is down,
-and a search of an empty index prints the operator's hint on stderr once.
+and a search of an empty index prints the operator's hint on stderr once. Ctrl-C at the prompt ends the chat at
+once ("interrupted", exit code 130), the end of the input (Ctrl-D) with exit code 0.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import shlex
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -44,6 +47,46 @@ def _path_words(words: list[str]) -> int:
         if os.path.isfile(os.path.expanduser(" ".join(words[:n]))):
             return n
     return 1
+
+
+def _words(line: str) -> list[str]:
+    """A command line's words: shell-like quoting (``/photo "my look.jpg"``); an apostrophe inside a word
+    (``/customer O'Brien``, ``/photo it's me.jpg``) is only a letter, and a quote left open leaves plain words."""
+    for quotes in ("'\"", '"'):
+        lexer = shlex.shlex(line, posix=True)
+        lexer.whitespace_split, lexer.quotes, lexer.commenters = True, quotes, ""
+        with contextlib.suppress(ValueError):  # "No closing quotation"
+            return list(lexer)
+    return line.split()
+
+
+async def _read_line(prompt: str) -> str:
+    """``input(prompt)`` in a daemon thread, so that Ctrl-C at the prompt ends the chat at once (a thread of
+    asyncio's pool would be waited for, until Enter). EOFError at the end of the input, as ``input``'s."""
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str] = loop.create_future()
+
+    def settle(text: str | None, error: Exception | None) -> None:
+        if line.done():
+            return
+        if error is not None:
+            line.set_exception(error)
+        else:
+            line.set_result(text or "")
+
+    def read(stdin: object) -> None:
+        # ``stdin`` keeps sys.stdin alive while this thread is blocked in it: at exit, Python would otherwise
+        # close the stream under its lock and abort ("could not acquire lock ... possibly due to daemon threads")
+        text, error = None, None
+        try:
+            text = input(prompt)
+        except Exception as exc:
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the chat ended (the loop is closed) while a line came
+            loop.call_soon_threadsafe(settle, text, error)
+
+    threading.Thread(target=read, args=(sys.stdin,), name="chat-input", daemon=True).start()
+    return await line
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -170,7 +213,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
                 print(shown(warning), file=sys.stderr)  # after the turn that searched the empty index
                 warned = True
             try:
-                line = await asyncio.to_thread(input, "> ")
+                line = await _read_line("> ")
             except EOFError:
                 print()
                 return 0
@@ -178,7 +221,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
             if not line:
                 continue
             if line.startswith("/"):
-                parts = shlex.split(line) if line.count('"') % 2 == 0 else line.split()
+                parts = _words(line)
                 command, rest = parts[0].lower(), parts[1:]
                 if command in ("/quit", "/exit", "/q"):
                     return 0

@@ -1,10 +1,11 @@
 """``reclmms chat`` and the linked customer: ``/customer`` alone shows it, ``/customer none`` unlinks it,
 ``/reset`` keeps it, and a ``--session`` remembers it across runs as ``ask --session`` does; a chat that
-continues a conversation with earlier turns says so at start."""
+continues a conversation with earlier turns says so at start. An apostrophe in a command is a letter, not a quote."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +71,14 @@ def test_continuing_a_conversation_is_said_at_start(chat: Chat) -> None:
     )
     chat("c5", "/reset")
     assert "Continuing conversation" not in chat("c5")
+
+
+def test_an_apostrophe_in_a_command_is_a_letter(chat: Chat, tmp_path: Path) -> None:
+    (tmp_path / "it's me.jpg").write_bytes(b"x")
+    (tmp_path / "my photo.jpg").write_bytes(b"x")
+    out = chat("c6", "/customer O'Brien", f"/photo {tmp_path}/it's me.jpg in blue",
+               f'/photo "{tmp_path}/my photo.jpg" it\'s for me', f"/photo {tmp_path}/it's gone.jpg", '/photo "open')
+    assert "error: unknown customer: \"O'Brien\"" in out
+    assert out.count("error: the photo is not an image") == 2  # both paths read whole, quoted or not
+    assert f"photo file not found: {tmp_path}/it's" in out
+    assert "photo file not found: \"open" in out
