@@ -80,7 +80,7 @@ class ShoppingService:
         self.catalog_words = catalog_words if catalog_words is not None else name_words(self.catalog_names)
         name = getattr(backend, "name", "none")
         self.llm_rerank = llm_rerank if llm_rerank is not None else name not in ("embedded", "none")
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._locks: dict[str, _SessionLock] = {}
         self.turns = 0
         self.failures = 0
 
@@ -240,11 +240,27 @@ class ShoppingService:
 
     @contextlib.asynccontextmanager
     async def _lock(self, session_id: str) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(session_id, asyncio.Lock())
-        async with lock:
-            yield
-        if not lock.locked() and len(self._locks) > 10_000:
-            self._locks.pop(session_id, None)
+        """Hold the session's lock: its turns (and resets) run one at a time. A lock is kept while anyone holds
+        it or waits for it, and dropped with its last user, so the map holds only the sessions in use."""
+        entry = self._locks.get(session_id)
+        if entry is None:
+            entry = self._locks[session_id] = _SessionLock()
+        entry.users += 1
+        try:
+            async with entry.lock:
+                yield
+        finally:
+            entry.users -= 1
+            if entry.users == 0 and self._locks.get(session_id) is entry:
+                del self._locks[session_id]
+
+
+class _SessionLock:
+    """One session's lock, with how many callers hold it or wait for it."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.users = 0
 
 
 def _hint(language: str | None) -> str | None:
