@@ -8,7 +8,8 @@ for them. A turn that fails inside the graph for a fault of the program is logge
 answers the shopper a short apology in their language (a ``FailedTurn``). One that fails because a store file
 is damaged or not a database (``conversations.sqlite3`` under the checkpointer, ``reclmms.sqlite3``) raises
 ``StoreError`` naming the file and what to do, for the caller to report in one line (the bot apologises).
-Turns of one session run one at a time; each turn is bounded in time.
+Turns of one session run one at a time; each turn is bounded in time. After a turn, the session's conversation
+keeps only its latest checkpoint (``agent.checkpoints``), so the store does not grow with every turn.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from agent import spelling
+from agent.checkpoints import keep_latest
 from agent.context import AgentContext, LLMBudget, TurnRecord
 from agent.graph import build_graph
 from agent.language import LanguageDetector
@@ -137,6 +139,7 @@ class ShoppingService:
                 update.update(shown=[compact(a) for a in articles], focus="",
                               shown_from={"tool": tool, "source": source, "filters": dict(filters or {})})
             await self.graph.aupdate_state(config, update, as_node="respond")  # as a finished turn leaves it
+            await keep_latest(self.checkpointer, session.session_id)
 
     async def ask(self, session: Session, text: str | None, photo: bytes | None = None) -> TurnResult:
         result: TurnResult | None = None
@@ -192,6 +195,7 @@ class ShoppingService:
                     task.cancel()
                     with contextlib.suppress(BaseException):
                         await task
+            await keep_latest(self.checkpointer, session.session_id)  # the turn's steps left a checkpoint each
             record = ctx.record
             if failure is not None:
                 await self._apologise(record, text, ctx.language_hint, shown=sent_products)

@@ -86,6 +86,8 @@ async def test_a_conversation_store_damaged_where_the_turn_reads_is_one_line_nam
     settings = make_settings(tmp_path)
     catalog = FakeCatalog()
     async with build_shopping_service(settings, catalog, backend=ScriptedBackend()) as service:
+        for n in range(3):  # a session keeps only its latest checkpoint: others fill the table's first pages
+            await service.ask(Session(f"earlier-{n}"), "a red summer dress")
         for text in ("a red summer dress", "black trousers", "something in blue"):
             await service.ask(Session("kept"), text)
     path = settings.checkpoints_path

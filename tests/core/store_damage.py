@@ -1,7 +1,7 @@
 """A store to damage, and the damages an operator's data dir can suffer, for the tests of one-line errors.
 
 ``build_store`` ingests a catalog of ``ARTICLES`` articles (several pages of the articles table), one customer
-with purchases, and keeps one conversation (a real ``ask --session``), so reclmms.sqlite3 and
+with purchases, and keeps a conversation (a real ``ask --session``, after three others), so reclmms.sqlite3 and
 conversations.sqlite3 are both real stores. Each damage changes one file in place; ``snapshot`` records every
 file of the data dir, so a test can tell that nothing stored was overwritten or deleted.
 """
@@ -64,6 +64,8 @@ def build_store(root: Path) -> Path:
         mp.setenv("RECLMMS_STORAGE_DATA_DIR", str(data))
         assert main(["ingest", "catalog", str(root / "products.csv"), "--customers", str(root / "customers.csv"),
                      "--transactions", str(root / "transactions.csv"), "--no-index", "--no-images"]) == 0
+        for n in range(3):  # other conversations first: the kept one's checkpoint is then on the table's last page
+            assert main(["ask", "--session", f"earlier-{n}", "hello", "--backend", "scripted"]) == 0
     rc, err = reclmms(data, "ask", "--session", "kept", "hello")
     assert rc == 0, err
     for name in ("reclmms.sqlite3", "conversations.sqlite3"):
