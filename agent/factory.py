@@ -88,9 +88,11 @@ async def _warm(start: Any) -> None:
 
 @contextlib.asynccontextmanager
 async def build_shopping_service(
-    settings: Settings, catalog: CatalogService, backend: Any = None
+    settings: Settings, catalog: CatalogService, backend: Any = None, *, start_backend: bool = True
 ) -> AsyncIterator[ShoppingService]:
-    """Yield a ready ``ShoppingService``; closes the backend (if built here) and the checkpointer."""
+    """Yield a ready ``ShoppingService``; closes the backend (if built here) and the checkpointer.
+    ``start_backend=False``: a local model is not loaded in the background (a short job, such as
+    ``reclmms stats --health``, that only asks the backend how it is)."""
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
     own_backend = backend is None
@@ -114,7 +116,7 @@ async def build_shopping_service(
     warm: asyncio.Task[Any] | None = None
     try:
         start = getattr(backend, "start", None)
-        if callable(start):  # load a local model in the background; turns fall back until it is ready
+        if start_backend and callable(start):  # load a local model in the background; turns fall back meanwhile
             warm = asyncio.create_task(_warm(start))
         settings.checkpoints_path.parent.mkdir(parents=True, exist_ok=True)
         load_languages = asyncio.create_task(asyncio.to_thread(languages.load))

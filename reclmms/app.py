@@ -42,11 +42,13 @@ async def open_catalog(
 
 @contextlib.asynccontextmanager
 async def open_services(
-    settings: Settings, *, with_agent: bool = True, backend: Any = None, search_at_start: bool = True
+    settings: Settings, *, with_agent: bool = True, backend: Any = None, search_at_start: bool = True,
+    start_backend: bool = True,
 ) -> AsyncIterator[Services]:
     """Open everything a turn needs. ``backend`` injects a ChatBackend (tests, benches).
     ``search_at_start=False``: Chroma is opened on the first search (see ``open_catalog``), so turns that do not
-    search (purchase history, recommendations) answer while the Chroma server is down."""
+    search (purchase history, recommendations) answer while the Chroma server is down.
+    ``start_backend=False``: a local model is not loaded in the background (short jobs that run no turn)."""
     async with open_catalog(settings, search_at_start=search_at_start) as (db, catalog):
         services = Services(settings=settings, db=db, catalog=catalog)
         if not with_agent:
@@ -57,6 +59,6 @@ async def open_services(
 
         # the checkpointer would write to a damaged file, or fail in a traceback: name it instead
         await asyncio.to_thread(check_sqlite_file, settings.checkpoints_path, CHECKPOINTS_REMEDY)
-        async with build_shopping_service(settings, catalog, backend=backend) as agent:
+        async with build_shopping_service(settings, catalog, backend=backend, start_backend=start_backend) as agent:
             services.agent = agent
             yield services

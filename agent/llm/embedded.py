@@ -13,8 +13,10 @@ here: on the small Qwen2.5-Coder models native tool calls measured worse (bench/
 "native tool calls vs JSON schema"); "native" turns them on.
 
 Nothing loads at construction: the model is loaded on first use, or by ``await start()``
-(e.g. as a background task at bot start-up), in a worker thread so the event loop never
-blocks. The text-only models here ignore photos (``supports_images = False``).
+(e.g. as a background task at bot start-up), in the backend's own thread. ``aclose()`` does not
+wait for a load in progress: the load drops its server when it ends. (xllamacpp's ``Server()``
+holds the GIL while it loads, so Python code, the event loop included, waits for it anyway.)
+The text-only models here ignore photos (``supports_images = False``).
 """
 
 from __future__ import annotations
@@ -23,13 +25,15 @@ import asyncio
 import logging
 import secrets
 import socket
+import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 from agent.llm.base import Message
 from agent.llm.openai_backend import OpenAIBackend
+from agent.llm.serial_worker import SerialWorker
 from agent.llm.tool_calls import ToolChoice, ToolMode, ToolSpec
 from reclmms.errors import ModelError, ModelUnavailableError, describe_error
 
@@ -67,6 +71,7 @@ class EmbeddedBackend:
         temperature: float = 0.3,
         load_timeout_s: float = 120.0,
         tool_mode: ToolMode = "auto",
+        server_factory: Callable[[int], Any] | None = None,
     ) -> None:
         self.model_path = Path(model_path)
         self.model_name = model_name
@@ -78,6 +83,11 @@ class EmbeddedBackend:
         self._api_key = secrets.token_urlsafe(24)
         self._port = free_loopback_port()
         self._server: Any = None
+        # loads the model and serves it on the given loopback port (blocking); xllamacpp unless a test's fake
+        self._server_factory = server_factory or self._xllamacpp_server
+        self._loader = SerialWorker("embedded-load")
+        self._lock = threading.Lock()  # _server, _port and _closed, which the loading thread sets too
+        self._closed = False
         self._start_task: asyncio.Task[None] | None = None
         self._load_error: str | None = None
         self.load_seconds: float | None = None
@@ -110,51 +120,56 @@ class EmbeddedBackend:
 
     # -- loading -------------------------------------------------------------------------------------
 
-    def _load(self) -> None:
-        """Blocking: load the model and start serving (runs in a worker thread)."""
+    def _xllamacpp_server(self, port: int) -> Any:
         import xllamacpp
 
+        params = xllamacpp.CommonParams()
+        params.model.path = str(self.model_path)
+        params.n_ctx = self.context_size * self.parallel
+        params.n_parallel = self.parallel
+        params.cpuparams.n_threads = self.threads
+        params.cpuparams_batch.n_threads = self.threads
+        params.hostnames = ["127.0.0.1"]
+        params.port = port
+        params.api_keys = [self._api_key]
+        params.cache_prompt = True
+        params.use_jinja = True  # the model's own chat template, which is what accepts native `tools`
+        params.warmup = False
+        params.ui = False
+        # llama.cpp logs every request at INFO on stderr; keep errors only unless debugging.
+        params.verbosity = 3 if logger.isEnabledFor(logging.DEBUG) else 1
+        return xllamacpp.Server(params)
+
+    def _load(self) -> None:
+        """Blocking (the backend's own thread): load the model and start serving it."""
         if not self.model_path.is_file():
             raise ModelUnavailableError(
                 f"the embedded model file {self.model_path} is missing; run `reclmms model pull` to get it"
             )
         started = time.monotonic()
+        port = self._port
         last_error: Exception | None = None
         for _attempt in range(2):
-            params = xllamacpp.CommonParams()
-            params.model.path = str(self.model_path)
-            params.n_ctx = self.context_size * self.parallel
-            params.n_parallel = self.parallel
-            params.cpuparams.n_threads = self.threads
-            params.cpuparams_batch.n_threads = self.threads
-            params.hostnames = ["127.0.0.1"]
-            params.port = self._port
-            params.api_keys = [self._api_key]
-            params.cache_prompt = True
-            params.use_jinja = True  # the model's own chat template, which is what accepts native `tools`
-            params.warmup = False
-            params.ui = False
-            # llama.cpp logs every request at INFO on stderr; keep errors only unless debugging.
-            params.verbosity = 3 if logger.isEnabledFor(logging.DEBUG) else 1
             try:
-                self._server = xllamacpp.Server(params)
+                server = self._server_factory(port)
                 break
             except Exception as exc:  # noqa: BLE001 - e.g. the port was taken meanwhile
                 last_error = exc
-                self._port = free_loopback_port()
-                self._client = self._rebased_client()
+                port = free_loopback_port()
         else:
             raise ModelUnavailableError(f"could not start the embedded model: {last_error}")
+        with self._lock:
+            if not self._closed:
+                self._server, self._port, server = server, port, None
+        if server is not None:  # closed while loading: the destructor joins llama.cpp's threads here
+            del server
+            return
         self.load_seconds = time.monotonic() - started
         logger.info("embedded model %s loaded in %.1f s (%d threads)", self.model_name, self.load_seconds, self.threads)
 
-    def _rebased_client(self) -> OpenAIBackend:
-        old = self._client
-        return self._make_client(old.model, old.timeout_s, old.max_tokens, old.temperature)
-
     async def _load_in_thread(self) -> None:
         try:
-            await asyncio.to_thread(self._load)
+            await self._loader.run(self._load, deadline=None)
             self._load_error = None
         except ModelError as exc:
             self._load_error = str(exc)
@@ -162,18 +177,30 @@ class EmbeddedBackend:
         except Exception as exc:  # noqa: BLE001
             self._load_error = f"could not load the embedded model: {describe_error(exc)}"
             raise ModelUnavailableError(self._load_error) from exc
+        old = self._client
+        if not self._closed and old.base_url != f"http://127.0.0.1:{self._port}/v1":  # served on another port
+            self._client = self._make_client(old.model, old.timeout_s, old.max_tokens, old.temperature)
+            await old.aclose()
 
     async def start(self, timeout_s: float | None = None) -> None:
         """Load the model once (idempotent, concurrency-safe). The load goes on if this wait times out."""
         if self._server is not None:
             return
+        if self._closed:
+            raise ModelUnavailableError("the embedded model was closed")
         if self._start_task is None or (self._start_task.done() and self._start_task.exception() is not None):
             self._start_task = asyncio.get_running_loop().create_task(self._load_in_thread())
         wait = timeout_s if timeout_s is not None else self.load_timeout_s
+        task = self._start_task
         try:
-            await asyncio.wait_for(asyncio.shield(self._start_task), wait)
+            await asyncio.wait_for(asyncio.shield(task), wait)
         except TimeoutError:
             raise ModelUnavailableError("the embedded model is still loading; try again in a moment") from None
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if task.cancelled() and self._closed and not (current is not None and current.cancelling()):
+                raise ModelUnavailableError("the embedded model was closed while it loaded") from None
+            raise
 
     async def _started(self, timeout_s: float | None) -> float:
         """Wait for the model (within the call's time), and return the seconds left for the call itself."""
@@ -234,14 +261,17 @@ class EmbeddedBackend:
         return status
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        """Close the client and stop serving; a load in progress is not waited for (it drops its server)."""
+        with self._lock:
+            self._closed = True
+            server, self._server = self._server, None
         if self._start_task is not None and not self._start_task.done():
-            try:
-                await asyncio.wait_for(asyncio.shield(self._start_task), self.load_timeout_s)
-            except (ModelError, TimeoutError):
-                pass
-        if self._server is not None:
+            self._start_task.cancel()
+            await asyncio.wait([self._start_task])
+        self._loader.close()
+        await self._client.aclose()
+        if server is not None:
             # The destructor joins llama.cpp's loop thread: let the last reference go in a worker thread.
-            holder = [self._server]
-            self._server = None
+            holder = [server]
+            del server
             await asyncio.to_thread(holder.clear)

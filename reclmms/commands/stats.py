@@ -52,7 +52,8 @@ async def _health(settings: Settings) -> tuple[str, dict[str, Any] | None, dict[
     from catalog.search_health import check_search
     from reclmms.app import open_services
 
-    async with open_services(settings, search_at_start=False) as services:
+    # the backend is asked how it is, not loaded (an embedded model would take a GB and many seconds)
+    async with open_services(settings, search_at_start=False, start_backend=False) as services:
         agent = services.agent
         assert agent is not None
 

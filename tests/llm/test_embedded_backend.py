@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import threading
 import time
+import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import validate
@@ -70,8 +75,10 @@ async def test_embedded_backend_loads_on_first_use_and_answers(small_gguf: Path)
     before = await backend.health()
     assert before["loaded"] is False and before["ok"] is True
     try:
-        messages = [{"role": "system", "content": "You sort shopper messages."},
-                    {"role": "user", "content": "hello there", "image": b"ignored: text-only model"}]
+        messages: list[dict[str, Any]] = [
+            {"role": "system", "content": "You sort shopper messages."},
+            {"role": "user", "content": "hello there", "image": b"ignored: text-only model"},
+        ]
         result = await backend.complete_json(messages, SCHEMA, max_tokens=16)
         validate(result, SCHEMA)
         text = "".join([c async for c in backend.stream_text(messages, max_tokens=4)])
@@ -89,3 +96,59 @@ async def test_embedded_backend_reports_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailableError, match="reclmms model pull"):
         await backend.complete_json([{"role": "user", "content": "x"}], SCHEMA)
     await backend.aclose()
+
+
+class FakeServer:
+    """Stands in for xllamacpp's server (the backend only holds it, and lets it go at close)."""
+
+
+async def test_close_does_not_wait_for_a_load_in_progress(tmp_path: Path) -> None:
+    path = tmp_path / "m.gguf"
+    path.write_bytes(b"GGUF")
+    loading, release, made = threading.Event(), threading.Event(), []
+
+    def slow_server(port: int) -> Any:
+        loading.set()
+        release.wait(10)  # a load that takes its time (and, unlike xllamacpp's, lets the event loop run)
+        server = FakeServer()
+        made.append(weakref.ref(server))
+        return server
+
+    backend = EmbeddedBackend(path, load_timeout_s=10, server_factory=slow_server)
+    start = asyncio.create_task(backend.start())  # as the service's background start does
+    assert await asyncio.to_thread(loading.wait, 5)
+    started = time.monotonic()
+    await backend.aclose()
+    assert time.monotonic() - started < 1
+    with pytest.raises(ModelUnavailableError, match="closed"):
+        await start
+    release.set()  # the load ends after the close: it drops its server itself
+    for _ in range(200):
+        gc.collect()
+        if made and made[0]() is None:
+            break
+        await asyncio.sleep(0.01)
+    assert made and made[0]() is None and not backend.loaded
+
+
+async def test_a_port_taken_meanwhile_gets_a_new_client_and_the_old_one_is_closed(tmp_path: Path) -> None:
+    path = tmp_path / "m.gguf"
+    path.write_bytes(b"GGUF")
+    ports: list[int] = []
+
+    def server_on(port: int) -> Any:
+        ports.append(port)
+        if len(ports) == 1:
+            raise OSError("address already in use")
+        return FakeServer()
+
+    backend = EmbeddedBackend(path, server_factory=server_on)
+    first = backend._client
+    await backend.start()
+    try:
+        assert backend.loaded and ports[1] != ports[0]
+        assert backend._client is not first and backend._client.base_url == f"http://127.0.0.1:{ports[1]}/v1"
+        assert first._client.is_closed()
+    finally:
+        await backend.aclose()
+    assert backend._client._client.is_closed() and not backend.loaded
