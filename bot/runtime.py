@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -36,18 +36,34 @@ RUNTIME_KEY = "runtime"
 
 
 class RateLimiter:
-    """A sliding one-minute window per user."""
+    """A sliding one-minute window per user. Users who have sent nothing for a window (and whose
+    "slow down" stretch is over) are forgotten, at most once a window, so it holds only the recent ones."""
 
     def __init__(self, per_minute: int, window_s: float = 60.0) -> None:
         self.per_minute = per_minute
         self.window_s = window_s
-        self._hits: dict[int, deque[float]] = defaultdict(deque)
+        self._hits: dict[int, deque[float]] = {}
         self._warned_until: dict[int, float] = {}
+        self._swept: float | None = None
+
+    def tracked(self) -> int:
+        """How many users it keeps anything of."""
+        return len(self._hits.keys() | self._warned_until.keys())
+
+    def _forget_idle(self, now: float) -> None:
+        if self._swept is not None and now - self._swept < self.window_s:
+            return
+        self._swept = now
+        for user_id in [u for u, hits in self._hits.items() if not hits or now - hits[-1] >= self.window_s]:
+            del self._hits[user_id]
+        for user_id in [u for u, until in self._warned_until.items() if until <= now]:
+            del self._warned_until[user_id]
 
     def hit(self, user_id: int, now: float | None = None) -> float:
         """Count one request; 0.0 when allowed, else the seconds until the next is allowed."""
         now = time.monotonic() if now is None else now
-        hits = self._hits[user_id]
+        self._forget_idle(now)
+        hits = self._hits.setdefault(user_id, deque())
         while hits and now - hits[0] >= self.window_s:
             hits.popleft()
         if len(hits) >= self.per_minute:
