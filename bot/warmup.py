@@ -13,7 +13,8 @@ started in ``post_init``, so polling or the webhook start at once, through publi
 2. the chat model: ``backend.start()`` where the backend has one (idempotent: it joins a load
    the agent factory already began);
 3. one real turn on a private session (``agent.ask``), then ``agent.reset`` of that session:
-   the language detector, the text embedder, the search index and the model's prompt cache;
+   the language detector, the text embedder, the search index and the model's prompt cache. It is no shopper's
+   turn: the agent's counters (/stats, "LLM since restart") do not count it;
 4. the catalog's vocabulary embedded (``agent.warm_up``), which the first message in another language than
    English would otherwise wait for;
 5. one photo search with a small generated image, when article images are indexed: the image embedder.
@@ -124,7 +125,16 @@ class WarmUp:
 
     @staticmethod
     async def _turn(agent: Any) -> None:
+        """The warm-up's turn, which is no shopper's: it leaves the agent's counters of turns and model failures
+        (/stats: "LLM since restart") as it found them; a model that failed in it is told in the log instead."""
+        counted = {name: getattr(agent, name, None) for name in ("turns", "failures")}
         try:
             await agent.ask(Session(WARM_UP_SESSION), WARM_UP_TEXT)
         finally:
+            for name, before in counted.items():
+                now = getattr(agent, name, None)
+                if isinstance(before, int) and isinstance(now, int) and now > before:
+                    setattr(agent, name, now - 1)
+                    if name == "failures":
+                        logger.warning("warm-up: the chat model failed in the first turn")
             await agent.reset(WARM_UP_SESSION)
