@@ -1,5 +1,10 @@
 """Pure rendering: product cards, HTML escaping, message splitting, signed button data.
 
+Catalog text on a card (a name, a colour, a description) is shown without the characters that the model's text
+loses too (``agent.llm.model_text.clean``: control characters and the bidirectional overrides and isolates that
+show the rest of a line reversed) and without zero-width spaces. A card's caption fits Telegram's 1024
+characters: a long description is cut at a word with "…", and its rest follows (``card_text``).
+
 Nothing here talks to Telegram; the functions are unit-tested offline.
 """
 
@@ -9,12 +14,16 @@ import base64
 import hashlib
 import hmac
 import html
+import logging
+import re
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from agent.llm.model_text import clean
 from bot.i18n import t
 from catalog import money
 from catalog.models import Article
@@ -25,10 +34,31 @@ MEDIA_GROUP_MAX = 10
 BUTTON_TTL_S = 7 * 24 * 3600
 
 ACTIONS = {"m": "more", "d": "details", "c": "cheaper"}
+NAME_MAX = 200  # characters of a product's name on a card; the other short fields get 100
+MIN_DESCRIPTION = 40  # a caption with less room than this for the description sends all of it after the photo
+# zero-width spaces (U+200B, the word joiner U+2060, the byte-order mark U+FEFF, U+180E); the joiners U+200C/D
+# stay, as part of Persian, Indic and emoji writing
+_ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u180e]")
+
+logger = logging.getLogger(__name__)
 
 
 def esc(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+def units(text: str) -> int:
+    """The length of ``text`` as Telegram counts it (UTF-16 code units: an emoji counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def shown(text: str | None, limit: int | None = None) -> str:
+    """Catalog text fit for a card: without control characters, bidirectional overrides or isolates
+    (``agent.llm.model_text.clean``) and zero-width spaces; cut to ``limit`` characters with "…"."""
+    text = _ZERO_WIDTH.sub("", clean(text or "")).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
 
 
 def format_price(price: float | None, lang: str) -> str:
@@ -38,36 +68,52 @@ def format_price(price: float | None, lang: str) -> str:
 
 
 def card_caption(article: Article, lang: str, index: int | None = None, details: bool = False) -> str:
-    """HTML caption of a product card: name, colour, type, price and the article id."""
+    """HTML caption of a product card: name, colour, type, price and the article id (with ``details``,
+    the product's groups and its description, cut to fit the caption)."""
+    return card_text(article, lang, index, details)[0]
+
+
+def card_text(article: Article, lang: str, index: int | None = None, details: bool = False,
+              limit: int = CAPTION_LIMIT) -> tuple[str, str]:
+    """A product card as HTML that fits ``limit`` (a caption's 1024, a message's 4096), and the rest of its
+    description that did not fit, as plain text ("" when all of it did): the card's description then ends
+    in "…" at a word, and the rest starts with "…"."""
     head = f"{index}. " if index is not None else ""
-    lines = [f"<b>{esc(head + article.name)}</b>"]
-    kind = " · ".join(x for x in (article.colour, article.product_type) if x)
+    lines = [f"<b>{esc(head + shown(article.name, NAME_MAX))}</b>"]
+    kind = " · ".join(x for x in (shown(article.colour, 100), shown(article.product_type, 100)) if x)
     if kind:
         lines.append(esc(kind))
     lines.append(f"{esc(t(lang, 'price'))}: {esc(format_price(article.price, lang))}")
     lines.append(f"{esc(t(lang, 'article'))}: <code>{esc(article.article_id)}</code>")
     if details:
-        extra = " · ".join(x for x in (article.index_group, article.section, article.garment_group) if x)
+        groups = (shown(x, 100) for x in (article.index_group, article.section, article.garment_group))
+        extra = " · ".join(x for x in groups if x)
         if extra:
             lines.append(esc(extra))
-        if article.description:
-            lines.append("")
-            lines.append(esc(article.description))
-    caption = "\n".join(lines)
-    if len(caption) > CAPTION_LIMIT:
-        caption = "\n".join(lines[:4])
-    return caption
+    card = "\n".join(lines)
+    description = shown(article.description) if details else ""
+    if not description:
+        return card, ""
+    room = limit - units(card) - 2  # the blank line before the description
+    if units(esc(description)) <= room:
+        return f"{card}\n\n{esc(description)}", ""
+    if room < MIN_DESCRIPTION:
+        return card, description
+    first = split_text(description, room - 1)[0]  # and "…"
+    rest = description[len(first):].lstrip()
+    return f"{card}\n\n{esc(first)}…", f"…{rest}"
 
 
 def split_text(text: str, limit: int = MESSAGE_LIMIT, escaped: bool = True) -> list[str]:
-    """Split plain ``text`` into pieces whose (HTML-escaped, when ``escaped``) length fits ``limit``.
+    """Split plain ``text`` into pieces whose (HTML-escaped, when ``escaped``) length fits ``limit``, counted
+    as Telegram counts it (``units``).
 
     Pieces break at a paragraph, line, sentence or word boundary when there is one in the
     second half of the piece; otherwise mid-word.
     """
 
     def size(s: str) -> int:
-        return len(esc(s)) if escaped else len(s)
+        return units(esc(s)) if escaped else units(s)
 
     pieces: list[str] = []
     rest = text
@@ -104,30 +150,59 @@ class ButtonData:
     article_id: str
 
 
+KEY_MARK = "#"  # the article-id field holds ``#`` and the key of an id the data cannot carry
+KEYS_KEPT = 100_000  # keys of such ids remembered, the most recently shown first
+
+
+def article_key(article_id: str) -> str:
+    """A short fixed-length key for an article id: 16 characters of its SHA-256."""
+    return _b64(hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).digest()[:12])
+
+
 class ButtonSigner:
     """Callback data ``<a>|<article_id>|<minute>|<tag>``, signed per chat, at most 64 bytes.
 
-    A forged or altered value fails the tag; a value older than ``ttl_s`` is stale.
+    A forged or altered value fails the tag; a value older than ``ttl_s`` is stale. An article id that
+    the data cannot carry (longer than about 40 bytes, as "product-<uuid>" is, or holding the separator
+    ``|``) is carried as ``#`` and its key (``article_key``), signed all the same; the signer remembers the
+    ids of the keys it signed (the ``keys_kept`` most recent), so a press resolves the key to the id. After
+    a restart such a button is stale (the shopper is told to ask again); a 10-digit H&M id is carried
+    as it is, as it always was.
     """
 
-    def __init__(self, secret: bytes, ttl_s: int = BUTTON_TTL_S) -> None:
+    def __init__(self, secret: bytes, ttl_s: int = BUTTON_TTL_S, keys_kept: int = KEYS_KEPT) -> None:
         self._secret = secret
         self._ttl_s = ttl_s
+        self._keys: OrderedDict[str, str] = OrderedDict()
+        self._keys_kept = keys_kept
 
     def _tag(self, body: str, chat_id: int) -> str:
         return _b64(hmac.new(self._secret, f"{body}|{chat_id}".encode(), hashlib.sha256).digest()[:9])
 
+    def _field(self, article_id: str, room: int) -> str:
+        """What the data carries for ``article_id``: the id itself, or ``#`` and its key."""
+        try:
+            size = len(article_id.encode())
+        except UnicodeEncodeError:  # a lone surrogate: no callback data can hold it
+            size = room + 1
+        if article_id and "|" not in article_id and not article_id.startswith(KEY_MARK) and size <= room:
+            return article_id
+        key = article_key(article_id)
+        self._keys[key] = article_id
+        self._keys.move_to_end(key)
+        while len(self._keys) > self._keys_kept:
+            self._keys.popitem(last=False)
+        return KEY_MARK + key
+
     def sign(self, action: str, article_id: str, chat_id: int, now: float | None = None) -> str:
         code = next(k for k, v in ACTIONS.items() if v == action)
-        minute = int((now or time.time()) // 60)
-        body = f"{code}|{article_id}|{minute:x}"
-        data = f"{body}|{self._tag(body, chat_id)}"
-        if len(data.encode()) > 64:
-            raise ValueError("callback data over 64 bytes")
-        return data
+        minute = f"{int((now or time.time()) // 60):x}"
+        room = 64 - len(code) - len(minute) - 15  # three separators and the 12-character tag
+        body = f"{code}|{self._field(article_id, room)}|{minute}"
+        return f"{body}|{self._tag(body, chat_id)}"
 
     def verify(self, data: str, chat_id: int, now: float | None = None) -> ButtonData | None:
-        """The button's meaning, or None when forged, malformed or stale."""
+        """The button's meaning, or None when forged, malformed or stale (also: a key this signer does not know)."""
         parts = data.split("|")
         if len(parts) != 4 or parts[0] not in ACTIONS:
             return None
@@ -140,7 +215,11 @@ class ButtonSigner:
             return None
         if (now or time.time()) - minute * 60 > self._ttl_s:
             return None
-        return ButtonData(ACTIONS[parts[0]], parts[1])
+        article_id = self._keys.get(parts[1][len(KEY_MARK):]) if parts[1].startswith(KEY_MARK) else parts[1]
+        if article_id is None:
+            logger.info("a button for a product not shown since the bot started: stale")
+            return None
+        return ButtonData(ACTIONS[parts[0]], article_id)
 
 
 def product_keyboard(
@@ -164,5 +243,5 @@ def history_text(rows: Sequence[tuple[str, str, float | None, str]], lang: str) 
     """``rows`` = (date, name, price, article_id), newest first."""
     lines = [t(lang, "history_title")]
     for day, name, price, article_id in rows:
-        lines.append(f"{esc(day)} · {esc(name)} · {esc(format_price(price, lang))} · <code>{esc(article_id)}</code>")
+        lines.append(f"{esc(day)} · {esc(shown(name, NAME_MAX))} · {esc(format_price(price, lang))} · <code>{esc(article_id)}</code>")
     return "\n".join(lines)

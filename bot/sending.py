@@ -19,13 +19,16 @@ from telegram.error import BadRequest, InvalidToken, TelegramError
 from bot.i18n import t
 from bot.rendering import (
     MEDIA_GROUP_MAX,
+    MESSAGE_LIMIT,
     ButtonSigner,
     card_caption,
+    card_text,
     esc,
     product_keyboard,
     split_text,
+    units,
 )
-from bot.retrying import maybe_delivered, refused_by_chat, unreachable
+from bot.retrying import lost, maybe_delivered, refused_by_chat, unreachable, why_lost
 from catalog.models import Article
 
 logger = logging.getLogger(__name__)
@@ -181,13 +184,15 @@ async def _send_cards(
             texts.append((i, art))
         else:
             images.append((i, art, item))
-    keyboard = product_keyboard(products, lang, signer, chat_id, numbered) if buttons else None
+    keyboard = _keyboard(products, lang, signer, chat_id, numbered) if buttons else None
     sent = 0
+    rests: list[str] = []  # what did not fit in the cards of a description
     if len(images) == 1:
         i, art, item = images[0]
-        caption = card_caption(art, lang, i if numbered else None, details=details)
+        caption, rest = card_text(art, lang, i if numbered else None, details=details)
         attach = keyboard if not texts else None
         media.remember(art.article_id, await _send_photo(bot, chat_id, item, caption, attach, **send_kwargs))
+        rests.append(rest)
         sent += 1
     elif images:
         group = [
@@ -199,14 +204,55 @@ async def _send_cards(
             media.remember(art.article_id, msg)
         sent += 1
     if texts:
-        body = "\n\n".join(card_caption(art, lang, i if numbered else None, details=details) for i, art in texts)
-        for piece in split_text(body, escaped=False):
-            await send_html(bot, chat_id, piece, reply_markup=keyboard, **send_kwargs)
+        cards = [card_text(art, lang, i if numbered else None, details=details, limit=MESSAGE_LIMIT) for i, art in texts]
+        pieces = _packed([card for card, _ in cards])
+        for n, piece in enumerate(pieces, start=1):  # the buttons go under the last
+            await send_html(bot, chat_id, piece, reply_markup=keyboard if n == len(pieces) else None, **send_kwargs)
             sent += 1
+        rests.extend(rest for _, rest in cards)
     elif len(images) > 1 and keyboard is not None:
-        await send_html(bot, chat_id, esc(t(lang, "pick")), reply_markup=keyboard, **send_kwargs)
-        sent += 1
+        sent += await _send_pick(bot, chat_id, len(images), lang, keyboard, **send_kwargs)
+    for rest in filter(None, rests):
+        for piece in split_text(rest):
+            await send_html(bot, chat_id, esc(piece), **send_kwargs)
+            sent += 1
     return sent
+
+
+def _keyboard(products: list[Article], lang: str, signer: ButtonSigner, chat_id: int, numbered: bool) -> Any:
+    """The cards' buttons; the cards go without them when they cannot be made (they never stop the cards)."""
+    try:
+        return product_keyboard(products, lang, signer, chat_id, numbered)
+    except Exception:  # noqa: BLE001 - the cards matter more than their buttons
+        logger.warning("could not make the buttons of %d product cards for chat %d; sending the cards without them",
+                       len(products), chat_id, exc_info=True)
+        return None
+
+
+def _packed(cards: list[str]) -> list[str]:
+    """Cards (each within a message's limit) in as few messages as they fit, in order."""
+    pieces: list[str] = []
+    for card in cards:
+        if pieces and units(pieces[-1]) + 2 + units(card) <= MESSAGE_LIMIT:
+            pieces[-1] += "\n\n" + card
+        else:
+            pieces.append(card)
+    return pieces
+
+
+async def _send_pick(bot: Bot, chat_id: int, cards: int, lang: str, keyboard: Any, **send_kwargs: Any) -> int:
+    """The "Tap a button…" message that carries the buttons of an album of cards. The cards are out: a failure
+    here is its own log line, and the answer goes on."""
+    try:
+        await send_html(bot, chat_id, esc(t(lang, "pick")), reply_markup=keyboard, **send_kwargs)
+    except TelegramError as exc:
+        if isinstance(exc, InvalidToken):
+            raise
+        why = why_lost(exc) if lost(exc) else f"{type(exc).__name__}: {exc}"
+        logger.warning("sent %d product cards to chat %d, but not the message with their buttons: %s",
+                       cards, chat_id, why)
+        return 0
+    return 1
 
 
 async def _send_photo(bot: Bot, chat_id: int, media: str | bytes, caption: str, keyboard: Any, **kwargs: Any) -> Message:

@@ -36,3 +36,21 @@ def test_no_product_without_one_card_of_the_bot() -> None:
     listing = "0512466002 · Shirt dress\n0512058003 · Maxi dress"
     assert card_article(message(by(BOT, text=listing)), BOT) is None  # several products
     assert card_article(message(by(BOT, text="Hi! I'm your fashion assistant")), BOT) is None
+
+
+def code(caption: str, *ids: str) -> dict[str, Any]:
+    """A caption as Telegram hands it back: plain text, and a ``code`` entity for each id (UTF-16 offsets)."""
+    def offset(i: str) -> int:
+        return len(caption[: caption.index(i)].encode("utf-16-le")) // 2
+
+    return {"caption": caption, "caption_entities": [
+        {"type": "code", "offset": offset(i), "length": len(i.encode("utf-16-le")) // 2} for i in ids]}
+
+
+def test_any_article_id_of_a_shop_catalog_is_read_from_the_cards_code_entity() -> None:
+    uuid = "product-1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+    card = code(f"Long Id Gown 👗\nTeal · Gown\nPrice: 80.00\nArticle: {uuid}", uuid)
+    assert card_article(message(by(BOT, **card)), BOT) == uuid
+    assert card_article(message(by(BOT, **code("Article: SKU|RED|42", "SKU|RED|42"))), BOT) == "SKU|RED|42"
+    several = code("1. A\nArticle: sku-1\n\n2. B\nArticle: sku-2", "sku-1", "sku-2")
+    assert card_article(message(by(BOT, **several)), BOT) is None

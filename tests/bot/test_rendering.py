@@ -12,7 +12,17 @@ from PIL import Image
 from bot.i18n import STRINGS, lang_of, t
 from bot.logging_redact import TokenRedactor
 from bot.media import MAX_IMAGE_BYTES, ImageTooLarge, check_image
-from bot.rendering import ButtonSigner, card_caption, format_price, product_keyboard, split_text
+from bot.rendering import (
+    CAPTION_LIMIT,
+    ButtonData,
+    ButtonSigner,
+    card_caption,
+    card_text,
+    format_price,
+    product_keyboard,
+    split_text,
+    units,
+)
 from catalog.models import Article
 from reclmms.errors import BadImageError
 
@@ -67,6 +77,29 @@ def test_button_data_is_signed_per_chat_and_expires() -> None:
     assert signer.verify("d|0123456789|zz|AAAA", 5) is None and signer.verify("", 5) is None
     old = signer.sign("more", "0123456789", chat_id=5, now=time.time() - 7200)
     assert signer.verify(old, chat_id=5) is None
+
+
+@pytest.mark.parametrize("article_id", ["product-1b4e28ba-2fa1-11d2-883f-0016d3cca427", "SKU|RED|42", "#12",
+                                        "商品-" * 12, "x" * 500])
+def test_any_article_id_gets_working_buttons(article_id: str) -> None:
+    signer = ButtonSigner(b"k" * 32)
+    data = signer.sign("details", article_id, chat_id=5)
+    assert len(data.encode()) <= 64 and article_id not in data  # a key stands for the id, signed
+    assert signer.verify(data, chat_id=5) == ButtonData("details", article_id)
+    assert signer.verify(data, chat_id=6) is None
+    assert ButtonSigner(b"k" * 32).verify(data, chat_id=5) is None  # after a restart: stale, never a wrong product
+    assert signer.sign("more", "0123456789", chat_id=5).split("|")[1] == "0123456789"  # H&M ids as before
+
+
+def test_a_long_description_is_cut_at_a_word_to_fit_the_caption() -> None:
+    text = "Soft 🌿 cotton & linen, woven <by hand>. " * 60
+    art = Article("0123456789", "Robe", colour="Sand", price=9.0, description=text, index_group="Ladieswear")
+    caption, rest = card_text(art, "en", details=True)
+    assert units(caption) <= CAPTION_LIMIT and "Ladieswear" in caption and "Price: 9.00" in caption
+    assert caption.endswith("…") and rest.startswith("…") and " ".join((caption + rest).split()).count("……") == 1
+    assert card_caption(art, "en", details=True) == caption
+    whole, none = card_text(art, "en", details=True, limit=4096)
+    assert none == "" and "Soft 🌿 cotton &amp; linen, woven &lt;by hand&gt;." in whole
 
 
 def test_keyboard_rows_per_product() -> None:
