@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.store import LinkStore
+from bot.link_store import LinkStore
 from reclmms.errors import LinkError, NotFoundError, describe_error, store_file_error
 from reclmms.settings import Settings
 

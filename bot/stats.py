@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 import time
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.rendering import esc
-from bot.store import MetricsStore
+from bot.store import MetricsStore, Rows
 
 DAY_S = 86400
 
@@ -27,6 +25,25 @@ def percentile(values: list[float], q: float) -> float | None:
     return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
+async def _latency(rows: Rows, answered: int, q: float) -> float | None:
+    """``percentile`` of the answered turns' seconds, read in SQL from the index on (ok, seconds): the two
+    values around the rank, not every turn's."""
+    if answered <= 0:
+        return None
+    pos = (answered - 1) * q / 100.0
+    xs = [float(r[0]) for r in await rows(
+        "SELECT seconds FROM bot_turns WHERE ok = 1 ORDER BY seconds LIMIT 2 OFFSET ?", (int(pos),))]
+    return percentile(xs, (pos - int(pos)) * 100.0) if xs else None
+
+
+# each tool list once, with the number of turns that used it, then its tools (a list that is no JSON array: none)
+_TOOLS_SQL = (
+    "SELECT CAST(j.value AS TEXT), SUM(g.n) AS uses FROM (SELECT tools, COUNT(*) AS n FROM bot_turns GROUP BY tools) AS g,"
+    " json_each(CASE WHEN json_valid(g.tools) AND json_type(g.tools) = 'array' THEN g.tools ELSE '[]' END) AS j"
+    " GROUP BY 1 ORDER BY uses DESC, 1"
+)
+
+
 async def collect_stats(
     metrics: MetricsStore,
     *,
@@ -36,21 +53,31 @@ async def collect_stats(
     days: int = 14,
     now: float | None = None,
 ) -> dict[str, Any]:
-    """The figures; ``search`` is the search index's health (``catalog.search_health``), shown when given."""
+    """The figures; ``search`` is the search index's health (``catalog.search_health``), shown when given.
+
+    Every figure is counted in SQL (the all-time ones over the whole tables) on a connection of its own
+    (``MetricsStore.reading``): neither the event loop nor the shared connection's other work waits for the counts
+    of a large database."""
     now = time.time() if now is None else now
+    async with metrics.reading() as rows:
+        figures = await _figures(rows, now, days, {"backend": backend, "health": health})
+    if search is not None:
+        figures["search"] = search
+    return figures
 
+
+async def _figures(rows: Rows, now: float, days: int, llm: dict[str, Any]) -> dict[str, Any]:
     async def scalar(sql: str, *params: Any) -> int:
-        rows = await metrics.rows(sql, params)
-        return int(rows[0][0] or 0) if rows else 0
+        found = await rows(sql, params)
+        return int(found[0][0] or 0) if found else 0
 
-    latencies = [float(r[0]) for r in await metrics.rows("SELECT seconds FROM bot_turns WHERE ok = 1")]
-    tools: Counter[str] = Counter()
-    for (raw,) in await metrics.rows("SELECT tools FROM bot_turns"):
-        try:
-            tools.update(str(x) for x in json.loads(raw))
-        except (ValueError, TypeError):
-            continue
-    terms = await metrics.rows(
+    turns, answered, photos, dropped, failed, cancelled = (await rows(
+        "SELECT COUNT(*), TOTAL(ok = 1), TOTAL(photo = 1), TOTAL(ungrounded_dropped), TOTAL(ok = 0 AND cancelled = 0),"
+        " TOTAL(cancelled = 1) FROM bot_turns"
+    ))[0]
+    latency = {f"p{q}": await _latency(rows, int(answered), q) for q in (50, 95)}
+    tools = await rows(_TOOLS_SQL)
+    terms = await rows(
         "SELECT kind, value, COUNT(*) AS n FROM bot_turn_terms GROUP BY kind, value ORDER BY n DESC, value"
     )
     start_day = datetime.fromtimestamp(now, UTC).date() - timedelta(days=days - 1)
@@ -58,14 +85,14 @@ async def collect_stats(
     per_day: dict[str, dict[str, int]] = {
         (start_day + timedelta(days=i)).isoformat(): {"messages": 0, "turns": 0, "users": 0} for i in range(days)
     }
-    for day, n, users in await metrics.rows(
+    for day, n, users in await rows(
         "SELECT date(at, 'unixepoch'), COUNT(*), COUNT(DISTINCT user_id) FROM bot_messages WHERE at >= ? GROUP BY 1",
         (since,),
     ):
         if day in per_day:
             per_day[day]["messages"] = int(n)
             per_day[day]["users"] = int(users)
-    for day, n in await metrics.rows(
+    for day, n in await rows(
         "SELECT date(at, 'unixepoch'), COUNT(*) FROM bot_turns WHERE at >= ? GROUP BY 1", (since,)
     ):
         if day in per_day:
@@ -80,22 +107,20 @@ async def collect_stats(
         "active_7d": await scalar("SELECT COUNT(DISTINCT user_id) FROM bot_messages WHERE at >= ?", now - 7 * DAY_S),
         "linked_users": await scalar("SELECT COUNT(*) FROM bot_links"),
         "messages": await scalar("SELECT COUNT(*) FROM bot_messages"),
-        "turns": await scalar("SELECT COUNT(*) FROM bot_turns"),
-        "turn_latency_s": {"p50": rnd(percentile(latencies, 50)), "p95": rnd(percentile(latencies, 95))},
-        "tool_usage": dict(tools.most_common()),
+        "turns": int(turns),
+        "turn_latency_s": {k: rnd(v) for k, v in latency.items()},
+        "tool_usage": {str(name): int(n) for name, n in tools},
         "top_categories": [[v, int(n)] for k, v, n in terms if k == "category"][:5],
         "top_colours": [[v, int(n)] for k, v, n in terms if k == "colour"][:5],
-        "photos": await scalar("SELECT COUNT(*) FROM bot_turns WHERE photo = 1"),
-        "ungrounded_dropped": await scalar("SELECT COALESCE(SUM(ungrounded_dropped), 0) FROM bot_turns"),
+        "photos": int(photos),
+        "ungrounded_dropped": int(dropped),
         "errors": await scalar("SELECT COUNT(*) FROM bot_errors"),
         # a turn is answered (ok), stopped with /cancel, or failed on an error (each one also in "errors")
-        "failed_turns": await scalar("SELECT COUNT(*) FROM bot_turns WHERE ok = 0 AND cancelled = 0"),
-        "cancelled_turns": await scalar("SELECT COUNT(*) FROM bot_turns WHERE cancelled = 1"),
-        "llm": {"backend": backend, "health": health},
+        "failed_turns": int(failed),
+        "cancelled_turns": int(cancelled),
+        "llm": llm,
         "daily": [{"day": d, **v} for d, v in per_day.items()],
     }
-    if search is not None:
-        figures["search"] = search
     return figures
 
 

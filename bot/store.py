@@ -1,6 +1,6 @@
 """The bot's SQLite tables (component ``bot``) behind small async repositories.
 
-Tables: users, account links, link codes, messages, turns (metrics), turn terms
+Tables: users, account links and link codes (``bot.link_store.LinkStore``), messages, turns (metrics), turn terms
 (searched categories and colours), errors, processed update ids, messages accepted but not
 answered yet (``bot_pending``, used by ``bot.pending``), chats that go on with another chat's
 conversation (``bot_chat_moves``, used by ``bot.sessions``) and albums' leading photos (``bot_albums``,
@@ -14,16 +14,22 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiosqlite
 
+from bot.link_store import LinkStore
+from bot.own_connection import own_connection
 from bot.write_behind import RowBuffer, flush_rows
 from catalog.db import Database
 
+__all__ = ["BOT_MIGRATIONS", "LinkStore", "MetricsStore", "TurnRecord", "UpdateLog", "UserStore",
+           "ensure_bot_schema", "stop_task"]
+
 logger = logging.getLogger(__name__)
+Rows = Callable[..., Awaitable[list[tuple[Any, ...]]]]  # rows(sql, params=()): the rows of a query
 
 BOT_MIGRATIONS: list[str] = [
     # 1: users, links, codes, messages, metrics, processed updates
@@ -140,6 +146,17 @@ BOT_MIGRATIONS: list[str] = [
         PRIMARY KEY (chat_id, media_group_id)
     );
     """,
+    # 6: a turn and its terms are one statement (a trigger writes the terms given with the turn), so that no
+    # commit, the flush's or another coroutine's on the shared connection, can take the turn without them;
+    # and /stats reads the latency percentiles from an index
+    """
+    ALTER TABLE bot_turns ADD COLUMN terms TEXT NOT NULL DEFAULT '[]';
+    CREATE TRIGGER bot_turns_terms AFTER INSERT ON bot_turns WHEN NEW.terms <> '[]' BEGIN
+        INSERT INTO bot_turn_terms(turn_id, kind, value)
+        SELECT NEW.id, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') FROM json_each(NEW.terms) AS j;
+    END;
+    CREATE INDEX bot_turns_ok_seconds ON bot_turns(ok, seconds);
+    """,
 ]
 
 
@@ -171,90 +188,6 @@ class UserStore:
             (user_id, username, first_name, language_code, now, now),
         )
         await self._db.conn.commit()
-
-
-class LinkStore:
-    """Account links (Telegram user → shop customer) and the one-time codes that create them.
-
-    Lookups read an in-memory copy of the (small) links table, reloaded in one query when
-    older than ``cache_ttl_s``: a link made by another bot process shows up within that time,
-    links made here at once.
-    """
-
-    def __init__(self, db: Database, cache_ttl_s: float = 60.0) -> None:
-        self._db = db
-        self._ttl = cache_ttl_s
-        self._links: dict[int, str] = {}
-        self._loaded_at: float | None = None
-        self._reload = asyncio.Lock()
-
-    async def _load(self) -> None:
-        async with self._db.conn.execute("SELECT user_id, customer_id FROM bot_links") as cur:
-            rows = await cur.fetchall()
-        self._links = {int(r[0]): str(r[1]) for r in rows}
-        self._loaded_at = time.monotonic()
-
-    async def customer_of(self, user_id: int) -> str | None:
-        if self._loaded_at is None or time.monotonic() - self._loaded_at > self._ttl:
-            async with self._reload:
-                if self._loaded_at is None or time.monotonic() - self._loaded_at > self._ttl:
-                    await self._load()
-        return self._links.get(user_id)
-
-    async def customer_exists(self, customer_id: str) -> bool:
-        """True when the catalog knows the customer (customers table or purchase history)."""
-        for sql in (
-            "SELECT 1 FROM customers WHERE customer_id = ? LIMIT 1",
-            "SELECT 1 FROM purchases WHERE customer_id = ? LIMIT 1",
-            "SELECT 1 FROM transactions WHERE customer_id = ? LIMIT 1",
-        ):
-            try:
-                async with self._db.conn.execute(sql, (customer_id,)) as cur:
-                    if await cur.fetchone():
-                        return True
-            except Exception:  # noqa: BLE001 - a table that this catalog does not have
-                continue
-        return False
-
-    async def add_code(self, nonce: str, customer_id: str, expires_at: float) -> None:
-        await self._db.conn.execute(
-            "INSERT INTO bot_link_codes(nonce, customer_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-            (nonce, customer_id, time.time(), expires_at),
-        )
-        await self._db.conn.commit()
-
-    async def get_code(self, nonce: str) -> tuple[str, float, float | None] | None:
-        """(customer_id, expires_at, used_at) of a code, or None."""
-        async with self._db.conn.execute(
-            "SELECT customer_id, expires_at, used_at FROM bot_link_codes WHERE nonce = ?", (nonce,)
-        ) as cur:
-            row = await cur.fetchone()
-        return (str(row[0]), float(row[1]), row[2]) if row else None
-
-    async def redeem(self, nonce: str, user_id: int, customer_id: str) -> bool:
-        """Mark a code used and link the user, atomically. False when it was used meanwhile."""
-        now = time.time()
-        conn = self._db.conn
-        cur = await conn.execute(
-            "UPDATE bot_link_codes SET used_at = ?, used_by = ? WHERE nonce = ? AND used_at IS NULL",
-            (now, user_id, nonce),
-        )
-        if cur.rowcount != 1:
-            return False
-        await conn.execute(
-            "INSERT INTO bot_links(user_id, customer_id, linked_at) VALUES (?, ?, ?)"
-            " ON CONFLICT(user_id) DO UPDATE SET customer_id = excluded.customer_id,"
-            " linked_at = excluded.linked_at",
-            (user_id, customer_id, now),
-        )
-        await conn.commit()
-        self._links[user_id] = customer_id
-        return True
-
-    async def unlink(self, user_id: int) -> None:
-        await self._db.conn.execute("DELETE FROM bot_links WHERE user_id = ?", (user_id,))
-        await self._db.conn.commit()
-        self._links.pop(user_id, None)
 
 
 @dataclass(slots=True)
@@ -346,6 +279,19 @@ class MetricsStore:
         async with self._db.conn.execute(sql, tuple(params)) as cur:
             return [tuple(r) for r in await cur.fetchall()]
 
+    @contextlib.asynccontextmanager
+    async def reading(self) -> AsyncIterator[Rows]:
+        """The buffers flushed, then ``rows(sql, params)`` on a connection of its own, for a batch of long reads
+        (/stats) that the shared connection's other work does not queue behind (``bot.own_connection``)."""
+        await self.flush()
+        async with own_connection(self._db) as conn:
+
+            async def rows(sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+                async with conn.execute(sql, tuple(params)) as cur:
+                    return [tuple(r) for r in await cur.fetchall()]
+
+            yield rows
+
 
 class UpdateLog:
     """Update ids already taken, so that no update is processed twice (restarts, webhook retries).
@@ -422,18 +368,15 @@ async def _write_message(conn: aiosqlite.Connection, row: tuple[int, int, str, f
 
 
 async def _write_turn(conn: aiosqlite.Connection, row: tuple[TurnRecord, float]) -> None:
+    """One statement: the schema's trigger writes the terms (migration 6)."""
     rec, at = row
-    cur = await conn.execute(
-        "INSERT INTO bot_turns(user_id, chat_id, at, seconds, llm_seconds, photo, products,"
-        " ungrounded_dropped, intent, language, tools, ok, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    await conn.execute(
+        "INSERT INTO bot_turns(user_id, chat_id, at, seconds, llm_seconds, photo, products, ungrounded_dropped,"
+        " intent, language, tools, ok, cancelled, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (rec.user_id, rec.chat_id, at, rec.seconds, rec.llm_seconds, int(rec.photo), rec.products,
-         rec.ungrounded_dropped, rec.intent, rec.language, json.dumps(rec.tools), int(rec.ok), int(rec.cancelled)),
+         rec.ungrounded_dropped, rec.intent, rec.language, json.dumps(rec.tools), int(rec.ok), int(rec.cancelled),
+         json.dumps([[kind, value] for kind, value in rec.terms])),
     )
-    if rec.terms:
-        await conn.executemany(
-            "INSERT INTO bot_turn_terms(turn_id, kind, value) VALUES (?, ?, ?)",
-            [(cur.lastrowid, kind, value) for kind, value in rec.terms],
-        )
 
 
 async def _write_error(conn: aiosqlite.Connection, row: tuple[float, str]) -> None:

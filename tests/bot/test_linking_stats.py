@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
+import sqlite3
 import stat
+import threading
 import time
 from pathlib import Path
 
@@ -216,3 +219,43 @@ def test_cli_link_code_asks_telegram_for_the_bot_username(
         asyncio.run_coroutine_threadsafe(api.stop(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(5)
+
+
+async def test_a_redeem_that_fails_leaves_the_code_unused(db: Database) -> None:
+    """The code is marked used and the user linked in one transaction of its own: when the link cannot be written
+    (a full disk, here a trigger that says so), a commit on the shared connection (the metrics flusher's, twice a
+    second) does not make the code used without the link, and trying again links the user."""
+    linker, links, metrics = Linker(LinkStore(db), b"s" * 32, ttl_s=600), LinkStore(db), MetricsStore(db)
+    code = await linker.issue("c1")
+    await db.conn.execute("CREATE TRIGGER full BEFORE INSERT ON bot_links BEGIN"
+                          " SELECT RAISE(ABORT, 'database or disk is full'); END")
+    await db.conn.commit()
+    with pytest.raises(sqlite3.Error, match="full"):
+        await linker.redeem(code.code, user_id=7)
+    await metrics.message(7, 7, "message")
+    await metrics.flush()  # another coroutine's commit
+    row = await links.get_code(code.code[1:17])
+    assert row is not None and row[2] is None and await LinkStore(db).customer_of(7) is None
+    await db.conn.execute("DROP TRIGGER full")
+    await db.conn.commit()
+    assert await linker.redeem(code.code, user_id=7) == "c1"
+    assert await LinkStore(db).customer_of(7) == "c1"
+
+
+async def test_stats_are_read_beside_the_shared_connection(db: Database) -> None:
+    """/stats counts on a connection of its own: it neither waits for the chats' work on the shared connection nor
+    holds it up (here that connection is held by a query that waits until the figures are in)."""
+    metrics = MetricsStore(db)
+    await metrics.turn(TurnRecord(user_id=1, chat_id=1, seconds=2.0, tools=["search_catalog"]))
+    await metrics.turn(TurnRecord(user_id=1, chat_id=1, seconds=4.0, tools='not json'))  # type: ignore[arg-type]
+    await metrics.flush()
+    release = threading.Event()
+    await db.conn.create_function("hold", 0, lambda: release.wait(30))
+    held = asyncio.create_task(db.conn.execute("SELECT hold()"))
+    try:
+        figures = await asyncio.wait_for(collect_stats(metrics), 10)
+    finally:
+        release.set()
+        await held
+    assert figures["turns"] == 2 and figures["turn_latency_s"] == {"p50": 3.0, "p95": 3.9}
+    assert figures["tool_usage"] == {"search_catalog": 1}

@@ -95,3 +95,26 @@ async def test_a_buffer_that_cannot_be_written_keeps_only_its_newest_rows(
     assert any("dropped the 2 oldest test rows" in r.getMessage() for r in caplog.records)
     async with db.conn.execute("SELECT at FROM bot_errors ORDER BY at") as cur:
         assert [int(r[0]) for r in await cur.fetchall()] == [2, 3, 4]
+
+
+async def test_a_turn_is_written_with_its_terms_or_not_at_all(db: Database) -> None:
+    """A turn and its searched terms are one statement: when the terms cannot be written (the database's own
+    trouble, here a table gone), the turn is not committed either, and the next flush writes it once, whole."""
+    metrics = MetricsStore(db)
+    await metrics.message(3, 3, "message")
+    await metrics.turn(TurnRecord(user_id=3, chat_id=3, seconds=1.5, tools=["search_catalog"],
+                                  terms=[("category", "dress"), ("colour", "black")]))
+    await db.conn.execute("CREATE TRIGGER broken BEFORE INSERT ON bot_turn_terms BEGIN"
+                          " INSERT INTO no_such_table VALUES (1); END")
+    await db.conn.commit()
+    with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
+        await metrics.flush()
+    assert await count(db, "SELECT COUNT(*) FROM bot_turns") == 0  # the message before it is committed, not it
+    assert await count(db, "SELECT COUNT(*) FROM bot_messages") == 1
+    await db.conn.execute("DROP TRIGGER broken")
+    await db.conn.commit()
+    await metrics.flush()
+    assert await count(db, "SELECT COUNT(*) FROM bot_turns") == 1  # once, not twice
+    async with db.conn.execute("SELECT t.seconds, x.kind, x.value FROM bot_turns t JOIN bot_turn_terms x"
+                               " ON x.turn_id = t.id ORDER BY x.kind") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [(1.5, "category", "dress"), (1.5, "colour", "black")]
