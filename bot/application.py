@@ -245,7 +245,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(filters.UpdateType.EDITED, handlers.on_edited))
     for name, command in (("start", handlers.start), ("help", handlers.help_), ("reset", handlers.reset),
                           ("history", handlers.history), ("cancel", handlers.cancel)):
-        app.add_handler(CommandHandler(name, handlers.rate_limited(command)))
+        app.add_handler(CommandHandler(name, handlers.command(command)))
     app.add_handler(CommandHandler("stats", handlers.stats))  # silent in groups, then rate-limited
     app.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
     app.add_handler(CallbackQueryHandler(on_button))

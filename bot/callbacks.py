@@ -3,7 +3,9 @@
 The press is answered at once (that stops the button's spinner), before any catalog work and
 without waiting for a turn that is running in the chat; the cards follow in the chat's turn. Until
 they are sent the press is kept in ``bot_pending`` (``bot.pending``), so a crash meanwhile does not
-lose it: after the restart the cards come, after a short "sorry for the wait".
+lose it: after the restart the cards come, after a short "sorry for the wait". The same button pressed
+again while its cards are on their way is answered ("already on it") but not run again; /cancel stops a
+press's cards as it stops a message's answer.
 
 The products a press shows become the ones the conversation refers to, as a message's would
 (``ShoppingService.record_shown``): after "Cheaper", "the second one" is the second cheaper product and
@@ -13,6 +15,7 @@ The products a press shows become the ones the conversation refers to, as a mess
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
@@ -21,7 +24,7 @@ from telegram.ext import ContextTypes
 from agent.turn import Session
 from bot.i18n import lang_of, t
 from bot.pending import describe
-from bot.rendering import esc
+from bot.rendering import ButtonData, esc
 from bot.runtime import BotRuntime, runtime
 from bot.sending import reply_kwargs, send_cards, send_html
 from catalog.models import Article, SearchFilters
@@ -88,12 +91,16 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.info("stale or forged button data from user %d", user.id)
         await _answer(query, t(lang, "stale_button"))
         return
-    if not resumed:
-        await rt.count_request(update)
-    # in line at once, after the messages that came before it; kept until its cards are sent, across a crash
-    async with rt.turns.line(chat.id, limit=False) as place, rt.pending.holding(update):
+    data = query.data or ""
+    if rt.turns.holds(chat.id, data):  # pressed again while the first press's cards are on their way: once is enough
+        await _answer(query, t(lang, "button_busy"))
+        return
+    # in line at once (no await since ``holds``), after the messages that came before it; kept until its cards are
+    # sent, across a crash; /cancel stops it as it stops a message's answer
+    async with rt.turns.line(chat.id, limit=False, stoppable=True, key=data) as place, rt.pending.holding(update):
         assert place is not None
         if not resumed:
+            await rt.count_request(update)
             await _answer(query)
         found = await rt.services.catalog.get_articles([button.article_id])
         try:
@@ -104,13 +111,22 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         reply = reply_kwargs(query.message)  # its topic; in a group, a reply to the cards pressed
         await place.wait_turn()  # after a running turn's answer, never inside it
         await rt.pending.started(update.update_id)
-        if resumed:
-            await send_html(context.bot, chat.id, esc(t(lang, "restart_resumed", what=describe(update, lang))), **reply)
-        if not items:
-            await send_html(context.bot, chat.id, esc(t(lang, empty_note)), **reply)
-        elif button.action == "details":
-            await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media, details=True, buttons=False, **reply)
-        else:
-            await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media, **reply)
-        if items:
-            await _remember(rt, chat.id, button.action, found[0], items)
+        await rt.turns.run(place, _show(update, context, button, lang, found[0] if found else None, items,
+                                        empty_note, reply))
+
+
+async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, button: ButtonData, lang: str,
+                article: Article | None, items: list[Article], empty_note: str, reply: dict[str, Any]) -> None:
+    """The press's cards (or the note that says why there are none), as the chat's turn."""
+    rt, chat = runtime(context), update.effective_chat
+    assert chat is not None
+    if rt.pending.is_resumed(update):
+        await send_html(context.bot, chat.id, esc(t(lang, "restart_resumed", what=describe(update, lang))), **reply)
+    if not items or article is None:
+        await send_html(context.bot, chat.id, esc(t(lang, empty_note)), **reply)
+        return
+    if button.action == "details":
+        await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media, details=True, buttons=False, **reply)
+    else:
+        await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media, **reply)
+    await _remember(rt, chat.id, button.action, article, items)

@@ -71,8 +71,8 @@ async def wait_in_line(rt: BotRuntime, place: Place) -> None:
 
 
 async def refuse(update: Update, context: Ctx, text_html: str, place: Place | None = None) -> None:
-    """A short refusal (a sticker, a text too long, an image too large or unreadable), in order: after the answer
-    of a message sent before it (``wait_in_line``). Joins the chat's line unless it holds ``place`` already, so call
+    """A short refusal (a sticker, a text too long, an image too large or unreadable) or answer (/help), in order:
+    after the answer of a message sent before it (``wait_in_line``), never inside it. Joins the chat's line unless it holds ``place`` already, so call
     it before the handler's first await."""
     rt, chat = runtime(context), update.effective_chat
     assert chat is not None
@@ -109,29 +109,43 @@ async def claim_update(update: Update, context: Ctx) -> None:
 
 
 # --- commands ---------------------------------------------------------------------------------
-def rate_limited(handler: Handler) -> Handler:
-    """A command that counts against the user's per-minute budget, as messages and buttons do."""
+def for_this_bot(update: Update, rt: BotRuntime) -> bool:
+    """Whether the bot acts on a command: any in a private chat; in a group only one addressed to it
+    (``/reset@ThisBot``) or sent in reply to one of its messages. A bare ``/reset`` in a group may be meant
+    for another bot, or be any member's typing: the bot answers there only when mentioned, as for messages."""
+    msg = update.effective_message
+    if msg is None or msg.chat.type == ChatType.PRIVATE:
+        return msg is not None
+    first = (msg.text or "").split(maxsplit=1)[0] if (msg.text or "").strip() else ""
+    if "@" in first and first.split("@", 1)[1].lower() == rt.bot_username.lower():
+        return True
+    reply = msg.reply_to_message
+    return reply is not None and reply.from_user is not None and reply.from_user.id == rt.bot_id
+
+
+def command(handler: Handler) -> Handler:
+    """A command for this bot (``for_this_bot``; others are ignored, silently) that counts against the user's
+    per-minute budget, as messages and buttons do."""
 
     @functools.wraps(handler)
     async def limited(update: Update, context: Ctx) -> None:
-        if await allowed(update, context):
+        if for_this_bot(update, runtime(context)) and await allowed(update, context):
             await handler(update, context)
 
     return limited
 
 
 async def start(update: Update, context: Ctx) -> None:
-    msg, chat, user, lang = who(update)
+    """The greeting, in order (after an answer being written). A link code's deep link (private chats only)
+    takes a full place in the chat's line: the messages sent after the link are answered for the linked
+    customer. The bot's deep links carry link codes only: a cut or altered one is refused as a used one is."""
+    _, chat, user, lang = who(update)
     rt = runtime(context)
     payload = context.args[0] if context.args else ""
-    if payload and chat.type != ChatType.PRIVATE and rt.linker.looks_like_code(payload):
-        await answer(update, esc(t(lang, "link_private_only", bot=rt.bot_username)))  # the code stays unused
-        return
-    if payload and chat.type == ChatType.PRIVATE:  # the bot's deep links carry link codes only: a cut or
-        # altered one is refused as a used one is; in the chat's line, the messages sent after the link are
-        # answered for the linked customer
-        async with rt.turns.line(chat.id, limit=False) as place:
-            assert place is not None
+    linking = bool(payload) and chat.type == ChatType.PRIVATE
+    async with rt.turns.line(chat.id, limit=False, light=not linking) as place:
+        assert place is not None
+        if linking:
             await place.wait_turn()
             try:
                 await rt.linker.redeem(payload, user.id)
@@ -139,16 +153,20 @@ async def start(update: Update, context: Ctx) -> None:
             except LinkError as exc:
                 logger.info("link attempt by user %d failed: %s", user.id, exc)
                 await answer(update, esc(t(lang, "link_failed")))
-            await answer(update, esc(greeting(lang, user.first_name)))
-        return
-    if payload:  # in a group, no link code at all
-        await answer(update, esc(t(lang, "link_failed")))
-    await answer(update, esc(greeting(lang, user.first_name)))
+        else:
+            await wait_in_line(rt, place)
+            if payload and rt.linker.looks_like_code(payload):  # in a group: the code stays unused
+                await answer(update, esc(t(lang, "link_private_only", bot=rt.bot_username)))
+                return
+            if payload:  # in a group, no link code at all
+                await answer(update, esc(t(lang, "link_failed")))
+        await answer(update, esc(greeting(lang, user.first_name)))
 
 
 async def help_(update: Update, context: Ctx) -> None:
+    """In order, as a refusal: sent while an answer is being written, it comes after that answer, not inside it."""
     _, _, _, lang = who(update)
-    await answer(update, t(lang, "help"))
+    await refuse(update, context, t(lang, "help"))
 
 
 async def reset(update: Update, context: Ctx) -> None:
@@ -170,21 +188,25 @@ async def cancel(update: Update, context: Ctx) -> None:
 
 
 async def history(update: Update, context: Ctx) -> None:
+    """The linked customer's purchases, in order (after an answer being written); never in a group."""
     _, chat, user, lang = who(update)
     rt = runtime(context)
-    if chat.type != ChatType.PRIVATE:  # never shown to a group, linked or not (and not said which)
-        await answer(update, esc(t(lang, "history_private_only", bot=rt.bot_username)))
-        return
-    customer_id = await rt.links.customer_of(user.id)
-    if customer_id is None:
-        await answer(update, esc(t(lang, "history_unlinked")))
-        return
-    rows = await rt.services.catalog.purchase_history(customer_id, limit=10)
-    if not rows:
-        await answer(update, esc(t(lang, "history_empty")))
-        return
-    lines = [(p.t_dat.isoformat(), a.name, p.price, a.article_id) for p, a in rows]
-    await answer(update, history_text(lines, lang))
+    async with rt.turns.line(chat.id, limit=False, light=True) as place:
+        assert place is not None
+        await wait_in_line(rt, place)
+        if chat.type != ChatType.PRIVATE:  # never shown to a group, linked or not (and not said which)
+            await answer(update, esc(t(lang, "history_private_only", bot=rt.bot_username)))
+            return
+        customer_id = await rt.links.customer_of(user.id)
+        if customer_id is None:
+            await answer(update, esc(t(lang, "history_unlinked")))
+            return
+        rows = await rt.services.catalog.purchase_history(customer_id, limit=10)
+        if not rows:
+            await answer(update, esc(t(lang, "history_empty")))
+            return
+        lines = [(p.t_dat.isoformat(), a.name, p.price, a.article_id) for p, a in rows]
+        await answer(update, history_text(lines, lang))
 
 
 async def stats(update: Update, context: Ctx) -> None:
@@ -216,21 +238,13 @@ async def stats(update: Update, context: Ctx) -> None:
 
 
 async def unknown_command(update: Update, context: Ctx) -> None:
-    _, chat, _, lang = who(update)
-    if chat.type != ChatType.PRIVATE and not _addressed_command(update, runtime(context)):
-        return
-    if not await allowed(update, context):
+    _, _, _, lang = who(update)
+    if not for_this_bot(update, runtime(context)) or not await allowed(update, context):
         return
     await refuse(update, context, esc(t(lang, "unknown_command")))
 
 
 # --- shopping -----------------------------------------------------------------------------------
-def _addressed_command(update: Update, rt: BotRuntime) -> bool:
-    text = (update.effective_message.text or "") if update.effective_message else ""
-    first = text.split()[0] if text.split() else ""
-    return "@" in first and first.split("@", 1)[1].lower() == rt.bot_username.lower()
-
-
 def addressed_text(msg: Message, rt: BotRuntime, text: str) -> str | None:
     """In a group, the text meant for the bot (its mention taken out), or None when not addressed:
     neither mentioned (``bot.mentions``) nor replied to."""
@@ -266,6 +280,13 @@ async def allowed(update: Update, context: Ctx) -> bool:
     return True
 
 
+def slowed_down(bot: Any, chat_id: int) -> bool:
+    """Telegram asked the bot to slow down in the chat (a 429 whose wait is not over, ``bot.flood_limits``):
+    a "one moment" notice would go out only with the answer it announces, in the middle of it."""
+    pauses = getattr(getattr(bot, "rate_limiter", None), "pauses", None)
+    return pauses is not None and pauses.left(chat_id) > 0
+
+
 async def shop(update: Update, context: Ctx, place: Place | None, text: str, photo: bytes | None) -> None:
     """Wait for the turn at ``place`` in the chat's line, then run it (the caller checked the rate
     limit, joined the line and holds the message). One "please wait" notice of each kind per busy
@@ -277,7 +298,7 @@ async def shop(update: Update, context: Ctx, place: Place | None, text: str, pho
         if rt.turns.notice_once(chat.id, "busy"):
             await answer(update, esc(t(lang, "busy")))
         return
-    if place.ahead and not resumed and rt.turns.notice_once(chat.id, "queued"):
+    if place.ahead and not resumed and not slowed_down(context.bot, chat.id) and rt.turns.notice_once(chat.id, "queued"):
         await _notice(update, esc(t(lang, "queued")))
     await place.wait_turn()
     # the customer as of the turn: a link opened while the message waited counts
@@ -289,8 +310,8 @@ async def shop(update: Update, context: Ctx, place: Place | None, text: str, pho
     if resumed:
         await _notice(update, esc(t(lang, "restart_resumed", what=describe(update, lang))))
     try:
-        await rt.turns.run(
-            chat.id,
+        await rt.turns.run(  # stopped with /cancel: its answer ("Stopped.") told the shopper
+            place,
             run_turn(rt, context.bot, chat_id=chat.id, user_id=user.id, lang=lang, session=session,
                      text=text, photo=photo, reply=reply_kwargs(update.effective_message)),
         )
@@ -307,7 +328,7 @@ async def accepted(update: Update, context: Ctx) -> AsyncIterator[Place | None]:
     rt = runtime(context)
     chat = update.effective_chat
     assert chat is not None
-    async with rt.turns.line(chat.id, limit=not rt.pending.is_resumed(update)) as place:
+    async with rt.turns.line(chat.id, limit=not rt.pending.is_resumed(update), stoppable=True) as place:
         async with rt.pending.holding(update):
             yield place
 

@@ -80,12 +80,21 @@ class RateLimiter:
         return True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(eq=False, slots=True)
 class Place:
-    """A message's place in its chat's line: ``ahead`` others were in line when it joined."""
+    """A message's place in its chat's line: ``ahead`` others were in line when it joined.
+
+    A ``stoppable`` place is a turn that /cancel may stop (a message's answer, a button's cards): while it
+    runs (``ChatTurns.run``), or, first of those in line, before its turn has begun (``stop``). ``key``
+    names what it does (a button's data), for ``ChatTurns.holds``."""
 
     ahead: int
     before: asyncio.Future[None] | None  # done once the place ahead (and all before it) left the line
+    stoppable: bool = False
+    key: str | None = None
+    light: bool = False  # a short refusal: see ``ChatTurns.line``
+    stop: bool = False  # /cancel came before its turn began: the turn is stopped as it starts
+    task: asyncio.Task[Any] | None = None  # its turn, once it has begun
 
     async def wait_turn(self) -> None:
         """Until every place that joined the line earlier has left it."""
@@ -118,50 +127,48 @@ class ChatTurns:
     def __init__(self, max_waiting: int = 3) -> None:
         self.max_waiting = max_waiting
         self._last: dict[int, asyncio.Future[None]] = {}  # done when the chat's last place has left the line
-        self._users: dict[int, int] = {}
-        self._light: dict[int, int] = {}  # of ``_users``, the light places (``line``)
-        self._running: dict[int, asyncio.Task[Any]] = {}
+        self._places: dict[int, list[Place]] = {}  # in the order they joined
         self._noticed: dict[int, set[str]] = {}
-        self._stop_next: set[int] = set()  # /cancel came while a turn was about to start: stop it as it starts
 
     def waiting(self, chat_id: int) -> int:
-        return self._users.get(chat_id, 0)
+        return len(self._places.get(chat_id, ()))
 
     def busy(self, chat_id: int) -> bool:
         """Something is in the chat's line: a turn running or waiting."""
         return self.waiting(chat_id) > 0
 
+    def holds(self, chat_id: int, key: str) -> bool:
+        """A place with ``key`` is in the chat's line (waiting, or running)."""
+        return any(p.key == key for p in self._places.get(chat_id, ()))
+
     @contextlib.asynccontextmanager
-    async def line(self, chat_id: int, *, limit: bool = True, light: bool = False) -> AsyncIterator[Place | None]:
+    async def line(self, chat_id: int, *, limit: bool = True, light: bool = False, stoppable: bool = False,
+                   key: str | None = None) -> AsyncIterator[Place | None]:
         """Join the chat's line (yields None when ``limit`` and ``max_waiting`` already wait).
         The check and the joining happen with no await in between, so a burst cannot slip past
         the limit; join before the handler's first await, so that updates keep their order.
         ``await place.wait_turn()`` then waits for the turn, which lasts until the block ends.
         A ``light`` place (a short refusal, sent as soon as its turn comes) keeps its order but is not
-        counted as waiting: neither against ``max_waiting`` nor in the ``ahead`` of those behind it."""
-        users, lights = self._users.get(chat_id, 0), self._light.get(chat_id, 0)
-        ahead = users - lights
+        counted as waiting: neither against ``max_waiting`` nor in the ``ahead`` of those behind it.
+        ``stoppable`` and ``key``: see ``Place``."""
+        ahead = sum(not p.light for p in self._places.get(chat_id, ()))
         if limit and ahead > self.max_waiting:
             yield None
             return
-        self._users[chat_id] = users + 1
-        if light:
-            self._light[chat_id] = lights + 1
+        places = self._places.setdefault(chat_id, [])
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         before, self._last[chat_id] = self._last.get(chat_id), done
+        place = Place(ahead, before, stoppable, key, light)
+        places.append(place)
         try:
-            yield Place(ahead, before)
+            yield place
         finally:
             _done_after(before, done)
-            self._users[chat_id] -= 1
-            if light:
-                self._light[chat_id] -= 1
-            if self._users[chat_id] <= 0:
-                self._users.pop(chat_id, None)
-                self._light.pop(chat_id, None)
+            places.remove(place)
+            if not places:
+                self._places.pop(chat_id, None)
                 self._last.pop(chat_id, None)
                 self._noticed.pop(chat_id, None)
-                self._stop_next.discard(chat_id)
 
     def notice_once(self, chat_id: int, kind: str) -> bool:
         """True the first time ``kind`` is asked for in the chat's current busy stretch."""
@@ -171,12 +178,11 @@ class ChatTurns:
         seen.add(kind)
         return True
 
-    async def run(self, chat_id: int, work: Awaitable[T]) -> tuple[bool, T | None]:
-        """Run ``work`` as the chat's cancellable turn; (False, None) when /cancel stopped it."""
+    async def run(self, place: Place, work: Awaitable[T]) -> tuple[bool, T | None]:
+        """Run ``work`` as ``place``'s turn, which /cancel may stop; (False, None) when it did."""
         task: asyncio.Task[T] = asyncio.ensure_future(work)
-        self._running[chat_id] = task
-        if chat_id in self._stop_next:
-            self._stop_next.discard(chat_id)
+        place.task = task
+        if place.stop:
             await asyncio.sleep(0)  # the turn starts, so that it is recorded as stopped with /cancel
             task.cancel()
         try:
@@ -184,24 +190,24 @@ class ChatTurns:
         except asyncio.CancelledError:
             task.cancel()
             raise
-        finally:
-            if self._running.get(chat_id) is task:
-                del self._running[chat_id]
         if task.cancelled():
             return False, None
         return True, task.result()
 
     def cancel(self, chat_id: int) -> bool:
-        """Stop the chat's running turn. Sent right behind a message whose turn has not started yet (the
-        chat's line holds it, nothing runs), it stops that turn as it starts; False when there is nothing."""
-        task = self._running.get(chat_id)
-        if task is not None and not task.done():
-            task.cancel()
-            return True
-        if self.waiting(chat_id) > 0:
-            self._stop_next.add(chat_id)
-            return True
-        return False
+        """Stop the first turn in the chat's line, one that /cancel may stop (``stoppable``): the one running,
+        or the first one waiting when none runs (it is stopped as it starts). Only a place in line now, so
+        never a message sent after the /cancel; False when there is none."""
+        place = next((p for p in self._places.get(chat_id, ()) if p.stoppable), None)
+        if place is None:
+            return False
+        if place.task is None:
+            place.stop = True
+        elif place.task.done():
+            return False  # answered already: what is left of its place is quick
+        else:
+            place.task.cancel()
+        return True
 
 
 @dataclass

@@ -18,13 +18,14 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 from telegram import Bot
 from telegram.constants import ChatAction
 from telegram.error import InvalidToken, TelegramError
 
-from agent.turn import FailedTurn, ProductsReady, ReplyDelta, Session, TurnDone, TurnResult
+from agent.turn import FailedTurn, ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent, TurnResult
 from bot.i18n import t
 from bot.rendering import esc
 from bot.retrying import lost, why_lost
@@ -37,6 +38,7 @@ from reclmms.errors import BadQueryError, StoreError
 logger = logging.getLogger(__name__)
 
 TYPING_EVERY_S = 4.5
+AGENT_GRACE_S = 1.0  # what the agent allows a turn past ``turn_timeout_s`` to wrap up (agent.service)
 _CATEGORY_KEYS = ("product_type", "category", "garment_group", "product_group")
 _COLOUR_KEYS = ("colour", "color", "colour_master")
 
@@ -62,6 +64,32 @@ async def _send_cards(rt: BotRuntime, bot: Bot, chat_id: int, products: list[Art
         logger.warning("could not send product cards to chat %d (%s: %s); sending the reply without them",
                        chat_id, type(exc).__name__, exc)
     return None
+
+
+class _OverBudget(Exception):
+    """The turn's time ran out, the warm-up's wait included, before the agent's stream ended."""
+
+
+async def _until(events: AsyncIterator[TurnEvent], deadline: float | None) -> AsyncIterator[TurnEvent]:
+    """The agent's events, until ``deadline`` (the loop's time; None: the agent's own time limit alone). Past
+    it the agent's stream is closed, which stops its turn as its own limit would, and ``_OverBudget`` raised.
+    Only the wait for the agent is bounded: a Bot API call of the turn is never cut short."""
+    try:
+        while True:
+            try:
+                async with asyncio.timeout_at(deadline) as within:
+                    event = await anext(events)
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                if within.expired():
+                    raise _OverBudget from None
+                raise
+            yield event
+    finally:
+        close = getattr(events, "aclose", None)  # an async generator's: its clean-up runs now, not when collected
+        if close is not None:
+            await close()
 
 
 def _report(chat_id: int, failed: dict[str, TelegramError]) -> None:
@@ -135,18 +163,29 @@ async def run_turn(
     failed: dict[str, TelegramError] = {}  # what the Bot API kept from the shopper
     ok = cancelled = False
     try:
-        if not rt.warmup.done:  # the first turns after a start wait for the models, within their budget
-            await rt.warmup.wait(rt.settings.agent.turn_timeout_s)
-        async for event in rt.agent.stream(session, text, photo=photo):
-            if isinstance(event, ProductsReady):
-                products = list(event.products)
-                tool_calls = list(event.tool_calls)
-                if products and (exc := await _send_cards(rt, bot, chat_id, products, lang, reply)):
-                    failed["the product cards"] = exc
-            elif isinstance(event, ReplyDelta):
-                await stream.add(event.text)
-            elif isinstance(event, TurnDone):
-                result = event.result
+        deadline: float | None = None  # the agent's own time limit, from when its stream starts
+        if not rt.warmup.done:  # the first turns after a start wait for the models, within their budget: the
+            budget = float(rt.settings.agent.turn_timeout_s)  # wait counts against it, as the agent's limit would
+            await rt.warmup.wait(budget)
+            left = budget - (time.monotonic() - started)
+            deadline = asyncio.get_running_loop().time() + max(0.0, left) + AGENT_GRACE_S
+        try:
+            async for event in _until(rt.agent.stream(session, text, photo=photo), deadline):
+                if isinstance(event, ProductsReady):
+                    products = list(event.products)
+                    tool_calls = list(event.tool_calls)
+                    if products and (exc := await _send_cards(rt, bot, chat_id, products, lang, reply)):
+                        failed["the product cards"] = exc
+                elif isinstance(event, ReplyDelta):
+                    await stream.add(event.text)
+                elif isinstance(event, TurnDone):
+                    result = event.result
+        except _OverBudget:  # what was streamed, and a note: the shopper may ask again, the models are ready soon
+            logger.warning("a turn in chat %d ran past its time limit (%.0f s), the warm-up's wait included",
+                           chat_id, rt.settings.agent.turn_timeout_s)
+            slow = t(lang, "starting_slow")  # after what was streamed, or alone
+            result = TurnResult(reply=stream.text if stream.text.strip() else slow, language=lang, products=products,
+                                tool_calls=tool_calls, note=slow if stream.text.strip() else None)
         stop_typing.set()
         if result is None:
             raise RuntimeError("the agent's stream ended without TurnDone")

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from bot.fake_api import Failure
 from bot.handlers import wait_in_line
 from bot.i18n import t
 from bot.runtime import Place
@@ -111,3 +112,23 @@ async def test_a_refusal_waits_no_longer_than_a_turn_may_take() -> None:
     started = time.monotonic()
     await wait_in_line(rt, Place(1, never))  # type: ignore[arg-type]
     assert 0.15 < time.monotonic() - started < 2.0
+
+
+async def test_after_a_flood_wait_the_first_answer_stays_whole(fake_bot: Harness) -> None:
+    """Telegram asks the bot to wait (a 429) while it sends a turn's cards; /help and a follow-up sent meanwhile
+    come after that turn's answer, and no "one moment" lands in the middle of it."""
+    api = fake_bot.api
+    chat = 2306
+    after = len(api.calls)
+    api.fail(Failure("sendMediaGroup", 429, "Too Many Requests: retry after 3", retry_after=3,
+                     match=lambda p: p.get("chat_id") == chat))
+    api.send_text(chat, "black jeans")
+    await api.wait_for("sendMediaGroup", chat_id=chat, after=after)  # answered 429: the chat waits 3 s
+    api.send_text(chat, "/help")
+    api.send_text(chat, "cheaper ones")
+    await api.wait_for("sendMessage", chat_id=chat, where=lambda c: "Nothing matched" in c.text, after=after, wait_s=15)
+    await api.settle()
+    sent = [c for c in api.calls[after:] if c.chat_id == chat and c.method in ("sendMessage", "sendMediaGroup")]
+    texts = [c.method if c.method == "sendMediaGroup" else c.text for c in sent]
+    assert texts[-5:-1] == ["sendMediaGroup", t("en", "pick"), "Here are 2 picks for you.", t("en", "help")], texts
+    assert texts[-1] == "Nothing matched, sorry." and t("en", "queued") not in texts

@@ -56,7 +56,7 @@ async def test_group_answers_reply_to_the_asker_and_private_ones_do_not(fake_bot
 async def test_history_in_a_group_points_to_a_private_chat(fake_bot: Harness) -> None:
     api, rt, chat, user = fake_bot.api, fake_bot.rt, -1420, 1421
     await rt.linker.redeem((await rt.linker.issue("cust-2")).code, user)  # a linked shopper
-    ask(fake_bot, chat, "/history", user)
+    ask(fake_bot, chat, f"/history@{BOT_USERNAME}", user)
     answer = await api.wait_for("sendMessage", chat_id=chat)
     assert "only in a private chat" in answer.text and f"@{BOT_USERNAME}" in answer.text
     assert "link" not in answer.text.lower()
@@ -69,14 +69,14 @@ async def test_history_in_a_group_points_to_a_private_chat(fake_bot: Harness) ->
 async def test_a_link_opened_in_a_group_is_kept_for_the_private_chat(fake_bot: Harness) -> None:
     api, rt, chat, user = fake_bot.api, fake_bot.rt, -1430, 1431
     code = (await rt.linker.issue("cust-1")).code
-    ask(fake_bot, chat, f"/start {code}", user)
+    ask(fake_bot, chat, f"/start@{BOT_USERNAME} {code}", user)
     note = await api.wait_for("sendMessage", chat_id=chat)
     assert "private chat" in note.text and await rt.links.customer_of(user) is None
     api.send_text(user, f"/start {code}", user=api.user(user))  # the code was not used up
     assert "now linked" in (await api.wait_for("sendMessage", chat_id=user)).text
     assert await rt.links.customer_of(user) == "cust-1"
     after = len(api.calls)
-    ask(fake_bot, chat, "/start badcode123", user)  # no link code at all: refused there as anywhere
+    ask(fake_bot, chat, f"/start@{BOT_USERNAME} badcode123", user)  # no link code at all: refused there as anywhere
     assert "doesn't work" in (await api.wait_for("sendMessage", chat_id=chat, after=after)).text
 
 
@@ -117,7 +117,7 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_conversation(fake_bot:
     say(fake_bot, supergroup, f"@{BOT_USERNAME} cheaper ones", user)
     await api.wait_for("sendMessage", chat_id=supergroup, where=lambda c: "picks" in c.text or "Nothing" in c.text)
     assert [s.session_id for s, text, _ in agent.seen if text == "cheaper ones"] == [f"tg:{group}"]
-    ask(fake_bot, supergroup, "/reset", user)
+    ask(fake_bot, supergroup, f"/reset@{BOT_USERNAME}", user)
     await api.wait_for("sendMessage", chat_id=supergroup, where=lambda c: "forgotten" in c.text)
     assert agent.resets[-1] == f"tg:{group}"
     api.press(supergroup, rt.signer.sign("cheaper", "0100000001", supergroup), user=api.user(user))

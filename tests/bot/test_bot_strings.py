@@ -72,7 +72,8 @@ def test_buttons_commands_and_pop_ups_fit_telegram(lang: str) -> None:
     assert all(0 < len(label) <= 16 for label in labels), labels  # three to a row, "1. " in front
     assert " · ".join(labels) in t(lang, "help")  # /help calls the buttons by their names
     assert all(1 <= len(t(lang, f"cmd_{c}")) <= 256 for c in ("start", "help", "reset", "history", "cancel"))
-    assert len(t(lang, "rate_limited", seconds=60)) <= 200 and len(t(lang, "stale_button")) <= 200
+    assert len(t(lang, "rate_limited", seconds=60)) <= 200
+    assert len(t(lang, "stale_button")) <= 200 and len(t(lang, "button_busy")) <= 200
 
 
 def test_button_data_carries_no_label() -> None:
