@@ -38,6 +38,9 @@ class UpstreamLike:
         self.llm = LlamaForCausalLM(config).eval()
         with torch.no_grad():  # greedy decoding never picks the end token by itself: logit 0 among random ones
             self.llm.lm_head.weight[tokenizer.eos_token_id] = 0
+        ids = torch.tensor([[5, 6, 7]])  # warm: transformers' first generate() in a process can take seconds
+        self.llm.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=1, do_sample=False,
+                          eos_token_id=tokenizer.eos_token_id, pad_token_id=0)
         self.steps: list[float] = []
         self.llm.register_forward_pre_hook(self._step)
 
