@@ -7,7 +7,7 @@ import logging
 
 from telegram import Bot, Update
 from telegram.constants import ChatType
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import BadRequest, InvalidToken, TelegramError
 
 from bot.albums import Album
 from bot.handlers import MAX_TEXT_CHARS, Ctx, accepted, addressed_text, allowed, refuse, shop, who
@@ -16,6 +16,8 @@ from bot.media import IMAGE_SUFFIXES, MAX_IMAGE_BYTES, UNTYPED_MIMES, ImageTooLa
 from bot.rendering import esc
 from bot.retrying import is_transient
 from bot.runtime import BotRuntime, Place, runtime
+from bot.sending import reply_kwargs
+from bot.turns import typing
 from reclmms.errors import BadImageError, TooManyPixelsError
 
 logger = logging.getLogger(__name__)
@@ -65,31 +67,47 @@ async def _photo_turn(
     update: Update, context: Ctx, place: Place | None, file_id: str, caption: str, typed: bool = True
 ) -> None:
     """``typed``: Telegram says it is an image; an untyped file that is no image is "not an image"."""
-    _, _, user, lang = who(update)
+    msg, chat, user, lang = who(update)
     if place is None:  # the line is full: "busy", without downloading the photo
         await shop(update, context, place, caption, None)
         return
+    rt = runtime(context)
     try:
-        data = await download(context.bot, file_id)
+        async with typing(rt, context.bot, chat.id, reply_kwargs(msg).get("message_thread_id")):  # it may be slow
+            data = await download(context.bot, file_id)
     except TelegramError as exc:  # PTB raises a file server's 404 as InvalidToken: say what it is
         reason = "not found (HTTP 404)" if isinstance(exc, InvalidToken) else f"{type(exc).__name__}: {exc}"
         logger.warning("could not download a photo from user %d: %s", user.id, reason)
-        await refuse(update, context, esc(t(lang, "download_failed")), place)
+        if not place.stop:  # /cancel came meanwhile: its "Stopped." is the answer
+            await refuse(update, context, esc(t(lang, "too_large" if too_big(exc) else "download_failed")), place)
         return
-    try:
-        await runtime(context).media.run(check_image, data)
-    except ImageTooLarge:
-        await refuse(update, context, esc(t(lang, "too_large")), place)
-        return
-    except TooManyPixelsError as exc:
-        logger.info("rejected a photo: %s", exc)
-        await refuse(update, context, esc(t(lang, "too_many_pixels")), place)
-        return
-    except BadImageError as exc:
-        logger.info("rejected a photo: %s", exc)
-        await refuse(update, context, esc(t(lang, "bad_image" if typed else "not_image_document")), place)
+    # stopped with /cancel meanwhile: its turn (in ``shop``) is recorded as stopped, and nothing more is said
+    unusable = None if place.stop else await _unusable(rt, data, typed)
+    if unusable is not None:
+        await refuse(update, context, esc(t(lang, unusable)), place)
         return
     await shop(update, context, place, caption[:MAX_TEXT_CHARS].strip(), data)
+
+
+async def _unusable(rt: BotRuntime, data: bytes, typed: bool) -> str | None:
+    """The key of the note that says why the photo cannot be used, or None when it can."""
+    try:
+        await rt.media.run(check_image, data)
+    except ImageTooLarge:
+        return "too_large"
+    except TooManyPixelsError as exc:
+        logger.info("rejected a photo: %s", exc)
+        return "too_many_pixels"
+    except BadImageError as exc:
+        logger.info("rejected a photo: %s", exc)
+        return "bad_image" if typed else "not_image_document"
+    return None
+
+
+def too_big(exc: TelegramError) -> bool:
+    """getFile's "file is too big": bots may download files up to 20 MB (a photo without a size said,
+    or one Telegram counts larger than it said); sending it again cannot help, a smaller one can."""
+    return isinstance(exc, BadRequest) and "too big" in exc.message.lower()
 
 
 async def download(bot: Bot, file_id: str, attempts: int = 3) -> bytes:

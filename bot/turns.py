@@ -52,6 +52,25 @@ async def _keep_typing(bot: Bot, chat_id: int, stop: asyncio.Event, thread_id: i
             await asyncio.wait_for(stop.wait(), TYPING_EVERY_S)
 
 
+def show_typing(rt: BotRuntime, bot: Bot, chat_id: int, thread_id: int | None = None) -> asyncio.Event:
+    """"typing…" in the chat (its forum topic) until the event returned is set."""
+    stop = asyncio.Event()
+    typing = asyncio.create_task(_keep_typing(bot, chat_id, stop, thread_id))
+    rt.background.add(typing)
+    typing.add_done_callback(rt.background.discard)
+    return stop
+
+
+@contextlib.asynccontextmanager
+async def typing(rt: BotRuntime, bot: Bot, chat_id: int, thread_id: int | None = None) -> AsyncIterator[None]:
+    """"typing…" while the block runs (a shopper's photo downloading)."""
+    stop = show_typing(rt, bot, chat_id, thread_id)
+    try:
+        yield
+    finally:
+        stop.set()
+
+
 async def _send_cards(rt: BotRuntime, bot: Bot, chat_id: int, products: list[Article], lang: str,
                       reply: dict[str, Any]) -> TelegramError | None:
     """Cards are optional: when Telegram still refuses them after the retries, the answer goes on.
@@ -152,10 +171,7 @@ async def run_turn(
     with every message sent (``bot.sending.reply_kwargs``: the forum topic, the message replied to)."""
     reply = reply or {}
     started = time.monotonic()
-    stop_typing = asyncio.Event()
-    typing = asyncio.create_task(_keep_typing(bot, chat_id, stop_typing, reply.get("message_thread_id")))
-    rt.background.add(typing)
-    typing.add_done_callback(rt.background.discard)
+    stop_typing = show_typing(rt, bot, chat_id, reply.get("message_thread_id"))
     stream = ProseStream(bot, chat_id, **reply)
     products: list[Article] = []
     tool_calls: list[dict[str, Any]] = []
