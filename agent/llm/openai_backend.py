@@ -167,6 +167,8 @@ class OpenAIBackend:
 
     def _map_error(self, exc: BaseException, timeout_s: float) -> ModelError:
         error = self._describe(exc, timeout_s)
+        if isinstance(error, ModelUnavailableError) and str(error) != self._last_error:
+            logger.warning("%s", error)  # a refused key, a missing model, a server down: the operator's to fix
         self._last_error = str(error)
         return error
 

@@ -138,3 +138,28 @@ async def test_refused_tools_and_json_schema_are_tried_again_after_a_while(fake_
     later = server.requests[sent:]
     # tried again: tools once, then response_format once, then the prompt protocol answers
     assert [("tools" in r, "response_format" in r) for r in later] == [(True, False), (False, True), (False, False)]
+
+
+async def test_a_refused_api_key_is_one_warning_for_the_operator(fake_server, caplog) -> None:  # type: ignore[no-untyped-def]
+    """A wrong RECLMMS_LLM_API_KEY is a configuration mistake: said once as a warning (what `ask` and `chat`
+    print on stderr), not only as the shopper's "unavailable" note; said again after the key worked."""
+    refuse = [True]
+
+    def guarded(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        return error(401, "Invalid API Key") if refuse[0] else (200, completion('{"ok": true}'))
+
+    backend, _ = fake_server(guarded)
+    try:
+        with caplog.at_level(logging.WARNING, logger="agent.llm.openai_backend"):
+            for _ in range(3):
+                with pytest.raises(ModelError, match="refused the API key"):
+                    await backend.complete_json([{"role": "user", "content": "hi"}], SCHEMA)
+            refuse[0] = False
+            assert await backend.complete_json([{"role": "user", "content": "hi"}], SCHEMA) == {"ok": True}
+            refuse[0] = True
+            with pytest.raises(ModelError):
+                await backend.complete_json([{"role": "user", "content": "hi"}], SCHEMA)
+    finally:
+        await backend.aclose()
+    warned = [r.getMessage() for r in caplog.records if "API key" in r.getMessage()]
+    assert warned == ["the language model server refused the API key (RECLMMS_LLM_API_KEY)"] * 2
