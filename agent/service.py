@@ -103,7 +103,8 @@ class ShoppingService:
             status["status"] = "none"
             return status
         try:
-            async with asyncio.timeout(5):
+            # the model list (1.5 s at most) and the test completion (``[llm] health_timeout_s``)
+            async with asyncio.timeout(2.0 + float(getattr(self.backend, "health_timeout_s", 3.0))):
                 status.update(await self.backend.health())
             status.setdefault("status", "ok" if status.get("ok", True) else "down")
         except Exception as exc:

@@ -92,6 +92,7 @@ class LLMSettings(_Section):
     base_url: str = "http://127.0.0.1:8080/v1"
     model: str = "openbmb/MiniCPM-Llama3-V-2_5"
     timeout_s: float = Field(default=20.0, gt=0)
+    health_timeout_s: float = Field(default=3.0, gt=0, le=60)  # the health check's one-token test completion
     max_tokens: int = Field(default=256, ge=16, le=8192)
     temperature: float = Field(default=0.3, ge=0, le=2)
     model_path: str = ""

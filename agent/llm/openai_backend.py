@@ -82,8 +82,10 @@ class OpenAIBackend:
         name: str = "openai",
         extra_body: dict[str, Any] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        health_timeout_s: float = HEALTH_PROBE_S,
     ) -> None:
         self.name = name
+        self.health_timeout_s = health_timeout_s
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.timeout_s = timeout_s
@@ -116,6 +118,7 @@ class OpenAIBackend:
             "model": llm.model,
             "api_key": key.get_secret_value() if key else None,
             "timeout_s": llm.timeout_s,
+            "health_timeout_s": llm.health_timeout_s,
             "max_tokens": llm.max_tokens,
             "temperature": llm.temperature,
             "tool_mode": llm.tool_calls,
@@ -386,7 +389,8 @@ class OpenAIBackend:
 
     async def health(self, *, probe: bool = True) -> dict[str, Any]:
         """Whether the server answers: its model list names the configured model, and (``probe``) a
-        one-token completion comes back. Bounded: about ``HEALTH_LIST_S + HEALTH_PROBE_S`` at most."""
+        one-token completion comes back within ``health_timeout_s``. Bounded: about ``HEALTH_LIST_S +
+        health_timeout_s`` at most."""
         status: dict[str, Any] = {
             "backend": self.name,
             "base_url": self.base_url,
@@ -421,7 +425,7 @@ class OpenAIBackend:
             return f"the server has no model '{self.model}' (it has: {shown or 'none'})"
         if not probe:
             return None
-        limit = min(HEALTH_PROBE_S, self.timeout_s)
+        limit = min(self.health_timeout_s, self.timeout_s)
         try:
             async with asyncio.timeout(limit):
                 await self._client.chat.completions.create(

@@ -136,3 +136,28 @@ async def test_health_without_probe_only_reads_the_model_list() -> None:
         finally:
             await backend.aclose()
     assert health["ok"] is True and server.requests == []
+
+
+async def test_a_slow_test_completion_is_ok_within_the_configured_health_timeout(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from reclmms.settings import load_settings
+    from tests.llm.conftest import completion
+
+    def slow(_body: dict) -> tuple:  # type: ignore[type-arg]
+        time.sleep(1.0)  # a CPU server busy with turns
+        return ("json", 200, completion("Hi"))
+
+    (tmp_path / "config.toml").write_text("", encoding="utf-8")
+    with sse_server(slow) as server:
+        settings = load_settings(tmp_path / "config.toml", env={
+            "RECLMMS_LLM_BASE_URL": server.base_url, "RECLMMS_LLM_MODEL": "m", "RECLMMS_LLM_HEALTH_TIMEOUT_S": "4"})
+        patient = OpenAIBackend.from_settings(settings)
+        hasty = backend_on(server.base_url)  # the default 3 s is enough here; 0.5 s is not
+        hasty.health_timeout_s = 0.5
+        try:
+            assert patient.health_timeout_s == 4.0
+            failed = await hasty.health()  # first: its abandoned request ends while the patient one runs
+            assert (await patient.health())["ok"] is True
+        finally:
+            await patient.aclose()
+            await hasty.aclose()
+    assert failed["ok"] is False and "did not answer within 0.5 s" in failed["error"]
