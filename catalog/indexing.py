@@ -13,6 +13,11 @@ that was stopped, or a run without images, loses none of the image work done. It
 in batches (bounded memory) and shows tqdm progress bars on stderr. Unreadable images are
 counted and skipped, never fatal. A Chroma server that cannot be reached stops it with one
 ``SearchUnavailableError`` saying so; the vectors written until then are kept for the re-run.
+
+A collection whose vectors another embedder computed (``[catalog] text_embedder`` or ``image_embedder``
+changed since) is dropped and created anew for the configured one before it is embedded, and every article
+is embedded again (``text_reembedded``, ``images_reembedded``). The new collection records the new embedder
+at once, so an interrupted re-embed is resumed by the next run like any other partial index.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from catalog.image_paths import to_stored
 from catalog.images import load_image_file
 from catalog.models import Article
 from catalog.search_index import VectorMatrix
-from catalog.vectors import VectorCollection, VectorStore
+from catalog.vectors import EmbedderChangedError, VectorCollection, VectorStore
 from reclmms.errors import BadImageError, SearchUnavailableError
 from reclmms.settings import Settings
 
@@ -55,6 +60,8 @@ class IndexReport:
     skipped_existing: int = 0
     removed: int = 0  # vectors of articles no longer in the catalog (or no longer with an image)
     images_kept: int = 0  # without images: image vectors kept for a later run with images
+    text_reembedded: int = 0  # text vectors computed anew because the text embedder changed
+    images_reembedded: int = 0  # image vectors computed anew because the image embedder changed
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -102,6 +109,8 @@ async def index_catalog(
     report = IndexReport()
     try:
         await _index(settings, articles, store, text_embedder, image_embedder, report, images, progress, prune, embed)
+    except EmbedderChangedError:  # a collection another process created anew meanwhile: as it says
+        raise
     except SearchUnavailableError:
         logger.debug("the Chroma server went away while indexing", exc_info=True)
         raise SearchUnavailableError(
@@ -128,6 +137,7 @@ async def _index(
         if prune:
             await _prune_to(articles, store, report, images, settings.chroma_path)
         return
+    text_renewed = await _renew_for_embedder(store.text, settings.chroma_path)
     total = await articles.count()
     catalog_ids: set[str] = set()
     with tqdm(total=total, desc="text vectors", unit="art", file=sys.stderr, disable=not progress) as bar:
@@ -139,11 +149,16 @@ async def _index(
                 await asyncio.to_thread(_add, store.text, todo, vectors, text_source)
                 report.text_indexed += len(todo)
             bar.update(len(batch))
+    if text_renewed:
+        report.text_reembedded += report.text_indexed
     changed = report.text_indexed + (await _prune(store.text, catalog_ids, report) if prune else 0)
     _drop_cached_matrix(store.text, settings.chroma_path, changed)
     if images:
         done = report.images_indexed
+        images_renewed = await _renew_for_embedder(store.image, settings.chroma_path)
         with_images = await _index_images(articles, store.image, image_embedder, report, progress, settings.data_dir)
+        if images_renewed:
+            report.images_reembedded += report.images_indexed - done
         changed = report.images_indexed - done + (await _prune(store.image, with_images, report) if prune else 0)
         _drop_cached_matrix(store.image, settings.chroma_path, changed)
     elif prune:
@@ -171,7 +186,24 @@ async def _prune_to(
 async def _keep_images_of(collection: VectorCollection, ids: set[str], report: IndexReport, cache_dir: Path) -> None:
     """Without images: remove the image vectors of articles not in the catalog, count the others as kept."""
     _drop_cached_matrix(collection, cache_dir, await _prune(collection, ids, report))
-    report.images_kept = await asyncio.to_thread(collection.count)
+    # another embedder's vectors are not kept for later: the next run with images computes them all anew
+    report.images_kept = 0 if collection.embedder_changed else await asyncio.to_thread(collection.count)
+
+
+async def _renew_for_embedder(collection: VectorCollection, cache_dir: Path) -> bool:
+    """When ``collection``'s vectors were computed with another embedder than the configured one: drop it and
+    create it anew (empty, recording the configured embedder), with the search's on-disk copies of its
+    vectors. Its articles are then all embedded again; whether it held vectors to replace."""
+    if not collection.embedder_changed:
+        return False
+    had = await asyncio.to_thread(collection.count)
+    if had:
+        logger.warning("the %s vectors were computed with %s; the configured embedder is %s: computing them all anew",
+                       collection.name, collection.built_with, collection.model)
+    await asyncio.to_thread(collection.recreate)
+    for path in VectorMatrix.all_cache_files(collection, cache_dir):
+        path.unlink(missing_ok=True)
+    return had > 0
 
 
 async def _index_images(

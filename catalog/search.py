@@ -14,7 +14,9 @@ ingest with images), and those are left out, as are vectors of articles no longe
 
 Chroma is opened on the first search (``connect``). A Chroma server that cannot be reached
 makes a search raise ``SearchUnavailableError``, and the failed search changes nothing here:
-the next one tries the server again.
+the next one tries the server again. A search of vectors that another embedder than the configured
+one computed raises ``EmbedderChangedError`` (``catalog/vectors.py``) before any query is embedded;
+the next search looks again, so one after the ingest that re-embeds the catalog works.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from catalog.embedders import ImageEmbedder, TextEmbedder
 from catalog.images import load_photo
 from catalog.models import SearchFilters, SearchHit
 from catalog.search_index import METADATA_COLUMNS, MetadataTable, VectorMatrix, search_vectors
-from catalog.vectors import IMAGE_COLLECTION, VectorCollection, VectorStore
+from catalog.vectors import IMAGE_COLLECTION, EmbedderChangedError, VectorCollection, VectorStore
 from reclmms.errors import BadQueryError, NoImageIndexError, NotFoundError, SearchUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -146,6 +148,20 @@ class SearchEngine:
                 )
             return meta, matrix
 
+    @staticmethod
+    async def _same_embedder(*collections: VectorCollection) -> None:
+        """Raise ``EmbedderChangedError`` when ``collections`` hold vectors of another embedder than the configured
+        one, saying it of each (nothing to look up when each was built with it)."""
+        said = []
+        for collection in collections:
+            if collection.embedder_changed:
+                try:
+                    await asyncio.to_thread(collection.check_embedder)
+                except EmbedderChangedError as exc:
+                    said.append(str(exc))
+        if said:
+            raise EmbedderChangedError("; ".join(said))
+
     async def _search(
         self,
         collection: VectorCollection,
@@ -154,6 +170,7 @@ class SearchEngine:
         k: int,
         exclude: frozenset[str] = frozenset(),
     ) -> list[tuple[str, float]]:
+        await self._same_embedder(collection)
         with_image = collection.name == IMAGE_COLLECTION
         if filters.is_empty():
             return await self._unfiltered(collection, vector, k, exclude, with_image)
@@ -213,12 +230,14 @@ class SearchEngine:
         k = _check_k(k)
         await self._check_filters(filters)
         await self._open_for_search()
+        await self._same_embedder(self.vectors.text)
         vector = (await asyncio.to_thread(self.text_embedder.embed, [query]))[0]
         return await self._hits(await self._search(self.vectors.text, vector, filters, k))
 
-    async def _photo_vector(self, photo: bytes, filters: SearchFilters) -> np.ndarray | None:
+    async def _photo_vector(self, photo: bytes, filters: SearchFilters, *, text: bool = False) -> np.ndarray | None:
         """The vector of ``photo`` (the photo and the filters checked first), or None when no article images
-        are indexed (or the catalog has none: ingested without images), so there is nothing to compare it with."""
+        are indexed (or the catalog has none: ingested without images), so there is nothing to compare it with.
+        The image vectors (and with ``text`` the text vectors) must be the configured embedders'."""
         key = hashlib.sha1(photo).hexdigest()
         cached = self._photo_vectors.get(key)
         image = await asyncio.to_thread(load_photo, photo) if cached is None else None  # checks the photo
@@ -227,6 +246,7 @@ class SearchEngine:
         if not await self.images_searchable():
             logger.warning("photo search asked, but no article images are indexed")
             return None
+        await self._same_embedder(self.vectors.image, *((self.vectors.text,) if text else ()))
         return cached if cached is not None else await self._embed_photo(key, image)
 
     async def photo(
@@ -236,7 +256,7 @@ class SearchEngine:
         indexed, the caption alone is searched, and a photo without one raises NoImageIndexError."""
         k = _check_k(k)
         caption = _check_query(text) if text and text.strip() else None
-        vector = await self._photo_vector(photo, filters)
+        vector = await self._photo_vector(photo, filters, text=caption is not None)
         if vector is None:  # the caption's words are all there is to go by
             if caption is None:
                 raise NoImageIndexError()
@@ -262,7 +282,7 @@ class SearchEngine:
         is scaled to 0..1 over the pool, and the mean ranks them (``fuse_similarities``)."""
         query = _check_query(text)
         k = _check_k(k)
-        photo_vector = await self._photo_vector(photo, filters)
+        photo_vector = await self._photo_vector(photo, filters, text=True)
         if photo_vector is None:
             return await self.text(query, filters, k)
         text_vector = (await asyncio.to_thread(self.text_embedder.embed, [query]))[0]
@@ -294,6 +314,7 @@ class SearchEngine:
             raise NotFoundError(f"no article with id '{article_id}'")
         await self._open_for_search()
         collections = (self.vectors.image, self.vectors.text) if article.image_path else (self.vectors.text,)
+        await self._same_embedder(*collections)
         for collection in collections:
             found = await asyncio.to_thread(collection.get_vectors, [article_id])
             if article_id in found:

@@ -7,7 +7,10 @@ that search is unavailable. ``check_search`` is what the bot's warm-up tells the
 is told as ``SearchEngine.missing_index`` tells it (``catalog/search.py``). A catalog without a search
 engine (the tests' fakes) is ``unknown``. When fewer of the catalog's articles with an image have an
 image vector than there are such articles (an image pass that was stopped), an ``ok`` index says how
-many have one: a photo search looks among those only.
+many have one: a photo search looks among those only; so it does for text vectors. An index whose text
+vectors (or, for a catalog with images, image vectors) another embedder than the configured one computed
+is ``stale``: searches raise ``EmbedderChangedError`` until the ingest re-embeds it, and the detail says so
+in the same words (both embedders, and what to do).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+from catalog.vectors import EmbedderChangedError
 from reclmms.errors import SearchUnavailableError
 
 CHECK_S = 5.0  # how long a check waits for the Chroma server (one that drops packets would hang it)
@@ -23,10 +27,10 @@ CHECK_S = 5.0  # how long a check waits for the Chroma server (one that drops pa
 
 @dataclass(frozen=True, slots=True)
 class SearchHealth:
-    status: str  # "ok", "down", "empty" or "unknown"
+    status: str  # "ok", "down", "empty", "stale" (another embedder's vectors) or "unknown"
     where: str = ""  # "the Chroma server at host:port" or "the embedded index"
     articles: int = 0  # article text vectors indexed (status "ok")
-    detail: str = ""  # why it is down; what to do when it is empty; when ok, images not all indexed
+    detail: str = ""  # why it is down; what to do when it is empty or stale; when ok, vectors not all computed
 
     @property
     def ok(self) -> bool:
@@ -36,6 +40,8 @@ class SearchHealth:
         """The operator's line at start when search cannot serve (or photo search sees only some articles), else None."""
         if self.status == "down":
             return f"{self.detail}; product search is unavailable until it answers (the bot answers the rest)"
+        if self.status == "stale":
+            return f"{self.detail}; until then product search is unavailable (the bot answers the rest)"
         if self.status == "empty" or (self.status == "ok" and self.detail):
             return self.detail
         return None
@@ -65,13 +71,18 @@ async def check_search(catalog: Any, timeout_s: float = CHECK_S) -> SearchHealth
     server = getattr(vectors, "server", None)
     where = f"the Chroma server at {server}" if server else "the embedded index"
 
-    async def count() -> tuple[int, str]:
+    async def count() -> tuple[int, str, str]:
         await connect()
         articles = int(await asyncio.to_thread(lambda: vectors.text.recent_count()))
-        return articles, await _images_detail(engine, vectors) if articles else ""
+        if not articles:
+            return articles, "", ""
+        stale = await _embedders_changed(engine, vectors)
+        partial = "" if stale else "; ".join(
+            bit for bit in (await _texts_detail(engine, articles), await _images_detail(engine, vectors)) if bit)
+        return articles, stale, partial
 
     try:
-        articles, images = await asyncio.wait_for(count(), timeout_s)
+        articles, stale, partial = await asyncio.wait_for(count(), timeout_s)
     except SearchUnavailableError as exc:
         return SearchHealth("down", where, detail=str(exc))
     except TimeoutError:
@@ -80,7 +91,38 @@ async def check_search(catalog: Any, timeout_s: float = CHECK_S) -> SearchHealth
         return SearchHealth("down", where, detail=f"{where}: {type(exc).__name__}: {exc}")
     if articles == 0:
         return SearchHealth("empty", where, detail=vectors.missing_index_message())
-    return SearchHealth("ok", where, articles, images)
+    if stale:
+        return SearchHealth("stale", where, articles, stale)
+    return SearchHealth("ok", where, articles, partial)
+
+
+async def _embedders_changed(engine: Any, vectors: Any) -> str:
+    """What a search would say (``EmbedderChangedError``) of the text vectors, and of the image vectors when
+    the catalog has articles with an image, computed with another embedder than the configured one; else ""."""
+    collections = [vectors.text]
+    count_with_images = getattr(getattr(engine, "articles", None), "count_with_images", None)
+    if callable(count_with_images) and int(await count_with_images()):
+        collections.append(vectors.image)
+    said = []
+    for collection in collections:
+        try:
+            if getattr(collection, "embedder_changed", False):
+                await asyncio.to_thread(collection.check_embedder)
+        except EmbedderChangedError as exc:
+            said.append(str(exc))
+    return "; ".join(said)
+
+
+async def _texts_detail(engine: Any, indexed: int) -> str:
+    """When fewer text vectors than catalog articles are there (a text pass that was stopped): how many; else ""."""
+    count = getattr(getattr(engine, "articles", None), "count", None)
+    if not callable(count):
+        return ""
+    articles = int(await count())
+    if indexed >= articles:
+        return ""
+    return (f"text vectors for {indexed} of {articles} articles: a search looks among those only until the same "
+            "`reclmms ingest ...` is run again to finish them")
 
 
 async def _images_detail(engine: Any, vectors: Any) -> str:

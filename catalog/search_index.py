@@ -235,6 +235,12 @@ class VectorMatrix:
         stem = cache_dir / f"{collection.name}-{collection.model_tag}"
         return stem.with_suffix(".ids.npy"), stem.with_suffix(".vectors.npy")
 
+    @staticmethod
+    def all_cache_files(collection: VectorCollection, cache_dir: Path) -> list[Path]:
+        """The on-disk copies of a collection's vectors for every embedder (``cache_files`` of each): all stale
+        once the collection is created anew."""
+        return sorted(cache_dir.glob(f"{collection.name}-*.npy"))
+
     @classmethod
     def load(cls, collection: VectorCollection, cache_dir: Path, meta: MetadataTable) -> VectorMatrix:
         count = collection.count()

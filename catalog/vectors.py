@@ -9,6 +9,13 @@ so Chroma never loads (or downloads) a model of its own.
 ``stats``) run without it. A Chroma server that cannot be reached, at that first use or
 later (it stopped while the program runs), raises ``SearchUnavailableError``; the next
 call tries again, so the search comes back with the server.
+
+Each collection records the embedder its vectors were computed with (its metadata's ``model``). A search of
+a collection that another embedder than the configured one computed (``[catalog] text_embedder`` or
+``image_embedder`` changed since the ingest) raises ``EmbedderChangedError``: a query vector of one model
+means nothing against another's vectors (and Chroma refuses one of another length). The next ingest drops
+such a collection and embeds the catalog anew (``catalog/indexing.py``). A collection dropped by another
+process (an ingest re-embedding it) is opened again by name.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from typing import Any, ParamSpec, TypeVar
 import numpy as np
 
 from catalog.disk_full import disk_full_error
-from reclmms.errors import SearchUnavailableError, store_file_error
+from reclmms.errors import DataError, SearchUnavailableError, store_file_error
 from reclmms.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -35,6 +42,27 @@ _GET_BATCH = 5000
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+# what each collection holds, and the setting that chooses its embedder
+_KINDS = {TEXT_COLLECTION: ("text", "text_embedder"), IMAGE_COLLECTION: ("image", "image_embedder")}
+# the setting's value for an embedder's name (a model directory's embedder is named after the directory)
+_SETTING_VALUES = {"use-m3": '"use"', "efficientnet-lite0": '"efficientnet"'}
+
+
+class EmbedderChangedError(DataError, SearchUnavailableError):
+    """A search of vectors computed with another embedder than the configured one. For the operator a
+    ``DataError``: one line naming both embedders and what to do; for the shopper a ``SearchUnavailableError``:
+    the agent and the bot say that product search is unavailable, not that nothing matched."""
+
+
+def embedder_changed_message(collection: str, built_with: str, configured: str) -> str:
+    """Why a collection cannot be searched with the configured embedder, and the two ways out."""
+    what, setting = _KINDS.get(collection, (collection, "text_embedder"))
+    kind, _, folder = built_with.partition(":")
+    before = _SETTING_VALUES.get(built_with) or (
+        f"the model folder {folder}" if kind in ("st", "clip") and folder else f"what gives {built_with}")
+    return (f"the search index's {what} vectors were computed with the embedder {built_with}, but [catalog] {setting} "
+            f"is now {configured}: run the same `reclmms ingest ...` again to re-embed the catalog with {configured}, "
+            f"or set [catalog] {setting} back to {before}")
 
 
 def server_address(settings: Settings) -> str | None:
@@ -102,17 +130,27 @@ def _make_chroma_dir(settings: Settings) -> None:
 
 
 def _reaching(method: Callable[_P, _R]) -> Callable[_P, _R]:
-    """A ``VectorCollection`` method whose Chroma call raises ``SearchUnavailableError`` when the server is gone."""
+    """A ``VectorCollection`` method whose Chroma call raises ``SearchUnavailableError`` when the server is gone.
+    A collection dropped since it was opened (an ingest in another process embedding it anew) is opened
+    again by name and the call made once more, unless its vectors are now another embedder's."""
 
     @functools.wraps(method)
     def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        collection = args[0]
+        assert isinstance(collection, VectorCollection)
         try:
+            try:
+                return method(*args, **kwargs)
+            except Exception as exc:
+                if not _dropped(exc):
+                    raise
+            logger.info("collection %s was created anew: opening it again", collection.name)
+            collection.reopen()
+            collection.check_embedder()
             return method(*args, **kwargs)
         except Exception as exc:
             if not unreachable(exc):
                 raise
-            collection = args[0]
-            assert isinstance(collection, VectorCollection)
             raise SearchUnavailableError(
                 f"the search index (the Chroma server at {collection.server}) cannot be reached: "
                 f"{type(exc).__name__}: {exc}"
@@ -121,32 +159,83 @@ def _reaching(method: Callable[_P, _R]) -> Callable[_P, _R]:
     return call
 
 
+def _dropped(exc: BaseException) -> bool:
+    """Whether ``exc`` says that the collection asked for is no longer there (dropped since it was opened)."""
+    from chromadb.errors import NotFoundError
+
+    return isinstance(exc, NotFoundError) and "does not exist" in str(exc)
+
+
 class VectorCollection:
-    """One Chroma collection (cosine space) holding project-computed vectors."""
+    """One Chroma collection (cosine space) holding project-computed vectors of the embedder ``model``.
+
+    ``built_with`` is the embedder the collection's vectors were computed with (what its metadata records);
+    ``embedder_changed`` when it is not ``model``: ``check_embedder`` says so, ``recreate`` starts it anew."""
 
     def __init__(self, client: Any, name: str, model: str, server: str | None = None) -> None:
         self.name = name
+        self.model = model
         self.server = server or "(embedded)"
+        self._client = client
         self._count = 0
         self._counted_at = -1e9
         self.model_tag = re.sub(r"[^A-Za-z0-9_.-]+", "_", model)[:60]
-        self._collection = client.get_or_create_collection(
-            name=name,
-            metadata={"hnsw:space": "cosine", "model": model},
+        self.built_with = model
+        self._collection = self._open()
+        if self.embedder_changed:
+            logger.info("collection %s was built with %s; the configured embedder is %s", name, self.built_with, model)
+
+    def _open(self) -> Any:
+        collection = self._client.get_or_create_collection(
+            name=self.name,
+            metadata={"hnsw:space": "cosine", "model": self.model},
             embedding_function=None,
         )
-        stored = (self._collection.metadata or {}).get("model")
-        if stored and stored != model:
-            logger.warning(
-                "collection %s was built with %s, configured embedder is %s; re-index to switch",
-                name,
-                stored,
-                model,
-            )
+        self.built_with = str((collection.metadata or {}).get("model") or self.model)  # none recorded: as configured
+        return collection
 
     @property
     def raw(self) -> Any:
         return self._collection
+
+    @property
+    def embedder_changed(self) -> bool:
+        """Whether the vectors were computed with another embedder than the configured one (as last seen)."""
+        return self.built_with != self.model
+
+    def reopen(self) -> None:
+        """Open the collection by its name again (another process may have created it anew)."""
+        self._collection = self._open()
+        self._counted_at = -1e9
+
+    @_reaching
+    def check_embedder(self) -> None:
+        """Raise ``EmbedderChangedError`` when the collection holds vectors of another embedder than the configured
+        one: a query's vector cannot be compared with them. It is looked at again first, as another process (an
+        ingest) may have embedded it anew since; an empty collection has nothing to compare and passes."""
+        if not self.embedder_changed:
+            return
+        self.reopen()
+        if self.embedder_changed and self.count() > 0:
+            raise EmbedderChangedError(embedder_changed_message(self.name, self.built_with, self.model))
+
+    @_reaching
+    def recreate(self) -> None:
+        """Drop the collection and create it again, empty, for the configured embedder (through the same
+        client: the embedded store or the Chroma server)."""
+        from chromadb.errors import NotFoundError
+
+        for _ in range(3):  # a search of another process may re-create it, as it was configured, in between
+            try:
+                self._client.delete_collection(self.name)
+            except NotFoundError:  # dropped already (by another process)
+                pass
+            self.reopen()
+            if not self.embedder_changed:
+                return
+        raise DataError(f"the search index's collection {self.name} could not be created anew for {self.model}: "
+                        f"it is created again for {self.built_with} (by a search of another process?); stop "
+                        "the programs that search and run the same `reclmms ingest ...` again")
 
     @_reaching
     def count(self) -> int:

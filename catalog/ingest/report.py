@@ -17,6 +17,8 @@ MAX_BAD_ROWS_KEPT = 20
 INDEX_LABELS = {
     "text_indexed": "text vectors computed",
     "images_indexed": "image vectors computed",
+    "text_reembedded": "text vectors re-computed for a new embedder",
+    "images_reembedded": "image vectors re-computed for a new embedder",
     "skipped_existing": "vectors already up to date",
     "corrupt_images": "images that could not be read",
     "removed": "vectors removed (products gone or without an image)",
