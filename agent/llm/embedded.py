@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.llm.base import Message
+from agent.llm.llama_server import server_params, start_server
 from agent.llm.openai_backend import OpenAIBackend
 from agent.llm.serial_worker import SerialWorker
 from agent.llm.tool_calls import ToolChoice, ToolMode, ToolSpec
@@ -121,24 +122,9 @@ class EmbeddedBackend:
     # -- loading -------------------------------------------------------------------------------------
 
     def _xllamacpp_server(self, port: int) -> Any:
-        import xllamacpp
-
-        params = xllamacpp.CommonParams()
-        params.model.path = str(self.model_path)
-        params.n_ctx = self.context_size * self.parallel
-        params.n_parallel = self.parallel
-        params.cpuparams.n_threads = self.threads
-        params.cpuparams_batch.n_threads = self.threads
-        params.hostnames = ["127.0.0.1"]
-        params.port = port
-        params.api_keys = [self._api_key]
-        params.cache_prompt = True
-        params.use_jinja = True  # the model's own chat template, which is what accepts native `tools`
-        params.warmup = False
-        params.ui = False
-        # llama.cpp logs every request at INFO on stderr; keep errors only unless debugging.
-        params.verbosity = 3 if logger.isEnabledFor(logging.DEBUG) else 1
-        return xllamacpp.Server(params)
+        params = server_params(self.model_path, threads=self.threads, context_size=self.context_size,
+                               parallel=self.parallel, host="127.0.0.1", port=port, api_keys=[self._api_key])
+        return start_server(params)
 
     def _load(self) -> None:
         """Blocking (the backend's own thread): load the model and start serving it."""
