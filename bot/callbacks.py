@@ -28,7 +28,7 @@ from bot.rendering import ButtonData, esc
 from bot.runtime import BotRuntime, runtime
 from bot.sending import reply_kwargs, send_cards, send_html
 from catalog.models import Article, SearchFilters
-from reclmms.errors import SearchUnavailableError
+from reclmms.errors import ReclmmsError, SearchUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +87,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _answer(query, t(lang, "rate_limited", seconds=int(wait) + 1))
         return
     button = rt.signer.verify(query.data or "", chat.id) if chat is not None else None
+    if button is None and chat is not None and not rt.signer.catalog_learned \
+            and rt.signer.unknown_key(query.data or "", chat.id):
+        await _learn_keys(rt)  # a product with a long id, shown before a restart: its key is in the catalog
+        button = rt.signer.verify(query.data or "", chat.id)
     if chat is None or button is None:
         logger.info("stale or forged button data from user %d", user.id)
         await _answer(query, t(lang, "stale_button"))
@@ -130,3 +134,16 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, button: Butt
     else:
         await send_cards(context.bot, chat.id, items, lang, rt.signer, rt.media, **reply)
     await _remember(rt, chat.id, button.action, article, items)
+
+
+async def _learn_keys(rt: BotRuntime) -> None:
+    """Teach the signer the keys of the catalog's article ids that buttons carry as keys (read once a restart:
+    a catalog of 10-digit H&M ids has none)."""
+    try:
+        learned = rt.signer.learn(await rt.services.catalog.article_ids())
+    except ReclmmsError as exc:  # the press is then stale, as before; a later press reads the catalog again
+        logger.warning("could not read the catalog's article ids for a button: %s", exc)
+        return
+    rt.signer.catalog_learned = True  # once: ids shown since are signed here, so known
+    logger.info("button keys of %d long article ids learned from the catalog", learned)
+

@@ -18,7 +18,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -166,8 +166,8 @@ class ButtonSigner:
     the data cannot carry (longer than about 40 bytes, as "product-<uuid>" is, or holding the separator
     ``|``) is carried as ``#`` and its key (``article_key``), signed all the same; the signer remembers the
     ids of the keys it signed (the ``keys_kept`` most recent), so a press resolves the key to the id. After
-    a restart such a button is stale (the shopper is told to ask again); a 10-digit H&M id is carried
-    as it is, as it always was.
+    a restart the first such press has the catalog's ids learned (``learn``), so the button still works
+    while its product is in the catalog; a 10-digit H&M id is carried as it is, as it always was.
     """
 
     def __init__(self, secret: bytes, ttl_s: int = BUTTON_TTL_S, keys_kept: int = KEYS_KEPT) -> None:
@@ -175,6 +175,7 @@ class ButtonSigner:
         self._ttl_s = ttl_s
         self._keys: OrderedDict[str, str] = OrderedDict()
         self._keys_kept = keys_kept
+        self.catalog_learned = False  # the catalog's keyed ids were learned (``learn``), after a restart
 
     def _tag(self, body: str, chat_id: int) -> str:
         return _b64(hmac.new(self._secret, f"{body}|{chat_id}".encode(), hashlib.sha256).digest()[:9])
@@ -201,8 +202,8 @@ class ButtonSigner:
         body = f"{code}|{self._field(article_id, room)}|{minute}"
         return f"{body}|{self._tag(body, chat_id)}"
 
-    def verify(self, data: str, chat_id: int, now: float | None = None) -> ButtonData | None:
-        """The button's meaning, or None when forged, malformed or stale (also: a key this signer does not know)."""
+    def _genuine(self, data: str, chat_id: int, now: float | None) -> tuple[str, str] | None:
+        """(action code, article field) of a button this bot signed for ``chat_id`` and not yet stale."""
         parts = data.split("|")
         if len(parts) != 4 or parts[0] not in ACTIONS:
             return None
@@ -215,11 +216,35 @@ class ButtonSigner:
             return None
         if (now or time.time()) - minute * 60 > self._ttl_s:
             return None
-        article_id = self._keys.get(parts[1][len(KEY_MARK):]) if parts[1].startswith(KEY_MARK) else parts[1]
+        return parts[0], parts[1]
+
+    def verify(self, data: str, chat_id: int, now: float | None = None) -> ButtonData | None:
+        """The button's meaning, or None when forged, malformed or stale (also: a key this signer does not know,
+        ``unknown_key``)."""
+        genuine = self._genuine(data, chat_id, now)
+        if genuine is None:
+            return None
+        code, field = genuine
+        article_id = self._keys.get(field[len(KEY_MARK):]) if field.startswith(KEY_MARK) else field
         if article_id is None:
             logger.info("a button for a product not shown since the bot started: stale")
             return None
-        return ButtonData(ACTIONS[parts[0]], article_id)
+        return ButtonData(ACTIONS[code], article_id)
+
+    def unknown_key(self, data: str, chat_id: int, now: float | None = None) -> bool:
+        """Whether ``data`` is a genuine, fresh button whose article key this signer does not know: one signed
+        before a restart, for an id too long to carry. ``learn`` the catalog's ids, and it verifies."""
+        genuine = self._genuine(data, chat_id, now)
+        return genuine is not None and genuine[1].startswith(KEY_MARK) and genuine[1][len(KEY_MARK):] not in self._keys
+
+    def learn(self, article_ids: Iterable[str]) -> int:
+        """Remember the keys of those ``article_ids`` a button carries as a key; how many."""
+        keyed = [i for i in article_ids if "|" in i or i.startswith(KEY_MARK) or len(i.encode(errors="replace")) > 30]
+        for article_id in keyed:
+            self._keys[article_key(article_id)] = article_id
+        while len(self._keys) > self._keys_kept:
+            self._keys.popitem(last=False)
+        return len(keyed)
 
 
 def product_keyboard(

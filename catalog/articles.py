@@ -111,6 +111,11 @@ class ArticleStore:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
+    async def ids(self) -> list[str]:
+        """Every article id, in id order."""
+        async with self._db.conn.execute(f"SELECT article_id FROM {self.table} ORDER BY article_id") as cur:
+            return [str(r[0]) for r in await cur.fetchall()]
+
     async def count_with_images(self) -> int:
         async with self._db.conn.execute(f"SELECT count(*) FROM {self.table} WHERE image_path IS NOT NULL") as cur:
             row = await cur.fetchone()

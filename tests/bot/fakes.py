@@ -52,6 +52,9 @@ class FakeCatalog:
         self.purchases = purchases or {}
         self.search_down = False  # as the catalog is while its Chroma server cannot be reached
 
+    async def article_ids(self) -> list[str]:
+        return sorted(self.by_id)
+
     async def get_articles(self, article_ids: list[str]) -> list[Article]:
         return [self.by_id[i] for i in article_ids if i in self.by_id]
 

@@ -92,6 +92,31 @@ async def test_buttons_work_for_long_article_ids_and_ids_with_the_separator(shop
     assert PIPE_ID in cheaper.text
 
 
+async def test_a_long_id_button_still_works_after_a_restart(shop: Harness) -> None:
+    """The restarted bot's signer has the same secret but never signed the long id: it learns the catalog's."""
+    from bot.rendering import ButtonSigner
+
+    api, chat = shop.api, 2102
+    after = len(api.calls)
+    api.send_text(chat, "a gown please")
+    pick = await api.wait_for("sendMessage", chat_id=chat, after=after, where=lambda c: bool(c.params.get("reply_markup")))
+    details = buttons(pick)[0][1]
+    before = shop.rt.signer
+    shop.rt.signer = ButtonSigner(before._secret)  # as a restart makes it: no key remembered
+    try:
+        assert shop.rt.signer.verify(details, chat) is None and shop.rt.signer.unknown_key(details, chat)
+        after = len(api.calls)
+        api.press(chat, details)
+        answer = await api.wait_for("answerCallbackQuery", after=after)
+        assert "expired" not in str(answer.params.get("text"))
+        card = await api.wait_for("sendPhoto", chat_id=chat, after=after)
+        assert f"<code>{LONG_ID}</code>" in card.text
+        forged = details[:-2] + ("AA" if not details.endswith("AA") else "BB")
+        assert not shop.rt.signer.unknown_key(forged, chat)  # a forged one is no unknown key: it stays stale
+    finally:
+        shop.rt.signer = before
+
+
 async def test_details_of_a_long_description_shows_all_of_it(shop: Harness) -> None:
     api, chat = shop.api, 2102
     after = len(api.calls)

@@ -155,3 +155,9 @@ async def test_one_photo_is_embedded_once_for_several_searches(cat) -> None:  # 
         engine.image_embedder = real
     assert calls == [1] and first[0].article.article_id == target.article_id
     assert again and all(h.article.product_type == target.product_type for h in again)
+
+
+async def test_article_ids_are_every_id_in_order(cat) -> None:  # type: ignore[no-untyped-def]
+    ids = await cat.article_ids()
+    assert len(ids) == await cat.articles.count() and ids == sorted(set(ids))
+    assert [a.article_id for a in await cat.get_articles(ids[:3])] == ids[:3]
