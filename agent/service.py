@@ -30,7 +30,7 @@ from agent.language import LanguageDetector
 from agent.prompts import Replies
 from agent.scope import name_words
 from agent.state import compact, remember
-from agent.text_input import is_blank
+from agent.text_input import MAX_TEXT_CHARS, is_blank
 from agent.turn import (
     CHANNELS,
     FailedTurn,
@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MAX_TEXT_CHARS = 2000
 _DONE = object()
 
 

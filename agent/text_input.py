@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 
+MAX_TEXT_CHARS = 2000  # the longest message a shopper may send (the bot says so); the agent reads no more
+
 # letters that show as nothing: the Hangul fillers and the blank Braille pattern
 BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 

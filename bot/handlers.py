@@ -14,7 +14,7 @@ from telegram.constants import ChatType
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from agent.text_input import is_blank
+from agent.text_input import MAX_TEXT_CHARS, is_blank
 from agent.turn import Session
 from bot.card_reply import card_article
 from bot.i18n import greeting, lang_of, t
@@ -31,7 +31,6 @@ from reclmms.errors import BadImageError, BadQueryError, LinkError
 
 logger = logging.getLogger(__name__)
 
-MAX_TEXT_CHARS = 2000
 Ctx = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 
