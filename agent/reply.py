@@ -89,8 +89,8 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
     if output is None:
         return r.get(language, "none")
     kind = output.kind
-    if kind == "unavailable":  # the search index could not be reached: nothing was searched, so no "couldn't find"
-        return r.get(language, "search_unavailable")
+    if kind in ("unavailable", "failed"):  # the search index could not be reached, or the look-up failed or ran out
+        return r.get(language, "search_unavailable")  # of time: nothing was found wanting, so no "couldn't find"
     if kind == "bad_image":
         return output.observation
     if kind == "no_photo_search":

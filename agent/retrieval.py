@@ -139,9 +139,12 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
             output = ToolOutput(kind="gone", observation=str(exc))
         except BadQueryError as exc:
             output = ToolOutput(kind="error", observation=str(exc))
-        except (ReclmmsError, TimeoutError) as exc:
+        except TimeoutError:  # busy cores: the catalog did not answer within the tool's share of the turn
+            logger.warning("tool %s: the catalog did not answer within %.1f s", name, timeout)
+            output = ToolOutput(kind="unavailable", observation="the catalog did not answer in time")
+        except ReclmmsError as exc:
             logger.warning("tool %s failed: %s", name, describe_error(exc))
-            output = ToolOutput(kind="failed", observation=str(exc) or "the catalog did not answer in time")
+            output = ToolOutput(kind="failed", observation=str(exc))
         except Exception as exc:  # the turn must still answer
             logger.error("tool %s raised", name, exc_info=True)
             output = ToolOutput(kind="failed", observation=type(exc).__name__)

@@ -42,9 +42,9 @@ SEARCH_UNAVAILABLE_EXIT = 1
 EXIT_CODES = f"""exit codes:
   0    answered; also a purchase-history or recommendation turn while the search
        index is down, and a search of an empty index (stderr says how to build it)
-  {SEARCH_UNAVAILABLE_EXIT}    answered, but the request needed product search and the search index (a
-       Chroma server) could not be reached: the reply says so and stderr names
-       the server; try again later
+  {SEARCH_UNAVAILABLE_EXIT}    answered, but the request needed the catalog and its search index (a
+       Chroma server) could not be reached, or the look-up failed or ran out of
+       its time: the reply says so and stderr says why; try again later
   2    error, nothing answered (bad input, unknown customer, no catalog, a store
        file that is damaged, a turn that failed): stderr says why, and stdout
        (or --json's object) is empty
@@ -104,8 +104,8 @@ def search_at_start(settings: Settings) -> bool:
 
 
 def search_was_unavailable(result: TurnResult) -> bool:
-    """Whether the turn needed product search and the search index could not be reached."""
-    return any(call.get("kind") == "unavailable" for call in result.tool_calls)
+    """Whether the turn needed the catalog and it could not be reached, failed or did not answer in time."""
+    return any(call.get("kind") in ("unavailable", "failed") for call in result.tool_calls)
 
 
 async def index_warning(catalog: CatalogService) -> str | None:

@@ -80,3 +80,21 @@ async def test_a_model_that_stops_mid_reply_keeps_its_grounded_sentences(open_se
     assert time.monotonic() - start < 3.0
     assert result.reply == "The Slate Chino Trousers are smart."
     assert result.note is None
+
+
+async def test_a_search_that_runs_out_of_time_is_not_told_as_nothing_found(open_service) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from agent.prompts import Replies
+    from tests.agent.fakes import FakeCatalog
+
+    class SlowCatalog(FakeCatalog):
+        async def search_text(self, query, filters=None, k=10):  # type: ignore[no-untyped-def]
+            await asyncio.sleep(5)  # a catalog on busy cores: past the tool's share of the turn
+            return await super().search_text(query, filters, k)
+
+    async with open_service(ScriptedBackend(), cat=SlowCatalog(), turn_timeout=3.0) as service:
+        result = await service.ask(Session("slow-search"), "a red summer dress")
+    assert result.products == [] and result.tool_calls[0]["kind"] == "unavailable"
+    assert result.reply == Replies().get("en", "search_unavailable")
+    assert "couldn't find" not in result.reply
