@@ -22,6 +22,7 @@ from langgraph.runtime import Runtime
 
 from agent.asked_detail import asked_detail, detail_answer, detail_answers
 from agent.context import AgentContext
+from agent.denials import denies_results
 from agent.detail_questions import detail_positions
 from agent.garments import english_kind
 from agent.grounding import Grounding, SentenceFilter, turn_words
@@ -287,10 +288,14 @@ async def _model_prose(ctx: AgentContext, runtime: Runtime[AgentContext], messag
     stream = ctx.backend.stream_text(messages, max_tokens=min(MAX_REPLY_TOKENS, ctx.settings.llm.max_tokens),
                                      timeout_s=max(0.1, min(ctx.budget.remaining(), ctx.settings.llm.timeout_s)))
 
+    output = ctx.record.output  # what was asked for is what is shown: nothing relaxed, nothing missing
+    matched = bool(ctx.record.products) and output is not None and not (
+        output.extra.get("relaxed") or output.extra.get("no_version") or ctx.record.absent or ctx.record.unsold)
+
     def emit(batch: list[str]) -> bool:
         nonlocal chars
         for sentence in batch:
-            if is_filler(sentence):
+            if is_filler(sentence) or (matched and denies_results(sentence)):  # "I can't find …" above the cards
                 continue
             if not shown:
                 sentence = without_opener(sentence)

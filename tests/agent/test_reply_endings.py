@@ -121,3 +121,23 @@ async def test_brackets_in_a_shown_products_name_are_not_garbage(open_service) -
         result = await service.ask(Session("odd"), "black trousers")
     assert any(p.name == odd for p in result.products)
     assert result.reply.startswith(f"The {odd} are smart for work.") and result.note is None
+
+
+async def test_a_sentence_saying_nothing_was_found_is_left_out_above_the_products(open_service) -> None:
+    text = "Sorry, I can't find black trousers in your catalog. The Slate Chino Trousers are smart for work."
+    result, deltas = await _turn(open_service, ScriptedBackend(text_replies=[text]))
+    assert any(p.name == "Slate Chino Trousers" for p in result.products)
+    assert result.reply == "The Slate Chino Trousers are smart for work." and result.note is None
+    assert not any("can't find" in d for d in deltas)
+
+
+def test_denials_in_the_reply_languages_and_sentences_that_are_none() -> None:
+    from agent.denials import denies_results
+
+    said = ["К сожалению, я не могу найти футболки белые у вас в каталоге.", "I couldn't find any white shirts.",
+            "没有找到白色T恤。", "No encontré chaquetas negras.", "Je n'ai pas trouvé de robe.",
+            "Leider habe ich keine Jacken.", "見つかりませんでした。", "I found no matching products."]
+    unsaid = ["The Fortuna tee is white and soft.", "No hay duda: es perfecta.", "問題ありません。",
+              "I can find more if you like?", "Diese Jacke ist nicht teuer.", "The first one has no pockets."]
+    assert [s for s in said if not denies_results(s)] == []
+    assert [s for s in unsaid if denies_results(s)] == []
