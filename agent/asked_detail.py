@@ -89,6 +89,8 @@ def detail_answer(article: Article, text: str, language: str, replies: Replies,
     terms = terms or shipped_terms()
     if detail == "price" and isinstance(article.price, int | float):
         return replies.get(language, "details_price", name=article.name, price=format_price(article.price, language))
+    if detail == "price":  # never sold yet (the catalog's prices come from its sales): said, not left unanswered
+        return replies.get(language, "details_no_price", name=article.name)
     if detail == "sizes":
         return replies.get(language, "details_sizes")
     if detail == "colour" and article.colour:
