@@ -4,6 +4,7 @@ Of the kind, colour and index group asked ("best sellers for men"), in the store
 follow-up asks for cheaper ones ("what's popular?", then "cheaper ones"). The catalog ranks best sellers without
 prices, so a price cap reads a longer ranking (``PRICE_POOL``) and keeps those at or below it, in order; when the
 recent best sellers have too few, those of all the time before follow, as the catalog fills a narrow filter.
+A product in several colourways shows once, its best-selling one (``distinct_products``), unless too few products sold.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from agent.tools.distinct_products import distinct_articles, pool_size, product_count
 from catalog.models import Article, SearchFilters
 
 PRICE_POOL = 200
@@ -37,12 +39,12 @@ async def best_sellers(catalog: Any, filters: dict[str, Any], k: int) -> list[Ar
     kinds = {key: filters[key] for key in _KINDS if filters.get(key)}
     kept = SearchFilters(**kinds) if kinds else None
     if filters.get("max_price") is None:
-        return [a for a, _ in await catalog.popular(k=k, filters=kept)]
+        return distinct_articles([a for a, _ in await catalog.popular(k=pool_size(k), filters=kept)], k)
     found: list[Article] = []
     for start in (None, _ALL_TIME):  # the recent best sellers, then those of all the time before
         ranked = await catalog.popular(start=start, k=PRICE_POOL, filters=kept)
         seen = {a.article_id for a in found}
         found += [a for a, _ in ranked if a.article_id not in seen and article_matches(a, filters)]
-        if len(found) >= k:
+        if product_count(found) >= k:
             break
-    return found[:k]
+    return distinct_articles(found, k)

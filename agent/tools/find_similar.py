@@ -14,6 +14,7 @@ from agent.prices import just_below
 from agent.tools._output import ToolOutput, resolve_position
 from agent.tools._query import clip_query
 from agent.tools._runtime import TurnRuntime
+from agent.tools.distinct_products import distinct_hits, needs_wider, pool_size
 from catalog.models import Article, SearchFilters, SearchHit
 from reclmms.errors import NotFoundError, ReclmmsError, describe_error
 
@@ -64,15 +65,22 @@ async def find_similar(
         kind = SearchFilters(product_type=found[0].product_type)
     versions = await _same_product(ctx, found[0] if found else None)
     colours = {a.article_id for a in versions}
-    wide = min(k + len(colours), MAX_LOOK_ALIKES)  # room for the product's own colours, put back after the others
+    # room for the product's own colours, put back after the others, and for other products' many colourways
+    wide = min(pool_size(k) + len(colours), MAX_LOOK_ALIKES)
     requested = filters.to_dict()
     relaxed: list[str] = []
     try:
-        hits = await ctx.catalog.similar_to(target, replace(filters, product_type=kind.product_type), wide)
+        used = replace(filters, product_type=kind.product_type)
+        hits = await ctx.catalog.similar_to(target, used, wide)
         if not hits and requested:  # nothing alike passes the filters: the closest look-alikes, said so
             relaxed = list(requested)
-            hits = (await ctx.catalog.similar_to(target, kind, wide)
-                    or await ctx.catalog.similar_to(target, SearchFilters(), wide))
+            used = kind
+            hits = await ctx.catalog.similar_to(target, kind, wide)
+            if not hits:
+                used = SearchFilters()
+                hits = await ctx.catalog.similar_to(target, used, wide)
+        if needs_wider([h.article for h in hits if h.article.article_id not in colours], wide, k):
+            hits = await ctx.catalog.similar_to(target, used, MAX_LOOK_ALIKES) or hits
     except NotFoundError:
         if not await ctx.catalog.get_articles([target]):
             raise  # no longer in the catalog: the reply says so
@@ -81,8 +89,11 @@ async def find_similar(
         return ToolOutput(articles=[], observation=f"0 items similar to {target}; it is not in the search index",
                           extra={"source": target, "filters": requested, "applied": requested, "relaxed": [],
                                  "relaxed_values": {}})
-    # "in blue" ("does it come in blue?" after look-alikes): the product itself in blue is what was wished for
-    hits = hits[:k] if filters.colour and not relaxed else other_products_first(hits, colours, k)
+    # "in blue" ("does it come in blue?" after look-alikes): the product itself in blue is what was wished for, in
+    # all its colourways of that colour; other products once each
+    own_code = found[0].product_code if found else ""
+    hits = (distinct_hits(hits, k, keep=own_code or None) if filters.colour and not relaxed
+            else other_products_first(hits, colours, k))
     observation = f"{len(hits)} items similar to {target}"
     if relaxed:
         observation += "; nothing similar matched, so these ignore " + ", ".join(relaxed)
@@ -112,12 +123,13 @@ async def _same_product(ctx: AgentContext, article: Article | None) -> list[Arti
 
 
 def other_products_first(hits: list[SearchHit], same_product: set[str], k: int) -> list[SearchHit]:
-    """The first ``k`` look-alikes that are other products, best first. "More like this" asks for other products
-    that look alike, not the same product in its other colours ("does it come in blue?" asks for those): one of
-    its colours, the closest, comes only last, where fewer than ``k`` other products look alike."""
-    others = [h for h in hits if h.article.article_id not in same_product]
+    """The first ``k`` look-alikes that are other products, best first, one colourway of each (``distinct_hits``:
+    more of their colourways only where fewer than ``k`` products look alike). "More like this" asks for other
+    products that look alike, not the same product in its other colours ("does it come in blue?" asks for those):
+    one of its colours, the closest, comes only last, where the others do not fill the list."""
+    others = distinct_hits([h for h in hits if h.article.article_id not in same_product], k)
     own = [h for h in hits if h.article.article_id in same_product]
-    return others[:k] + own[:1] if len(others) < k else others[:k]
+    return others + own[:1] if len(others) < k else others
 
 
 async def _photo_look_alikes(ctx: AgentContext, filters: SearchFilters, named_kind: str | None, cheaper: bool,
@@ -142,12 +154,14 @@ async def _photo_look_alikes(ctx: AgentContext, filters: SearchFilters, named_ki
     else:
         kind = SearchFilters(product_type=match.product_type) if match is not None and match.product_type \
             else SearchFilters()
-    hits = await ctx.catalog.search_photo(ctx.photo or b"", replace(requested, product_type=kind.product_type), k,
-                                          text=text)
+    pool = pool_size(k)  # one colourway per product (``distinct_hits``): a wider pool than shown
+    hits = await ctx.catalog.search_photo(ctx.photo or b"", replace(requested, product_type=kind.product_type),
+                                          pool, text=text)
     wanted = requested.to_dict()
     relaxed = list(wanted) if not hits and wanted else []
     if relaxed:  # nothing alike of that kind has the wished colour or price: the closest of the kind, said so
-        hits = await ctx.catalog.search_photo(ctx.photo or b"", kind, k, text=text)
+        hits = await ctx.catalog.search_photo(ctx.photo or b"", kind, pool, text=text)
+    hits = distinct_hits(hits, k)
     observation = f"{len(hits)} look-alikes of the photo"
     if relaxed:
         observation += "; nothing alike matched, so these ignore " + ", ".join(relaxed)

@@ -11,6 +11,7 @@ from agent.context import AgentContext
 from agent.tools._output import ToolOutput
 from agent.tools._query import clip_query
 from agent.tools._runtime import TurnRuntime
+from agent.tools.distinct_products import WIDE_POOL, distinct_articles, needs_wider, pool_size
 from catalog.models import SearchFilters
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,9 @@ async def search_catalog(
     }
     filters = SearchFilters(**mapped, **prices)  # type: ignore[arg-type]
     k = max(1, min(int(k), 10))
-    want = min(CHEAP_POOL, k * 4) if cheap else k  # "cheap dresses": the cheapest among the relevant ones
+    # a wider pool than shown, so that one product's colourways leave room for other products (``distinct_products``);
+    # "cheap dresses": the cheapest among the relevant ones
+    want = min(CHEAP_POOL, pool_size(k)) if cheap else pool_size(k)
     query = clip_query(query or "") or " ".join(mapped.values()) or "popular"
     hits = await ctx.catalog.search_text(query, filters, want)
     relaxed: list[str] = []
@@ -87,8 +90,11 @@ async def search_catalog(
         else:
             applied = filters
     articles = [h.article for h in hits]
+    if not cheap and needs_wider(articles, want, k):  # a few products' many colourways filled the pool
+        articles = [h.article for h in await ctx.catalog.search_text(query, applied, WIDE_POOL)] or articles
     if cheap:
-        articles = sorted(articles, key=lambda a: a.price if a.price is not None else float("inf"))[:k]
+        articles = sorted(articles, key=lambda a: a.price if a.price is not None else float("inf"))
+    articles = distinct_articles(articles, k)  # one colourway per product, unless too few products match
     note = f"{len(articles)} results" + (", lowest prices first" if cheap else "")
     if dropped:
         note += "; ignored unknown filter values " + ", ".join(f"{k}={v}" for k, v in dropped.items())
