@@ -168,3 +168,12 @@ class FakeCatalog:
         if field not in ("product_type", "colour", "index_group", "garment_group", "section", "colour_master"):
             raise ValueError(field)
         return sorted({getattr(a, field) for a in self.items if getattr(a, field)})
+
+
+def dress_colourways(code: str, name: str, colours: dict[str, str], price: float) -> list[Article]:
+    """One Ladieswear dress (product ``code``) in several colourways: article id -> colour."""
+    return [Article(article_id=article_id, product_code=code, name=name, product_type="Dress", colour=colour,
+                    colour_master=colour, index_group="Ladieswear", price=price,
+                    description=f"A {colour.lower()} {name.lower()}.", product_group="Garment", garment_group="Dress")
+            for article_id, colour in colours.items()]
+

@@ -12,7 +12,7 @@ from agent.tools.best_sellers import best_sellers
 from agent.tools.distinct_products import distinct_articles
 from agent.turn import Session
 from catalog.models import Article, SearchFilters, SearchHit
-from tests.agent.fakes import FakeCatalog
+from tests.agent.fakes import FakeCatalog, dress_colourways
 
 CODE = "0567413"
 COLOURWAYS = {f"{CODE}001": "Red", f"{CODE}002": "Blue", f"{CODE}003": "Black", f"{CODE}004": "Blue",
@@ -25,13 +25,9 @@ class ColourwayCatalog(FakeCatalog):
 
     def __init__(self) -> None:
         super().__init__()
-        for article_id, colour in COLOURWAYS.items():
-            article = Article(article_id=article_id, product_code=CODE, name="Tulip Dress", product_type="Dress",
-                              colour=colour, colour_master=colour, index_group="Ladieswear", price=17.99,
-                              description=f"A {colour.lower()} tulip dress.", product_group="Garment",
-                              garment_group="Dress")
+        for article in dress_colourways(CODE, "Tulip Dress", COLOURWAYS, 17.99):
             self.items.insert(0, article)  # the best sellers too
-            self.by_id[article_id] = article
+            self.by_id[article.article_id] = article
 
     @staticmethod
     def _first(hits: list[SearchHit], k: int) -> list[SearchHit]:

@@ -10,7 +10,7 @@ from agent.llm.scripted import ScriptedBackend
 from agent.tools.find_similar import other_products_first
 from agent.turn import Session
 from catalog.models import Article, SearchFilters, SearchHit
-from tests.agent.fakes import FakeCatalog
+from tests.agent.fakes import FakeCatalog, dress_colourways
 
 CODE = "0512466"
 VARIANTS = {f"{CODE}001": "Brown", f"{CODE}002": "Red", f"{CODE}003": "Grey"}
@@ -22,13 +22,9 @@ class LookAlikeCatalog(FakeCatalog):
 
     def __init__(self) -> None:
         super().__init__()
-        for article_id, colour in VARIANTS.items():
-            article = Article(article_id=article_id, product_code=CODE, name="Shirt dress", product_type="Dress",
-                              colour=colour, colour_master=colour, index_group="Ladieswear", price=26.99,
-                              description=f"A {colour.lower()} shirt dress.", product_group="Garment",
-                              garment_group="Dress")
+        for article in dress_colourways(CODE, "Shirt dress", VARIANTS, 26.99):
             self.items.append(article)
-            self.by_id[article_id] = article
+            self.by_id[article.article_id] = article
 
     async def similar_to(self, article_id: str, filters: SearchFilters | None = None, k: int = 10) -> list[SearchHit]:
         hits = await super().similar_to(article_id, filters, len(self.items))
