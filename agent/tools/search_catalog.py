@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import cast
 
 from langchain.tools import tool
@@ -67,7 +68,10 @@ async def search_catalog(
     # "cheap dresses": the cheapest among the relevant ones
     want = min(CHEAP_POOL, pool_size(k)) if cheap else pool_size(k)
     query = clip_query(query or "") or " ".join(mapped.values()) or "popular"
-    hits = await ctx.catalog.search_text(query, filters, want)
+    hits = []
+    if cheap and filters.min_price is None:  # "cheap" shows prices: the priced matches first (a price of 0 or more)
+        hits = await ctx.catalog.search_text(query, replace(filters, min_price=0.0), want)
+    hits = hits or await ctx.catalog.search_text(query, filters, want)
     relaxed: list[str] = []
     applied = filters
     priced = prices["min_price"] is not None or prices["max_price"] is not None

@@ -87,9 +87,9 @@ class FakeCatalog:
             want = getattr(f, key)
             if want and getattr(a, key).lower() != want.lower():
                 return False
-        if f.min_price is not None and (a.price or 0) < f.min_price:
-            return False
-        return not (f.max_price is not None and (a.price or 0) > f.max_price)
+        if f.min_price is not None and (a.price is None or a.price < f.min_price):  # as the catalog's: no price
+            return False  # passes no price bound
+        return not (f.max_price is not None and (a.price is None or a.price > f.max_price))
 
     async def get_articles(self, article_ids: list[str]) -> list[Article]:
         return [self.by_id[i] for i in article_ids if i in self.by_id]

@@ -48,3 +48,18 @@ async def test_without_a_cheap_word_the_order_is_relevance(open_service: Any) ->
 def test_the_router_model_does_not_see_cheap() -> None:
     assert "cheap" in TOOLS["search_catalog"].tool_call_schema.model_fields
     assert "cheap" not in router_view(tool_spec(TOOLS["search_catalog"]))["function"]["parameters"]["properties"]
+
+
+async def test_cheap_shows_priced_products_first_where_the_best_matches_have_no_price(open_service: Any) -> None:
+    """A catalog whose prices come from its sales has many unpriced articles; "cheap" is about prices."""
+    from catalog.models import Article
+    from tests.agent.fakes import FakeCatalog
+
+    catalog = FakeCatalog()
+    unpriced = [Article(article_id=f"00000000{i:02d}", name=f"Dress dress {i}", product_type="Dress", colour="Red",
+                        index_group="Ladieswear", description="A dress, a dress.", price=None) for i in range(40)]
+    catalog.items = unpriced + catalog.items  # the best matches, and none with a price
+    catalog.by_id = {a.article_id: a for a in catalog.items}
+    async with open_service(ScriptedBackend(), cat=catalog, max_products=3) as service:
+        reply = await service.ask(Session("unpriced"), "cheap dresses")
+    assert [p.price for p in reply.products] == CHEAPEST
