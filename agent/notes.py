@@ -8,6 +8,8 @@
   (``missing_values``: "vaqueros negros" answered with look-alikes of a photo that are dresses).
   Other languages name the catalog's values in their own words (``agent/terms.py``: "Ich habe keine
   Jacken in Schwarz; hier sind Jacken in anderen Farben.").
+- ``photo_words_note``: products found by a photo's caption alone, in a shop that cannot compare photos,
+  are said to match the words, not the photo.
 - ``repeat_note``: a purchase history that shows an article once says how often it was bought.
 
 They come from the tool result, never from the model, so they hold when the model is weak,
@@ -139,3 +141,11 @@ def repeat_note(output: ToolOutput | None, articles: list[Article], language: st
     sentences = [replies.get(language, "bought_times", name=label, count=count)
                  for label, count in zip(labels, counts, strict=False) if count > 1]
     return " ".join(sentences[:MAX_REPEAT_SENTENCES])
+
+
+def photo_words_note(output: ToolOutput | None, language: str, replies: Replies) -> str:
+    """That the products match the words sent with a photo, not the photo, which this shop cannot search by;
+    "" otherwise."""
+    if output is None or not output.articles or not output.extra.get("photo_words"):
+        return ""
+    return replies.get(language, "photo_words")

@@ -29,7 +29,14 @@ from agent.grounding import Grounding, SentenceFilter, turn_words
 from agent.kind_words import KindCheck
 from agent.llm import model_text
 from agent.llm.base import UnfinishedEnd
-from agent.notes import contradicted_terms, describe, missing_values, relaxation_note, repeat_note
+from agent.notes import (
+    contradicted_terms,
+    describe,
+    missing_values,
+    photo_words_note,
+    relaxation_note,
+    repeat_note,
+)
 from agent.prompts import Replies, render
 from agent.prose_language import in_english
 from agent.state import MAX_HISTORY, ConversationState
@@ -357,6 +364,7 @@ async def respond(state: ConversationState, runtime: Runtime[AgentContext]) -> d
                                   _asked_facts(ctx, intent, language, state.get("text") or ""),
                                   ctx.replies.get(language, "outfit", name=outfit) if outfit and ctx.record.products else "",
                                   _absent_note(ctx, intent, language), _unlinked_note(ctx, output, language),
+                                  photo_words_note(output, language, ctx.replies),
                                   relaxation_note(output, language, ctx.replies),
                                   _cheaper_note(ctx, output, language))))
     tail = repeat_note(output, ctx.record.products, language, ctx.replies)

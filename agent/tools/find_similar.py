@@ -16,7 +16,7 @@ from agent.tools._query import clip_query
 from agent.tools._runtime import TurnRuntime
 from agent.tools.distinct_products import distinct_hits, needs_wider, pool_size
 from catalog.models import Article, SearchFilters, SearchHit
-from reclmms.errors import NotFoundError, ReclmmsError, describe_error
+from reclmms.errors import NoImageIndexError, NotFoundError, ReclmmsError, describe_error
 
 logger = logging.getLogger(__name__)
 
@@ -139,8 +139,10 @@ async def _photo_look_alikes(ctx: AgentContext, filters: SearchFilters, named_ki
     has the wish, the look-alikes of that kind are shown and the reply says the wish could not be met. A kind
     the caption names ("a dress like this", "this but as a skirt") replaces the photo's own: products of that
     kind that look like the photo, "cheaper" then meaning below the closest of them."""
-    if not await ctx.catalog.photo_search_available():  # a caption alone ("like this") finds no look-alike:
-        text = None  # the search says no images are indexed (NoImageIndexError), and so does the reply
+    if not await ctx.catalog.photo_search_available():  # no article images to compare the photo with
+        if named_kind and text:  # "a red dress like this": the caption's words are searched, and the reply says so
+            return await _caption_matches(ctx, replace(filters, product_type=named_kind), k, text)
+        raise NoImageIndexError()  # "like this", "this in black?": nothing to go by, and the reply asks for words
     wished = not filters.is_empty() or cheaper
     named = SearchFilters(product_type=named_kind)
     anchor = (await ctx.catalog.search_photo(ctx.photo or b"", named, 1)) if wished else []
@@ -168,3 +170,17 @@ async def _photo_look_alikes(ctx: AgentContext, filters: SearchFilters, named_ki
     return ToolOutput(articles=[h.article for h in hits], observation=observation,
                       extra={"source": "photo", "filters": wanted, "applied": {} if relaxed else wanted,
                              "relaxed": relaxed, "relaxed_values": {key: wanted[key] for key in relaxed}})
+
+
+async def _caption_matches(ctx: AgentContext, wanted: SearchFilters, k: int, text: str) -> ToolOutput:
+    """Products matching a photo's caption that names a kind of product ("a red dress like this"), in a shop whose
+    catalog has no article images: the search goes by the caption's words alone, and ``photo_words`` lets the
+    reply say that these match the words, not the photo. Nothing matching them is told as for a photo alone."""
+    hits = distinct_hits(await ctx.catalog.search_photo(ctx.photo or b"", wanted, pool_size(k), text=text), k)
+    if not hits:
+        raise NoImageIndexError()
+    applied = wanted.to_dict()
+    return ToolOutput(articles=[h.article for h in hits],
+                      observation=f"{len(hits)} products matching the caption's words (photos cannot be compared here)",
+                      extra={"source": "caption", "filters": applied, "applied": applied, "relaxed": [],
+                             "relaxed_values": {}, "photo_words": True})

@@ -46,3 +46,24 @@ async def test_the_list_shown_before_stays(open_service) -> None:  # type: ignor
         second = await service.ask(Session("s"), "tell me about the second one")
     assert len(shown.products) >= 2
     assert [p.article_id for p in second.products] == [shown.products[1].article_id]
+
+
+async def test_a_caption_naming_a_kind_is_searched_by_its_words(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend(), cat=NoImagesCatalog()) as service:
+        en = await service.ask(Session("en"), "a red dress like this", photo=PHOTO)
+        zh = await service.ask(Session("zh"), "像这样的红色连衣裙", photo=PHOTO)
+        replies = service.replies
+    for answer, language in ((en, "en"), (zh, "zh")):
+        assert answer.products, language
+        assert {p.product_type for p in answer.products} == {"Dress"}, language
+        assert answer.reply.startswith(replies.get(language, "photo_words")), answer.reply
+        assert answer.tool_calls[0]["kind"] != "no_photo_search"
+    assert en.reply.startswith("I can't search by photo in this shop yet, so these match the words")
+    assert all(p.colour == "Red" for p in en.products), [p.colour for p in en.products]
+
+
+async def test_a_caption_naming_nothing_in_the_catalog_still_asks_for_words(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend(), cat=NoImagesCatalog()) as service:
+        answer = await service.ask(Session("s"), "something like this for a wedding", photo=PHOTO)
+        replies = service.replies
+    assert answer.products == [] and answer.reply == replies.get("en", "no_photo_search")
