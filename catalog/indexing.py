@@ -41,8 +41,8 @@ from catalog.image_paths import to_stored
 from catalog.images import load_image_file
 from catalog.models import Article
 from catalog.search_index import VectorMatrix
-from catalog.vectors import EmbedderChangedError, VectorCollection, VectorStore
-from reclmms.errors import BadImageError, SearchUnavailableError
+from catalog.vectors import VectorCollection, VectorStore
+from reclmms.errors import BadImageError, EmbedderChangedError, SearchUnavailableError
 from reclmms.settings import Settings
 
 logger = logging.getLogger(__name__)

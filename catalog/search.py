@@ -37,8 +37,14 @@ from catalog.embedders import ImageEmbedder, TextEmbedder
 from catalog.images import load_photo
 from catalog.models import SearchFilters, SearchHit
 from catalog.search_index import METADATA_COLUMNS, MetadataTable, VectorMatrix, search_vectors
-from catalog.vectors import IMAGE_COLLECTION, EmbedderChangedError, VectorCollection, VectorStore
-from reclmms.errors import BadQueryError, NoImageIndexError, NotFoundError, SearchUnavailableError
+from catalog.vectors import IMAGE_COLLECTION, VectorCollection, VectorStore
+from reclmms.errors import (
+    BadQueryError,
+    EmbedderChangedError,
+    NoImageIndexError,
+    NotFoundError,
+    SearchUnavailableError,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from catalog.vectors import EmbedderChangedError
-from reclmms.errors import SearchUnavailableError
+from reclmms.errors import EmbedderChangedError, SearchUnavailableError
 
 CHECK_S = 5.0  # how long a check waits for the Chroma server (one that drops packets would hang it)
 

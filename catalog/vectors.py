@@ -31,7 +31,7 @@ from typing import Any, ParamSpec, TypeVar
 import numpy as np
 
 from catalog.disk_full import disk_full_error
-from reclmms.errors import DataError, SearchUnavailableError, store_file_error
+from reclmms.errors import DataError, EmbedderChangedError, SearchUnavailableError, store_file_error
 from reclmms.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -46,12 +46,6 @@ _R = TypeVar("_R")
 _KINDS = {TEXT_COLLECTION: ("text", "text_embedder"), IMAGE_COLLECTION: ("image", "image_embedder")}
 # the setting's value for an embedder's name (a model directory's embedder is named after the directory)
 _SETTING_VALUES = {"use-m3": '"use"', "efficientnet-lite0": '"efficientnet"'}
-
-
-class EmbedderChangedError(DataError, SearchUnavailableError):
-    """A search of vectors computed with another embedder than the configured one. For the operator a
-    ``DataError``: one line naming both embedders and what to do; for the shopper a ``SearchUnavailableError``:
-    the agent and the bot say that product search is unavailable, not that nothing matched."""
 
 
 def embedder_changed_message(collection: str, built_with: str, configured: str) -> str:

@@ -3,8 +3,11 @@
 ReclmmsError
 ├── ConfigError          bad configuration; the message names the key
 ├── DataError            input data files are missing columns or files
-│   └── StoreError       the data dir cannot be used: not writable, full, or a file in it unusable
-│       └── DiskFullError    the disk holding the data dir is full (``reason``: how it was reported)
+│   ├── StoreError       the data dir cannot be used: not writable, full, or a file in it unusable
+│   │   └── DiskFullError    the disk holding the data dir is full (``reason``: how it was reported)
+│   ├── NoImageIndexError    a photo search of a catalog ingested without image vectors
+│   └── EmbedderChangedError vectors computed with another embedder than the configured one (also a
+│                            SearchUnavailableError: the shopper is told search is unavailable)
 ├── BadQueryError        a user query or filter that cannot be served (empty, unknown filter key)
 ├── BadImageError        an uploaded photo that is not an image, is corrupt, too large, or a bomb
 ├── NotFoundError        an article, customer or session that does not exist
@@ -52,6 +55,16 @@ class NoImageIndexError(DataError):
                          "with: search by words, or ingest the catalog with its images (without --no-images)")
 
 
+class SearchUnavailableError(ReclmmsError):
+    pass
+
+
+class EmbedderChangedError(DataError, SearchUnavailableError):
+    """A search of vectors computed with another embedder than the configured one. For the operator a
+    ``DataError``: one line naming both embedders and what to do; for the shopper a ``SearchUnavailableError``:
+    the agent and the bot say that product search is unavailable, not that nothing matched."""
+
+
 class DiskFullError(StoreError):
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
@@ -90,10 +103,6 @@ class ModelError(ReclmmsError):
 
 
 class ModelUnavailableError(ModelError):
-    pass
-
-
-class SearchUnavailableError(ReclmmsError):
     pass
 
 

@@ -21,9 +21,9 @@ from catalog.ingest.generic import ingest_catalog_file
 from catalog.ingest.report import IngestReport
 from catalog.models import SearchFilters
 from catalog.search_health import check_search
-from catalog.vectors import EmbedderChangedError, VectorStore
+from catalog.vectors import VectorStore
 from reclmms.app import open_catalog
-from reclmms.errors import DataError
+from reclmms.errors import DataError, EmbedderChangedError
 from reclmms.settings import Settings
 from tests.data.spelling_embedder import SpellingEmbedder
 from tests.search.fake_embedders import ThumbnailEmbedder, WordsEmbedder

@@ -19,10 +19,11 @@ from catalog.factory import build_catalog
 from catalog.indexing import index_catalog
 from catalog.schema import ensure_catalog_schema
 from catalog.search_health import check_search
-from catalog.vectors import EmbedderChangedError, VectorStore
+from catalog.vectors import VectorStore
 from reclmms.cli import main
 from reclmms.commands.ask import SEARCH_UNAVAILABLE_EXIT
 from reclmms.commands.stats import DOWN_EXIT
+from reclmms.errors import EmbedderChangedError
 from reclmms.settings import ChromaSettings, Settings
 from tests.data.spelling_embedder import SpellingEmbedder
 from tests.search.chroma_process import ChromaProcess
