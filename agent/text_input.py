@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from reclmms.errors import BadQueryError
+
 MAX_TEXT_CHARS = 2000  # the longest message a shopper may send (the bot says so); the agent reads no more
 
 # letters that show as nothing: the Hangul fillers and the blank Braille pattern
@@ -26,3 +28,12 @@ def searchable_text(text: str | None) -> str:
 def is_blank(text: str | None) -> bool:
     """Whether ``text`` is empty once whitespace and invisible format characters are taken out."""
     return not searchable_text(text)
+
+
+def check_length(text: str | None) -> None:
+    """Raises BadQueryError for a message over ``MAX_TEXT_CHARS``: the agent reads no more, so a request at the end
+    of a longer one would go unread (the terminal commands say so, as the bot does)."""
+    n = len((text or "").strip())
+    if n > MAX_TEXT_CHARS:
+        raise BadQueryError(f"the message is {n:,} characters long, and the most that is read is {MAX_TEXT_CHARS:,}: "
+                            "say what you are looking for in fewer words")

@@ -26,7 +26,7 @@ import sys
 import uuid
 from typing import TYPE_CHECKING
 
-from agent.text_input import is_blank
+from agent.text_input import check_length, is_blank
 from reclmms.commands._output import shown
 from reclmms.errors import BadQueryError, NotFoundError, TurnError
 from reclmms.settings import Settings
@@ -158,6 +158,7 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     photo = await asyncio.to_thread(read_photo, args.photo) if args.photo is not None else None
     if is_blank(text) and photo is None and not reset:  # also "\u200b" alone
         raise BadQueryError('say what you are looking for, e.g. reclmms ask "a red summer dress", or pass --photo FILE')
+    check_length(text)
     require_store(settings)
     session_id = args.session or f"ask-{uuid.uuid4().hex}"
     backend = backend_override(settings, args.backend)

@@ -104,8 +104,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 async def _turn(agent, session, text: str, photo: bytes | None) -> None:  # type: ignore[no-untyped-def]
     from agent.render import product_lines
+    from agent.text_input import check_length
     from agent.turn import ProductsReady, ReplyDelta, TurnDone
 
+    try:
+        check_length(text)
+    except BadQueryError as exc:  # one line, and the chat goes on
+        print(f"error: {shown(exc)}")
+        return
     async for event in agent.stream(session, text, photo):
         if isinstance(event, ProductsReady):
             for line in product_lines(event.products, event.language):
