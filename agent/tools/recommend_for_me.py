@@ -7,7 +7,8 @@
    its picks are validated against the candidate ids (anything else is ignored).
 In the conversation, the picks are things the shopper has not bought and was not just shown: the recommender
 ranks repurchases first (right for the offline evaluation, where a re-buy is a hit), but "recommend something for
-me" right after "what did I buy?" must not list the same articles again. Re-buys stay in when the shopper asks for
+me" right after "what did I buy?" must not list the same articles again. Like every list shown, the picks hold one
+colourway of each product (``distinct_products``), other colourways only filling a list that has too few. Re-buys stay in when the shopper asks for
 them ("again", "re-order", "nochmal", ``asks_to_rebuy``), and fill the list only when nothing else is left.
 Without a linked account, or without a history, the shopper gets popular items, and so does anyone
 who asks for them ("what's popular?", ``agent/popular_requests.py``), of the kind, colour and index group
@@ -30,6 +31,7 @@ from agent.prompts import render
 from agent.tools._output import ToolOutput
 from agent.tools._runtime import TurnRuntime
 from agent.tools.best_sellers import article_matches, best_sellers
+from agent.tools.distinct_products import distinct_articles
 from agent.tools.search_catalog import relaxations
 from catalog.models import Article
 from reclmms.errors import ReclmmsError
@@ -159,7 +161,8 @@ async def recommend_for_me(runtime: TurnRuntime, k: int = 5, product_type: str |
     rebuy = asks_to_rebuy(state.get("text") or "")
     # "cheaper ones", "in blue" after the picks: the picks that match, none when none does
     ranked = [r.article for r in recs if article_matches(r.article, filters)]
-    candidates = fresh_first(ranked, bought, shown, rebuy)[:CANDIDATES]
+    # one colourway of each product: two of the same dress look alike in a list (other colourways only fill it)
+    candidates = distinct_articles(fresh_first(ranked, bought, shown, rebuy), CANDIDATES)
     picks: list[str] = []
     reason = ""
     if ctx.llm_rerank:

@@ -119,3 +119,23 @@ def test_one_article_per_product_then_the_colourways(ranked: list[tuple[str, str
 def test_the_kept_product_shows_all_its_articles() -> None:
     articles = [_article("a1", "A"), _article("a2", "A"), _article("b1", "B"), _article("b2", "B")]
     assert [a.article_id for a in distinct_articles(articles, 3, keep="A")] == ["a1", "a2", "b1"]
+
+
+class ColourwayPicksCatalog(ColourwayCatalog):
+    """The recommender ranks three colourways of the dress first, as its "other colours of past items" source
+    does for a shopper who bought the dress in another colour."""
+
+    async def recommend(self, customer_id, as_of=None, k=12):  # type: ignore[no-untyped-def,override]
+        from catalog.models import Recommendation
+
+        own = [self.by_id[i] for i in (f"{CODE}002", f"{CODE}003", f"{CODE}004")]
+        rest = await super().recommend(customer_id, as_of, k)
+        return [Recommendation(a, 2.0 - n / 10, ("colours",), "another colour") for n, a in enumerate(own)] + rest
+
+
+async def test_personal_picks_show_the_product_once(open_service) -> None:  # type: ignore[no-untyped-def]
+    async with open_service(ScriptedBackend(mode="down"), ColourwayPicksCatalog()) as service:
+        turn = await service.ask(Session("distinct-picks", customer_id="cust-a"), "recommend something for me")
+    assert turn.tool_calls[0]["tool"] == "recommend_for_me"
+    assert len(turn.products) == 5
+    assert _codes(turn)[0] == CODE and _codes(turn).count(CODE) == 1, _codes(turn)
