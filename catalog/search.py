@@ -250,7 +250,7 @@ class SearchEngine:
         await self._check_filters(filters)
         await self._open_for_search()
         if not await self.images_searchable():
-            logger.warning("photo search asked, but no article images are indexed")
+            logger.info("photo search asked, but no article images are indexed")  # the reply says so
             return None
         await self._same_embedder(self.vectors.image, *((self.vectors.text,) if text else ()))
         return cached if cached is not None else await self._embed_photo(key, image)
