@@ -5,7 +5,8 @@ conversation state stays whole): ``bot.retrying`` rides out a short outage; past
 could not be sent is reported in one warning line at the end of the turn (no traceback, no
 apology that could not be sent either), and the turn ends as a failed one (``ok`` false in its
 metrics, and one error) that is done with: its message leaves ``bot_pending`` and is not run
-again. A token the Bot API refuses is told by ``bot.stopping``, which stops the bot. A turn
+again. A reply whose answer timed out after it left (or came back garbled) most likely arrived: it
+is not sent again, one warning line says so, and the turn counts as answered. A token the Bot API refuses is told by ``bot.stopping``, which stops the bot. A turn
 stopped with /cancel is recorded as cancelled, not failed: /stats counts the two apart. A turn that
 failed inside the agent answers the shopper a short apology in their language and counts as failed; one that
 found a store file damaged (``StoreError``) is one error line naming the file, no traceback, and the apology:
@@ -28,7 +29,7 @@ from telegram.error import InvalidToken, TelegramError
 from agent.turn import FailedTurn, ProductsReady, ReplyDelta, Session, TurnDone, TurnEvent, TurnResult
 from bot.i18n import t
 from bot.rendering import esc
-from bot.retrying import lost, why_lost
+from bot.retrying import lost, maybe_delivered, why_lost
 from bot.runtime import BotRuntime
 from bot.sending import ProseStream, send_cards, send_html
 from bot.store import TurnRecord
@@ -120,6 +121,13 @@ def _report(chat_id: int, failed: dict[str, TelegramError]) -> None:
         logger.debug("chat %d: %s not sent, the token was rejected", chat_id, " and ".join(failed))
         return
     logger.warning("could not send %s to chat %d: %s", " and ".join(failed), chat_id, why_lost(exc))
+
+
+def _doubtful(chat_id: int, exc: TelegramError) -> None:
+    """One line for a message whose answer timed out after it left, or came back garbled: most likely
+    delivered, so it is not sent again, and the turn counts as answered."""
+    logger.warning("a message to chat %d may not have arrived (%s: %s); it is not sent again",
+                   chat_id, type(exc).__name__, exc)
 
 
 def _tool_name(call: dict[str, Any]) -> str:
@@ -217,9 +225,12 @@ async def run_turn(
             else:
                 await stream.finish(result.reply, note)
         except TelegramError as exc:
-            if not lost(exc):
+            if maybe_delivered(exc):  # most likely delivered: the turn is answered, and nothing is sent again
+                _doubtful(chat_id, exc)
+            elif not lost(exc):
                 raise
-            failed["the reply"] = exc
+            else:
+                failed["the reply"] = exc
         _report(chat_id, failed)
         ok = "the reply" not in failed and not isinstance(result, FailedTurn)
         if "the reply" in failed:  # counted for /stats, as the error handler counts the failures it sees
@@ -234,9 +245,12 @@ async def run_turn(
         try:
             await send_html(bot, chat_id, esc(t(lang, "error")), **reply)
         except TelegramError as sent:
-            if not lost(sent):
+            if maybe_delivered(sent):
+                _doubtful(chat_id, sent)
+            elif not lost(sent):
                 raise
-            _report(chat_id, {"the apology": sent})
+            else:
+                _report(chat_id, {"the apology": sent})
         return None
     except asyncio.CancelledError:  # /cancel (``ChatTurns.cancel``): stopped, not failed
         cancelled = True
