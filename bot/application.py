@@ -60,6 +60,7 @@ def _polling_failed(error: TelegramError) -> None:
 ServicesFactory = Callable[[Settings], AbstractAsyncContextManager[Any]]
 BOT_COMMANDS = ("start", "help", "reset", "history", "cancel")
 POLL_TIMEOUT_S = 10.0  # getUpdates' long-poll timeout under serve (python-telegram-bot's default)
+CONVERSATIONS_CHECK_S = 10.0  # the start's whole-file check of conversations.sqlite3 (about 400 MB a second)
 
 
 class WebhookRefused(Exception):
@@ -330,13 +331,21 @@ async def serve_until_stopped(
 def check_store_files(settings: Settings) -> None:
     """The data dir's files that the bot opens as it starts, checked read only (nothing is created or changed):
     the catalog's store and the conversations' (``catalog.db.check_sqlite_file``: a folder, not a database,
-    damaged, not writable), the search index's folder (a file there), and the account-link secret when it is there. A broken one is ``StoreError`` naming
-    it and what to do, as the open would say it, but before the Bot API is asked anything."""
-    from catalog.db import CATALOG_REMEDY, CHECKPOINTS_REMEDY, check_sqlite_file
+    damaged, not writable), the search index's folder (a file there), and the account-link secret when it is
+    there. A broken one is ``StoreError`` naming it and what to do, as the open would say it, but before the Bot
+    API is asked anything.
+
+    The conversations' file is also checked whole (``PRAGMA quick_check``, within ``CONVERSATIONS_CHECK_S``):
+    every turn reads and writes it, so a damaged page anywhere in it would fail every turn after its cards
+    (the catalog's store is read as it opens; a page of it found damaged later names the file then)."""
+    from catalog.db import CATALOG_REMEDY, CHECKPOINTS_REMEDY, check_sqlite_file, find_damaged
     from catalog.vectors import check_chroma_dir
 
     check_sqlite_file(settings.sqlite_path, CATALOG_REMEDY)
     check_sqlite_file(settings.checkpoints_path, CHECKPOINTS_REMEDY)
+    damaged = find_damaged([(settings.checkpoints_path, CHECKPOINTS_REMEDY)], budget_s=CONVERSATIONS_CHECK_S)
+    if damaged is not None:
+        raise damaged
     check_chroma_dir(settings)
     secret = settings.data_dir / SECRET_FILE
     if settings.secrets.link_secret is None and (secret.exists() or secret.is_symlink()):
