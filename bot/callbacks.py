@@ -91,8 +91,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             and rt.signer.unknown_key(query.data or "", chat.id):
         await _learn_keys(rt)  # a product with a long id, shown before a restart: its key is in the catalog
         button = rt.signer.verify(query.data or "", chat.id)
-    if chat is None or button is None:
-        logger.info("stale or forged button data from user %d", user.id)
+    if chat is None or button is None:  # no chat: a press on a message sent in inline mode, which has no cards of ours
+        logger.info("stale or forged button data from user %d%s", user.id, " (an inline message)" if chat is None else "")
         await _answer(query, t(lang, "stale_button"))
         return
     data = query.data or ""

@@ -87,11 +87,15 @@ async def ignore_senderless(update: Update, context: Ctx) -> None:
     """Group -3: channel posts, polls and other updates without a user or a chat are not for the
     bot; they stop here, silently (a reply into a channel would go to all its subscribers). So
     does an update whose ``update_id`` is not an integer (Telegram never sends one; PTB's webhook
-    takes it as it comes), with a warning, before it reaches the update log or any store."""
+    takes it as it comes), with a warning, before it reaches the update log or any store. A button
+    press on a message sent in inline mode has a sender but no chat: it goes on, for ``on_button`` to
+    answer it (as an expired button), or the button would spin."""
     if type(update.update_id) is not int:
         logger.warning("ignoring an update whose update_id is not an integer: %.40r", update.update_id)
         raise ApplicationHandlerStop
     chat = update.effective_chat
+    if update.callback_query is not None and chat is None:
+        return
     if update.effective_user is None or chat is None or chat.type == ChatType.CHANNEL:
         logger.debug("ignoring update %d: no sender", update.update_id)
         raise ApplicationHandlerStop
