@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.rendering import esc
 from bot.store import MetricsStore, Rows
+from reclmms.errors import StoreError
 
 DAY_S = 86400
 
@@ -57,7 +58,8 @@ async def collect_stats(
 
     Every figure is counted in SQL (the all-time ones over the whole tables) on a connection of its own
     (``MetricsStore.reading``): neither the event loop nor the shared connection's other work waits for the counts
-    of a large database."""
+    of a large database. Tables that cannot be flushed or read raise ``StoreError`` (a damaged file: the one line
+    naming it, to restore it from a backup): ``stats_unavailable_html`` tells the admin."""
     now = time.time() if now is None else now
     async with metrics.reading() as rows:
         figures = await _figures(rows, now, days, {"backend": backend, "health": health})
@@ -201,6 +203,12 @@ def stats_text(stats: dict[str, Any]) -> str:
 
 def stats_html(stats: dict[str, Any]) -> str:
     return "<b>RecLMMs stats</b> (all time, unless marked “since restart”)\n" + "\n".join(f"<b>{esc(k)}</b>: {esc(v)}" for k, v in stats_lines(stats))
+
+
+def stats_unavailable_html(exc: StoreError) -> str:
+    """/stats when the figures cannot be read: why, in one line (a damaged file: which, and to restore it from a
+    backup), instead of a generic apology."""
+    return f"<b>RecLMMs stats</b> are unavailable: {esc(str(exc))}"
 
 
 def _chart(daily: list[dict[str, Any]]) -> bytes:

@@ -13,20 +13,23 @@ import asyncio
 import contextlib
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
 from bot.link_store import LinkStore
 from bot.own_connection import own_connection
-from bot.write_behind import RowBuffer, flush_rows
-from catalog.db import Database
+from bot.write_behind import FlushTrouble, RowBuffer, flush_rows
+from catalog.db import Database, damaged_error
+from reclmms.errors import StoreError, describe_error
 
 __all__ = ["BOT_MIGRATIONS", "LinkStore", "MetricsStore", "TurnRecord", "UpdateLog", "UserStore",
-           "ensure_bot_schema", "stop_task"]
+           "ensure_bot_schema", "stop_task", "store_error"]
 
 logger = logging.getLogger(__name__)
 Rows = Callable[..., Awaitable[list[tuple[Any, ...]]]]  # rows(sql, params=()): the rows of a query
@@ -172,6 +175,13 @@ async def ensure_bot_schema(db: Database) -> int:
     return await db.migrate("bot", BOT_MIGRATIONS)
 
 
+def store_error(path: Path, exc: BaseException, doing: str) -> StoreError:
+    """The one line for a SQLite failure on the store at ``path``: a file that is damaged or no database is
+    ``store_file_error`` (the file, what is wrong, restore it from a backup); any other failure says what could not
+    be done (``doing``: "read the bot's figures from") and why."""
+    return damaged_error(path, exc) or StoreError(f"could not {doing} {path}: {describe_error(exc)}")
+
+
 class UserStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -212,7 +222,9 @@ class MetricsStore:
 
     Writes are buffered and flushed in one transaction every ``flush_every_s`` (and before any
     read, and on close), so a busy bot pays one SQLite commit per interval, not four per update.
-    A flush that fails keeps its rows for the next one (``bot.write_behind``).
+    A flush that fails keeps its rows for the next one (``bot.write_behind``); the flush loop logs one line
+    when the flushes start failing (for a damaged file: the file, and to restore it from a backup) and one when
+    they work again. ``rows`` and ``reading`` raise ``StoreError`` when the tables cannot be flushed or read.
     """
 
     def __init__(self, db: Database, flush_every_s: float = 0.5) -> None:
@@ -231,17 +243,36 @@ class MetricsStore:
             self._task = asyncio.create_task(self._flush_loop())
 
     async def close(self) -> None:
+        """Stop the flush loop and write what is buffered; when that fails, the rows lost are counted in the
+        log and the failure is raised (a damaged file: ``StoreError`` naming it)."""
         await stop_task(self._task)
         self._task = None
-        await self.flush()
+        try:
+            await self.flush()
+        except sqlite3.Error as exc:
+            logger.warning("%d rows of bot metrics are lost: they could not be written", self.waiting())
+            raise store_error(self._db.path, exc, "write the bot's figures to") from None
+
+    def waiting(self) -> int:
+        """The rows buffered and not written yet."""
+        return sum(len(b) for b in (self._users, self._messages, self._turns, self._errors))
+
+    def _describe(self, exc: BaseException) -> str:
+        """Why a flush failed, in one line: for a damaged file, which, and to restore it from a backup."""
+        if isinstance(exc, sqlite3.Error):
+            return str(damaged_error(self._db.path, exc) or f"{self._db.path}: {describe_error(exc)}")
+        return describe_error(exc)
 
     async def _flush_loop(self) -> None:
+        trouble = FlushTrouble("bot metrics", self._describe)
         while True:
             await asyncio.sleep(self.flush_every_s)
             try:
                 await self.flush()
-            except Exception:  # noqa: BLE001 - keep flushing; the rows stay buffered
-                logger.warning("could not flush bot metrics", exc_info=True)
+            except Exception as exc:  # noqa: BLE001 - keep flushing; the rows stay buffered
+                trouble.failed(exc, self.waiting())
+            else:
+                trouble.succeeded()
 
     async def seen_user(
         self, user_id: int, username: str | None, first_name: str | None, language_code: str | None
@@ -275,22 +306,32 @@ class MetricsStore:
             raise failures[0]
 
     async def rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
-        await self.flush()
-        async with self._db.conn.execute(sql, tuple(params)) as cur:
-            return [tuple(r) for r in await cur.fetchall()]
+        async with self._readable():
+            await self.flush()
+            async with self._db.conn.execute(sql, tuple(params)) as cur:
+                return [tuple(r) for r in await cur.fetchall()]
 
     @contextlib.asynccontextmanager
     async def reading(self) -> AsyncIterator[Rows]:
         """The buffers flushed, then ``rows(sql, params)`` on a connection of its own, for a batch of long reads
         (/stats) that the shared connection's other work does not queue behind (``bot.own_connection``)."""
-        await self.flush()
-        async with own_connection(self._db) as conn:
+        async with self._readable():
+            await self.flush()
+            async with own_connection(self._db) as conn:
 
-            async def rows(sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
-                async with conn.execute(sql, tuple(params)) as cur:
-                    return [tuple(r) for r in await cur.fetchall()]
+                async def rows(sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+                    async with conn.execute(sql, tuple(params)) as cur:
+                        return [tuple(r) for r in await cur.fetchall()]
 
-            yield rows
+                yield rows
+
+    @contextlib.asynccontextmanager
+    async def _readable(self) -> AsyncIterator[None]:
+        """SQLite failures of the flush or the reads as ``StoreError``: one line for the admin and the log."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise store_error(self._db.path, exc, "read the bot's figures from") from None
 
 
 class UpdateLog:
