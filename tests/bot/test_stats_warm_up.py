@@ -44,7 +44,7 @@ async def test_stats_do_not_count_the_warm_up_turn(tmp_path: Path) -> None:
                 after = len(api.calls)
                 api.send_text(ADMIN_ID, "/stats")
                 stats = await api.wait_for("sendMessage", chat_id=ADMIN_ID, after=after, where=lambda c: "stats" in c.text)
-                assert f"<b>LLM since restart</b>: {turns} turns, model failures 0" in stats.text
+                assert f"<b>LLM since restart</b>: {turns} turn{'' if turns == 1 else 's'}, model failures 0" in stats.text
                 after = len(api.calls)
                 api.send_text(1, "a black dress")
                 await api.wait_for("sendMessage", chat_id=1, after=after, where=lambda c: "picks for you" in c.text)
