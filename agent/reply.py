@@ -97,6 +97,8 @@ def fixed_reply(ctx: AgentContext, intent: str, output: ToolOutput | None, langu
     if output is None:
         return r.get(language, "none")
     kind = output.kind
+    if kind == "unavailable" and output.extra.get("unavailable") == "history":  # not search: the history's store
+        return r.get(language, "history_unavailable")
     if kind in ("unavailable", "failed"):  # the search index could not be reached, or the look-up failed or ran out
         return r.get(language, "search_unavailable")  # of time: nothing was found wanting, so no "couldn't find"
     if kind == "bad_image":
