@@ -42,6 +42,7 @@ from bot.rendering import ButtonSigner, esc
 from bot.retrying import OUTAGE_S, RetryingRateLimiter, TokenRejected
 from bot.runtime import RUNTIME_KEY, BotRuntime, ChatTurns, RateLimiter
 from bot.sending import reply_kwargs, send_html
+from bot.serve_lock import serving_alone
 from bot.stopping import Stopper, stop_signals
 from bot.store import LinkStore, MetricsStore, UpdateLog, UserStore, ensure_bot_schema
 from bot.updates_outage import PatientUpdates
@@ -355,6 +356,7 @@ def check_store_files(settings: Settings) -> None:
 def serve(settings: Settings, mode: str | None = None, services_factory: ServicesFactory | None = None) -> None:
     """Run the bot until SIGINT, SIGTERM or SIGHUP: long polling (default) or a webhook. A data dir with no
     catalog or a broken store file (``check_store_files``) stops it with one line before the Bot API is asked.
+    So does another process serving this bot from this data dir (``bot.serve_lock``), naming its pid.
     A token the Bot API rejects, an API that cannot be reached, or a webhook URL or secret token Telegram refuses (or
     would: ``Settings.check_webhook``, in webhook mode only) stops it at once with ``ConfigError``; so
     does a token rejected later on, while polling (python-telegram-bot would stop polling for good)."""
@@ -375,6 +377,15 @@ def serve(settings: Settings, mode: str | None = None, services_factory: Service
 
         require_store(settings)  # none there: one line, before anything is created or the Bot API is asked
         check_store_files(settings)  # one broken: one line naming it, before the Bot API is asked too
+    with serving_alone(settings.data_dir, token):  # this bot served here already: one line, the other's pid
+        _serve_checked(settings, app, stopper, mode, token)
+
+
+def _serve_checked(settings: Settings, app: Application, stopper: Stopper, mode: str,  # type: ignore[type-arg]
+                   token: str) -> None:
+    """``serve`` once its checks passed: the Bot API's, then the bot until it stops."""
+    cfg = settings.telegram
+    secret = settings.secrets.telegram_webhook_secret
     asyncio.run(check_bot_api(settings, token))
     how: dict[str, Any]
     if mode == "webhook":
