@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
-from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -55,8 +55,14 @@ logger = logging.getLogger(__name__)
 
 
 def _polling_failed(error: TelegramError) -> None:
-    """A failed getUpdates that polling retries (an outage, a 5xx): one line each, not PTB's traceback."""
-    logger.warning("getUpdates failed, retrying: %s: %s", type(error).__name__, error.message)
+    """A failed getUpdates that polling retries (an outage, a 5xx): one line each, not PTB's traceback. A 409
+    Conflict is not: ``ReadableUpdates`` told it once (``bot.polling_conflict``)."""
+    if isinstance(error, Conflict):
+        logger.debug("getUpdates: %s", error.message)
+        return
+    name = type(error).__name__
+    said = error.message if error.message.startswith(f"{name}:") else f"{name}: {error.message}"
+    logger.warning("getUpdates failed, retrying: %s", said)
 
 ServicesFactory = Callable[[Settings], AbstractAsyncContextManager[Any]]
 BOT_COMMANDS = ("start", "help", "reset", "history", "cancel")

@@ -13,7 +13,8 @@ batch on it, again at every poll, or take its offset from it and stop polling fo
 It also reports a ``getUpdates`` answer that refuses the token (401, or 404 for a token the Bot
 API does not know) to ``on_invalid_token``, as the ``InvalidToken`` PTB raises for it: that is
 the one error PTB's polling loop does not retry (it ends for good), so ``bot.stopping`` stops the
-bot instead of leaving it up and deaf.
+bot instead of leaving it up and deaf. A 409 Conflict (another process polls with the token, or a
+webhook is set) is told once by ``bot.polling_conflict``, not at each of PTB's retries.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from telegram import Update
 from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import InvalidToken
 from telegram.request import BaseRequest, RequestData
+
+from bot.polling_conflict import ConflictNotice
 
 logger = logging.getLogger(__name__)
 
@@ -96,11 +99,14 @@ class DelegatingRequest(BaseRequest):
 
 class ReadableUpdates(DelegatingRequest):
     """Delegates to ``inner``; a ``getUpdates`` answer comes back with unreadable updates bared,
-    and one that refuses the token is told to ``on_invalid_token`` once PTB has raised its error."""
+    one that refuses the token is told to ``on_invalid_token`` once PTB has raised its error, and a
+    409 Conflict (another process polls with the token, or a webhook is set) to ``conflicts``."""
 
-    def __init__(self, inner: BaseRequest, on_invalid_token: Callable[[InvalidToken, str], None] | None = None) -> None:
+    def __init__(self, inner: BaseRequest, on_invalid_token: Callable[[InvalidToken, str], None] | None = None,
+                 conflicts: ConflictNotice | None = None) -> None:
         super().__init__(inner)
         self.on_invalid_token = on_invalid_token
+        self.conflicts = conflicts or ConflictNotice()
 
     @staticmethod
     def _tell_when_done(tell: Callable[[InvalidToken, str], None], exc: InvalidToken) -> None:
@@ -128,6 +134,10 @@ class ReadableUpdates(DelegatingRequest):
         )
         if code in TOKEN_REFUSED and self.on_invalid_token is not None:
             self._tell_when_done(self.on_invalid_token, InvalidToken(_description(code, payload)))
+        if code == HTTPStatus.CONFLICT:
+            self.conflicts.conflict(_description(code, payload))
+        elif code == HTTPStatus.OK:
+            self.conflicts.polled()
         return code, payload
 
     @staticmethod
