@@ -10,6 +10,11 @@ the ``retry_after`` is over, so one chat's 429 stalls the answers to all the oth
 answers 429 for the chat that went over its limit; here the wait applies to that chat's calls
 only. A 429 for a call without a chat (``getMe``, ``answerCallbackQuery``...) still holds back
 every call, as it may stand for the bot-wide limit.
+
+A stop does not wait out a 429 (``cut_waits``; ``bot.stopping`` calls it): a retry_after may be
+minutes, longer than a supervisor's grace before it kills the process. A call waiting out one then
+fails at once with ``FloodWaitCut``, and so does a later one for a chat still paused: the message
+is not sent, and its caller reports it in one line (``bot.retrying.lost``).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from typing import Any
 
 from aiolimiter import AsyncLimiter
 from telegram.constants import FloodLimit
-from telegram.error import RetryAfter
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
 logger = logging.getLogger(__name__)
@@ -56,6 +61,15 @@ def retry_after_s(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+class FloodWaitCut(TelegramError):
+    """A call that was to wait out a 429 when the bot stopped: it was not made."""
+
+
+def _cut(key: ChatKey | None, left_s: float) -> FloodWaitCut:
+    where = "for every chat" if key is None else "in this chat"
+    return FloodWaitCut(f"the bot is stopping, and Telegram had asked it to wait {left_s:.0f} s more {where} (429)")
+
+
 class Pauses:
     """Until when calls wait after a 429: per chat, and for every call (the key ``None``)."""
 
@@ -74,10 +88,16 @@ class Pauses:
             until = max(until, self._until.get(key, 0.0))
         return max(0.0, until - time.monotonic())
 
-    async def wait(self, key: ChatKey | None) -> None:
+    async def wait(self, key: ChatKey | None, stop: asyncio.Event) -> float:
+        """Until a call for ``key`` may go (0.0), or ``stop`` is set first: then the seconds that were left."""
         # not a polling loop: it sleeps the time left, then looks again as a pause may have grown
-        while (left := self.left(key)) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(left)
+        while (left := self.left(key)) > 0:
+            if stop.is_set():
+                return left
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(left):
+                    await stop.wait()
+        return 0.0
 
 
 class FloodLimiter(BaseRateLimiter[int]):
@@ -101,6 +121,11 @@ class FloodLimiter(BaseRateLimiter[int]):
         # A chat's call that waits out a 429 goes before the chat's calls that came after it: they wait
         # until it is done (sent, or given up), so the chat's messages keep their order.
         self._retrying: dict[ChatKey, asyncio.Event] = {}
+        self._stopping = asyncio.Event()  # set by ``cut_waits``
+
+    def cut_waits(self) -> None:
+        """The bot stops: no call waits out a 429 any more (``FloodWaitCut``)."""
+        self._stopping.set()
 
     async def initialize(self) -> None:
         pass
@@ -146,7 +171,8 @@ class FloodLimiter(BaseRateLimiter[int]):
         attempt = 0
         try:
             while True:
-                await self.pauses.wait(key)
+                if left := await self.pauses.wait(key, self._stopping):
+                    raise _cut(key, left)
                 try:
                     async with contextlib.AsyncExitStack() as stack:
                         for limit in limits:
@@ -161,6 +187,8 @@ class FloodLimiter(BaseRateLimiter[int]):
                         raise
                     attempt += 1
                     self.pauses.pause(key, wait_s)
+                    if self._stopping.is_set():
+                        raise _cut(key, wait_s) from exc
                     if key is not None and mine is None and key not in self._retrying:
                         mine = self._retrying[key] = asyncio.Event()
                     logger.info("Bot API %s: 429; %s waits %.1f s (retry %d of %d)", endpoint, who, wait_s, attempt,

@@ -28,12 +28,18 @@ or 404 for a token it does not know) is told to ``on_token_rejected``: the bot c
 403 Forbidden (``refused_by_chat``: the user blocked the bot or was deactivated, the bot was removed
 from the group) is not: it concerns one chat, whose messages are lost, and the bot serves the others.
 The retries are logged at debug level, an outage once when it begins and once when it ends; a
-call that gives up raises its error, for the caller to report.
+call that gives up raises its error, for the caller to report. So does a call that a stop kept
+from waiting out a 429 (``bot.flood_limits.FloodWaitCut``): its message is lost.
+
+``serve`` passes its ``bot.stopping.Stopper``'s ``fail`` as ``on_token_rejected``; the limiter then
+has that Stopper ``watch`` it: a stop cuts its flood waits short, and asks it which calls are under
+way (``under_way``) for the line that says what the stop waits for.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 from collections.abc import Callable, Coroutine
@@ -43,7 +49,7 @@ import aiohttp
 import httpx
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError, TimedOut
 
-from bot.flood_limits import ChatKey, FloodLimiter, chat_key
+from bot.flood_limits import ChatKey, FloodLimiter, FloodWaitCut, chat_key
 
 logger = logging.getLogger(__name__)
 
@@ -96,13 +102,15 @@ def lost(exc: BaseException) -> bool:
     """A failure that left the shopper without the message, and that another try will not mend
     now: the Bot API failed past the retries, refused the token (the bot stops), or the chat takes
     no messages from the bot."""
-    return (isinstance(exc, InvalidToken) or refused_by_chat(exc)
+    return (isinstance(exc, InvalidToken | FloodWaitCut) or refused_by_chat(exc)
             or (is_transient(exc) and not maybe_delivered(exc)))
 
 
 def why_lost(exc: BaseException) -> str:
     """Why a message was lost, for a log line: "the chat takes no messages from the bot (Forbidden:
     bot was blocked by the user)", "the Bot API could not be reached (NetworkError: ...)"..."""
+    if isinstance(exc, FloodWaitCut):
+        return exc.message
     name = type(exc).__name__
     said = str(exc) if str(exc).startswith(name) else f"{name}: {exc}"
     if refused_by_chat(exc):
@@ -134,6 +142,16 @@ class RetryingRateLimiter(FloodLimiter):
         self._last_missed = 0.0
         self.token_rejected = False
         self._held: dict[ChatKey, asyncio.Event] = {}  # a chat's message being retried: its later ones wait
+        self._calls: dict[int, tuple[str, ChatKey | None]] = {}  # the calls under way: endpoint, chat
+        self._call_ids = itertools.count()
+        watch = getattr(getattr(on_token_rejected, "__self__", None), "watch", None)
+        if callable(watch):  # a ``bot.stopping.Stopper``'s ``fail``: see the module's docstring
+            watch(self)
+
+    def under_way(self) -> list[str]:
+        """The calls under way that post or change a message (not chat actions), as "sendMessage in chat 42"."""
+        return [endpoint if key is None else f"{endpoint} in chat {key}"
+                for endpoint, key in self._calls.values() if endpoint != "sendChatAction"]
 
     def _retry_in(self, endpoint: str, exc: NetworkError, started: float, attempt: int, doubtful: int) -> float | None:
         """Seconds to wait before the next try, or None to give up (``doubtful``: the failures so far
@@ -180,6 +198,22 @@ class RetryingRateLimiter(FloodLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        call = next(self._call_ids)
+        self._calls[call] = (endpoint, chat_key(data.get("chat_id")))
+        try:
+            return await self._with_retries(callback, args, kwargs, endpoint, data, rate_limit_args)
+        finally:
+            del self._calls[call]
+
+    async def _with_retries(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         key = chat_key(data.get("chat_id")) if posts_a_message(endpoint) else None
         if key is not None:
             while (ahead := self._held.get(key)) is not None:
@@ -191,6 +225,8 @@ class RetryingRateLimiter(FloodLimiter):
             while True:
                 try:
                     result = await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+                except FloodWaitCut:  # not made: the Bot API said nothing
+                    raise
                 except InvalidToken as exc:
                     self._answered()
                     self._token_rejected(exc, endpoint)

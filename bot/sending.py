@@ -16,6 +16,7 @@ from telegram import Bot, InputMediaPhoto, MaybeInaccessibleMessage, Message, Re
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, InvalidToken, TelegramError
 
+from bot.flood_limits import FloodWaitCut
 from bot.i18n import t
 from bot.rendering import (
     MEDIA_GROUP_MAX,
@@ -274,8 +275,8 @@ class ProseStream:
     A lost edit (a timeout, any failure) or a send that may have arrived without an answer stops
     the streaming: the final text then goes out once more, whole, in new messages. A call that
     surely changed nothing in the chat (it never reached the Bot API, past the retries of
-    ``bot.retrying``; the token was refused; the chat takes no messages from the bot; a send failed
-    with an answer) pauses the streaming
+    ``bot.retrying``; the token was refused; the chat takes no messages from the bot; the bot stops
+    during a 429's wait; a send failed with an answer) pauses the streaming
     instead: the agent's turn goes on, and ``finish`` carries on from there; it raises the error
     when the reply still cannot go out whole."""
 
@@ -356,7 +357,7 @@ class ProseStream:
 
     def _stop(self, what: str, exc: TelegramError) -> None:
         """No more streaming after ``exc``: paused when the chat shows what it showed before, else cut off."""
-        if refused_by_chat(exc):  # no more messages in this chat: the turn's report says so, once
+        if refused_by_chat(exc) or isinstance(exc, FloodWaitCut):  # the turn's report says so, once
             logger.debug("could not %s the reply in chat %d (%s: %s)", what, self.chat_id, type(exc).__name__, exc)
             self.failure = exc
             return
