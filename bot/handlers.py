@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
@@ -24,10 +25,11 @@ from bot.rendering import esc, history_text
 from bot.retrying import lost, maybe_delivered, why_lost
 from bot.runtime import BotRuntime, Place, runtime
 from bot.sending import reply_kwargs, send_html
-from bot.stats import activity_chart, collect_stats, stats_html
+from bot.stats import activity_chart, collect_stats, stats_html, stats_unavailable_html
+from bot.store import store_error
 from bot.turns import run_turn
 from catalog.search_health import check_search
-from reclmms.errors import BadImageError, BadQueryError, LinkError
+from reclmms.errors import BadImageError, BadQueryError, LinkError, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +206,12 @@ async def history(update: Update, context: Ctx) -> None:
         if customer_id is None:
             await answer(update, esc(t(lang, "history_unlinked")))
             return
-        rows = await rt.services.catalog.purchase_history(customer_id, limit=10)
+        try:
+            rows = await rt.services.catalog.purchase_history(customer_id, limit=10)
+        except sqlite3.Error as exc:  # the store file damaged: one line naming it, and the shopper told so
+            logger.error("/history: %s", store_error(rt.settings.sqlite_path, exc, "read the purchase history from"))
+            await answer(update, esc(t(lang, "history_unavailable")))
+            return
         if not rows:
             await answer(update, esc(t(lang, "history_empty")))
             return
@@ -234,7 +241,13 @@ async def stats(update: Update, context: Ctx) -> None:
         except Exception as exc:  # noqa: BLE001 - a broken backend is a figure, not a failure
             health = {"ok": False, "error": type(exc).__name__}
     search = (await check_search(rt.services.catalog)).to_json()  # down while its Chroma server is
-    figures = await collect_stats(rt.metrics, backend=getattr(agent, "backend_name", ""), health=health, search=search)
+    try:
+        figures = await collect_stats(rt.metrics, backend=getattr(agent, "backend_name", ""), health=health,
+                                      search=search)
+    except StoreError as exc:  # the figures cannot be read (a damaged file): why, in one line
+        logger.error("/stats: %s", exc)
+        await answer(update, stats_unavailable_html(exc))
+        return
     await answer(update, stats_html(figures))
     chart = await activity_chart(figures)
     await context.bot.send_photo(chat.id, chart, caption="daily activity")
