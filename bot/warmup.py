@@ -6,10 +6,11 @@ its time: the reply comes without the model. ``WarmUp`` does that work in a back
 started in ``post_init``, so polling or the webhook start at once, through public APIs only:
 
 1. the search index: opened and counted (``catalog.search_health``); when it cannot serve (a Chroma
-   server that is down, an index with no article vectors) the operator gets one warning line that
-   says so and how to mend it. While the server is down the steps that search are skipped (they would
-   only fail and log more lines); search turns then say that search is unavailable, and it comes back
-   with the server, without a restart;
+   server that is down, an index with no article vectors, an embedded index whose folder is missing) the
+   operator gets one warning line that says so and how to mend it. While the server is down (or the folder
+   missing) the steps that search are skipped (they would only fail and log more lines, or make the folder
+   anew, empty); search turns then say that search is unavailable, and it comes back with the server,
+   without a restart;
 2. the chat model: ``backend.start()`` where the backend has one (idempotent: it joins a load
    the agent factory already began);
 3. one real turn on a private session (``agent.ask``), then ``agent.reset`` of that session:
@@ -112,7 +113,8 @@ class WarmUp:
         start = getattr(getattr(agent, "backend", None), "start", None)
         if callable(start):
             await self._step("chat model loaded", start())
-        if agent is not None and health.status != "down":  # an empty index: a quiet search that finds nothing
+        # an empty index: a quiet search that finds nothing; a missing folder: a search would make it anew, empty
+        if agent is not None and health.status not in ("down", "missing"):
             await self._step("first turn", self._turn(agent))
         warm_vocabulary = getattr(agent, "warm_up", None)
         if callable(warm_vocabulary):

@@ -10,7 +10,9 @@ image vector than there are such articles (an image pass that was stopped), an `
 many have one: a photo search looks among those only; so it does for text vectors. An index whose text
 vectors (or, for a catalog with images, image vectors) another embedder than the configured one computed
 is ``stale``: searches raise ``EmbedderChangedError`` until the ingest re-embeds it, and the detail says so
-in the same words (both embedders, and what to do).
+in the same words (both embedders, and what to do). An embedded index whose folder is not there is not opened
+(that would make it anew): ``missing`` when the store records that the catalog was indexed
+(``catalog.index_record``), else ``empty``; an empty one the store records as indexed says so too.
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+from catalog.index_record import emptied_index_message, index_noted, lost_index_message
 from reclmms.errors import EmbedderChangedError, SearchUnavailableError
+from reclmms.settings import Settings
 
 CHECK_S = 5.0  # how long a check waits for the Chroma server (one that drops packets would hang it)
 
 
 @dataclass(frozen=True, slots=True)
 class SearchHealth:
-    status: str  # "ok", "down", "empty", "stale" (another embedder's vectors) or "unknown"
+    status: str  # "ok", "down", "empty", "missing" (the embedded index's folder), "stale" or "unknown"
     where: str = ""  # "the Chroma server at host:port" or "the embedded index"
     articles: int = 0  # article text vectors indexed (status "ok")
     detail: str = ""  # why it is down; what to do when it is empty or stale; when ok, vectors not all computed
@@ -39,7 +43,7 @@ class SearchHealth:
         """The operator's line at start when search cannot serve (or photo search sees only some articles), else None."""
         if self.status == "down":
             return f"{self.detail}; product search is unavailable until it answers (the bot answers the rest)"
-        if self.status == "stale":
+        if self.status in ("stale", "missing"):
             return f"{self.detail}; until then product search is unavailable (the bot answers the rest)"
         if self.status == "empty" or (self.status == "ok" and self.detail):
             return self.detail
@@ -69,6 +73,12 @@ async def check_search(catalog: Any, timeout_s: float = CHECK_S) -> SearchHealth
         return SearchHealth("unknown")
     server = getattr(vectors, "server", None)
     where = f"the Chroma server at {server}" if server else "the embedded index"
+    settings = getattr(vectors, "settings", None)
+    if server is not None or not isinstance(settings, Settings):
+        settings = None  # the embedded index's settings: its folder, and the store's record of it
+    if settings is not None and not vectors.opened and not (
+            settings.chroma_path.exists() or settings.chroma_path.is_symlink()):
+        return await _no_folder(settings, where)  # opening it would make it anew, empty
 
     async def count() -> tuple[int, str, str]:
         await connect()
@@ -89,10 +99,23 @@ async def check_search(catalog: Any, timeout_s: float = CHECK_S) -> SearchHealth
     except Exception as exc:  # noqa: BLE001 - a check reports, it never stops the bot or /stats
         return SearchHealth("down", where, detail=f"{where}: {type(exc).__name__}: {exc}")
     if articles == 0:
+        if settings is not None and await asyncio.to_thread(index_noted, settings):
+            return SearchHealth("empty", where, detail=emptied_index_message(settings))
         return SearchHealth("empty", where, detail=vectors.missing_index_message())
     if stale:
         return SearchHealth("stale", where, articles, stale)
     return SearchHealth("ok", where, articles, partial)
+
+
+async def _no_folder(settings: Settings, where: str) -> SearchHealth:
+    """The embedded index's folder is not there: ``missing`` when the store records that the catalog was indexed
+    (the folder was deleted or moved), else ``empty`` (ingested with --no-index, most likely). Nothing is created."""
+    if await asyncio.to_thread(index_noted, settings):
+        return SearchHealth("missing", where, detail=lost_index_message(settings))
+    return SearchHealth("empty", where, detail=(
+        f"the catalog in {settings.data_dir} has no search index: its folder {settings.chroma_path} is not there "
+        "(ingested with --no-index, or the folder was deleted?): run the same `reclmms ingest ...` again without "
+        "--no-index to build it"))
 
 
 async def _embedders_changed(engine: Any, vectors: Any) -> str:

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from reclmms.errors import ReclmmsError
 from reclmms.settings import Settings
 
 if TYPE_CHECKING:
     from agent.service import ShoppingService
     from catalog.db import Database
     from catalog.service import CatalogService
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,11 +37,34 @@ async def open_catalog(
     settings: Settings, *, search_at_start: bool = True
 ) -> AsyncIterator[tuple[Database, CatalogService]]:
     """Open the SQLite database, the analytics store, the vector store and the embedders (lazily).
-    ``search_at_start=False``: Chroma is opened on the first search, so what never searches runs without it."""
-    from catalog.factory import build_catalog
+    ``search_at_start=False``: Chroma is opened on the first search, so what never searches runs without it.
 
+    An embedded index opened at start that holds article vectors is recorded in the store as this catalog's
+    (``catalog.index_record``); one whose folder is gone although the store records it is not opened at start,
+    so that it is not made anew, empty: the search health check then says the folder is missing."""
+    from catalog.factory import build_catalog
+    from catalog.index_record import index_lost
+
+    if search_at_start and await asyncio.to_thread(index_lost, settings):
+        search_at_start = False
     async with build_catalog(settings, search_at_start=search_at_start) as (db, catalog):
+        if search_at_start and settings.chroma.mode != "http":
+            await _note_index(db, catalog)
         yield db, catalog
+
+
+async def _note_index(db: Database, catalog: CatalogService) -> None:
+    """Record in the store that the embedded index, just opened, holds article vectors (when it does)."""
+    import sqlite3
+
+    from catalog.index_record import note_index
+
+    try:
+        articles = int(await asyncio.to_thread(catalog.search.vectors.text.recent_count))
+        if articles:
+            await note_index(db, articles)
+    except (ReclmmsError, sqlite3.Error):  # a record to help a later message: never what stops a command
+        logger.debug("could not record the search index in the store", exc_info=True)
 
 
 @contextlib.asynccontextmanager

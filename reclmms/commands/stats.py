@@ -26,7 +26,8 @@ EXIT_CODES = f"""exit codes:
        article vectors
   {DOWN_EXIT}    with --health: printed, and a checked component is not ok: the LLM
        backend is down, or the search index is down (a Chroma server that
-       cannot be reached) or empty (the output says which and why)
+       cannot be reached) or empty, or its folder is missing (the output
+       says which and why)
   2    error, nothing printed (no catalog, an unreadable store, a bad --chart
        path, a bad invocation)"""
 
@@ -48,7 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 async def _health(settings: Settings) -> tuple[str, dict[str, Any] | None, dict[str, Any]]:
     """The LLM backend's name and health, and the search index's health (``SearchHealth.to_json``).
-    The index is opened here, not at start, so a Chroma server that is down is a figure, not an error."""
+    The index is opened here, not at start, so a Chroma server that is down is a figure, not an error; an
+    embedded index whose folder is not there is reported so and not opened (that would make it anew)."""
     from catalog.search_health import check_search
     from reclmms.app import open_services
 
@@ -73,7 +75,7 @@ def is_down(health: dict[str, Any] | None) -> bool:
 
 
 def search_not_ok(search: dict[str, Any] | None) -> bool:
-    """Whether the search index was checked and cannot serve ("down" or "empty", ``SearchHealth.ok``)."""
+    """Whether the search index was checked and cannot serve ("down", "empty", "missing"..., ``SearchHealth.ok``)."""
     return search is not None and search.get("status") not in ("ok", "unknown")
 
 
