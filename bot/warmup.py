@@ -7,10 +7,10 @@ started in ``post_init``, so polling or the webhook start at once, through publi
 
 1. the search index: opened and counted (``catalog.search_health``); when it cannot serve (a Chroma
    server that is down, an index with no article vectors, an embedded index whose folder is missing) the
-   operator gets one warning line that says so and how to mend it. While the server is down (or the folder
-   missing) the steps that search are skipped (they would only fail and log more lines, or make the folder
-   anew, empty); search turns then say that search is unavailable, and it comes back with the server,
-   without a restart;
+   operator gets one warning line that says so and how to mend it. While the server is down the steps that
+   search are skipped (they would only fail and log more lines); search turns then say that search is
+   unavailable, and it comes back with the server, without a restart. A missing folder skips them too (a
+   search would make the folder anew, empty);
 2. the chat model: ``backend.start()`` where the backend has one (idempotent: it joins a load
    the agent factory already began);
 3. one real turn on a private session (``agent.ask``), then ``agent.reset`` of that session:
