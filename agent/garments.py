@@ -17,6 +17,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from agent.arabic import AR_PREFIX as _AR_PREFIX
 from agent.scripts import HAN_KANA as _HAN_KANA
 from agent.scripts import HANGUL as _HANGUL
 
@@ -181,8 +182,6 @@ _KO_ENDINGS = frozenset(
     "을 를 이 가 은 는 도 만 의 에 에게 로 으로 와 과 랑 이랑 하고 요 이요 은요 는요 도요 좀 이나 나 처럼 보다 부터 까지 에서 "
     "같은 이랑요 하고요 으로요 로요".split()
 ) | {""}
-# The Arabic article and the conjunctions and prepositions written before it ("الجوارب", "بالجوارب", "للنساء").
-_AR_PREFIX = re.compile(r"^(?:[وف]?[بكل]?ال|[وف]?لل)(?=[\u0620-\u064a]{3})")
 
 
 def english_kind(phrase: str, synonyms: dict[str, str]) -> str | None:

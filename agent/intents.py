@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from agent.arabic import bare_forms
 from agent.detail_questions import asks_about_it
 from agent.ordinals import find_ordinal, find_positions
 from agent.popular_requests import asks_for_popular
@@ -136,7 +137,8 @@ _DETAILS = re.compile(
 )
 # "Cheaper" in the languages whose words need no special form (used by ``_CHEAPER`` and ``_COMPARATIVE``).
 _CHEAPER_WORDS = (r"más barat|günstiger|billiger|дешевле|mais barat|più economic|meno car|goedkoper|billigare|더 싼|"
-                  r"더 저렴|أرخص|daha ucuz|tańsz|सस्त|plus bon marché|meilleur marché")
+                  r"더 저렴|أرخص|ارخص|بسعر أقل|بسعر اقل|أقل سعر|اقل سعر|daha ucuz|tańsz|सस्त|plus bon marché|"
+                  r"meilleur marché")
 _CHEAPER = re.compile(
     rf"(cheaper|less expensive|lower price|more affordable|budget|cheap|便宜|实惠|低价|moins ch[eè]r|安い|저렴한|"
     rf"{_CHEAPER_WORDS})",
@@ -161,16 +163,26 @@ _MORE = re.compile(
     r"visa fler|fler|もっと見せて|他にも?ある|더 보여\s*줘|더 보여\s*주세요|다른 거|المزيد|أرني المزيد)\s*[?!.？！。]*\s*$",
     _F,
 )
+# "Please" at either end of a message ("show me more please", "请给我看更多", "أرني المزيد من فضلك"): left out before
+# a message is matched as a whole (``_MORE``).
+_PLEASE = re.compile(
+    r"^\s*(?:please|pls|por favor|s'il (?:vous|te) pla[iî]t|bitte|пожалуйста|per favore|alsjeblieft|alstublieft|"
+    r"tack|lütfen|proszę|من فضلك|لو سمحت|कृपया)(?![^\W\d_])[\s,，、!！.]*|^\s*(?:请|麻烦)|"
+    r"[\s,，、]*(?:please|pls|por favor|s'il (?:vous|te) pla[iî]t|bitte|пожалуйста|per favore|alsjeblieft|"
+    r"alstublieft|tack|lütfen|proszę|من فضلك|لو سمحت|お願いします|कृपया)(?=\s*[?!.？！。]*\s*$)",
+    _F,
+)
 # "Cheaper" as a comparison with something shown ("cheaper ones", "anything cheaper?"), unlike "cheap" or "budget".
 _COMPARATIVE = re.compile(
     rf"(cheaper|less expensive|lower[- ]price|more affordable|更便宜|便宜一?点|便宜些|moins cher|もっと安い|{_CHEAPER_WORDS})",
     _F,
 )
 # "Which one is the cheapest?" about the shown products: the details of the lowest-priced one, not cheaper ones.
+# The articles begin words of their own ("o mais barato", the cheapest; not "algo mais barato", something cheaper).
 _CHEAPEST = re.compile(
-    r"(\bcheapest\b|最便宜|el más barat[oa]|la más barata|le moins cher|la moins chère|das günstigste|der günstigste|"
-    r"die günstigste|самый дешёвый|самый дешевый|самое дешёвое|самое дешевое|il più economico|la più economica|"
-    r"o mais barato|a mais barata|一番安い|가장 싼|제일 싼)",
+    r"(\bcheapest\b|最便宜|\b(?:el más barat[oa]|la más barata|le moins cher|la moins chère|das günstigste|"
+    r"der günstigste|die günstigste|самый дешёвый|самый дешевый|самое дешёвое|самое дешевое|il più economico|"
+    r"la più economica|o mais barato|a mais barata)|一番安い|가장 싼|제일 싼)",
     _F,
 )
 # Words that point back at products ("blue ones", "do you have it in red", "in blue", "but in black").
@@ -289,7 +301,9 @@ def own_words(text: str) -> list[str]:
     if re.search(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af\u0900-\u097f]", text):  # Devanagari: vowel signs
         return []
     words = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text.lower())
-    return [w for w in dict.fromkeys(words) if len(w) > 1 and w not in _REFINEMENT_WORDS]
+    # an Arabic word also by its bare form ("باللون": "لون", "وأرخص": "أرخص", ``agent/arabic.py``)
+    return [w for w in dict.fromkeys(words) if len(w) > 1 and w not in _REFINEMENT_WORDS
+            and not any(form in _REFINEMENT_WORDS for form in bare_forms(w))]
 
 
 def _follows_up(text: str, c: Classification, has_colour: bool) -> bool:
@@ -320,7 +334,7 @@ def classify(
     c.max_price, c.min_price = price_bounds(text)
     c.cheaper = bool(_CHEAPER.search(text))
     c.cheap = c.cheaper or bool(_CHEAP.search(text))
-    c.more = bool(_MORE.search(text))
+    c.more = bool(_MORE.search(_PLEASE.sub("", text)))
     c.foreign_customer = bool(_FOREIGN_CUSTOMER.search(text))
     # "show me more" is the whole message (``_MORE``), whatever its words: never a new item
     new_item = not c.more and (has_type or (names_product and not _POINTER.search(text)))

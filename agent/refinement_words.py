@@ -46,4 +46,23 @@ REFINEMENT_WORDS = frozenset("""
     czy jest są macie kolorze kolor kolorach dostępne dostępna dostępny jest
     olan olanı olanlar olanları renk renkte rengi renkli var mı mi mu mü
     есть бывает имеется
+    uno alguno alguna algunos algunas yo me gustaría quisiera prefiero busco necesito puedes podrías mostrar ver
+    avez-vous l'avez l'avez-vous l'as vous qualcosa qualcos'altro je iets goedkopers ucuzunu ucuzlarını
+    je veux voudrais aimerais j'aimerais préfère préférerais cherche peux pouvez montrer voir en une un
+    ich möchte will hätte gern gerne suche brauche kannst könnt können du günstigeres günstigerer billigeres
+    billigerer preiswerteres
+    хочу хотим хотел хотела хотелось бы такое нужно нужен нужна нужны найди найдите дай дайте такую такого его её ее их
+    него нее цвет цветом
+    ne voglio vorrei io mi piacerebbe preferisco cerco puoi potresti uno una
+    quero queria gostaria eu um uma prefiro procuro pode podes mostrar ver
+    ik wil wilt graag zou willen alsjeblieft alstublieft aub een hem haar ze die dat deze kan kun kunt jullie heb
+    hebben toon
+    jag vill ha tack ett den det dem de kan ni har finns någon något några mig gärna snälla helst
+    lütfen bir tane istiyorum isterim olsun bana göster gösterir gösterin bunu bunun bu şu renginde misiniz
+    mısınız
+    proszę poproszę chcę chciałbym chciałabym mi ją je go to coś jakieś jakiś tańszą tańszej tańszych inne inny
+    من فضلك لو سمحت رجاء رجاءً أرجو ممكن أريد أريده أريدها أبغى أبي بدي عايز عايزة أود أحب هل يوجد في عندكم
+    عندك لديكم هناك نفس نفسه نفسها لكن بس أو مع هذا هذه هذي ذلك تلك واحد واحدا واحدة شيء شيئا شي أي أرني
+    اعرض أعرض أظهر لي أعطني أرخص أقل سعر سعرا ثمن ثمنا أغلى أكثر المزيد غير آخر أخرى لون ألوان مقاس أيضا
+    كذلك منه منها عن ماذا ما كيف
 """.split())

@@ -59,6 +59,9 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "bruin": "brown", "bruine": "brown", "geel": "yellow", "gele": "yellow", "svarta": "black", "vit": "white",
         "vita": "white", "röd": "red", "röda": "red", "blå": "blue", "grön": "green", "gröna": "green", "grå": "grey",
         "brun": "brown", "bruna": "brown", "gul": "yellow",
+        # sv: the forms after "i" and of neuter nouns ("i blått", "ett rött"), and plurals
+        "blått": "blue", "blåa": "blue", "rött": "red", "vitt": "white", "grönt": "green", "grått": "grey",
+        "gråa": "grey", "gult": "yellow", "gula": "yellow", "brunt": "brown",
         # ru
         "черный": "black", "чёрный": "black", "черное": "black", "белый": "white", "красный": "red",
         "красное": "red", "синий": "blue", "синее": "blue", "зеленый": "green",
@@ -74,16 +77,27 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "ベージュ": "beige", "ブラウン": "brown", "검은색": "black", "검정": "black", "흰색": "white", "하얀": "white",
         "빨간": "red", "빨강": "red", "파란": "blue", "파랑": "blue", "남색": "dark blue", "초록": "green",
         "분홍": "pink", "핑크": "pink", "회색": "grey", "베이지": "beige", "갈색": "brown", "노란": "yellow",
+        # Korean colours as nouns with 색 (colour), which particles follow ("파란색으로", "빨간색이요")
+        "파란색": "blue", "빨간색": "red", "노란색": "yellow", "초록색": "green", "녹색": "green", "분홍색": "pink",
+        "하얀색": "white", "까만색": "black", "검정색": "black", "주황색": "orange", "보라색": "purple",
+        "하늘색": "light blue", "베이지색": "beige",
         "أسود": "black", "سوداء": "black", "أبيض": "white", "بيضاء": "white", "أحمر": "red", "حمراء": "red",
         "أزرق": "blue", "زرقاء": "blue", "أخضر": "green", "خضراء": "green", "وردي": "pink", "رمادي": "grey",
         "بني": "brown", "بيج": "beige",
         # tr / pl / hi
         "siyah": "black", "beyaz": "white", "kırmızı": "red", "mavi": "blue", "lacivert": "dark blue",
         "yeşil": "green", "pembe": "pink", "gri": "grey", "kahverengi": "brown", "sarı": "yellow",
+        # tr: "the blue one" ("mavisi", "mavisini istiyorum")
+        "mavisi": "blue", "mavisini": "blue", "siyahı": "black", "siyahını": "black", "beyazı": "white",
+        "beyazını": "white", "kırmızısı": "red", "kırmızısını": "red", "yeşili": "green", "yeşilini": "green",
+        "pembesi": "pink", "pembesini": "pink", "grisi": "grey", "grisini": "grey", "sarısı": "yellow",
+        "sarısını": "yellow", "laciverti": "dark blue", "lacivertini": "dark blue",
         **{f"{stem}{end}": english for stem, english in (
             ("czarn", "black"), ("biał", "white"), ("czerwon", "red"), ("niebiesk", "blue"), ("zielon", "green"),
             ("różow", "pink"), ("szar", "grey"), ("brązow", "brown"), ("żółt", "yellow"), ("beżow", "beige"),
         ) for end in ("y", "a", "e", "ą", "ej", "ego", "ym", "ych", "i")},
+        # Polish adjectives in -ki take an i before e and in the endings of the others ("w niebieskim", "niebieskiej")
+        **{f"niebiesk{end}": "blue" for end in ("ie", "im", "ich", "iej", "iego", "iemu", "imi")},
         "काला": "black", "काली": "black", "काले": "black", "सफ़ेद": "white", "सफेद": "white", "लाल": "red",
         "नीला": "blue", "नीली": "blue", "नीले": "blue", "हरा": "green", "हरी": "green", "गुलाबी": "pink",
         "भूरा": "brown", "पीला": "yellow", "पीली": "yellow",

@@ -20,6 +20,7 @@ import re
 import threading
 from typing import Any
 
+from agent.arabic import bare_forms
 from agent.garments import korean_word_names
 from agent.scripts import HANGUL as _HANGUL
 from agent.scripts import OWN_SCRIPT_LANGUAGES, latin_word
@@ -153,7 +154,8 @@ class VocabularyMapper:
             return None
         index = self._index.get(field, {})
         low = _POSSESSIVE.sub("", value.lower().strip()) or value.lower().strip()  # "women's" -> "women"
-        forms = (low, *singular_forms(low))  # "blouses": "blouse" (or "blous")
+        # "blouses": "blouse" (or "blous"); Arabic "الأزرق", "بالأزرق": "أزرق" (the article and prepositions off)
+        forms = (low, *singular_forms(low), *bare_forms(low))
         direct = next((index[key] for key in forms if key in index), None)
         if direct and not synonyms_first:
             return direct
