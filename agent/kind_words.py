@@ -88,9 +88,7 @@ _EXTRA: dict[str, dict[str, str]] = {
     "fr": {"pull": "sweater"},
     "es": {"jersey": "sweater"},
     "it": {"abito": "dress", "gonna": "skirt"},
-    "ru": {"юбку": "skirt", "штаны": "trousers"},
-    "zh": {"裙子": "dress|skirt", "衬衫裙": "dress", "长裙": "dress|skirt", "短裙": "skirt", "衬衣": "shirt",
-           "裤装": "trousers"},
+    "zh": {"裙子": "dress|skirt", "衬衫裙": "dress", "长裙": "dress|skirt", "短裙": "skirt", "裤装": "trousers"},
     "ja": {"ズボン": "trousers"},
 }
 # How the catalog's phrases join two kinds ("Mützen und Hüte", "打底裤和连裤袜"): split into the kinds.

@@ -8,6 +8,7 @@ vocabulary (``agent/vocabulary.py``); ``a|b`` tries ``a`` first. Words of script
 from __future__ import annotations
 
 from agent.garments import FOREIGN_TYPES
+from agent.kind_synonyms import OWN_SCRIPT_KINDS
 
 # Audiences in more languages (whole words; Korean also before a particle), for "мужские джинсы", "pantaloni da
 # uomo", "spodnie męskie", "남자 청바지", "tênis masculinos", "erkek pantolon".
@@ -107,6 +108,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
     },
     "product_type": {
         **FOREIGN_TYPES,  # kinds of clothing and accessories (``agent/garments.py``); the entries below win
+        **OWN_SCRIPT_KINDS,  # everyday words of zh, ja, ko, ru and ar (``agent/kind_synonyms.py``)
         "连衣裙": "dress", "裙子": "skirt", "半身裙": "skirt", "裤子": "trousers", "长裤": "trousers",
         "牛仔裤": "jeans|trousers", "短裤": "shorts", "衬衫": "shirt", "t恤": "t-shirt", "毛衣": "sweater",
         "针织衫": "sweater", "卫衣": "hoodie", "外套": "jacket", "夹克": "jacket", "大衣": "coat",
