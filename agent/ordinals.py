@@ -1,5 +1,5 @@
-"""Positions of shown products that a message names: "the second one", "#2", "第二个", "второй", "2番目", "두 번째";
-"last" is -1. ``find_ordinal`` gives the first one named, ``find_positions`` every one, in order ("the first and the
+"""Positions of shown products that a message names: "the second one", "#2", "第二个", "второй", "2番目", "두 번째",
+"الثاني"; "last" is -1. ``find_ordinal`` gives the first one named, ``find_positions`` every one, in order ("the first and the
 second", "the 1st and 3rd", "el primero y el segundo", "第一个和第二个", "первый и второй" -> [0, 1] or [0, 2]).
 """
 
@@ -39,6 +39,11 @@ _ORDINAL_ZH_LAST = re.compile(r"最后一(个|件|款)")
 # Japanese "2番目", "2つ目", Korean "두 번째", "2번째"
 _ORDINAL_JA_KO = re.compile(r"(\d{1,2}|[一二三四五])\s*(?:番目|つ目)|(\d{1,2}|첫|두|세|네|다섯)\s*번째")
 _JA_KO_NUM = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "첫": 0, "두": 1, "세": 2, "네": 3, "다섯": 4}
+# Arabic "الأول", "الثانية", "الأخير" (the article is part of the word); not "المرة الأولى" (the first time)
+_ORDINAL_AR = re.compile(r"(?<!\w)(?<!المرة )(?<!للمرة )ال(أول|أولى|ثاني|ثانية|ثالث|ثالثة|رابع|رابعة|خامس|خامسة|أخير|أخيرة)"
+                         r"(?!\w)")
+_AR_STEMS = {"أول": 0, "أولى": 0, "ثاني": 1, "ثانية": 1, "ثالث": 2, "ثالثة": 2, "رابع": 3, "رابعة": 3, "خامس": 4,
+             "خامسة": 4, "أخير": -1, "أخيرة": -1}
 # A bare ordinal joined to one named before it: "second" in "the first and second", "3rd" in "the 1st, 2nd or 3rd".
 _JOINED = re.compile(
     rf"\s*(?:,\s*(?:(?:and|or|y|o|e|et|ou|und|oder|en|och|eller)\s+)?|\s+(?:and|or|y|o|e|et|ou|und|oder|en|och|eller|&)\s+)"
@@ -70,6 +75,7 @@ def find_positions(text: str) -> list[int]:
         if int(m.group(1)) > 0:
             found.append((m.start(), int(m.group(1)) - 1))
     found += [(m.start(), _RU_STEMS[m.group(1).lower()]) for m in _ORDINAL_RU.finditer(text)]
+    found += [(m.start(), _AR_STEMS[m.group(1)]) for m in _ORDINAL_AR.finditer(text)]
     for m in _ORDINAL_WORD.finditer(text):
         found.append((m.start(), _word_position(m.group(1) or m.group(2) or m.group(3))))
         end = m.end()
@@ -97,7 +103,17 @@ def find_ordinal(text: str) -> int | None:
     m = _ORDINAL_RU.search(text)
     if m:
         return _RU_STEMS[m.group(1).lower()]
+    m = _ORDINAL_AR.search(text)
+    if m:
+        return _AR_STEMS[m.group(1)]
     m = _ORDINAL_WORD.search(text)
     if m:
         return _word_position(m.group(1) or m.group(2) or m.group(3))
     return None
+
+
+def is_ordinal_word(word: str) -> bool:
+    """Whether ``word`` alone is an ordinal ("primero", "erste", "первого", "eerste", "الثاني"): a position, never
+    the name of a product, so "más barato que el primero" asks for nothing new."""
+    word = word.lower()
+    return word in _ORDINALS or bool(_ORDINAL_RU.fullmatch(word) or _ORDINAL_AR.fullmatch(word))

@@ -15,7 +15,6 @@ import asyncio
 import logging
 import re
 import time
-from collections import Counter
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -33,12 +32,13 @@ from agent.intents import (
     without_article_ids,
 )
 from agent.negation import said_no_to
+from agent.ordinals import is_ordinal_word
 from agent.outfits import asks_what_goes_with, outfit_plan
 from agent.periods import find_period
-from agent.picks_refinement import picks_args
 from agent.popular_requests import asks_for_popular
 from agent.prices import just_below, price_bounds
 from agent.prompts import render
+from agent.refine_plan import refine_plan as _refine
 from agent.scope import catalog_object, unsold_object
 from agent.spelling import corrected
 from agent.state import ConversationState, remember
@@ -241,9 +241,9 @@ async def speculate(plan: dict[str, Any], state: ConversationState, runtime: Run
 
 def _product_words(ctx: AgentContext, text: str, colour: str | None) -> list[str]:
     """The words of ``text`` that may name a product of its own: no refinement word, colour or audience
-    ("cardigan" in "cardigan in beige", none in "the same in black" or "azules")."""
+    ("cardigan" in "cardigan in beige", none in "the same in black", "azules" or "más barato que el primero")."""
     forms = ctx.vocab.surface_forms("colour", colour) if colour else set()
-    return [w for w in own_words(text) if w not in forms
+    return [w for w in own_words(text) if w not in forms and not is_ordinal_word(w)  # "el primero": a position
             and not any(ctx.vocab.exact(f, w) for f in ("colour", "index_group"))]
 
 
@@ -393,55 +393,6 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
             "index_group": slots["index_group"], "max_price": c.max_price, "min_price": c.min_price,
             "cheap": True if c.cheap and c.max_price is None else None}  # "cheap dresses": cheapest first
     return {"tool": "search_catalog", "args": _clean(args)}
-
-
-def _refine(text: str, c: Classification, slots: dict[str, Any], state: ConversationState, k: int) -> dict[str, Any]:
-    """Redo what produced the shown list ("cheaper", "in blue", "under 30") with changed filters."""
-    shown = state.get("shown") or []
-    origin = state.get("shown_from") or {}
-    last = state.get("last_search")
-    changes: dict[str, Any] = {}
-    plan: dict[str, Any] = {}
-    if slots["colour"]:
-        changes["colour"] = slots["colour"]
-    if c.max_price is not None:
-        changes["max_price"] = c.max_price
-    elif c.cheaper:
-        prices = [float(s["price"]) for s in shown if isinstance(s.get("price"), int | float)]
-        if prices:
-            changes["max_price"] = just_below(min(prices))
-            if len(set(prices)) > 1:  # below most of them; with one price there is nothing "below most"
-                plan["fallback_max_price"] = round(sum(prices) / len(prices), 6)
-    plan["shown_ids"] = [s["article_id"] for s in shown] if c.cheaper or c.more else []
-    plan["cheaper"] = bool(c.cheaper and "max_price" in changes and c.max_price is None)
-    plan["more"] = c.more
-    if c.more:
-        k = min(10, k + len(shown))  # fetch past the shown ones
-    if origin.get("tool") in ("find_similar", "article_details") and origin.get("source"):
-        # what the shown look-alikes match ("in blue" before "cheaper", "cheaper" before "in blue"), as a
-        # search-started conversation keeps its filters
-        kept = origin.get("filters") or {}
-        plan.update(tool="find_similar", args=_clean({"article_id": origin["source"], "k": k,
-                                                       "colour": changes.get("colour") or kept.get("colour"),
-                                                       "max_price": changes.get("max_price") or kept.get("max_price")}))
-        return plan
-    if origin.get("tool") == "recommend_for_me":  # within the popular items or the picks (``picks_refinement``)
-        return {**plan, "tool": "recommend_for_me", "args": picks_args(origin, changes, k)}
-    if origin.get("tool") == "search_catalog" and last:
-        query, filters = last.get("query") or text, dict(last.get("filters") or {})
-    else:  # history or a photo: search for more of the same kind, in the colour a photo's caption asked ("in black?")
-        query = shown[0].get("product_type") or shown[0]["name"]
-        filters = {key: value for key, value in (origin.get("filters") or {}).items() if key == "colour" and value}
-        kinds = Counter(s.get("product_type") for s in shown if s.get("product_type"))
-        if kinds and kinds.most_common(1)[0][1] * 2 > len(shown):  # most of them are one kind: keep to it
-            filters["product_type"] = kinds.most_common(1)[0][0]
-    filters.update(changes)
-    if c.min_price is not None:
-        filters["min_price"] = c.min_price
-    # "cheaper" keeps what was shown: its kind and colour are not loosened to find something below the price
-    strict = True if c.cheaper and c.max_price is None else None
-    plan.update(tool="search_catalog", args=_clean({"query": query, **filters, "k": k, "strict": strict}))
-    return plan
 
 
 def _clean(args: dict[str, Any]) -> dict[str, Any]:

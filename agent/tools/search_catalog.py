@@ -53,7 +53,7 @@ async def search_catalog(
     (e.g. "red summer dress"). Optional filters: product_type, colour, index_group
     (Ladieswear, Menswear, Baby/Children, ...), section, garment_group, min_price, max_price.
     strict=true never loosens the filters when nothing matches them all; cheap=true shows the lowest-priced
-    of the best matches first."""
+    of the best matches first (with strict=true, only priced ones)."""
     ctx = cast(AgentContext, runtime.context)
     mapped, dropped = await ctx.vocab.map_values({"product_type": product_type, "colour": colour,
                                                   "index_group": index_group, "section": section,
@@ -69,9 +69,11 @@ async def search_catalog(
     want = min(CHEAP_POOL, pool_size(k)) if cheap else pool_size(k)
     query = clip_query(query or "") or " ".join(mapped.values()) or "popular"
     hits = []
-    if cheap and filters.min_price is None:  # "cheap" shows prices: the priced matches first (a price of 0 or more)
+    priced_first = cheap and filters.min_price is None
+    if priced_first:  # "cheap" shows prices: the priced matches first (a price of 0 or more)
         hits = await ctx.catalog.search_text(query, replace(filters, min_price=0.0), want)
-    hits = hits or await ctx.catalog.search_text(query, filters, want)
+    if not hits and not (priced_first and strict):  # a strict one ("cheaper" after unpriced products): priced or none
+        hits = await ctx.catalog.search_text(query, filters, want)
     relaxed: list[str] = []
     applied = filters
     priced = prices["min_price"] is not None or prices["max_price"] is not None
