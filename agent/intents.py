@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from agent.arabic import bare_forms
 from agent.detail_questions import asks_about_it
+from agent.foreign_customer import asks_for_another_customer
 from agent.ordinals import find_ordinal, find_positions
 from agent.popular_requests import asks_for_popular
 from agent.prices import CURRENCY_WORDS, price_bounds
@@ -194,12 +195,6 @@ _ANAPHORA = re.compile(
 # Words that point at the products shown ("blue ones", "do you have them in red"): a refinement even with
 # other words in it ("blue ones with long sleeves").
 _POINTER = re.compile(r"\b(ones?|them|these|those)\b", _F)
-_FOREIGN_CUSTOMER = re.compile(
-    r"((customer|user|client|account|cliente|kunde|клиент)\s*(id|#|no\.?|number)?\s*[:=]?\s*[0-9a-f]{6,}|"
-    r"someone else|other (customer|user|people)|another (customer|user|person)|"
-    r"别人的|其他(客户|用户|顾客)|客户\s*[0-9a-f]{6,}|用户\s*[0-9a-f]{6,})",
-    _F,
-)
 
 
 # A catalog article id: 10 digits (H&M's, with the leading 0 the cards print) or the 9 of the integer form.
@@ -335,7 +330,7 @@ def classify(
     c.cheaper = bool(_CHEAPER.search(text))
     c.cheap = c.cheaper or bool(_CHEAP.search(text))
     c.more = bool(_MORE.search(_PLEASE.sub("", text)))
-    c.foreign_customer = bool(_FOREIGN_CUSTOMER.search(text))
+    c.foreign_customer = asks_for_another_customer(text)
     # "show me more" is the whole message (``_MORE``), whatever its words: never a new item
     new_item = not c.more and (has_type or (names_product and not _POINTER.search(text)))
     words = len(re.findall(r"\w+", text)) if not re.search(r"[\u4e00-\u9fff]", text) else len(text) // 2
