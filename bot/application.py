@@ -247,6 +247,13 @@ def build_application(
     return app
 
 
+def retrying_limiter(app: Application) -> RetryingRateLimiter:  # type: ignore[type-arg]
+    """The rate limiter that ``build_application`` gave ``app``'s bot: every Bot API call but getUpdates passes it."""
+    limiter = app.bot.rate_limiter
+    assert isinstance(limiter, RetryingRateLimiter)
+    return limiter
+
+
 def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(TypeHandler(Update, handlers.ignore_senderless), group=-3)
     app.add_handler(TypeHandler(Update, handlers.claim_update), group=-2)
@@ -368,6 +375,7 @@ def serve(settings: Settings, mode: str | None = None, services_factory: Service
     does a token rejected later on, while polling (python-telegram-bot would stop polling for good)."""
     stopper = Stopper()
     app = build_application(settings, services_factory, on_invalid_token=stopper.fail)
+    stopper.watch(retrying_limiter(app))  # a stop cuts its flood waits short, and says which calls it waits for
     token = bot_token(settings)
     mode = mode or settings.telegram.mode
     cfg = settings.telegram

@@ -31,9 +31,9 @@ The retries are logged at debug level, an outage once when it begins and once wh
 call that gives up raises its error, for the caller to report. So does a call that a stop kept
 from waiting out a 429 (``bot.flood_limits.FloodWaitCut``): its message is lost.
 
-``serve`` passes its ``bot.stopping.Stopper``'s ``fail`` as ``on_token_rejected``; the limiter then
-has that Stopper ``watch`` it: a stop cuts its flood waits short, and asks it which calls are under
-way (``under_way``) for the line that says what the stop waits for.
+``serve`` passes its ``bot.stopping.Stopper``'s ``fail`` as ``on_token_rejected``, and has that Stopper
+``watch`` the application's limiter: a stop cuts its flood waits short, and asks it which calls are
+under way (``under_way``) for the line that says what the stop waits for.
 """
 
 from __future__ import annotations
@@ -144,9 +144,6 @@ class RetryingRateLimiter(FloodLimiter):
         self._held: dict[ChatKey, asyncio.Event] = {}  # a chat's message being retried: its later ones wait
         self._calls: dict[int, tuple[str, ChatKey | None]] = {}  # the calls under way: endpoint, chat
         self._call_ids = itertools.count()
-        watch = getattr(getattr(on_token_rejected, "__self__", None), "watch", None)
-        if callable(watch):  # a ``bot.stopping.Stopper``'s ``fail``: see the module's docstring
-            watch(self)
 
     def under_way(self) -> list[str]:
         """The calls under way that post or change a message (not chat actions), as "sendMessage in chat 42"."""

@@ -125,6 +125,10 @@ class Stopper:
             logging.getLogger(name).addFilter(one_line)  # once: the same filters
 
     def watch(self, limiter: Watched) -> None:
+        """Cut ``limiter``'s flood waits short at the stop, and list its calls under way in what the stop waits
+        for (once, however often it is watched)."""
+        if any(limiter is watched for watched in self._watched):
+            return
         self._watched.append(limiter)
         if self._stop.is_set():
             limiter.cut_waits()
