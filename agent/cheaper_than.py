@@ -17,7 +17,8 @@ from agent.prices import just_below
 
 # "than this one": one product, not the list ("cheaper than these" is below the cheapest of them).
 _THIS_ONE = re.compile(
-    r"\bthan\s+(?:this|that|it)\b(?!\s+ones\b)|(?:que|de)\s+(?:este|esta|ese|esa|éste|ésta|aquel|aquella|isto|isso)\b"
+    r"\bthan\s+(?:this|that|it)\b(?!\s+ones\b)"
+    r"|(?:que|de)\s+(?:este|esta|ese|esa|esse|essa|éste|ésta|aquel|aquella|aquele|isto|isso)\b"
     r"|\bque\s+(?:celui-ci|celle-ci|celui-là|celle-là|ça|cela)|\bals\s+(?:dieses|dieser|das hier|der hier|die hier|es)\b"
     r"|\b(?:di|del|della)\s+(?:questo|questa|quello|quella)\b|\bdan\s+(?:deze|dit|die|dat)\b"
     r"|\bän\s+(?:den här|det här|denna|detta)\b|дешевле\s+(?:этого|этой|него|неё|нее|того|той)(?!\w)"

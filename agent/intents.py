@@ -136,12 +136,13 @@ _DETAILS = re.compile(
     r"vertel|ber[äa]tta|anlat|教えて|알려)",
     _F,
 )
-# "Cheaper" in the languages whose words need no special form (used by ``_CHEAPER`` and ``_COMPARATIVE``).
+# "Cheaper" in the languages whose words need no special form (used by ``_CHEAPER`` and ``_COMPARATIVE``); Korean
+# "X보다 싼" and Turkish "X-den ucuz" are "cheaper than X" without a word for "more" ("첫 번째보다 싼 거", "bundan ucuz").
 _CHEAPER_WORDS = (r"más barat|günstiger|billiger|дешевле|mais barat|più economic|meno car|goedkoper|billigare|더 싼|"
-                  r"더 저렴|أرخص|ارخص|بسعر أقل|بسعر اقل|أقل سعر|اقل سعر|daha ucuz|tańsz|सस्त|plus bon marché|"
-                  r"meilleur marché")
+                  r"더 저렴|보다\s*(?:더\s*)?싼|덜 비싼|أرخص|ارخص|بسعر أقل|بسعر اقل|أقل سعر|اقل سعر|daha ucuz|"
+                  r"(?<=[^\W\d_])(?:dan|den|tan|ten)\s+ucuz|tańsz|सस्त|plus bon marché|meilleur marché")
 _CHEAPER = re.compile(
-    rf"(cheaper|less expensive|lower price|more affordable|budget|cheap|便宜|实惠|低价|moins ch[eè]r|安い|저렴한|"
+    rf"(cheaper|less expensive|lower price|more affordable|budget|cheap|便宜|实惠|低价|moins ch[eè]r|安い|저렴한|(?<!비)싼|"
     rf"{_CHEAPER_WORDS})",
     _F,
 )
@@ -150,7 +151,7 @@ _CHEAPER = re.compile(
 _CHEAP = re.compile(
     r"(?<![^\W\d_])(inexpensive|affordable|low[- ]cost|barat[oa]s?|econ[oó]mic[oa]s?|billig\w*|günstig\w*|"
     r"preiswert\w*|pas ch[eè]re?s?|bon marché|дешёв\w*|дешев\w*|недорог\w*|economic[oi]|goedkop\w*|ucuz|tani\w*)"
-    r"(?![^\W\d_])|便宜|实惠|平价|安い|安め|저렴|싼",
+    r"(?![^\W\d_])|便宜|实惠|平价|安い|安め|저렴|(?<!비)싼",  # not "비싼" (expensive)
     _F,
 )
 _MORE = re.compile(

@@ -6,8 +6,9 @@ these, a colour, a price and an audience refines the shown list instead of start
 from __future__ import annotations
 
 # The words a bare refinement is made of besides colours, prices and sizes ("the same in black", "anything
-# cheaper?", "más baratos", "en negro por favor"). A message with a word outside these, a colour and an
-# audience ("cardigan in beige", "socks in black") names a product of its own and starts a new search.
+# cheaper?", "más baratos", "en negro por favor"), and those of "than this one" ("günstiger als dieses", "дешевле
+# этого", "billigare än den här", "bundan daha ucuz", "tańsze niż ten"). A message with a word outside these, a
+# colour and an audience ("cardigan in beige", "socks in black") names a product of its own and starts a new search.
 REFINEMENT_WORDS = frozenset("""
     a an the in on of for with and but or also too same one ones it them these those this that
     what about how do does did you have has got any anything something some show me give see let
@@ -65,4 +66,8 @@ REFINEMENT_WORDS = frozenset("""
     عندك لديكم هناك نفس نفسه نفسها لكن بس أو مع هذا هذه هذي ذلك تلك واحد واحدا واحدة شيء شيئا شي أي أرني
     اعرض أعرض أظهر لي أعطني أرخص أقل سعر سعرا ثمن ثمنا أغلى أكثر المزيد غير آخر أخرى لون ألوان مقاس أيضا
     كذلك منه منها عن ماذا ما كيف
+    als dieses dieser hier чем этого этой этому этим того той тому тем än här där denna detta dessa
+    celui celle ceux celles celui-ci celle-ci celui-là celle-là ceux-ci celles-ci ça cela ceci
+    questo questa questi queste quello quella quelli quelle della dello dei delle
+    esse essa esses essas isso isto aquele aquela do da dit bundan şundan ondan niż od ten tej tę tego tym
 """.split())
