@@ -33,16 +33,27 @@ _AFTER_MAX = (r"以下|以内|之内|まで|이하|이내|or less|or under|max|o
               r"of minder|altında|altı|से कम|तक")
 _AFTER_MIN = r"以上|이상|or more|and up|o más|ou plus|oder mehr|o più|ou mais|of meer"
 
+# A price is never read from inside a token ("customer_id=abc2ab2dc9c35": no "ab 2", from 2): the word before a
+# number is not glued to letters or digits before it, and a number neither follows letters or digits nor runs on
+# into them, but for a currency ("30euros", "30zł"). Chinese, Japanese and Korean write words and numbers together
+# ("裙子100元以下"), so their characters may touch either.
+_GLUED = r"[^\W\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+_NOT_AFTER = rf"(?<!{_GLUED})"
+_STARTS = rf"(?<!{_GLUED})(?<!{_GLUED}[.,])"  # not "a12": nor the "5" of "2.5"
+_ENDS = rf"(?:(?![.,]?{_GLUED})|(?={_CURRENCY}))"
 _BOUND = re.compile(
-    rf"(?:(?<![^\W\d_])(?P<before_max>{_BEFORE_MAX})(?![^\W\d_])|(?P<cjk_max>{_CJK_MAX}))\s*[$€£¥]?\s*(?P<a>{_AMOUNT})"
-    rf"|(?:(?<![^\W\d_])(?P<before_min>{_BEFORE_MIN})(?![^\W\d_])|(?P<cjk_min>{_CJK_MIN}))\s*[$€£¥]?\s*(?P<b>{_AMOUNT})"
-    rf"|(?P<c>{_AMOUNT})\s*{_CURRENCY}?\s*(?:(?P<after_max>{_AFTER_MAX})|(?P<after_min>{_AFTER_MIN}))",
+    rf"(?:{_NOT_AFTER}(?P<before_max>{_BEFORE_MAX})(?![^\W\d_])|(?P<cjk_max>{_CJK_MAX}))\s*[$€£¥]?\s*"
+    rf"(?P<a>{_AMOUNT}){_ENDS}"
+    rf"|(?:{_NOT_AFTER}(?P<before_min>{_BEFORE_MIN})(?![^\W\d_])|(?P<cjk_min>{_CJK_MIN}))\s*[$€£¥]?\s*"
+    rf"(?P<b>{_AMOUNT}){_ENDS}"
+    rf"|{_STARTS}(?P<c>{_AMOUNT})\s*{_CURRENCY}?\s*(?:(?P<after_max>{_AFTER_MAX})|(?P<after_min>{_AFTER_MIN}))",
     re.IGNORECASE,
 )
 # "between 20 and 50", "entre 20 y 50", "от 20 до 50", "20到50元", "20-50 euros".
 _RANGE = re.compile(
-    rf"(?:(?<![^\W\d_])(?:between|entre|zwischen|tra|fra|tussen|mellan|от|from|de|von|da)\s+)?[$€£¥]?\s*(?P<lo>{_AMOUNT})\s*{_CURRENCY}?"
-    rf"\s*(?:and|y|et|und|e|en|och|до|to|à|a|bis|-|–|到|至|~)\s*[$€£¥]?\s*(?P<hi>{_AMOUNT})\s*(?P<cur>{_CURRENCY})?",
+    rf"(?:(?<![^\W\d_])(?:between|entre|zwischen|tra|fra|tussen|mellan|от|from|de|von|da)\s+)?[$€£¥]?\s*"
+    rf"{_STARTS}(?P<lo>{_AMOUNT})\s*{_CURRENCY}?"
+    rf"\s*(?:and|y|et|und|e|en|och|до|to|à|a|bis|-|–|到|至|~)\s*[$€£¥]?\s*(?P<hi>{_AMOUNT}){_ENDS}\s*(?P<cur>{_CURRENCY})?",
     re.IGNORECASE,
 )
 _RANGE_WORD = re.compile(r"(?<![^\W\d_])(?:between|entre|zwischen|tra|fra|tussen|mellan|от)(?![^\W\d_])", re.IGNORECASE)
