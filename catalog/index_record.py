@@ -4,8 +4,13 @@ The search index (``DATA_DIR/chroma``) is a folder of its own, apart from the ca
 in the store said whether the catalog was ever indexed, so a folder deleted by mistake looked like a
 catalog ingested with ``--no-index`` ("has no search index yet"), and opening it made a new, empty one.
 ``note_index`` records, in the store's ``ingest_state`` (source ``"search index"``), that the embedded
-index was seen holding article vectors; ``index_lost`` tells from it that the folder which held them is
-gone, so that it is said as such (``catalog.search_health``) and not made anew at start (``reclmms.app``).
+index was seen holding article vectors: the ingest records it once it has indexed the catalog
+(``catalog.ingest.index_steps``), and a command that opens the index records it too (a catalog indexed
+before the record existed). ``index_lost`` tells from it that the folder which held them is gone, so that
+it is said as such (``catalog.search_health``) and not made anew: not at start (``reclmms.app``), nor by a
+search (``catalog.vectors.chroma_client`` raises ``SearchUnavailableError`` with ``lost_index_message``).
+Only the ingest builds it anew: it drops the record first (``forget_index``), and records it again once
+the index holds vectors.
 A Chroma server (``[chroma] mode = "http"``) is not a folder of the data dir: nothing is recorded for it.
 """
 
@@ -35,6 +40,12 @@ async def note_index(db: Database, articles: int) -> None:
             return
     await db.conn.execute("INSERT OR IGNORE INTO ingest_state(source, part, value) VALUES (?, ?, ?)",
                           (SOURCE, PART, json.dumps({"articles": articles})))
+    await db.conn.commit()
+
+
+async def forget_index(db: Database) -> None:
+    """Drop the record (the ingest, before it builds anew an index whose folder was lost)."""
+    await db.conn.execute("DELETE FROM ingest_state WHERE source = ? AND part = ?", (SOURCE, PART))
     await db.conn.commit()
 
 

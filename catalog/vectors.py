@@ -8,7 +8,9 @@ so Chroma never loads (or downloads) a model of its own.
 ``VectorStore`` opens Chroma on first use, so commands that never search (``recommend``,
 ``stats``) run without it. A Chroma server that cannot be reached, at that first use or
 later (it stopped while the program runs), raises ``SearchUnavailableError``; the next
-call tries again, so the search comes back with the server.
+call tries again, so the search comes back with the server. So does an embedded index whose
+folder was deleted although the store records that the catalog was indexed (``catalog.index_record``):
+the folder is not made anew, empty, but by the ingest.
 
 Each collection records the embedder its vectors were computed with (its metadata's ``model``). A search of
 a collection that another embedder than the configured one computed (``[catalog] text_embedder`` or
@@ -87,7 +89,7 @@ def chroma_client(settings: Settings) -> Any:
             raise SearchUnavailableError(
                 f"chroma: cannot reach the Chroma server at {server_address(settings)} ({exc})"
             ) from None
-    _make_chroma_dir(settings)
+    _make_chroma_dir(settings)  # or, for an index whose folder was lost, SearchUnavailableError
     try:
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=config)
     except Exception as exc:  # Chroma writes to its SQLite file as it starts
@@ -117,6 +119,13 @@ def check_chroma_dir(settings: Settings) -> None:
 
 
 def _make_chroma_dir(settings: Settings) -> None:
+    """The embedded index's folder, made when it is not there; unless the store records that this catalog was
+    indexed (``catalog.index_record``): a folder made now would be empty, and search would find nothing. That is
+    ``SearchUnavailableError`` saying the folder is missing and how to build the index again (the ingest does)."""
+    from catalog.index_record import index_lost, lost_index_message
+
+    if index_lost(settings):
+        raise SearchUnavailableError(lost_index_message(settings))
     try:
         settings.chroma_path.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):  # a file where the folder goes: never replaced here
