@@ -88,11 +88,13 @@ async def _warm(start: Any) -> None:
 
 @contextlib.asynccontextmanager
 async def build_shopping_service(
-    settings: Settings, catalog: CatalogService, backend: Any = None, *, start_backend: bool = True
+    settings: Settings, catalog: CatalogService, backend: Any = None, *, start_backend: bool = True,
+    conversations: bool = True,
 ) -> AsyncIterator[ShoppingService]:
     """Yield a ready ``ShoppingService``; closes the backend (if built here) and the checkpointer.
     ``start_backend=False``: a local model is not loaded in the background (a short job, such as
-    ``reclmms stats --health``, that only asks the backend how it is)."""
+    ``reclmms stats --health``, that only asks the backend how it is). ``conversations=False``: no
+    checkpointer, so ``conversations.sqlite3`` is neither opened nor created (a job that runs no turn)."""
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
     own_backend = backend is None
@@ -118,13 +120,18 @@ async def build_shopping_service(
         start = getattr(backend, "start", None)
         if start_backend and callable(start):  # load a local model in the background; turns fall back meanwhile
             warm = asyncio.create_task(_warm(start))
-        settings.checkpoints_path.parent.mkdir(parents=True, exist_ok=True)
+        if conversations:
+            settings.checkpoints_path.parent.mkdir(parents=True, exist_ok=True)
         load_languages = asyncio.create_task(asyncio.to_thread(languages.load))
         vocab = await VocabularyMapper.load(catalog)
         names, words = await load_catalog_names(catalog)
         await load_languages
-        async with AsyncSqliteSaver.from_conn_string(str(settings.checkpoints_path)) as checkpointer:
-            await checkpointer.setup()
+        async with contextlib.AsyncExitStack() as stack:
+            checkpointer = None
+            if conversations:
+                checkpointer = await stack.enter_async_context(
+                    AsyncSqliteSaver.from_conn_string(str(settings.checkpoints_path)))
+                await checkpointer.setup()
             yield ShoppingService(settings, catalog, backend, checkpointer, vocab=vocab, languages=languages,
                                   catalog_names=names, catalog_words=words)
     finally:

@@ -50,23 +50,33 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 async def _health(settings: Settings) -> tuple[str, dict[str, Any] | None, dict[str, Any]]:
     """The LLM backend's name and health, and the search index's health (``SearchHealth.to_json``).
     The index is opened here, not at start, so a Chroma server that is down is a figure, not an error; an
-    embedded index whose folder is not there is reported so and not opened (that would make it anew)."""
-    from catalog.search_health import check_search
+    embedded index whose folder is not there is reported so and not opened (that would make it anew). The
+    conversations' store is checked read only (a damaged one is an error, as for the other commands) and never
+    created: a store where nobody has chatted yet has none, and that is fine."""
+    from agent.factory import build_shopping_service
+    from catalog.db import CHECKPOINTS_REMEDY, check_sqlite_file
     from reclmms.app import open_services
 
     # the backend is asked how it is, not loaded (an embedded model would take a GB and many seconds)
-    async with open_services(settings, search_at_start=False, start_backend=False) as services:
-        agent = services.agent
-        assert agent is not None
+    async with open_services(settings, with_agent=False, search_at_start=False) as services:
+        await asyncio.to_thread(check_sqlite_file, settings.checkpoints_path, CHECKPOINTS_REMEDY)
+        async with build_shopping_service(settings, services.catalog, start_backend=False,
+                                          conversations=False) as agent:
+            return await _checked(settings, agent, services.catalog)
 
-        async def llm() -> tuple[str, dict[str, Any] | None]:
-            try:
-                return str(getattr(agent, "backend_name", settings.llm.backend)), await agent.health()
-            except Exception as exc:  # noqa: BLE001 - a broken backend is a figure
-                return settings.llm.backend, {"ok": False, "error": type(exc).__name__}
 
-        (backend, health), search = await asyncio.gather(llm(), check_search(services.catalog))
-        return backend, health, search.to_json()
+async def _checked(settings: Settings, agent: Any, catalog: Any) -> tuple[str, dict[str, Any] | None, dict[str, Any]]:
+    """``_health``'s checks, both at once."""
+    from catalog.search_health import check_search
+
+    async def llm() -> tuple[str, dict[str, Any] | None]:
+        try:
+            return str(getattr(agent, "backend_name", settings.llm.backend)), await agent.health()
+        except Exception as exc:  # noqa: BLE001 - a broken backend is a figure
+            return settings.llm.backend, {"ok": False, "error": type(exc).__name__}
+
+    (backend, health), search = await asyncio.gather(llm(), check_search(catalog))
+    return backend, health, search.to_json()
 
 
 def is_down(health: dict[str, Any] | None) -> bool:
