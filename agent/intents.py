@@ -154,6 +154,13 @@ _CHEAP = re.compile(
     r"(?![^\W\d_])|便宜|实惠|平价|安い|安め|저렴|(?<!비)싼",  # not "비싼" (expensive)
     _F,
 )
+
+def is_price_word(word: str) -> bool:
+    """Whether ``word`` says cheap or cheaper ("싼", "billiger", "便宜"): it names no kind, colour or group, and the
+    vocabulary never matches it to one by meaning (the Korean "싼" came out as the product type Tie)."""
+    return bool(_CHEAP.search(word) or _CHEAPER.search(word))
+
+
 _MORE = re.compile(
     r"^\s*(show me more|more( options| please| of these| of them)?|any others?|other ones|something else|"
     r"next( ones| page)?|更多|还有吗|还有别的吗|换一批|más|plus|mehr|ещё|еще|(muéstrame|muestrame|enséñame) más|"

@@ -22,6 +22,7 @@ from typing import Any
 
 from agent.arabic import bare_forms
 from agent.garments import korean_word_names
+from agent.intents import is_price_word
 from agent.scripts import HANGUL as _HANGUL
 from agent.scripts import OWN_SCRIPT_LANGUAGES, latin_word
 from agent.synonyms import SYNONYMS
@@ -265,6 +266,8 @@ class VocabularyMapper:
             word = word.strip("'-")
             letters = "".join(_LETTERS.findall(word))
             if len(letters) < (1 if _CJK.search(word) else 3) or any(self.exact(f, word) for f in others):
+                continue
+            if is_price_word(word):  # "더 싼 거": "싼" (cheap) is no kind of product, however close its vector
                 continue
             words.append(word)
             if len(words) >= MAX_TEXT_WORDS:
