@@ -16,6 +16,8 @@ from agent.intents import Classification
 from agent.picks_refinement import picks_args
 from agent.state import ConversationState
 
+MAX_PAGED_K = 40  # the most a follow-up reads to get past the products shown: the fourth page of five at most
+
 
 def refine_plan(text: str, c: Classification, slots: dict[str, Any], state: ConversationState,
                 k: int) -> dict[str, Any]:
@@ -37,11 +39,13 @@ def refine_plan(text: str, c: Classification, slots: dict[str, Any], state: Conv
         if wish.fallback_max_price is not None:
             plan["fallback_max_price"] = wish.fallback_max_price
         cheap = wish.cheap
-    plan["shown_ids"] = [s["article_id"] for s in shown] if c.cheaper or c.more else []
+    # "show me more" again: past every page of this list shown so far, not back to the first one
+    earlier = [str(i) for i in state.get("paged") or ()] if c.more else []
+    plan["shown_ids"] = [s["article_id"] for s in shown] + earlier if c.cheaper or c.more else []
     plan["cheaper"] = bool(c.cheaper and "max_price" in changes and c.max_price is None)
     plan["more"] = c.more
     if c.more or plan["cheaper"] or cheap:
-        k = min(10, k + len(shown))  # fetch past the shown ones, which the list leaves out
+        k = min(MAX_PAGED_K, k + len(plan["shown_ids"]))  # fetch past the shown ones, which the list leaves out
     if origin.get("tool") in ("find_similar", "article_details") and origin.get("source"):
         # what the shown look-alikes match ("in blue" before "cheaper", "cheaper" before "in blue"), as a
         # search-started conversation keeps its filters

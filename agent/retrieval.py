@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 # Tool kinds after which the shown list changes ("the second one" then refers to the new list).
 _REPLACES_SHOWN = ("products", "history", "recommend", "popular")
+MAX_PAGED = 35  # the ids of earlier pages kept for "show me more" (seven pages of five)
 
 
 async def invoke_tool(name: str, args: dict[str, Any], state: ConversationState, runtime: Runtime[AgentContext],
@@ -161,6 +162,9 @@ async def act(state: ConversationState, runtime: Runtime[AgentContext]) -> dict[
             # products the shopper named by their ids are the ones "cheaper" and "the first one" then mean
             if replaces:
                 update["shown"] = [compact(a) for a in products]
+                # "show me more" keeps the pages shown before this one, any other list starts anew
+                paged = [*(state.get("paged") or ()), *(str(s.get("article_id")) for s in state.get("shown") or ())]
+                update["paged"] = paged[-MAX_PAGED:] if plan.get("more") else []
                 source = output.extra.get("source")
                 # with the filters the shown look-alikes match, so "cheaper" after "in blue" stays blue
                 update["shown_from"] = {"tool": name, "source": source if source != "photo" else None,

@@ -23,6 +23,7 @@ class ConversationState(TypedDict, total=False):
     shown: list[dict[str, Any]]  # the products shown last, in order (compact dicts)
     focus: str  # the article id of the shown product the last details turn was about ("it"), or ""
     shown_from: dict[str, Any]  # what produced ``shown``: {"tool", "source": article id or None, "filters"}
+    paged: list[str]  # the ids the earlier pages of ``shown``'s list showed ("show me more" again: never those)
     last_search: dict[str, Any]  # {"query": str, "filters": {...}} of the last catalog search
     grounded: dict[str, str]  # article_id -> name for every article a tool returned
     candidates: list[str]  # recommend_for_me's candidate ids (PALR buffer)

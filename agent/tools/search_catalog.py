@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 # who it is for (section, index group: "for men") outlasts the colour, and the kind outlasts everything.
 # The best matches whose lowest prices a "cheap" search shows (four times the products shown, at most this).
 CHEAP_POOL = 40
+MAX_K = 40  # "show me more" again reads past the pages shown before (``refine_plan.MAX_PAGED_K``)
 RELAX_ORDER = ("garment_group", "colour", "section", "index_group", "product_type")
 
 
@@ -63,7 +64,7 @@ async def search_catalog(
         "max_price": float(max_price) if isinstance(max_price, int | float) and max_price > 0 else None,
     }
     filters = SearchFilters(**mapped, **prices)  # type: ignore[arg-type]
-    k = max(1, min(int(k), 10))
+    k = max(1, min(int(k), MAX_K))
     # a wider pool than shown, so that one product's colourways leave room for other products (``distinct_products``);
     # "cheap dresses": the cheapest among the relevant ones
     want = min(CHEAP_POOL, pool_size(k)) if cheap else pool_size(k)
