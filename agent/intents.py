@@ -151,7 +151,7 @@ _CHEAPER = re.compile(
 _CHEAP = re.compile(
     r"(?<![^\W\d_])(inexpensive|affordable|low[- ]cost|barat[oa]s?|econ[oó]mic[oa]s?|billig\w*|günstig\w*|"
     r"preiswert\w*|pas ch[eè]re?s?|bon marché|дешёв\w*|дешев\w*|недорог\w*|economic[oi]|goedkop\w*|ucuz|tani\w*)"
-    r"(?![^\W\d_])|便宜|实惠|平价|安い|安め|저렴|(?<!비)싼",  # not "비싼" (expensive)
+    r"(?![^\W\d_])|便宜|实惠|平价|安い|安め|저렴|(?<!비)싼|رخيص",  # not "비싼" (expensive); "فستان رخيص"
     _F,
 )
 

@@ -19,7 +19,8 @@ CHEAPEST = [12.99, 14.99, 19.99]
 
 
 @pytest.mark.parametrize("text", ["cheap dresses", "vestidos baratos", "billige Kleider", "robes pas chères",
-                                  "便宜的连衣裙", "affordable dresses", "недорогие платья"])
+                                  "便宜的连衣裙", "affordable dresses", "недорогие платья", "فستان رخيص",
+                                  "فساتين رخيصة", "أريد فستانا رخيصا"])
 def test_cheap_words(text: str) -> None:
     assert classify(text, has_shown=False, has_photo=False).cheap
 
