@@ -282,6 +282,8 @@ class LanguageDetector:
         if (own := _pair_words_language(words, self._first_two(values))) is not None:
             return own
         needed = min(self._min_confidence, MIN_CONFIDENCE_LONG) if len(words) >= LONG_WORDS else self._min_confidence
+        if best.value < needed and not languages:  # lingua unsure of a longer one: the lexicon's words, if they agree
+            languages = lexicon_languages(words[:MAX_WORDS])  # ("rotes Kleid ab 20 Euro")
         if code == fallback or best.value < needed or not self._beats(code, fallback, values):
             return self._pick(languages, fallback, values)
         if languages and code not in languages and self._close(self._pick(languages, fallback, values), values):
