@@ -12,13 +12,15 @@ from __future__ import annotations
 from telegram import Message, MessageEntity
 
 from agent.intents import find_article_ids
+from bot.mentions import replied_to_bot
 
 
 def card_article(msg: Message | None, bot_id: int) -> str | None:
     """The article id of the bot's product card that ``msg`` replies to, else None."""
-    reply = msg.reply_to_message if msg is not None else None
-    if reply is None or reply.from_user is None or reply.from_user.id != bot_id:
+    if msg is None or not replied_to_bot(msg, bot_id):
         return None
+    reply = msg.reply_to_message
+    assert reply is not None
     kinds: list[str | None] = [MessageEntity.CODE]
     codes = list((reply.parse_caption_entities(kinds) if reply.caption else reply.parse_entities(kinds)).values())
     if codes:  # one card: its id; several cards in one message, or a purchase list: none

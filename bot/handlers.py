@@ -19,7 +19,7 @@ from agent.text_input import MAX_TEXT_CHARS, is_blank
 from agent.turn import Session
 from bot.card_reply import card_article
 from bot.i18n import greeting, lang_of, t
-from bot.mentions import mention_spans, without_spans
+from bot.mentions import mention_spans, replied_to_bot, without_spans
 from bot.pending import describe
 from bot.rendering import esc, history_text
 from bot.retrying import lost, maybe_delivered, why_lost
@@ -124,8 +124,7 @@ def for_this_bot(update: Update, rt: BotRuntime) -> bool:
     first = (msg.text or "").split(maxsplit=1)[0] if (msg.text or "").strip() else ""
     if "@" in first and first.split("@", 1)[1].lower() == rt.bot_username.lower():
         return True
-    reply = msg.reply_to_message
-    return reply is not None and reply.from_user is not None and reply.from_user.id == rt.bot_id
+    return replied_to_bot(msg, rt.bot_id)
 
 
 def command(handler: Handler) -> Handler:
@@ -270,8 +269,7 @@ def addressed_text(msg: Message, rt: BotRuntime, text: str) -> str | None:
     spans = mention_spans(text, entities, rt.bot_username)
     if spans:
         return without_spans(text, spans)
-    reply = msg.reply_to_message
-    if reply is not None and reply.from_user is not None and reply.from_user.id == rt.bot_id:
+    if replied_to_bot(msg, rt.bot_id):
         return text
     return None
 

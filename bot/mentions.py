@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from telegram import MessageEntity
+from telegram import Message, MessageEntity
 
 
 def _utf16_index(text: str, units: int) -> int:
@@ -40,3 +40,9 @@ def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
     for (_, end), (start, _) in zip(ordered, [*ordered[1:], (len(text), len(text))], strict=True):
         parts.append(text[end:start].lstrip(",:;"))
     return " ".join(part.strip() for part in parts if part.strip())
+
+
+def replied_to_bot(msg: Message | None, bot_id: int) -> bool:
+    """Whether ``msg`` replies to a message of the bot (in a group, that addresses the bot as a mention does)."""
+    reply = msg.reply_to_message if msg is not None else None
+    return reply is not None and reply.from_user is not None and reply.from_user.id == bot_id

@@ -47,6 +47,11 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def counted(n: int, noun: str) -> str:
+    """"1 turn", "2 turns": an English count for the log and /stats."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def units(text: str) -> int:
     """The length of ``text`` as Telegram counts it (UTF-16 code units: an emoji counts 2)."""
     return len(text.encode("utf-16-le")) // 2

@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.rendering import esc
+from bot.rendering import counted, esc
 from bot.store import MetricsStore, Rows
 from reclmms.errors import StoreError
 
@@ -153,7 +153,7 @@ def _llm_lines(backend: str, health: dict[str, Any] | None) -> list[tuple[str, s
         parts.append(f"last answer {_seconds(health['last_latency_s'])}")
     counts = []
     if isinstance(health.get("turns"), int):
-        counts.append(f"{_count(health['turns'], 'turn')}, model failures {health.get('llm_failures', 0)}")
+        counts.append(f"{counted(health['turns'], 'turn')}, model failures {health.get('llm_failures', 0)}")
     tool_stats = health.get("tool_stats")
     if isinstance(tool_stats, dict) and tool_stats:
         counts.append("tool choice " + " · ".join(f"{k} {v}" for k, v in tool_stats.items()))
@@ -161,11 +161,6 @@ def _llm_lines(backend: str, health: dict[str, Any] | None) -> list[tuple[str, s
     if counts:
         lines.append(("LLM since restart", "; ".join(counts)))
     return lines
-
-
-def _count(n: int, noun: str) -> str:
-    """"1 turn", "2 turns"."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _turns(stats: dict[str, Any]) -> str:

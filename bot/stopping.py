@@ -38,6 +38,7 @@ from typing import Protocol
 
 from telegram.error import BadRequest, InvalidToken, NetworkError
 
+from bot.rendering import counted
 from bot.retrying import is_transient
 
 logger = logging.getLogger(__name__)
@@ -105,10 +106,6 @@ def updates_under_way(loop: asyncio.AbstractEventLoop | None = None) -> int:
     return sum(not task.done() and task.get_name().endswith(UPDATE_TASK) for task in asyncio.all_tasks(loop))
 
 
-def _counted(n: int, what: str) -> str:
-    return f"{n} {what}" if n == 1 else f"{n} {what}s"
-
-
 class Stopper:
     """``request()`` asks for a stop, ``fail(error, method)`` stops because the Bot API refused the
     token when ``method`` was called; ``wait()`` returns once either happened: the error, or
@@ -162,7 +159,7 @@ class Stopper:
         calls = [call for limiter in self._watched for call in limiter.under_way()]
         if not updates and not calls:
             return ""
-        said = _counted(updates, "update") + " being answered" if updates else "Bot API calls under way"
+        said = counted(updates, "update") + " being answered" if updates else "Bot API calls under way"
         if calls:
             shown = ", ".join(calls[:5]) + (f" and {len(calls) - 5} more" if len(calls) > 5 else "")
             said += f" (Bot API calls under way: {shown})" if updates else f" ({shown})"
@@ -195,7 +192,7 @@ def stop_signals(on_stop: Callable[[], None]) -> Iterator[None]:
         if left:
             logger.warning("%s again: stopping at once, leaving %s unfinished; the messages and button presses "
                            "among them are answered after the next start", signal.Signals(signum).name,
-                           _counted(left, "update"))
+                           counted(left, "update"))
         else:
             logger.warning("%s again: stopping at once", signal.Signals(signum).name)
         os.kill(os.getpid(), signum)  # its default action: the exit status says which signal ended it
