@@ -120,8 +120,6 @@ async def build_shopping_service(
         start = getattr(backend, "start", None)
         if start_backend and callable(start):  # load a local model in the background; turns fall back meanwhile
             warm = asyncio.create_task(_warm(start))
-        if conversations:
-            settings.checkpoints_path.parent.mkdir(parents=True, exist_ok=True)
         load_languages = asyncio.create_task(asyncio.to_thread(languages.load))
         vocab = await VocabularyMapper.load(catalog)
         names, words = await load_catalog_names(catalog)
@@ -129,6 +127,7 @@ async def build_shopping_service(
         async with contextlib.AsyncExitStack() as stack:
             checkpointer = None
             if conversations:
+                settings.checkpoints_path.parent.mkdir(parents=True, exist_ok=True)
                 checkpointer = await stack.enter_async_context(
                     AsyncSqliteSaver.from_conn_string(str(settings.checkpoints_path)))
                 await checkpointer.setup()

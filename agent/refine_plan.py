@@ -15,8 +15,7 @@ from agent.focus import focus_index
 from agent.intents import Classification
 from agent.picks_refinement import picks_args
 from agent.state import ConversationState
-
-MAX_PAGED_K = 40  # the most a follow-up reads to get past the products shown: the fourth page of five at most
+from agent.tools.search_catalog import MAX_K
 
 
 def refine_plan(text: str, c: Classification, slots: dict[str, Any], state: ConversationState,
@@ -45,12 +44,12 @@ def refine_plan(text: str, c: Classification, slots: dict[str, Any], state: Conv
     plan["cheaper"] = bool(c.cheaper and "max_price" in changes and c.max_price is None)
     plan["more"] = c.more
     if c.more or plan["cheaper"] or cheap:
-        k = min(MAX_PAGED_K, k + len(plan["shown_ids"]))  # fetch past the shown ones, which the list leaves out
+        k = min(MAX_K, k + len(plan["shown_ids"]))  # fetch past the shown ones, which the list leaves out
     if origin.get("tool") in ("find_similar", "article_details") and origin.get("source"):
         # what the shown look-alikes match ("in blue" before "cheaper", "cheaper" before "in blue"), as a
         # search-started conversation keeps its filters
         kept = origin.get("filters") or {}
-        plan.update(tool="find_similar", args=_clean({"article_id": origin["source"], "k": k,
+        plan.update(tool="find_similar", args=clean_args({"article_id": origin["source"], "k": k,
                                                        "colour": changes.get("colour") or kept.get("colour"),
                                                        "max_price": changes.get("max_price") or kept.get("max_price")}))
         return plan
@@ -70,10 +69,11 @@ def refine_plan(text: str, c: Classification, slots: dict[str, Any], state: Conv
         filters["min_price"] = c.min_price
     # "cheaper" keeps what was shown: its kind and colour are not loosened to find something below the price
     strict = True if c.cheaper and c.max_price is None else None
-    plan.update(tool="search_catalog", args=_clean({"query": query, **filters, "k": k, "strict": strict,
+    plan.update(tool="search_catalog", args=clean_args({"query": query, **filters, "k": k, "strict": strict,
                                                     "cheap": cheap or None}))
     return plan
 
 
-def _clean(args: dict[str, Any]) -> dict[str, Any]:
+def clean_args(args: dict[str, Any]) -> dict[str, Any]:
+    """``args`` without the arguments left unset (None)."""
     return {key: value for key, value in args.items() if value is not None}

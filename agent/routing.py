@@ -38,6 +38,7 @@ from agent.periods import find_period
 from agent.popular_requests import asks_for_popular
 from agent.prices import just_below, price_bounds
 from agent.prompts import render
+from agent.refine_plan import clean_args
 from agent.refine_plan import refine_plan as _refine
 from agent.scope import catalog_object, unsold_object
 from agent.spelling import corrected
@@ -303,7 +304,7 @@ async def _named_articles(ctx: AgentContext, text: str, numbers: list[str], colo
     if max_price is None and cheaper and isinstance(price, int | float) and price > 0:
         max_price = just_below(float(price))  # "cheaper than 0512466002"
     ctx.record.requested = {"colour": other_colour} if other_colour else {}
-    args = _clean({"article_id": known[0], "k": k, "colour": other_colour, "max_price": max_price})
+    args = clean_args({"article_id": known[0], "k": k, "colour": other_colour, "max_price": max_price})
     return {**_decided(ctx, "similar", {"tool": "find_similar", "args": args, **extra}, language), **update}
 
 
@@ -351,9 +352,9 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
     if intent in NO_TOOL_INTENTS:
         return {}
     if intent == "history":  # "what did I buy last month?": that month's purchases only
-        return {"tool": "purchase_history", "args": _clean({"limit": k, "period": find_period(text)})}
+        return {"tool": "purchase_history", "args": clean_args({"limit": k, "period": find_period(text)})}
     if intent == "recommend" and asks_for_popular(text):  # "best sellers for men": the men's best sellers
-        return {"tool": "recommend_for_me", "args": _clean({"k": k, "product_type": slots["product_type"],
+        return {"tool": "recommend_for_me", "args": clean_args({"k": k, "product_type": slots["product_type"],
                                                             "colour": slots["colour"],
                                                             "index_group": slots["index_group"]})}
     if intent == "recommend":
@@ -381,7 +382,7 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
             price = (target or {}).get("price")
             if c.cheaper and c.max_price is None and isinstance(price, int | float) and price > 0:
                 args["max_price"] = just_below(float(price))  # "more like the first one but cheaper"
-        return {"tool": "find_similar", "args": _clean(args)}
+        return {"tool": "find_similar", "args": clean_args(args)}
     if intent == "refine" and shown:
         return _refine(text, c, slots, state, k)
     # The catalog's own words for what the text names, in every language, so that "红色连衣裙" and
@@ -392,8 +393,4 @@ def _plan(ctx: AgentContext, intent: str, text: str, c: Classification, slots: d
     args = {"query": query, "k": k, "colour": slots["colour"], "product_type": slots["product_type"],
             "index_group": slots["index_group"], "max_price": c.max_price, "min_price": c.min_price,
             "cheap": True if c.cheap and c.max_price is None else None}  # "cheap dresses": cheapest first
-    return {"tool": "search_catalog", "args": _clean(args)}
-
-
-def _clean(args: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in args.items() if v is not None}
+    return {"tool": "search_catalog", "args": clean_args(args)}

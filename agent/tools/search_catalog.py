@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 # who it is for (section, index group: "for men") outlasts the colour, and the kind outlasts everything.
 # The best matches whose lowest prices a "cheap" search shows (four times the products shown, at most this).
 CHEAP_POOL = 40
-MAX_K = 40  # "show me more" again reads past the pages shown before (``refine_plan.MAX_PAGED_K``)
+MAX_K = 40  # the most one search reads: "show me more" again reads past the pages shown before (``refine_plan``)
 RELAX_ORDER = ("garment_group", "colour", "section", "index_group", "product_type")
 
 
