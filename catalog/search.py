@@ -176,7 +176,8 @@ class SearchEngine:
         k: int,
         exclude: frozenset[str] = frozenset(),
     ) -> list[tuple[str, float]]:
-        await self._same_embedder(collection)
+        """The ``k`` nearest of ``collection`` to ``vector`` under ``filters``; each caller has checked the
+        collection's embedder first (``_same_embedder``)."""
         with_image = collection.name == IMAGE_COLLECTION
         if filters.is_empty():
             return await self._unfiltered(collection, vector, k, exclude, with_image)

@@ -70,12 +70,13 @@ async def _note_index(db: Database, catalog: CatalogService) -> None:
 @contextlib.asynccontextmanager
 async def open_services(
     settings: Settings, *, with_agent: bool = True, backend: Any = None, search_at_start: bool = True,
-    start_backend: bool = True,
+    start_backend: bool = True, conversations: bool = True,
 ) -> AsyncIterator[Services]:
     """Open everything a turn needs. ``backend`` injects a ChatBackend (tests, benches).
     ``search_at_start=False``: Chroma is opened on the first search (see ``open_catalog``), so turns that do not
     search (purchase history, recommendations) answer while the Chroma server is down.
-    ``start_backend=False``: a local model is not loaded in the background (short jobs that run no turn)."""
+    ``start_backend=False``: a local model is not loaded in the background (short jobs that run no turn).
+    ``conversations=False``: the conversations' store is checked but not opened, nor made (a health check)."""
     async with open_catalog(settings, search_at_start=search_at_start) as (db, catalog):
         services = Services(settings=settings, db=db, catalog=catalog)
         if not with_agent:
@@ -86,6 +87,7 @@ async def open_services(
 
         # the checkpointer would write to a damaged file, or fail in a traceback: name it instead
         await asyncio.to_thread(check_sqlite_file, settings.checkpoints_path, CHECKPOINTS_REMEDY)
-        async with build_shopping_service(settings, catalog, backend=backend, start_backend=start_backend) as agent:
+        async with build_shopping_service(settings, catalog, backend=backend, start_backend=start_backend,
+                                          conversations=conversations) as agent:
             services.agent = agent
             yield services

@@ -53,30 +53,22 @@ async def _health(settings: Settings) -> tuple[str, dict[str, Any] | None, dict[
     embedded index whose folder is not there is reported so and not opened (that would make it anew). The
     conversations' store is checked read only (a damaged one is an error, as for the other commands) and never
     created: a store where nobody has chatted yet has none, and that is fine."""
-    from agent.factory import build_shopping_service
-    from catalog.db import CHECKPOINTS_REMEDY, check_sqlite_file
+    from catalog.search_health import check_search
     from reclmms.app import open_services
 
     # the backend is asked how it is, not loaded (an embedded model would take a GB and many seconds)
-    async with open_services(settings, with_agent=False, search_at_start=False) as services:
-        await asyncio.to_thread(check_sqlite_file, settings.checkpoints_path, CHECKPOINTS_REMEDY)
-        async with build_shopping_service(settings, services.catalog, start_backend=False,
-                                          conversations=False) as agent:
-            return await _checked(settings, agent, services.catalog)
+    async with open_services(settings, search_at_start=False, start_backend=False, conversations=False) as services:
+        agent = services.agent
+        assert agent is not None
 
+        async def llm() -> tuple[str, dict[str, Any] | None]:
+            try:
+                return str(getattr(agent, "backend_name", settings.llm.backend)), await agent.health()
+            except Exception as exc:  # noqa: BLE001 - a broken backend is a figure
+                return settings.llm.backend, {"ok": False, "error": type(exc).__name__}
 
-async def _checked(settings: Settings, agent: Any, catalog: Any) -> tuple[str, dict[str, Any] | None, dict[str, Any]]:
-    """``_health``'s checks, both at once."""
-    from catalog.search_health import check_search
-
-    async def llm() -> tuple[str, dict[str, Any] | None]:
-        try:
-            return str(getattr(agent, "backend_name", settings.llm.backend)), await agent.health()
-        except Exception as exc:  # noqa: BLE001 - a broken backend is a figure
-            return settings.llm.backend, {"ok": False, "error": type(exc).__name__}
-
-    (backend, health), search = await asyncio.gather(llm(), check_search(catalog))
-    return backend, health, search.to_json()
+        (backend, health), search = await asyncio.gather(llm(), check_search(services.catalog))
+        return backend, health, search.to_json()
 
 
 def is_down(health: dict[str, Any] | None) -> bool:
